@@ -1,0 +1,87 @@
+"""The ``circles`` command: serve, migrate, seed, openapi."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from backend.core.config import ConfigError, get_settings
+from backend.core.logging import configure_logging, logging_config
+from backend.core.migrations import upgrade_to_head
+
+app = typer.Typer(help="Strength Circles: run and manage the service.", no_args_is_help=True)
+seed_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
+app.add_typer(seed_app, name="seed")
+
+DEFAULT_OPENAPI_PATH = Path("openapi/openapi.json")
+
+
+def _settings_or_exit() -> None:
+    try:
+        get_settings()
+    except ConfigError as exc:
+        typer.secho(f"Configuration error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Apply pending migrations, then serve the API and the web app."""
+    _settings_or_exit()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    upgrade_to_head()
+    uvicorn.run(
+        "backend.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=logging_config(settings.log_level),
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    _settings_or_exit()
+    configure_logging(get_settings().log_level)
+    upgrade_to_head()
+    typer.echo("The database schema is up to date.")
+
+
+@seed_app.command("demo")
+def seed_demo() -> None:
+    """Add demo data (safe to run again: nothing is added twice) and print how to sign in."""
+    from backend.seed import run_demo_seed
+
+    _settings_or_exit()
+    configure_logging(get_settings().log_level)
+    upgrade_to_head()
+    report = run_demo_seed()
+    typer.echo(report)
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document.")] = (
+        DEFAULT_OPENAPI_PATH
+    ),
+) -> None:
+    """Write the OpenAPI document of the API to a file."""
+    from backend.main import create_app
+
+    _settings_or_exit()
+    document = create_app().openapi()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(f"Wrote {output}")

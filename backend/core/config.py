@@ -1,0 +1,126 @@
+"""Settings from the environment (prefix ``CIRCLES_``) and an optional ``.env`` file.
+
+Production refuses to start with an unsafe configuration; development fills in safe local
+defaults (a SQLite file and a random JWT key kept under ``./var/``) so that ``make run`` needs
+nothing else.
+"""
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_JWT_SECRET_BYTES = 32
+# The placeholder printed in .env.example and the docs; never acceptable in production.
+SAMPLE_JWT_SECRET = "change-me-to-a-long-random-value-at-least-32-bytes"  # noqa: S105
+JWT_SECRET_FILE = "jwt-secret"  # noqa: S105 (a file name)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CIRCLES_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    env: Literal["development", "production"] = "development"
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    jwt_secret: SecretStr | None = None
+    cors_origins: Annotated[list[str], NoDecode] = []
+    log_level: str = "INFO"
+    # Where the built single-page app lives; the backend serves it at "/".
+    frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def no_wildcard(cls, origins: list[str]) -> list[str]:
+        if "*" in origins:
+            raise ValueError("CIRCLES_CORS_ORIGINS must list origins explicitly, not '*'")
+        return origins
+
+    @model_validator(mode="after")
+    def check_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if not secret:
+            raise ConfigError(
+                "CIRCLES_JWT_SECRET is not set. In production set it to at least "
+                f"{MIN_JWT_SECRET_BYTES} random bytes, for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        if secret == SAMPLE_JWT_SECRET:
+            raise ConfigError(
+                "CIRCLES_JWT_SECRET is the sample value from .env.example. "
+                "Set it to a new random value of at least 32 bytes."
+            )
+        if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise ConfigError(
+                f"CIRCLES_JWT_SECRET is {len(secret.encode())} bytes long; production needs at "
+                f"least {MIN_JWT_SECRET_BYTES}. Generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        if not self.database_url:
+            raise ConfigError(
+                "CIRCLES_DATABASE_URL is not set. In production point it at PostgreSQL, "
+                "e.g. postgresql+psycopg://user:password@host:5432/circles."
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, with the development default and psycopg 3 as PostgreSQL driver."""
+        url = self.database_url or f"sqlite:///{self.var_dir / 'circles.db'}"
+        for bare in ("postgresql://", "postgres://"):
+            if url.startswith(bare):
+                return "postgresql+psycopg://" + url.removeprefix(bare)
+        return url
+
+    def jwt_secret_value(self) -> str:
+        """The JWT signing key; in development one is generated once and kept under var/."""
+        if self.jwt_secret is not None and self.jwt_secret.get_secret_value():
+            return self.jwt_secret.get_secret_value()
+        if self.is_production:  # check_production already refused this; keep it impossible
+            raise ConfigError("CIRCLES_JWT_SECRET is required in production.")
+        return _development_secret(self.var_dir / JWT_SECRET_FILE)
+
+
+def _development_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # Created with owner-only permissions; O_EXCL makes two racing processes agree on one key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    return secret
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,91 @@
+"""Engine, sessions and the one-transaction-per-request dependency."""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine tuned for the database behind ``url``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        return engine
+    return create_engine(
+        url,
+        # A connection that died while the database was away is replaced, not handed out:
+        # this is what lets the app recover by itself when the database returns.
+        pool_pre_ping=True,
+        pool_timeout=POSTGRES_CONNECT_TIMEOUT_S,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
+    )
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def create_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit: responses are serialised after get_db commits.
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit when the endpoint returns, roll back on error.
+
+    Declared with ``scope="function"`` below, so the commit happens before the response is
+    sent and a failed commit becomes an error response instead of a lost write.
+    """
+    session_factory: sessionmaker[Session] = request.app.state.session_factory
+    with session_factory() as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+# SQLite reports an unusable database file or a lock held too long with these messages; any
+# other sqlite3.OperationalError (a missing table, a syntax error) is a bug, not an outage.
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached right now (retry later)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    original = exc.orig
+    if isinstance(original, sqlite3.OperationalError):
+        message = str(original).lower()
+        return any(marker in message for marker in _SQLITE_UNAVAILABLE)
+    # psycopg raises OperationalError for connection failures, server shutdown and
+    # cancelled statements; its SQL errors are other classes.
+    return True

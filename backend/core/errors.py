@@ -1,0 +1,236 @@
+"""One error format for every response: RFC 9457 problem details (application/problem+json).
+
+Domains raise subclasses of ``AppError`` (``class GroupFull(Conflict)``); the handlers here are
+the only place that turns an exception into a response.
+"""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
+
+from backend.core.db import is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:strength-circles:problem:"
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int] = Field(description="Where the problem is, e.g. ['body', 'email'].")
+    msg: str = Field(description="What is wrong, in words a person can act on.")
+    type: str = Field(description="A stable machine-readable code for the kind of problem.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    type: str = Field(default="about:blank", description="A URI that identifies the kind.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | None = Field(default=None, description="What happened in this case.")
+    instance: str | None = Field(default=None, description="The request path.")
+    request_id: str | None = Field(default=None, description="Quote it when asking for help.")
+    errors: list[ValidationIssue] | None = Field(
+        default=None, description="Each invalid field, for validation errors."
+    )
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+class AppError(Exception):
+    """Base of every expected error. Subclasses set status, title and a type slug."""
+
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+    slug: ClassVar[str | None] = None
+    detail: str | None = None
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None):
+        self.detail = detail or self.detail
+        self.headers = headers or {}
+        super().__init__(self.detail or self.title)
+
+
+class BadRequest(AppError):
+    status = 400
+    title = "Bad request"
+
+
+class Unauthorized(AppError):
+    status = 401
+    title = "Authentication required"
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status = 403
+    title = "Not allowed"
+
+
+class NotFound(AppError):
+    status = 404
+    title = "Not found"
+    detail = "Nothing exists at this address, or you do not have access to it."
+
+
+class Conflict(AppError):
+    status = 409
+    title = "Conflict"
+
+
+class UnprocessableContent(AppError):
+    status = 422
+    title = "Invalid request"
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+    detail = "Send the request body as JSON with the header Content-Type: application/json."
+
+
+class TooManyRequests(AppError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int):
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    title = "Service temporarily unavailable"
+    slug = "database-unavailable"
+    detail = "The database cannot be reached right now. Please try again in a few seconds."
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+
+class ContentTooLarge(StarletteHTTPException):
+    """Raised while reading a body past the limit; an HTTPException so that FastAPI's body
+    parsing lets it through to the handler unchanged."""
+
+    def __init__(self, limit_bytes: int):
+        super().__init__(
+            status_code=413,
+            detail=f"The request body is larger than the limit of {limit_bytes} bytes.",
+        )
+
+
+# Human-readable details for the statuses the framework raises itself.
+_HTTP_DETAILS = {
+    404: NotFound.detail,
+    405: "This address does not accept that method; the Allow header lists the ones it does.",
+}
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    title: str | None = None,
+    detail: str | None = None,
+    slug: str | None = None,
+    errors: Sequence[ValidationIssue] | None = None,
+    headers: dict[str, str] | None = None,
+) -> ProblemResponse:
+    problem = Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}{slug}" if slug else "about:blank",
+        title=title or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+        errors=list(errors) if errors is not None else None,
+    )
+    return ProblemResponse(
+        problem.model_dump(exclude_none=True), status_code=status, headers=headers
+    )
+
+
+async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        slug=exc.slug,
+        headers=exc.headers,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    default_phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if exc.detail and exc.detail != default_phrase else None
+    return problem_response(
+        request,
+        status=exc.status_code,
+        detail=detail or _HTTP_DETAILS.get(exc.status_code),
+        headers=dict(exc.headers or {}),
+    )
+
+
+def _issue_message(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")
+        return (
+            f"The body is not valid JSON ({reason})." if reason else "The body is not valid JSON."
+        )
+    if error.get("type") == "extra_forbidden":
+        return "This field is not accepted here; check its spelling or remove it."
+    return str(error.get("msg", "Invalid value."))
+
+
+async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    issues = [
+        ValidationIssue(
+            loc=list(jsonable_encoder(error.get("loc", ()))),
+            msg=_issue_message(error),
+            type=str(error.get("type", "invalid")),
+        )
+        for error in exc.errors()
+    ]
+    count = len(issues)
+    return problem_response(
+        request,
+        status=422,
+        title="Invalid request",
+        slug="validation",
+        detail=f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
+        "attention; see errors.",
+        errors=issues,
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
+    if not is_database_unavailable(exc):
+        raise exc
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return await _app_error(request, ServiceUnavailable())
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DBAPIError, _database_error)

@@ -1,0 +1,166 @@
+"""ASGI middleware: request context (id, access log, security headers, last-resort 500) and the
+request body limit. Both are pure ASGI so that they see every response, errors included."""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.core.errors import ContentTooLarge, problem_response
+from backend.core.logging import request_id_var
+
+logger = logging.getLogger("backend.request")
+
+MAX_BODY_BYTES = 1024 * 1024
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+_API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Swagger UI and ReDoc run an inline bootstrap script and ReDoc starts a blob: worker.
+_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
+)
+_APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+_DOCS_PREFIXES = ("/docs", "/redoc", "/static-docs/")
+_HSTS = "max-age=63072000; includeSubDomains"
+
+
+def _is_app_page(path: str) -> bool:
+    return path == "/" or path.startswith(("/assets/", "/favicon"))
+
+
+def security_headers(path: str, status: int, *, production: bool) -> dict[str, str]:
+    """The headers every response carries; the CSP and caching depend on what is served."""
+    if status >= 400:
+        csp, cache = _API_CSP, "no-store"
+    elif path.startswith(_DOCS_PREFIXES):
+        csp, cache = _DOCS_CSP, "no-cache"
+    elif _is_app_page(path):
+        # Built assets have content hashes in their names, so they never change.
+        csp = _APP_CSP
+        cache = "public, max-age=31536000, immutable" if path.startswith("/assets/") else "no-cache"
+    else:
+        csp, cache = _API_CSP, "no-store"
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": csp,
+        "Cache-Control": cache,
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if production:
+        headers["Strict-Transport-Security"] = _HSTS
+    return headers
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template (``/calendar/{token}.ics``), so secrets in paths stay out
+    of the log; unmatched paths are logged as they came, without the query string."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    return template if isinstance(template, str) and template else scope.get("path", "")
+
+
+class RequestContextMiddleware:
+    """Outermost middleware: gives each request an id, logs one line per request, adds the
+    security headers, and turns anything unhandled into a problem+json 500 without a trace."""
+
+    def __init__(self, app: ASGIApp, *, production: bool) -> None:
+        self.app = app
+        self.production = production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        started_at = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID_HEADER] = request_id
+                for name, value in security_headers(
+                    scope["path"], status, production=self.production
+                ).items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            logger.exception("unhandled error")
+            if response_started:
+                raise
+            response = problem_response(
+                Request(scope),
+                status=500,
+                detail="Something went wrong on our side. It has been logged; "
+                "please try again, and quote the request id if it keeps happening.",
+            )
+            await response(scope, receive, send_with_headers)
+        finally:
+            logger.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                _route_template(scope),
+                status,
+                (time.perf_counter() - started_at) * 1000,
+            )
+            request_id_var.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over ``limit`` bytes: by Content-Length before reading, and by
+    counting while reading for chunked bodies that announce no length."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            error = ContentTooLarge(self.limit)
+            response = problem_response(
+                Request(scope), status=error.status_code, detail=error.detail
+            )
+            await response(scope, receive, send)
+            return
+
+        received = 0
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise ContentTooLarge(self.limit)
+            return message
+
+        await self.app(scope, receive_limited, send)

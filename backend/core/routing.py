@@ -1,0 +1,47 @@
+"""The route class of the API: a JSON body must be sent as JSON (415 otherwise)."""
+
+from collections.abc import Callable, Coroutine
+from email.message import Message
+from typing import Any
+
+from fastapi import params
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import Response
+
+from backend.core.errors import UnsupportedMediaType
+
+
+def is_json_media_type(content_type: str) -> bool:
+    message = Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    if length is not None:
+        return length.strip() not in ("", "0")
+    return "chunked" in request.headers.get("transfer-encoding", "").lower()
+
+
+class JSONRoute(APIRoute):
+    """Without this, FastAPI reads a body with another content type as raw bytes and answers
+    with a confusing 422; a client that sent the wrong format should be told so."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        body_field = self.body_field
+        if body_field is None or isinstance(body_field.field_info, params.Form):
+            return handler
+
+        async def handler_requiring_json(request: Request) -> Response:
+            content_type = request.headers.get("content-type", "")
+            if _has_body(request) and not is_json_media_type(content_type):
+                raise UnsupportedMediaType()
+            return await handler(request)
+
+        return handler_requiring_json

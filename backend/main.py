@@ -1,0 +1,167 @@
+"""The application factory: settings, database, middleware, error handlers, routers, web app."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from backend import __version__
+from backend.api import api_router
+from backend.core import health
+from backend.core.config import Settings, get_settings
+from backend.core.db import create_db_engine, create_session_factory
+from backend.core.errors import install_error_handlers
+from backend.core.logging import install_request_id_records
+from backend.core.middleware import (
+    REQUEST_ID_HEADER,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+)
+from backend.core.openapi import install_openapi, operation_id
+
+DESCRIPTION = """\
+Strength Circles connects people living with anxiety, depression, grief, addiction or trauma
+with peer support groups, peer mentors and a library of psychoeducation and recovery stories.
+
+**This is a peer-support service, not a crisis service.** Anyone in danger should call their
+local emergency number; `GET /api/v1/crisis-resources` lists crisis lines.
+
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+OPENAPI_TAGS = [
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
+
+DOCS_STATIC_PATH = "/static-docs"
+
+_NOT_BUILT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Strength Circles</title></head>
+<body><main><h1>Strength Circles</h1>
+<p>The web app has not been built yet. Run <code>make run</code> from the repository, or
+<code>npm ci &amp;&amp; npm run build</code> in <code>frontend/</code>.</p>
+<p>The API is running: see <a href="/docs">the API documentation</a>.</p>
+<p>If you are in crisis, call your local emergency number now.</p></main></body></html>
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    install_request_id_records()
+    engine = create_db_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Strength Circles API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+
+    install_error_handlers(app)
+    install_openapi(app)
+
+    # Added innermost first: the request context wraps CORS, which wraps the body limit.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", "WWW-Authenticate"],
+        max_age=600,
+    )
+    app.add_middleware(RequestContextMiddleware, production=settings.is_production)
+
+    app.include_router(health.router)
+    app.include_router(api_router)
+    _mount_docs(app)
+    _mount_web_app(app, settings.frontend_dir)
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI and ReDoc from assets shipped in a package: no CDN at run time."""
+    assets = resources.files("fastapi_offline") / "static"
+    app.mount(DOCS_STATIC_PATH, StaticFiles(directory=str(assets)), name="docs-static")
+    oauth2_redirect_url = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=oauth2_redirect_url,
+            swagger_js_url=f"{DOCS_STATIC_PATH}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_STATIC_PATH}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_STATIC_PATH}/favicon.png",
+            swagger_ui_parameters={"persistAuthorization": False},
+        )
+
+    @app.get(oauth2_redirect_url, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{DOCS_STATIC_PATH}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_STATIC_PATH}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
+    """The single-page app: its index at ``/``, its hashed assets under ``/assets`` and the
+    few files Vite copies to the top (the favicon)."""
+    index = frontend_dir / "index.html"
+    if (frontend_dir / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=frontend_dir / "assets"), name="web-assets")
+
+    @app.get("/", include_in_schema=False)
+    def web_app() -> Response:
+        if index.is_file():
+            return FileResponse(index, media_type="text/html")
+        return HTMLResponse(_NOT_BUILT_PAGE)
+
+    top_level_files = sorted(frontend_dir.glob("*.*")) if frontend_dir.is_dir() else []
+    for path in top_level_files:
+        if path.is_file() and path != index:
+            app.add_api_route(
+                f"/{path.name}",
+                _file_endpoint(path),
+                methods=["GET"],
+                include_in_schema=False,
+                name=f"web-{path.name}",
+            )
+
+
+def _file_endpoint(path: Path) -> Callable[[], FileResponse]:
+    def serve_file() -> FileResponse:
+        return FileResponse(path)
+
+    return serve_file

@@ -1,0 +1,29 @@
+"""Demo data for ``make run`` and ``circles seed demo``.
+
+Each domain adds a seeder. Seeders look up what they would create and skip what exists, so
+running the seed again adds nothing; all of them run in one transaction.
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from backend.core.config import get_settings
+from backend.core.db import create_db_engine, create_session_factory
+
+# A seeder adds its demo data and returns lines for the sign-in summary.
+Seeder = Callable[[Session], list[str]]
+
+DEMO_SEEDERS: list[Seeder] = []
+
+
+def run_demo_seed() -> str:
+    engine = create_db_engine(get_settings().resolved_database_url)
+    try:
+        with create_session_factory(engine).begin() as db:
+            lines = [line for seeder in DEMO_SEEDERS for line in seeder(db)]
+    finally:
+        engine.dispose()
+    if not lines:
+        return "Demo data: nothing to add yet."
+    return "\n".join(["Demo data is ready.", *lines])

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs when they are missing: PostgreSQL's server
+# (the suite starts a throwaway cluster of its own). Only as root with apt-get; otherwise it
+# says what is missing and leaves the decision to the suite (skip locally, fail in CI).
+set -euo pipefail
+
+have_postgres() {
+    command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+
+missing=()
+have_postgres || missing+=(postgresql)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "Not installed: ${missing[*]}. Install them to run the PostgreSQL half of the suite." >&2
+    exit 0
+fi
+echo "Installing ${missing[*]} with apt-get..."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,167 @@
+"""Fixtures: every test that asks for a database runs on SQLite and on a real PostgreSQL server
+that this test run starts itself, each migrated once and emptied after every test."""
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from backend.core.config import Settings, get_settings
+from backend.core.db import create_db_engine
+from backend.core.migrations import upgrade_to_head
+from backend.main import create_app
+from backend.models import Base
+from tests.support.postgres import PostgresCluster, find_server_binaries
+
+DATABASES = ["sqlite", "postgresql"]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+_ran_on: Counter[str] = Counter()
+_postgres_note: list[str] = []
+
+
+@dataclass
+class DatabaseUnderTest:
+    name: str  # "sqlite" or "postgresql"
+    url: str
+    engine: Engine
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    bin_dir = find_server_binaries()
+    if bin_dir is None:
+        message = (
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under "
+            "/usr/lib/postgresql/*/bin; install the 'postgresql' package (make test does this "
+            "when it runs as root)."
+        )
+        _postgres_note.append("postgresql: SKIPPED, " + message)
+        if IN_CI:
+            pytest.fail("CI=true needs PostgreSQL. " + message, pytrace=False)
+        pytest.skip(message)
+    cluster = PostgresCluster(bin_dir)
+    cluster.init()
+    cluster.start()
+    _postgres_note.append(f"postgresql: {cluster.version} on 127.0.0.1:{cluster.port}")
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+def create_postgres_database(cluster: PostgresCluster, prefix: str) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_db_engine(cluster.url())
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return cluster.url(name)
+
+
+def fresh_database_url(
+    name: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """An empty database of kind ``name``, not migrated."""
+    if name == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'circles.db'}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return create_postgres_database(cluster, "circles_test")
+
+
+@pytest.fixture
+def fresh_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """Makes an empty, unmigrated database of the kind asked for and returns its URL."""
+
+    def make(kind: str) -> str:
+        _ran_on[kind] += 1
+        return fresh_database_url(kind, request, tmp_path_factory)
+
+    return make
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def migrated_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseUnderTest]:
+    """One migrated database per kind for the whole run."""
+    url = fresh_database_url(request.param, request, tmp_path_factory)
+    engine = create_db_engine(url)
+    with engine.begin() as connection:
+        upgrade_to_head(connection)
+    try:
+        yield DatabaseUnderTest(request.param, url, engine)
+    finally:
+        engine.dispose()
+
+
+def empty_all_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def database(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTest]:
+    """A clean, migrated database: whatever a test writes is deleted after it."""
+    _ran_on[migrated_database.name] += 1
+    try:
+        yield migrated_database
+    finally:
+        empty_all_tables(migrated_database.engine)
+
+
+@pytest.fixture
+def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
+    return Settings(
+        env="development",
+        database_url=database.url,
+        var_dir=tmp_path / "var",
+        jwt_secret="test-secret-" + "x" * 40,
+        cors_origins=["https://app.example.org"],
+        frontend_dir=tmp_path / "no-frontend",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The developer's own CIRCLES_* variables never reach a test, tests that set some see
+    them, and no test leaks settings to the next."""
+    for name in list(os.environ):
+        if name.startswith("CIRCLES_"):
+            monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.section("databases")
+    if not _ran_on:
+        terminalreporter.write_line("no test used a database")
+    for name in DATABASES:
+        terminalreporter.write_line(f"{name}: {_ran_on[name]} tests ran on it")
+    for note in _postgres_note:
+        terminalreporter.write_line(note)

@@ -1,0 +1,84 @@
+"""The real server, started the way `make run` starts it: it serves the API, the docs and the
+web page, answers bad requests with problem+json, and keeps serving afterwards."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.support.postgres import free_port
+from tests.support.problems import PROBLEM
+
+STARTUP_SECONDS = 60
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("server")
+    log_path = folder / "server.log"
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CIRCLES_")} | {
+        "CIRCLES_VAR_DIR": str(folder / "var")
+    }
+    circles = Path(sys.executable).with_name("circles")
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(circles), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield base, log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_it_serves_the_api_docs_and_web_page(server: tuple[str, Path]) -> None:
+    base, _ = server
+    with httpx2.Client(base_url=base) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        assert client.get("/readyz").json() == {"status": "ok"}
+        assert client.get("/openapi.json").json()["info"]["title"] == "Strength Circles API"
+        assert "swagger-ui" in client.get("/docs").text
+        assert "Strength Circles" in client.get("/").text
+
+
+def test_bad_requests_get_problems_and_the_server_keeps_serving(server: tuple[str, Path]) -> None:
+    base, log_path = server
+    with httpx2.Client(base_url=base) as client:
+        unknown = client.get("/api/v1/no-such-thing", headers={"X-Request-ID": "e2e-unknown"})
+        assert unknown.status_code == 404
+        assert unknown.headers["content-type"] == PROBLEM
+
+        too_big = client.post(
+            "/api/v1/anything",
+            content=b"x" * (2 * 1024 * 1024),
+            headers={"content-type": "application/json"},
+        )
+        assert too_big.status_code == 413
+        assert too_big.headers["content-type"] == PROBLEM
+
+        for _ in range(3):
+            assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+
+    log = log_path.read_text()
+    assert "[e2e-unknown] GET /api/v1/no-such-thing 404" in log
