@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from backend.core.routing import JSONRoute
+from backend.accounts.router import router as accounts_router
+from backend.core.routing import API_PREFIX, JSONRoute
 
-API_PREFIX = "/api/v1"
+__all__ = ["API_PREFIX", "api_router"]
 
 api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
+api_router.include_router(accounts_router)

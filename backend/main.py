@@ -28,6 +28,8 @@ from backend.core.middleware import (
     RequestContextMiddleware,
 )
 from backend.core.openapi import install_openapi, operation_id
+from backend.notifications.senders import create_sender
+from backend.notifications.worker import OutboxWorker
 
 DESCRIPTION = """\
 Strength Circles connects people living with anxiety, depression, grief, addiction or trauma
@@ -40,6 +42,14 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 """
 
 OPENAPI_TAGS = [
+    {
+        "name": "auth",
+        "description": "Registration, sign-in (OAuth2 token endpoint), sign-out "
+        "and password reset.",
+    },
+    {"name": "me", "description": "The caller's own profile, privacy choices and password."},
+    {"name": "users", "description": "Account management for admins."},
+    {"name": "service_clients", "description": "Integrator clients and their scopes (admins)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -60,10 +70,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_request_id_records()
     engine = create_db_engine(settings.resolved_database_url)
 
+    session_factory = create_session_factory(engine)
+    outbox = OutboxWorker(
+        session_factory, create_sender(settings), interval=settings.outbox_interval_seconds
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        if settings.outbox_interval_seconds > 0:
+            outbox.start()
+        try:
+            yield
+        finally:
+            if settings.outbox_interval_seconds > 0:
+                outbox.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Strength Circles API",
@@ -77,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
+    app.state.session_factory = session_factory
 
     install_error_handlers(app)
     install_openapi(app)

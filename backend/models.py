@@ -1,5 +1,8 @@
 """Every domain's models, imported so that Alembic sees the whole schema."""
 
+from backend.accounts import models as accounts_models
 from backend.core.orm import Base
+from backend.core.ratelimit import RateLimitCounter
+from backend.notifications import models as notifications_models
 
-__all__ = ["Base"]
+__all__ = ["Base", "RateLimitCounter", "accounts_models", "notifications_models"]

@@ -131,6 +131,7 @@ def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
         jwt_secret="test-secret-" + "x" * 40,
         cors_origins=["https://app.example.org"],
         frontend_dir=tmp_path / "no-frontend",
+        outbox_interval_seconds=0,  # tests deliver the outbox themselves
     )
 
 

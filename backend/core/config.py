@@ -36,8 +36,23 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     jwt_secret: SecretStr | None = None
+    # The id of CIRCLES_JWT_SECRET, written as `kid` into every token it signs. Retired keys stay
+    # valid for verification as CIRCLES_JWT_PREVIOUS_KEYS="old-id=old-secret,older-id=...".
+    jwt_key_id: str = "main"
+    jwt_previous_keys: Annotated[dict[str, SecretStr], NoDecode] = {}
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
+    # Links in emails (password reset, calendar feeds) start with this.
+    public_url: str = "http://127.0.0.1:8000"
+    # Email: without an SMTP host, development writes each email to the log.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Strength Circles <no-reply@strength-circles.invalid>"
+    smtp_timeout_seconds: float = 10.0
+    outbox_interval_seconds: float = 5.0
     # Where the built single-page app lives; the backend serves it at "/".
     frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
@@ -47,6 +62,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("jwt_previous_keys", mode="before")
+    @classmethod
+    def split_previous_keys(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        keys: dict[str, str] = {}
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            kid, separator, secret = item.partition("=")
+            if not separator or not kid or not secret:
+                raise ValueError("CIRCLES_JWT_PREVIOUS_KEYS must look like 'id=secret,id2=secret2'")
+            keys[kid.strip()] = secret.strip()
+        return keys
 
     @field_validator("cors_origins")
     @classmethod
@@ -77,6 +105,11 @@ class Settings(BaseSettings):
                 f"least {MIN_JWT_SECRET_BYTES}. Generate one with "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        if self.jwt_key_id in self.jwt_previous_keys:
+            raise ConfigError(
+                f"CIRCLES_JWT_PREVIOUS_KEYS reuses the current key id {self.jwt_key_id!r}; "
+                "give the new key (CIRCLES_JWT_KEY_ID) an id of its own."
+            )
         if not self.database_url:
             raise ConfigError(
                 "CIRCLES_DATABASE_URL is not set. In production point it at PostgreSQL, "
@@ -104,6 +137,12 @@ class Settings(BaseSettings):
         if self.is_production:  # check_production already refused this; keep it impossible
             raise ConfigError("CIRCLES_JWT_SECRET is required in production.")
         return _development_secret(self.var_dir / JWT_SECRET_FILE)
+
+    def jwt_verification_keys(self) -> dict[str, str]:
+        """Every key a token may be signed with, by key id: the current one and retired ones."""
+        keys = {kid: secret.get_secret_value() for kid, secret in self.jwt_previous_keys.items()}
+        keys[self.jwt_key_id] = self.jwt_secret_value()
+        return keys
 
 
 def _development_secret(path: Path) -> str:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
@@ -33,7 +33,10 @@ class ValidationIssue(BaseModel):
 
 
 class Problem(BaseModel):
-    """An RFC 9457 problem details object."""
+    """An RFC 9457 problem details object. Some kinds add members of their own (the token
+    endpoint adds OAuth's ``error`` and ``error_description``)."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str = Field(default="about:blank", description="A URI that identifies the kind.")
     title: str = Field(description="A short summary of the kind of problem.")
@@ -44,6 +47,29 @@ class Problem(BaseModel):
     errors: list[ValidationIssue] | None = Field(
         default=None, description="Each invalid field, for validation errors."
     )
+
+
+_STANDARD_DESCRIPTIONS = {
+    400: "The request cannot be carried out as sent.",
+    401: "No valid access token: sign in, or refresh the token.",
+    403: "The caller may not do this.",
+    404: "Not found, or not visible to the caller.",
+    409: "The request conflicts with the current state.",
+    429: "Too many attempts; wait for the number of seconds in Retry-After.",
+    503: "The database cannot be reached; retry after Retry-After seconds.",
+}
+
+
+def problem_responses(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for the errors a route declares: ``problem_responses(401, 404)``,
+    or with a route-specific text: ``problem_responses(s409="The email is taken.")``."""
+    responses: dict[int | str, dict[str, Any]] = {
+        status: {"model": Problem, "description": _STANDARD_DESCRIPTIONS[status]}
+        for status in statuses
+    }
+    for key, description in described.items():
+        responses[int(key.removeprefix("s"))] = {"model": Problem, "description": description}
+    return responses
 
 
 class ProblemResponse(JSONResponse):
@@ -62,6 +88,11 @@ class AppError(Exception):
         self.detail = detail or self.detail
         self.headers = headers or {}
         super().__init__(self.detail or self.title)
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """Extra members of the problem body for this kind of error."""
+        return {}
 
 
 class BadRequest(AppError):
@@ -113,6 +144,11 @@ class TooManyRequests(AppError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
+class Gone(AppError):
+    status = 410
+    title = "Gone"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     title = "Service temporarily unavailable"
@@ -150,8 +186,10 @@ def problem_response(
     slug: str | None = None,
     errors: Sequence[ValidationIssue] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> ProblemResponse:
     problem = Problem(
+        **(extensions or {}),
         type=f"{PROBLEM_TYPE_PREFIX}{slug}" if slug else "about:blank",
         title=title or HTTPStatus(status).phrase,
         status=status,
@@ -174,6 +212,7 @@ async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
         detail=exc.detail,
         slug=exc.slug,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 
@@ -197,7 +236,8 @@ def _issue_message(error: dict[str, Any]) -> str:
         )
     if error.get("type") == "extra_forbidden":
         return "This field is not accepted here; check its spelling or remove it."
-    return str(error.get("msg", "Invalid value."))
+    # Pydantic prefixes messages of our own validators with "Value error, ".
+    return str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
 
 
 async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:

@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from backend.core.access import Public
 from backend.core.db import DbSession
-from backend.core.errors import Problem
+from backend.core.errors import problem_responses
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[Public])
 
 
 class HealthStatus(BaseModel):
@@ -24,7 +25,7 @@ def healthz() -> HealthStatus:
 
 @router.get(
     "/readyz",
-    responses={503: {"model": Problem, "description": "The database cannot be reached."}},
+    responses=problem_responses(503),
 )
 def readyz(db: DbSession) -> HealthStatus:
     """The service can answer requests: the database is reachable."""

@@ -3,10 +3,15 @@
 import base64
 import binascii
 import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import Session
 
 from backend.core.errors import UnprocessableContent
 
@@ -53,3 +58,45 @@ def decode_cursor(cursor: str, *, length: int) -> list[Any]:
     if not isinstance(key, list) or len(key) != length:
         raise InvalidCursor()
     return key
+
+
+@dataclass
+class KeysetPage(Generic[ItemT]):
+    """What a service returns: the rows of one page and the cursor of the next one."""
+
+    items: list[ItemT]
+    next_cursor: str | None
+
+
+RowT = TypeVar("RowT")
+
+
+def paginate_oldest_first(
+    db: Session,
+    statement: Select[Any],
+    model: Any,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[RowT]:
+    """One page of ``statement`` (rows of ``model``, which has ``created_at`` and ``id``) in
+    creation order, ties broken by id, by keyset: stable while rows are added, and as fast on
+    the last page as on the first."""
+    statement = statement.order_by(model.created_at, model.id).limit(limit + 1)
+    if cursor:
+        raw_time, raw_id = decode_cursor(cursor, length=2)
+        try:
+            after_time, after_id = datetime.fromisoformat(str(raw_time)), uuid.UUID(str(raw_id))
+        except ValueError:
+            raise InvalidCursor() from None
+        statement = statement.where(
+            or_(
+                model.created_at > after_time,
+                and_(model.created_at == after_time, model.id > after_id),
+            )
+        )
+    rows: list[Any] = list(db.scalars(statement))
+    if len(rows) <= limit:
+        return KeysetPage(rows, None)
+    last = rows[limit - 1]
+    return KeysetPage(rows[:limit], encode_cursor([last.created_at.isoformat(), str(last.id)]))

@@ -11,6 +11,8 @@ from starlette.responses import Response
 
 from backend.core.errors import UnsupportedMediaType
 
+API_PREFIX = "/api/v1"
+
 
 def is_json_media_type(content_type: str) -> bool:
     message = Message()

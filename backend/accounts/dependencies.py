@@ -1,0 +1,123 @@
+"""Who is calling: the authentication dependencies every domain uses to declare access.
+
+``CurrentUser`` for signed-in people, ``OptionalUser`` for public routes that show members
+more, ``AdminUser`` for staff routes, and ``Security(get_principal, scopes=[...])`` for routes
+that integrators' service clients may call too (the scopes show in /docs).
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.security import OAuth2, SecurityScopes
+from fastapi.security.utils import get_authorization_scheme_param
+
+from backend.accounts import service
+from backend.accounts.exceptions import InsufficientScope
+from backend.accounts.models import Role, User
+from backend.accounts.schemas import SCOPE_DESCRIPTIONS
+from backend.core.access import access_rule
+from backend.core.config import Settings
+from backend.core.db import DbSession
+from backend.core.errors import Forbidden, Unauthorized
+from backend.core.routing import API_PREFIX
+
+TOKEN_URL = f"{API_PREFIX}/auth/token"
+
+oauth2 = OAuth2(
+    flows=OAuthFlows(
+        password=OAuthFlowPassword(tokenUrl=TOKEN_URL, scopes={}),
+        clientCredentials=OAuthFlowClientCredentials(
+            tokenUrl=TOKEN_URL,
+            scopes={scope.value: text for scope, text in SCOPE_DESCRIPTIONS.items()},
+        ),
+    ),
+    scheme_name="OAuth2",
+    description="Sign in with the password flow (members, facilitators, admins) or the "
+    "client credentials flow (integrators' service clients).",
+    auto_error=False,
+)
+
+
+def get_settings_from_app(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings_from_app)]
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    scheme, token = get_authorization_scheme_param(authorization)
+    if not authorization:
+        return None
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Send the access token as 'Authorization: Bearer <token>'.")
+    return token
+
+
+@access_rule
+def get_principal(
+    security_scopes: SecurityScopes,
+    db: DbSession,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Depends(oauth2)],
+) -> service.Principal:
+    """A signed-in person, or a service client holding every scope the route asks for."""
+    token = _bearer_token(authorization)
+    if token is None:
+        raise Unauthorized("Sign in first: this needs an access token.")
+    principal = service.authenticate(db, token=token, settings=settings)
+    if isinstance(principal, service.ClientPrincipal):
+        required = security_scopes.scopes
+        if not required or set(required) - principal.scopes:
+            raise InsufficientScope(required)
+    return principal
+
+
+@access_rule
+def get_current_session(
+    principal: Annotated[service.Principal, Security(get_principal)],
+) -> service.UserPrincipal:
+    """A signed-in person (service clients are refused)."""
+    if not isinstance(principal, service.UserPrincipal):
+        raise InsufficientScope([])
+    return principal
+
+
+@access_rule
+def get_current_user(
+    session: Annotated[service.UserPrincipal, Depends(get_current_session)],
+) -> User:
+    return session.user
+
+
+@access_rule
+def get_optional_user(
+    db: DbSession,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Depends(oauth2)],
+) -> User | None:
+    """The signed-in person on a public route, or None when anonymous. A token that is sent
+    but not valid is still a 401, so a client knows to refresh it."""
+    token = _bearer_token(authorization)
+    if token is None:
+        return None
+    principal = service.authenticate(db, token=token, settings=settings)
+    return principal.user if isinstance(principal, service.UserPrincipal) else None
+
+
+def require_role(*roles: Role) -> object:
+    def check_role(user: Annotated[User, Depends(get_current_user)]) -> User:
+        if user.role not in roles:
+            raise Forbidden("Your role does not allow this.")
+        return user
+
+    return access_rule(check_role)
+
+
+CurrentSession = Annotated[service.UserPrincipal, Depends(get_current_session)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+StaffUser = Annotated[User, Depends(require_role(Role.facilitator, Role.admin))]

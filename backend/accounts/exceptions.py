@@ -1,0 +1,102 @@
+"""Errors of accounts and auth. Token endpoint errors carry RFC 6749's ``error`` code too."""
+
+from typing import Any, ClassVar
+
+from backend.core.errors import AppError, Conflict, Forbidden, TooManyRequests
+
+
+class EmailTaken(Conflict):
+    slug = "email-taken"
+    detail = (
+        "An account with this email exists already. Sign in, or reset the password if it "
+        "is forgotten."
+    )
+
+
+class SelfLockout(Conflict):
+    slug = "self-lockout"
+    detail = (
+        "You cannot remove your own admin role or deactivate your own account; ask another "
+        "admin to do it."
+    )
+
+
+class WrongCurrentPassword(Forbidden):
+    slug = "wrong-current-password"
+    detail = "The current password is not right. Try again, or sign out and reset it."
+
+
+class InvalidResetToken(AppError):
+    status = 400
+    title = "Reset link not valid"
+    slug = "invalid-reset-token"
+    detail = "This reset link is invalid, used or expired. Ask for a new one."
+
+
+class InsufficientScope(Forbidden):
+    slug = "insufficient-scope"
+
+    def __init__(self, required: list[str]):
+        needed = " ".join(required)
+        super().__init__(
+            f"This client's token does not carry the scope this needs ({needed})."
+            if required
+            else "Service clients cannot use this; it is for signed-in people."
+        )
+        self.headers = {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'}
+
+
+class LoginThrottled(TooManyRequests):
+    slug = "too-many-attempts"
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            f"Too many unsuccessful attempts. Try again in about {minutes} minute"
+            f"{'s' if minutes != 1 else ''}, or reset the password.",
+            retry_after=retry_after,
+        )
+
+
+class OAuthError(AppError):
+    """An RFC 6749 section 5.2 error, as problem+json with ``error`` and
+    ``error_description`` members so OAuth client libraries understand it too."""
+
+    status = 400
+    title = "Token request refused"
+    error: ClassVar[str] = "invalid_request"
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"error": self.error, "error_description": self.detail}
+
+
+class InvalidRequest(OAuthError):
+    slug = "oauth-invalid-request"
+    error = "invalid_request"
+
+
+class InvalidGrant(OAuthError):
+    slug = "oauth-invalid-grant"
+    error = "invalid_grant"
+
+
+class InvalidClient(OAuthError):
+    status = 401
+    slug = "oauth-invalid-client"
+    error = "invalid_client"
+    detail = "The client id or secret is not right, or the client was revoked."
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Basic realm="strength-circles"'})
+
+
+class UnsupportedGrantType(OAuthError):
+    slug = "oauth-unsupported-grant-type"
+    error = "unsupported_grant_type"
+    detail = "grant_type must be password, refresh_token or client_credentials."
+
+
+class InvalidScope(OAuthError):
+    slug = "oauth-invalid-scope"
+    error = "invalid_scope"

@@ -1,0 +1,109 @@
+"""People, their sign-in sessions, one-time reset tokens and integrator service clients."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, utcnow
+
+
+class Role(StrEnum):
+    member = "member"
+    facilitator = "facilitator"
+    admin = "admin"
+
+
+class AttendancePrivacy(StrEnum):
+    named = "named"
+    anonymous = "anonymous"
+
+
+def _enum(enum: type[StrEnum]) -> Enum:
+    # Stored as plain strings with a CHECK, so adding a value is a small migration everywhere.
+    return Enum(
+        enum,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    # Stored lower-cased, so uniqueness is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(40))
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.member)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped to end every token at once: logout everywhere, password change, deactivation,
+    # role change.
+    token_version: Mapped[int] = mapped_column(default=0)
+    attendance_privacy: Mapped[AttendancePrivacy] = mapped_column(
+        _enum(AttendancePrivacy), default=AttendancePrivacy.named
+    )
+    calendar_shows_group_names: Mapped[bool] = mapped_column(default=False)
+    last_login_at: Mapped[datetime | None]
+
+
+class AuthSession(UUIDPrimaryKey, Base):
+    """One sign-in: the family of rotating refresh tokens, named by ``sid`` in access tokens."""
+
+    __tablename__ = "auth_session"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class RefreshToken(Base):
+    __tablename__ = "refresh_token"
+
+    # The token's jti; the token itself is kept only as a digest.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("auth_session.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class PasswordResetToken(UUIDPrimaryKey, Base):
+    __tablename__ = "password_reset_token"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ServiceClient(UUIDPrimaryKey, Timestamps, Base):
+    """A counseling-service system that calls the API with client credentials."""
+
+    __tablename__ = "service_client"
+
+    name: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

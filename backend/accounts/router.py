@@ -1,0 +1,270 @@
+"""Accounts and auth: registration, the OAuth2 token endpoint, the caller's own profile, and
+admin management of users and integrator service clients."""
+
+import base64
+import binascii
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Header, Query, Request, Response
+
+from backend.accounts import service
+from backend.accounts.dependencies import (
+    AdminUser,
+    AppSettings,
+    CurrentSession,
+    CurrentUser,
+)
+from backend.accounts.exceptions import (
+    InvalidClient,
+    InvalidRequest,
+    UnsupportedGrantType,
+)
+from backend.accounts.models import Role, ServiceClient
+from backend.accounts.schemas import (
+    LogoutRequest,
+    MeRead,
+    Message,
+    MeUpdate,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    Scope,
+    ServiceClientCreate,
+    ServiceClientCreated,
+    ServiceClientRead,
+    TokenResponse,
+    UserAdminRead,
+    UserAdminUpdate,
+    UserRegister,
+)
+from backend.core.access import Public
+from backend.core.db import DbSession
+from backend.core.errors import problem_responses
+from backend.core.pagination import Cursor, Limit, Page
+from backend.core.routing import JSONRoute
+
+router = APIRouter(route_class=JSONRoute)
+
+
+@router.post(
+    "/auth/register",
+    tags=["auth"],
+    status_code=201,
+    dependencies=[Public],
+    responses=problem_responses(s409="The email is registered already."),
+)
+def register(data: UserRegister, db: DbSession) -> MeRead:
+    """Create an account; the display name is the pseudonym other members see."""
+    user = service.create_user(
+        db, email=data.email, password=data.password, display_name=data.display_name
+    )
+    return MeRead.model_validate(user, from_attributes=True)
+
+
+def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidClient("The Basic credentials are not valid base64.") from None
+    client_id, separator, client_secret = decoded.partition(":")
+    if not separator:
+        raise InvalidClient("Basic credentials must be client_id:client_secret.")
+    return client_id, client_secret
+
+
+@router.post(
+    "/auth/token",
+    tags=["auth"],
+    response_model_exclude_none=True,
+    dependencies=[Public],
+    responses=problem_responses(
+        429,
+        s400="An RFC 6749 error; its `error` member says which.",
+        s401="Unknown or revoked client, or a wrong client secret.",
+    ),
+)
+def issue_token(
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    grant_type: Annotated[str, Form(max_length=40)],
+    username: Annotated[str | None, Form(max_length=254, description="The email.")] = None,
+    password: Annotated[str | None, Form(max_length=256)] = None,
+    refresh_token: Annotated[str | None, Form(max_length=2000)] = None,
+    client_id: Annotated[str | None, Form(max_length=100)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
+    scope: Annotated[str | None, Form(max_length=500)] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> TokenResponse:
+    """OAuth2 token endpoint (RFC 6749): password, refresh_token or client_credentials."""
+    address = request.client.host if request.client else "unknown"
+    if grant_type == "password":
+        if not username or not password:
+            raise InvalidRequest("The password grant needs username (the email) and password.")
+        return service.password_grant(
+            db, email=username, password=password, client_address=address, settings=settings
+        )
+    if grant_type == "refresh_token":
+        if not refresh_token:
+            raise InvalidRequest("The refresh_token grant needs refresh_token.")
+        return service.refresh_grant(db, refresh_token=refresh_token, settings=settings)
+    if grant_type == "client_credentials":
+        credentials = _basic_credentials(authorization) or (client_id, client_secret)
+        if not credentials[0] or not credentials[1]:
+            raise InvalidClient("Send client_id and client_secret, as form fields or Basic.")
+        return service.client_credentials_grant(
+            db,
+            client_id=credentials[0],
+            client_secret=credentials[1],
+            requested_scopes=set((scope or "").split()),
+            client_address=address,
+            settings=settings,
+        )
+    raise UnsupportedGrantType()
+
+
+@router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401))
+def logout(session: CurrentSession, db: DbSession, data: LogoutRequest | None = None) -> Response:
+    """Sign out this session (its refresh tokens stop working), or every session."""
+    service.logout(db, principal=session, everywhere=bool(data and data.everywhere))
+    return Response(status_code=204)
+
+
+@router.post("/auth/password-reset", tags=["auth"], status_code=202, dependencies=[Public])
+def request_password_reset(
+    data: PasswordResetRequest, db: DbSession, settings: AppSettings
+) -> Message:
+    """Email a one-time reset link; the answer is the same whether or not the email exists."""
+    service.request_password_reset(db, email=data.email, settings=settings)
+    return Message(
+        message="If an account uses this email, a link to reset the password is on its way. "
+        f"It works for {int(service.RESET_TOKEN_TTL.total_seconds() // 60)} minutes."
+    )
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    tags=["auth"],
+    status_code=204,
+    dependencies=[Public],
+    responses=problem_responses(s400="The link is invalid, used or expired."),
+)
+def confirm_password_reset(data: PasswordResetConfirm, db: DbSession) -> Response:
+    """Set a new password with the emailed token; every existing session ends."""
+    service.confirm_password_reset(db, confirm=data)
+    return Response(status_code=204)
+
+
+@router.get("/me", tags=["me"], responses=problem_responses(401))
+def read_me(user: CurrentUser) -> MeRead:
+    """The caller's own profile and privacy choices."""
+    return MeRead.model_validate(user, from_attributes=True)
+
+
+@router.patch("/me", tags=["me"], responses=problem_responses(401))
+def update_me(changes: MeUpdate, user: CurrentUser, db: DbSession) -> MeRead:
+    """Change the caller's profile and privacy choices (not role or email)."""
+    return MeRead.model_validate(
+        service.update_me(db, user=user, changes=changes), from_attributes=True
+    )
+
+
+@router.post(
+    "/me/password",
+    tags=["me"],
+    responses=problem_responses(401, s403="The current password is wrong."),
+)
+def change_password(
+    change: PasswordChange, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> TokenResponse:
+    """Change the password; other sessions end and the caller gets new tokens."""
+    return service.change_password(db, user=user, change=change, settings=settings)
+
+
+@router.get("/users", tags=["users"], responses=problem_responses(401, 403))
+def list_users(
+    _admin: AdminUser,
+    db: DbSession,
+    q: Annotated[str | None, Query(max_length=100, description="Part of email or name.")] = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[UserAdminRead]:
+    """Search accounts (admins)."""
+    page = service.list_users(db, q=q, role=role, is_active=is_active, limit=limit, cursor=cursor)
+    return Page[UserAdminRead].model_validate(page, from_attributes=True)
+
+
+@router.get("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
+def read_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserAdminRead:
+    """One account (admins)."""
+    return UserAdminRead.model_validate(service.get_user(db, user_id=user_id), from_attributes=True)
+
+
+@router.patch("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
+def update_user(
+    user_id: uuid.UUID, changes: UserAdminUpdate, admin: AdminUser, db: DbSession
+) -> UserAdminRead:
+    """Change an account's role or deactivate it (admins); its tokens stop working."""
+    user = service.admin_update_user(db, actor=admin, user_id=user_id, changes=changes)
+    return UserAdminRead.model_validate(user, from_attributes=True)
+
+
+def _client_read(client: ServiceClient) -> ServiceClientRead:
+    return ServiceClientRead(
+        client_id=client.id,
+        name=client.name,
+        scopes=[Scope(scope) for scope in client.scopes],
+        created_at=client.created_at,
+        revoked_at=client.revoked_at,
+        last_used_at=client.last_used_at,
+    )
+
+
+@router.post(
+    "/service-clients",
+    tags=["service_clients"],
+    status_code=201,
+    responses=problem_responses(401, 403),
+)
+def create_service_client(
+    data: ServiceClientCreate, admin: AdminUser, db: DbSession
+) -> ServiceClientCreated:
+    """Create an integrator client; its secret is shown in this response only."""
+    client, secret = service.create_service_client(db, actor=admin, data=data)
+    return ServiceClientCreated(**_client_read(client).model_dump(), client_secret=secret)
+
+
+@router.get("/service-clients", tags=["service_clients"], responses=problem_responses(401, 403))
+def list_service_clients(_admin: AdminUser, db: DbSession) -> Page[ServiceClientRead]:
+    """Every integrator client, revoked ones included (admins)."""
+    clients = service.list_service_clients(db)
+    return Page[ServiceClientRead](items=[_client_read(c) for c in clients], next_cursor=None)
+
+
+@router.get(
+    "/service-clients/{client_id}",
+    tags=["service_clients"],
+    responses=problem_responses(401, 403, 404),
+)
+def read_service_client(
+    client_id: uuid.UUID, _admin: AdminUser, db: DbSession
+) -> ServiceClientRead:
+    """One integrator client (admins)."""
+    return _client_read(service.get_service_client(db, client_id=client_id))
+
+
+@router.delete(
+    "/service-clients/{client_id}",
+    tags=["service_clients"],
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_service_client(client_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> Response:
+    """Revoke an integrator client: its tokens stop working at once."""
+    service.revoke_service_client(db, client_id=client_id)
+    return Response(status_code=204)

@@ -1,0 +1,497 @@
+"""The rules of accounts and auth: registration, sign-in, token rotation and revocation,
+password changes and resets, admin user management and integrator service clients."""
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from backend.accounts import exceptions as errors
+from backend.accounts.models import (
+    AuthSession,
+    PasswordResetToken,
+    RefreshToken,
+    Role,
+    ServiceClient,
+    User,
+)
+from backend.accounts.schemas import (
+    MeUpdate,
+    PasswordChange,
+    PasswordResetConfirm,
+    ServiceClientCreate,
+    TokenResponse,
+    UserAdminUpdate,
+)
+from backend.core import ratelimit
+from backend.core.config import Settings
+from backend.core.errors import NotFound, Unauthorized
+from backend.core.orm import utcnow
+from backend.core.pagination import KeysetPage, paginate_oldest_first
+from backend.core.security import (
+    ACCESS_TOKEN_TTL,
+    CLIENT_TOKEN_TTL,
+    REFRESH_TOKEN_TTL,
+    InvalidToken,
+    decode_token,
+    hash_password,
+    hash_secret,
+    issue_token,
+    new_secret,
+    secrets_match,
+    verify_password,
+)
+from backend.notifications.service import enqueue_email
+
+CLIENT_SUBJECT_PREFIX = "client:"
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+RESET_TOKEN_TTL = timedelta(minutes=60)
+RESET_REQUESTS_PER_HOUR = 3
+WRONG_CREDENTIALS = "The email or password is not right."
+
+
+@dataclass(frozen=True)
+class UserPrincipal:
+    user: User
+    session_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ClientPrincipal:
+    client: ServiceClient
+    scopes: frozenset[str]
+
+
+Principal = UserPrincipal | ClientPrincipal
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def create_user(
+    db: Session, *, email: str, password: str, display_name: str, role: Role = Role.member
+) -> User:
+    """The one way accounts are made: registration, `circles create-admin` and the demo seed."""
+    email = normalize_email(email)
+    if db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise errors.EmailTaken()
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        role=role,
+        languages=[],
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def update_me(db: Session, *, user: User, changes: MeUpdate) -> User:
+    for field, value in changes.model_dump(exclude_unset=True).items():
+        if value is None and field not in ("pronouns",):
+            continue  # only pronouns may be cleared; the rest always have a value
+        setattr(user, field, value)
+    db.flush()
+    return user
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+def _start_session(db: Session, user: User, settings: Settings) -> TokenResponse:
+    session = AuthSession(user_id=user.id)
+    db.add(session)
+    db.flush()
+    return _issue_pair(db, user, session, settings)
+
+
+def _issue_pair(db: Session, user: User, session: AuthSession, settings: Settings) -> TokenResponse:
+    access_token, _ = issue_token(
+        settings,
+        subject=str(user.id),
+        token_type="access",
+        ttl=ACCESS_TOKEN_TTL,
+        version=user.token_version,
+        session_id=str(session.id),
+    )
+    refresh_token, refresh_claims = issue_token(
+        settings,
+        subject=str(user.id),
+        token_type="refresh",
+        ttl=REFRESH_TOKEN_TTL,
+        version=user.token_version,
+        session_id=str(session.id),
+    )
+    db.add(
+        RefreshToken(
+            id=refresh_claims.token_id,
+            session_id=session.id,
+            token_hash=hash_secret(refresh_token),
+            issued_at=refresh_claims.issued_at,
+            expires_at=refresh_claims.expires_at,
+        )
+    )
+    session.last_used_at = utcnow()
+    return TokenResponse(
+        access_token=access_token,
+        expires_in=int(ACCESS_TOKEN_TTL.total_seconds()),
+        refresh_token=refresh_token,
+    )
+
+
+def _throttle_keys(email: str, client_address: str) -> list[tuple[str, int]]:
+    return [
+        (f"login:account:{email}", LOGIN_FAILURES_PER_ACCOUNT),
+        (f"login:address:{client_address}", LOGIN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def _raise_if_throttled(db: Session, keys: list[tuple[str, int]]) -> None:
+    waits = [
+        wait
+        for key, limit in keys
+        if (wait := ratelimit.retry_after_seconds(db, key, limit=limit, window=LOGIN_WINDOW))
+    ]
+    if waits:
+        raise errors.LoginThrottled(max(waits))
+
+
+def password_grant(
+    db: Session, *, email: str, password: str, client_address: str, settings: Settings
+) -> TokenResponse:
+    email = normalize_email(email)
+    keys = _throttle_keys(email, client_address)
+    _raise_if_throttled(db, keys)
+    user = db.scalar(select(User).where(User.email == email))
+    matches, new_hash = verify_password(password, user.password_hash if user else None)
+    if user is None or not matches:
+        for key, _ in keys:
+            ratelimit.record_hit(db, key, window=LOGIN_WINDOW)
+        raise errors.InvalidGrant(WRONG_CREDENTIALS)
+    if not user.is_active:
+        raise errors.InvalidGrant(
+            "This account has been deactivated. Contact the counseling service if you think "
+            "this is a mistake."
+        )
+    if new_hash:
+        user.password_hash = new_hash
+    user.last_login_at = utcnow()
+    ratelimit.clear(db, keys[0][0])
+    return _start_session(db, user, settings)
+
+
+def refresh_grant(db: Session, *, refresh_token: str, settings: Settings) -> TokenResponse:
+    """Rotate: the presented token is spent and a new pair issued in the same session. A token
+    presented twice means it was stolen or leaked, so its whole session is ended."""
+    expired = errors.InvalidGrant("The session has ended. Sign in again.")
+    try:
+        claims = decode_token(settings, refresh_token, expected_type="refresh")
+    except InvalidToken:
+        raise expired from None
+    stored = db.get(RefreshToken, claims.token_id)
+    if stored is None or not secrets_match(refresh_token, stored.token_hash):
+        raise expired
+    session = db.get_one(AuthSession, stored.session_id)
+    if session.revoked_at is not None:
+        raise expired
+    if stored.used_at is not None:
+        _revoke_sessions_now(db, AuthSession.id == session.id, reason="refresh_reuse")
+        raise expired
+    spent = db.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise expired  # spent by a concurrent request a moment ago
+    user = db.get_one(User, session.user_id)
+    if not user.is_active or claims.version != user.token_version:
+        raise expired
+    return _issue_pair(db, user, session, settings)
+
+
+def _revoke_sessions_now(db: Session, condition: object, *, reason: str) -> None:
+    """Revoke in a transaction of its own: the request fails afterwards, and the revocation
+    must outlive its rollback."""
+    with Session(bind=db.get_bind()) as side, side.begin():
+        side.execute(
+            update(AuthSession)
+            .where(condition, AuthSession.revoked_at.is_(None))  # type: ignore[arg-type]
+            .values(revoked_at=utcnow(), revoked_reason=reason)
+        )
+
+
+def _revoke_sessions(db: Session, user: User, *, reason: str) -> None:
+    db.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+def _end_all_tokens(db: Session, user: User, *, reason: str) -> None:
+    user.token_version += 1
+    _revoke_sessions(db, user, reason=reason)
+
+
+def client_credentials_grant(
+    db: Session,
+    *,
+    client_id: str,
+    client_secret: str,
+    requested_scopes: set[str],
+    client_address: str,
+    settings: Settings,
+) -> TokenResponse:
+    keys = [(f"client:address:{client_address}", LOGIN_FAILURES_PER_ADDRESS)]
+    _raise_if_throttled(db, keys)
+    client = None
+    with contextlib.suppress(ValueError):  # a malformed id is just an unknown client
+        client = db.get(ServiceClient, uuid.UUID(client_id))
+    if (
+        client is None
+        or client.revoked_at is not None
+        or not secrets_match(client_secret, client.secret_hash)
+    ):
+        ratelimit.record_hit(db, keys[0][0], window=LOGIN_WINDOW)
+        raise errors.InvalidClient()
+    granted = set(client.scopes)
+    if requested_scopes - granted:
+        raise errors.InvalidScope(
+            f"This client may not ask for: {' '.join(sorted(requested_scopes - granted))}."
+        )
+    scopes = frozenset(requested_scopes or granted)
+    token, _ = issue_token(
+        settings,
+        subject=f"{CLIENT_SUBJECT_PREFIX}{client.id}",
+        token_type="access",
+        ttl=CLIENT_TOKEN_TTL,
+        scopes=scopes,
+    )
+    client.last_used_at = utcnow()
+    return TokenResponse(
+        access_token=token,
+        expires_in=int(CLIENT_TOKEN_TTL.total_seconds()),
+        scope=" ".join(sorted(scopes)),
+    )
+
+
+def authenticate(db: Session, *, token: str, settings: Settings) -> Principal:
+    """The principal behind an access token, or Unauthorized (401 with WWW-Authenticate)."""
+    not_valid = Unauthorized("The access token is not valid or has expired. Sign in again.")
+    try:
+        claims = decode_token(settings, token, expected_type="access")
+    except InvalidToken:
+        raise not_valid from None
+    if claims.subject.startswith(CLIENT_SUBJECT_PREFIX):
+        try:
+            client_id = uuid.UUID(claims.subject.removeprefix(CLIENT_SUBJECT_PREFIX))
+        except ValueError:
+            raise not_valid from None
+        client = db.get(ServiceClient, client_id)
+        if client is None or client.revoked_at is not None:
+            raise not_valid
+        # Scopes taken from a client after its token was issued are gone at once.
+        return ClientPrincipal(client, claims.scopes & frozenset(client.scopes))
+    try:
+        user_id = uuid.UUID(claims.subject)
+        session_id = uuid.UUID(claims.session_id or "")
+    except ValueError:
+        raise not_valid from None
+    row = db.execute(
+        select(User, AuthSession.revoked_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(User.id == user_id, AuthSession.id == session_id)
+    ).first()
+    if row is None:
+        raise not_valid
+    user, session_revoked_at = row
+    if session_revoked_at is not None or not user.is_active:
+        raise not_valid
+    if claims.version != user.token_version:
+        raise not_valid
+    return UserPrincipal(user, session_id)
+
+
+def logout(db: Session, *, principal: UserPrincipal, everywhere: bool) -> None:
+    if everywhere:
+        _end_all_tokens(db, principal.user, reason="logout_everywhere")
+        return
+    db.execute(
+        update(AuthSession)
+        .where(AuthSession.id == principal.session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason="logout")
+    )
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+
+def change_password(
+    db: Session, *, user: User, change: PasswordChange, settings: Settings
+) -> TokenResponse:
+    """Every other session ends; the caller gets a fresh pair and stays signed in."""
+    matches, _ = verify_password(change.current_password, user.password_hash)
+    if not matches:
+        raise errors.WrongCurrentPassword()
+    user.password_hash = hash_password(change.new_password)
+    _end_all_tokens(db, user, reason="password_change")
+    return _start_session(db, user, settings)
+
+
+def request_password_reset(db: Session, *, email: str, settings: Settings) -> None:
+    """Sends a one-time link when the account exists; the caller learns nothing either way."""
+    email = normalize_email(email)
+    user = db.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
+    if user is None:
+        return
+    throttle_key = f"reset:account:{email}"
+    if ratelimit.retry_after_seconds(
+        db, throttle_key, limit=RESET_REQUESTS_PER_HOUR, window=timedelta(hours=1)
+    ):
+        return
+    ratelimit.record_hit(db, throttle_key, window=timedelta(hours=1))
+    token = new_secret()
+    db.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=hash_secret(token),
+            expires_at=utcnow() + RESET_TOKEN_TTL,
+        )
+    )
+    minutes = int(RESET_TOKEN_TTL.total_seconds() // 60)
+    enqueue_email(
+        db,
+        user_id=user.id,
+        to_address=user.email,
+        subject="Reset your Strength Circles password",
+        body_text=(
+            f"Hello {user.display_name},\n\n"
+            "Someone, hopefully you, asked to reset the password of your Strength Circles "
+            f"account. Open this link within {minutes} minutes to choose a new one:\n\n"
+            f"{settings.public_url.rstrip('/')}/reset-password?token={token}\n\n"
+            "If you did not ask for this, you can ignore this email: your password stays "
+            "the same.\n\n"
+            "Strength Circles is peer support, not a crisis service. If you are in danger, "
+            "call your local emergency number.\n"
+        ),
+    )
+
+
+def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> None:
+    now = utcnow()
+    reset = db.scalar(
+        select(PasswordResetToken).where(
+            PasswordResetToken.token_hash == hash_secret(confirm.token)
+        )
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= now:
+        raise errors.InvalidResetToken()
+    user = db.get_one(User, reset.user_id)
+    if not user.is_active:
+        raise errors.InvalidResetToken()
+    spent = db.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise errors.InvalidResetToken()
+    user.password_hash = hash_password(confirm.new_password)
+    _end_all_tokens(db, user, reason="password_reset")
+    # A locked-out account gets back in with its new password at once.
+    ratelimit.clear(db, f"login:account:{user.email}")
+
+
+# --- admin: users -----------------------------------------------------------------------------
+
+
+def list_users(
+    db: Session,
+    *,
+    q: str | None,
+    role: Role | None,
+    is_active: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[User]:
+    query = select(User)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(or_(User.email.like(pattern), User.display_name.ilike(pattern)))
+    if role is not None:
+        query = query.where(User.role == role)
+    if is_active is not None:
+        query = query.where(User.is_active.is_(is_active))
+    return paginate_oldest_first(db, query, User, limit=limit, cursor=cursor)
+
+
+def get_user(db: Session, *, user_id: uuid.UUID) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def admin_update_user(
+    db: Session, *, actor: User, user_id: uuid.UUID, changes: UserAdminUpdate
+) -> User:
+    user = get_user(db, user_id=user_id)
+    values = changes.model_dump(exclude_unset=True, exclude_none=True)
+    if user.id == actor.id and (
+        values.get("is_active") is False or values.get("role", Role.admin) != Role.admin
+    ):
+        raise errors.SelfLockout()
+    role_changed = "role" in values and values["role"] != user.role
+    deactivated = values.get("is_active") is False and user.is_active
+    for field, value in values.items():
+        setattr(user, field, value)
+    if role_changed or deactivated:
+        _end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
+    db.flush()
+    return user
+
+
+# --- admin: service clients -------------------------------------------------------------------
+
+
+def create_service_client(
+    db: Session, *, actor: User, data: ServiceClientCreate
+) -> tuple[ServiceClient, str]:
+    secret = new_secret()
+    client = ServiceClient(
+        name=data.name,
+        secret_hash=hash_secret(secret),
+        scopes=sorted({scope.value for scope in data.scopes}),
+        created_by_id=actor.id,
+    )
+    db.add(client)
+    db.flush()
+    return client, secret
+
+
+def list_service_clients(db: Session) -> list[ServiceClient]:
+    return list(db.scalars(select(ServiceClient).order_by(ServiceClient.created_at)))
+
+
+def get_service_client(db: Session, *, client_id: uuid.UUID) -> ServiceClient:
+    client = db.get(ServiceClient, client_id)
+    if client is None:
+        raise NotFound()
+    return client
+
+
+def revoke_service_client(db: Session, *, client_id: uuid.UUID) -> None:
+    client = get_service_client(db, client_id=client_id)
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
