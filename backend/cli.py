@@ -71,6 +71,35 @@ def seed_demo() -> None:
     typer.echo(report)
 
 
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Argument(help="The admin's email (their sign-in name).")],
+    password: Annotated[
+        str | None, typer.Option(help="Prompted for (hidden) when omitted.")
+    ] = None,
+    display_name: Annotated[str, typer.Option(help="The name others see.")] = "Admin",
+) -> None:
+    """Create an admin account, or make an existing account an admin."""
+    from backend.accounts.cli import create_or_promote_admin
+
+    _settings_or_exit()
+    configure_logging(get_settings().log_level)
+    upgrade_to_head()
+
+    def ask_password() -> str:
+        if password is not None:
+            return password
+        answer: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return answer
+
+    try:
+        message = create_or_promote_admin(email, ask_password, display_name)
+    except ValueError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(message)
+
+
 @app.command()
 def openapi(
     output: Annotated[Path, typer.Option(help="Where to write the document.")] = (

@@ -18,6 +18,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from backend import __version__
 from backend.api import api_router
 from backend.core import health
+from backend.core.access import Public
 from backend.core.config import Settings, get_settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.errors import install_error_handlers
@@ -129,7 +130,7 @@ def _mount_docs(app: FastAPI) -> None:
     app.mount(DOCS_STATIC_PATH, StaticFiles(directory=str(assets)), name="docs-static")
     oauth2_redirect_url = "/docs/oauth2-redirect"
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[Public])
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
@@ -141,11 +142,11 @@ def _mount_docs(app: FastAPI) -> None:
             swagger_ui_parameters={"persistAuthorization": False},
         )
 
-    @app.get(oauth2_redirect_url, include_in_schema=False)
+    @app.get(oauth2_redirect_url, include_in_schema=False, dependencies=[Public])
     def swagger_ui_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.get("/redoc", include_in_schema=False, dependencies=[Public])
     def redoc() -> HTMLResponse:
         return get_redoc_html(
             openapi_url="/openapi.json",
@@ -163,7 +164,7 @@ def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
     if (frontend_dir / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=frontend_dir / "assets"), name="web-assets")
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=[Public])
     def web_app() -> Response:
         if index.is_file():
             return FileResponse(index, media_type="text/html")
@@ -178,6 +179,7 @@ def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
                 methods=["GET"],
                 include_in_schema=False,
                 name=f"web-{path.name}",
+                dependencies=[Public],
             )
 
 

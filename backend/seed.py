@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from backend.accounts.seed import seed_demo_accounts
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine, create_session_factory
 
 # A seeder adds its demo data and returns lines for the sign-in summary.
 Seeder = Callable[[Session], list[str]]
 
-DEMO_SEEDERS: list[Seeder] = []
+DEMO_SEEDERS: list[Seeder] = [seed_demo_accounts]
 
 
 def run_demo_seed() -> str:

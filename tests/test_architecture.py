@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.core.config import Settings
 from backend.main import create_app
@@ -61,7 +61,10 @@ def test_routers_stay_thin() -> None:
 
 def test_every_api_route_has_a_tag_and_a_summary(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
-    for route in create_app(settings).routes:
-        if isinstance(route, APIRoute) and route.include_in_schema:
+    checked = 0
+    for route in iter_route_contexts(create_app(settings).routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            checked += 1
             assert route.tags, route.path
-            assert route.endpoint.__doc__, f"{route.path} needs a one-line docstring"
+            assert getattr(route.endpoint, "__doc__", None), f"{route.path} needs a docstring"
+    assert checked > 15  # included routers' routes are reached

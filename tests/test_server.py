@@ -76,6 +76,26 @@ def test_bad_requests_get_problems_and_the_server_keeps_serving(server: tuple[st
         assert too_big.status_code == 413
         assert too_big.headers["content-type"] == PROBLEM
 
+        malformed = client.post(
+            "/api/v1/auth/register",
+            content=b'{"email": "a@example.org", "password": ',
+            headers={"content-type": "application/json"},
+        )
+        assert malformed.status_code == 422
+        assert malformed.headers["content-type"] == PROBLEM
+        assert malformed.json()["errors"][0]["type"] == "json_invalid"
+
+        wrong_type = client.post(
+            "/api/v1/auth/register", content=b"email=a", headers={"content-type": "text/plain"}
+        )
+        assert wrong_type.status_code == 415
+
+        too_big_json = client.post(
+            "/api/v1/auth/register",
+            json={"email": "a@example.org", "password": "p" * (2 * 1024 * 1024)},
+        )
+        assert too_big_json.status_code == 413
+
         for _ in range(3):
             assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 200

@@ -1,0 +1,73 @@
+"""Deny by default: every route declares who may call it, and the routes anyone may call are
+exactly the public allowlist of SECURITY.md."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from starlette.routing import Mount
+
+from backend.core.access import ACCESS_RULES, public
+from backend.core.config import Settings
+from backend.main import create_app
+
+# (method, path) pairs anyone may call without signing in. Adding one is a security decision:
+# say why in the change that adds it.
+PUBLIC_ROUTES = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
+    # The documentation and the web app's own page.
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+    ("GET", "/"),
+}
+STATIC_MOUNTS = {"/static-docs", "/assets"}
+
+
+def calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from calls(dependency)
+
+
+def app_routes(tmp_path: Path) -> list[RouteContext]:
+    """Every route as served, with the routes of included routers flattened."""
+    frontend = tmp_path / "dist"
+    (frontend / "assets").mkdir(parents=True)
+    (frontend / "index.html").write_text("<!doctype html><title>t</title>")
+    settings = Settings(
+        var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", frontend_dir=frontend
+    )
+    return list(iter_route_contexts(create_app(settings).routes))
+
+
+def test_every_route_declares_an_access_rule(tmp_path: Path) -> None:
+    undeclared = []
+    checked = 0
+    for route in app_routes(tmp_path):
+        if isinstance(route.original_route, Mount):
+            assert route.path in STATIC_MOUNTS, f"unexpected mount {route.path}"
+            continue
+        if not isinstance(route.original_route, APIRoute):
+            continue  # the OpenAPI document itself
+        checked += 1
+        if not ACCESS_RULES & set(calls(route.dependant)):
+            undeclared.append(f"{sorted(route.methods or [])} {route.path}")
+    assert undeclared == [], "routes without an access rule (add Public or an auth dependency)"
+    assert checked > 20  # the walk reaches the routes of included routers
+
+
+def test_the_public_routes_are_exactly_the_allowlist(tmp_path: Path) -> None:
+    found = set()
+    for route in app_routes(tmp_path):
+        if isinstance(route.original_route, APIRoute) and public in set(calls(route.dependant)):
+            found.update((method, str(route.path)) for method in route.methods or [])
+    assert found == PUBLIC_ROUTES
