@@ -1,0 +1,90 @@
+"""Routes that integrators may call declare scopes with Security(); a service client reaches
+only the routes its token's scopes allow, and people are not held to client scopes."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import pytest
+from fastapi import APIRouter, FastAPI, Security
+from fastapi.testclient import TestClient
+
+from backend.accounts.dependencies import get_principal
+from backend.accounts.schemas import Scope
+from backend.accounts.service import ClientPrincipal, Principal
+from backend.core.routing import API_PREFIX
+from tests.factories import client_token, make_person, make_service_client
+from tests.support.problems import assert_problem
+
+probe = APIRouter(prefix=f"{API_PREFIX}/probe-scopes", tags=["probe"])
+
+
+@probe.get("/attendance")
+def read_attendance(
+    principal: Annotated[Principal, Security(get_principal, scopes=[Scope.attendance_read])],
+) -> dict[str, str]:
+    """A route integrators may call with attendance:read."""
+    return {"caller": "client" if isinstance(principal, ClientPrincipal) else "person"}
+
+
+@pytest.fixture
+def scoped_client(app: FastAPI) -> Iterator[TestClient]:
+    app.include_router(probe)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_client_with_the_scope_gets_in(scoped_client: TestClient, app: FastAPI) -> None:
+    integrator = make_service_client(app, scopes=[Scope.attendance_read, Scope.groups_read])
+    response = scoped_client.get(
+        f"{API_PREFIX}/probe-scopes/attendance",
+        headers=bearer(client_token(scoped_client, integrator)),
+    )
+    assert response.status_code == 200
+    assert response.json() == {"caller": "client"}
+
+
+def test_a_client_without_the_scope_gets_403_naming_it(
+    scoped_client: TestClient, app: FastAPI
+) -> None:
+    integrator = make_service_client(app, scopes=[Scope.groups_read])
+    response = scoped_client.get(
+        f"{API_PREFIX}/probe-scopes/attendance",
+        headers=bearer(client_token(scoped_client, integrator)),
+    )
+    body = assert_problem(response, 403)
+    assert body["type"].endswith("insufficient-scope")
+    assert "attendance:read" in response.headers["www-authenticate"]
+
+
+def test_a_token_narrowed_by_request_loses_the_other_scopes(
+    scoped_client: TestClient, app: FastAPI
+) -> None:
+    integrator = make_service_client(app, scopes=[Scope.attendance_read, Scope.groups_read])
+    narrow = client_token(scoped_client, integrator, scope="groups:read")
+    response = scoped_client.get(f"{API_PREFIX}/probe-scopes/attendance", headers=bearer(narrow))
+    assert_problem(response, 403)
+
+
+def test_scopes_taken_from_a_client_end_at_once(scoped_client: TestClient, app: FastAPI) -> None:
+    integrator = make_service_client(app, scopes=[Scope.attendance_read])
+    token = client_token(scoped_client, integrator)
+    with app.state.session_factory.begin() as db:
+        db.get(type(integrator.client), integrator.client.id).scopes = [Scope.groups_read.value]
+    response = scoped_client.get(f"{API_PREFIX}/probe-scopes/attendance", headers=bearer(token))
+    assert_problem(response, 403)
+
+
+def test_people_are_not_held_to_client_scopes(scoped_client: TestClient) -> None:
+    person = make_person(scoped_client)
+    response = scoped_client.get(f"{API_PREFIX}/probe-scopes/attendance", headers=person.headers)
+    assert response.json() == {"caller": "person"}
+
+
+def test_anonymous_gets_401(scoped_client: TestClient) -> None:
+    response = scoped_client.get(f"{API_PREFIX}/probe-scopes/attendance")
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
