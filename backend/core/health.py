@@ -9,8 +9,9 @@ from sqlalchemy import text
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
+from backend.core.routing import JSONRoute
 
-router = APIRouter(tags=["health"], dependencies=[Public])
+router = APIRouter(tags=["health"], dependencies=[Public], route_class=JSONRoute)
 
 
 class HealthStatus(BaseModel):

@@ -1,5 +1,6 @@
 """The route class of the API: a JSON body must be sent as JSON (415 otherwise)."""
 
+import inspect
 from collections.abc import Callable, Coroutine
 from email.message import Message
 from typing import Any
@@ -31,8 +32,19 @@ def _has_body(request: Request) -> bool:
 
 
 class JSONRoute(APIRoute):
-    """Without this, FastAPI reads a body with another content type as raw bytes and answers
-    with a confusing 422; a client that sent the wrong format should be told so."""
+    """The route class of every API router.
+
+    - The first line of the endpoint's docstring is the OpenAPI summary (the rest stays the
+      description), so /docs reads "The caller's own profile" rather than "Read Me".
+    - A JSON body sent in another format gets 415: without this FastAPI reads it as raw bytes
+      and answers with a confusing 422.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        doc = inspect.getdoc(endpoint)
+        if kwargs.get("summary") is None and doc:
+            kwargs["summary"] = doc.splitlines()[0].rstrip(".")
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
