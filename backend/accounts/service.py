@@ -30,7 +30,7 @@ from backend.core import ratelimit
 from backend.core.config import Settings
 from backend.core.errors import NotFound, Unauthorized
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, paginate_oldest_first
+from backend.core.pagination import KeysetPage, contains_pattern, paginate_oldest_first
 from backend.core.security import (
     ACCESS_TOKEN_TTL,
     CLIENT_TOKEN_TTL,
@@ -427,8 +427,13 @@ def list_users(
 ) -> KeysetPage[User]:
     query = select(User)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(User.email.like(pattern), User.display_name.ilike(pattern)))
+        pattern = contains_pattern(q.strip().lower())
+        query = query.where(
+            or_(
+                User.email.like(pattern, escape="\\"),
+                User.display_name.ilike(pattern, escape="\\"),
+            )
+        )
     if role is not None:
         query = query.where(User.role == role)
     if is_active is not None:

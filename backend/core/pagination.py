@@ -42,6 +42,13 @@ class InvalidCursor(UnprocessableContent):
     detail = "The cursor is not one this list gave out. Start again without a cursor."
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with its own % and _ taken literally (use
+    with ``escape="\\"``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def encode_cursor(key: list[Any]) -> str:
     """Wrap the sort key of the last item of a page into an opaque, URL-safe string."""
     raw = json.dumps(key, separators=(",", ":"), default=str).encode()
@@ -89,6 +96,8 @@ def paginate_oldest_first(
             after_time, after_id = datetime.fromisoformat(str(raw_time)), uuid.UUID(str(raw_id))
         except ValueError:
             raise InvalidCursor() from None
+        if after_time.tzinfo is None:  # we only ever give out times with an offset
+            raise InvalidCursor()
         statement = statement.where(
             or_(
                 model.created_at > after_time,
