@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter, FastAPI, Security
 from fastapi.testclient import TestClient
 
-from backend.accounts.dependencies import get_principal
+from backend.accounts.dependencies import OptionalUser, get_principal
 from backend.accounts.schemas import Scope
 from backend.accounts.service import ClientPrincipal, Principal
 from backend.core.routing import API_PREFIX
@@ -88,3 +88,34 @@ def test_anonymous_gets_401(scoped_client: TestClient) -> None:
     response = scoped_client.get(f"{API_PREFIX}/probe-scopes/attendance")
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+optional = APIRouter(prefix=f"{API_PREFIX}/probe-optional", tags=["probe"])
+
+
+@optional.get("")
+def who_is_asking(user: OptionalUser) -> dict[str, str | None]:
+    """A public route that shows signed-in members more."""
+    return {"display_name": user.display_name if user else None}
+
+
+@pytest.fixture
+def optional_client(app: FastAPI) -> Iterator[TestClient]:
+    app.include_router(optional)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_optional_user_is_none_for_anonymous_callers(optional_client: TestClient) -> None:
+    assert optional_client.get(f"{API_PREFIX}/probe-optional").json() == {"display_name": None}
+
+
+def test_optional_user_is_the_signed_in_person(optional_client: TestClient) -> None:
+    person = make_person(optional_client, display_name="Ember")
+    response = optional_client.get(f"{API_PREFIX}/probe-optional", headers=person.headers)
+    assert response.json() == {"display_name": "Ember"}
+
+
+def test_optional_user_with_a_bad_token_is_still_401(optional_client: TestClient) -> None:
+    response = optional_client.get(f"{API_PREFIX}/probe-optional", headers=bearer("expired.or.bad"))
+    assert_problem(response, 401)
