@@ -13,11 +13,10 @@ from backend.accounts.models import AuthSession, User
 from tests.conftest import DatabaseUnderTest
 
 
+@pytest.mark.sqlite_only  # PostgreSQL has these built in
 def test_sqlite_connections_use_foreign_keys_wal_and_a_busy_timeout(
     database: DatabaseUnderTest,
 ) -> None:
-    if database.name != "sqlite":
-        pytest.skip("these are SQLite settings; PostgreSQL has them built in")
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
