@@ -30,7 +30,7 @@ from backend.core import ratelimit
 from backend.core.config import Settings
 from backend.core.errors import NotFound, Unauthorized
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, contains_pattern, paginate_oldest_first
+from backend.core.pagination import KeysetPage, contains_pattern, creation_order, paginate
 from backend.core.security import (
     ACCESS_TOKEN_TTL,
     CLIENT_TOKEN_TTL,
@@ -438,7 +438,7 @@ def list_users(
         query = query.where(User.role == role)
     if is_active is not None:
         query = query.where(User.is_active.is_(is_active))
-    return paginate_oldest_first(db, query, User, limit=limit, cursor=cursor)
+    return paginate(db, query, creation_order(User), limit=limit, cursor=cursor)
 
 
 def get_user(db: Session, *, user_id: uuid.UUID) -> User:

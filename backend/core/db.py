@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,3 +89,18 @@ def is_database_unavailable(exc: BaseException) -> bool:
     # psycopg raises OperationalError for connection failures, server shutdown and
     # cancelled statements; its SQL errors are other classes.
     return True
+
+
+def lock_for_update(db: Session, column: Any, value: Any) -> None:
+    """Serialise writers on one row (a group, a session) before reading what they will change,
+    so checks such as "is there a seat left?" hold at commit, on both databases.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE
+    takes its database write lock first, so the reads that follow see every earlier commit
+    and later writers wait (busy timeout) instead of working from a stale snapshot.
+    """
+    table = column.table
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(column).where(column == value).with_for_update())
+    else:
+        db.execute(update(table).where(column == value).values({column.key: column}))

@@ -4,6 +4,7 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -78,34 +79,66 @@ class KeysetPage(Generic[ItemT]):
 RowT = TypeVar("RowT")
 
 
-def paginate_oldest_first(
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a keyset order: how its value goes into a cursor and comes back out."""
+
+    column: Any  # an ORM attribute such as User.created_at
+    parse: Callable[[Any], Any]
+    dump: Callable[[Any], Any] = str
+
+    @property
+    def attribute(self) -> str:
+        return str(self.column.key)
+
+
+def _aware_time(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:  # we only ever give out times with an offset
+        raise ValueError("no offset")
+    return parsed
+
+
+def creation_order(model: Any) -> list[SortKey]:
+    """Oldest first, ties broken by id."""
+    return [
+        SortKey(model.created_at, _aware_time, lambda value: value.isoformat()),
+        SortKey(model.id, lambda value: uuid.UUID(str(value))),
+    ]
+
+
+def paginate(
     db: Session,
     statement: Select[Any],
-    model: Any,
+    order: list[SortKey],
     *,
     limit: int,
     cursor: str | None,
 ) -> KeysetPage[RowT]:
-    """One page of ``statement`` (rows of ``model``, which has ``created_at`` and ``id``) in
-    creation order, ties broken by id, by keyset: stable while rows are added, and as fast on
-    the last page as on the first."""
-    statement = statement.order_by(model.created_at, model.id).limit(limit + 1)
+    """One page of ``statement`` in ``order`` (ascending, unique as a whole), by keyset: stable
+    while rows are added, and as fast on the last page as on the first."""
+    statement = statement.order_by(*(key.column for key in order)).limit(limit + 1)
     if cursor:
-        raw_time, raw_id = decode_cursor(cursor, length=2)
+        raw = decode_cursor(cursor, length=len(order))
         try:
-            after_time, after_id = datetime.fromisoformat(str(raw_time)), uuid.UUID(str(raw_id))
-        except ValueError:
+            after = [key.parse(value) for key, value in zip(order, raw, strict=True)]
+        except (ValueError, TypeError):
             raise InvalidCursor() from None
-        if after_time.tzinfo is None:  # we only ever give out times with an offset
-            raise InvalidCursor()
+        # (a, b) > (x, y) spelled out, so each value is bound with its own column's type.
         statement = statement.where(
             or_(
-                model.created_at > after_time,
-                and_(model.created_at == after_time, model.id > after_id),
+                *(
+                    and_(
+                        *(order[j].column == after[j] for j in range(i)),
+                        order[i].column > after[i],
+                    )
+                    for i in range(len(order))
+                )
             )
         )
     rows: list[Any] = list(db.scalars(statement))
     if len(rows) <= limit:
         return KeysetPage(rows, None)
     last = rows[limit - 1]
-    return KeysetPage(rows[:limit], encode_cursor([last.created_at.isoformat(), str(last.id)]))
+    key = [sort_key.dump(getattr(last, sort_key.attribute)) for sort_key in order]
+    return KeysetPage(rows[:limit], encode_cursor(key))
