@@ -4,8 +4,10 @@ from fastapi import APIRouter
 
 from backend.accounts.router import router as accounts_router
 from backend.core.routing import API_PREFIX, JSONRoute
+from backend.groups.router import router as groups_router
 
 __all__ = ["API_PREFIX", "api_router"]
 
 api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
 api_router.include_router(accounts_router)
+api_router.include_router(groups_router)

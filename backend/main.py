@@ -51,6 +51,11 @@ OPENAPI_TAGS = [
     {"name": "me", "description": "The caller's own profile, privacy choices and password."},
     {"name": "users", "description": "Account management for admins."},
     {"name": "service_clients", "description": "Integrator clients and their scopes (admins)."},
+    {
+        "name": "groups",
+        "description": "The topic vocabulary, the group directory, group pages "
+        "and membership. Finding a group is open to anyone; who is in it is not.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 

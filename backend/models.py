@@ -3,6 +3,13 @@
 from backend.accounts import models as accounts_models
 from backend.core.orm import Base
 from backend.core.ratelimit import RateLimitCounter
+from backend.groups import models as groups_models
 from backend.notifications import models as notifications_models
 
-__all__ = ["Base", "RateLimitCounter", "accounts_models", "notifications_models"]
+__all__ = [
+    "Base",
+    "RateLimitCounter",
+    "accounts_models",
+    "groups_models",
+    "notifications_models",
+]

@@ -5,7 +5,7 @@ from typing import Any
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Enum
 
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine
@@ -23,6 +23,13 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     """Migrations spell out plain SQLAlchemy types so they never import app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, Enum) and not obj.native_enum:
+        # Alembic leaves out create_constraint; without it the CHECK would be lost.
+        values = ", ".join(repr(value) for value in obj.enums)
+        return (
+            f"sa.Enum({values}, name={obj.name!r}, native_enum=False, "
+            f"create_constraint={obj.create_constraint}, length={obj.length})"
+        )
     return False
 
 

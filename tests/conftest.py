@@ -27,11 +27,16 @@ _ran_on: Counter[str] = Counter()
 _postgres_note: list[str] = []
 
 
+# Tables whose rows the migrations load (reference data); restored to that state after each test.
+REFERENCE_TABLES = ["topic"]
+
+
 @dataclass
 class DatabaseUnderTest:
     name: str  # "sqlite" or "postgresql"
     url: str
     engine: Engine
+    reference_rows: dict[str, list[dict[str, object]]]
 
 
 @pytest.fixture(scope="session")
@@ -100,16 +105,27 @@ def migrated_database(
     engine = create_db_engine(url)
     with engine.begin() as connection:
         upgrade_to_head(connection)
+        reference_rows = {
+            name: [
+                dict(row)
+                for row in connection.execute(Base.metadata.tables[name].select()).mappings()
+            ]
+            for name in REFERENCE_TABLES
+        }
     try:
-        yield DatabaseUnderTest(request.param, url, engine)
+        yield DatabaseUnderTest(request.param, url, engine, reference_rows)
     finally:
         engine.dispose()
 
 
-def empty_all_tables(engine: Engine) -> None:
-    with engine.begin() as connection:
+def reset_tables(database: "DatabaseUnderTest") -> None:
+    """Every table back to how the migrations left it."""
+    with database.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+        for name, rows in database.reference_rows.items():
+            if rows:
+                connection.execute(Base.metadata.tables[name].insert(), rows)
 
 
 @pytest.fixture
@@ -119,7 +135,7 @@ def database(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTest
     try:
         yield migrated_database
     finally:
-        empty_all_tables(migrated_database.engine)
+        reset_tables(migrated_database)
 
 
 @pytest.fixture

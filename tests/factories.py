@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from backend.accounts import service as accounts
 from backend.accounts.models import Role, ServiceClient, User
 from backend.accounts.schemas import Scope, ServiceClientCreate
+from backend.groups import service as groups
+from backend.groups.schemas import GroupCreate, GroupRead
 
 PASSWORD = "a long and quiet river"
 _counter = itertools.count(1)
@@ -101,3 +103,33 @@ def client_token(client: TestClient, integrator: Integrator, scope: str | None =
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]
     return token
+
+
+def make_group(app: FastAPI, *, facilitator: User, **overrides: object) -> GroupRead:
+    """A group made through the service, with ``facilitator`` as its first facilitator."""
+    number = next(_counter)
+    fields: dict[str, object] = {
+        "name": f"Evening Circle {number}",
+        "description": "A weekly peer support circle.",
+        "topics": ["anxiety"],
+        "format": "online",
+        "language": "en",
+        "online_url": f"https://meet.example.org/circle-{number}",
+        "guidelines": "Confidentiality, respect, and no advice unless asked.",
+        "capacity": 12,
+    }
+    fields |= overrides
+    with app.state.session_factory.begin() as db:
+        actor = db.get_one(User, facilitator.id)
+        return groups.create_group(db, actor=actor, data=GroupCreate.model_validate(fields))
+
+
+def join(client: TestClient, person: "Person", group_id: object) -> dict[str, object]:
+    response = client.post(
+        f"/api/v1/groups/{group_id}/members",
+        headers=person.headers,
+        json={"accept_guidelines": True},
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body

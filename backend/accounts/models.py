@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, utcnow
+from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum, utcnow
 
 
 class Role(StrEnum):
@@ -21,17 +21,6 @@ class AttendancePrivacy(StrEnum):
     anonymous = "anonymous"
 
 
-def _enum(enum: type[StrEnum]) -> Enum:
-    # Stored as plain strings with a CHECK, so adding a value is a small migration everywhere.
-    return Enum(
-        enum,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class User(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
 
@@ -42,13 +31,13 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     pronouns: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.member)
+    role: Mapped[Role] = mapped_column(string_enum(Role), default=Role.member)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped to end every token at once: logout everywhere, password change, deactivation,
     # role change.
     token_version: Mapped[int] = mapped_column(default=0)
     attendance_privacy: Mapped[AttendancePrivacy] = mapped_column(
-        _enum(AttendancePrivacy), default=AttendancePrivacy.named
+        string_enum(AttendancePrivacy), default=AttendancePrivacy.named
     )
     calendar_shows_group_names: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]

@@ -43,11 +43,14 @@ class InvalidCursor(UnprocessableContent):
     detail = "The cursor is not one this list gave out. Start again without a cursor."
 
 
+def escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with its own % and _ taken literally (use
-    with ``escape="\\"``)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A LIKE pattern matching ``text`` anywhere (use with ``escape="\\"``)."""
+    return f"%{escape_like(text)}%"
 
 
 def encode_cursor(key: list[Any]) -> str:

@@ -1,0 +1,180 @@
+"""Groups: the topic vocabulary, the public directory, group pages and membership."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from backend.accounts.dependencies import AdminUser, CurrentUser, OptionalUser
+from backend.core.access import Public
+from backend.core.db import DbSession
+from backend.core.errors import problem_responses
+from backend.core.pagination import Cursor, Limit, Page
+from backend.core.routing import JSONRoute
+from backend.groups import service
+from backend.groups.models import GroupFormat, GroupMembership
+from backend.groups.schemas import (
+    GroupCreate,
+    GroupRead,
+    GroupSummary,
+    GroupUpdate,
+    JoinRequest,
+    MemberRead,
+    MembershipRead,
+    MembershipUpdate,
+    MyGroup,
+    TopicCreate,
+    TopicList,
+    TopicRead,
+)
+
+router = APIRouter(route_class=JSONRoute)
+
+
+def _membership_read(membership: GroupMembership) -> MembershipRead:
+    return MembershipRead.model_validate(membership, from_attributes=True)
+
+
+@router.get("/topics", tags=["groups"], dependencies=[Public])
+def list_topics(db: DbSession) -> TopicList:
+    """The topics groups, mentors and resources are tagged with."""
+    return TopicList(
+        items=[TopicRead.model_validate(t, from_attributes=True) for t in service.list_topics(db)]
+    )
+
+
+@router.post(
+    "/topics",
+    tags=["groups"],
+    status_code=201,
+    responses=problem_responses(401, 403, s409="The slug or name is taken."),
+)
+def create_topic(data: TopicCreate, _admin: AdminUser, db: DbSession) -> TopicRead:
+    """Add a topic to the vocabulary (admins)."""
+    return TopicRead.model_validate(service.create_topic(db, data=data), from_attributes=True)
+
+
+@router.get("/groups", tags=["groups"], responses=problem_responses(401))
+def list_groups(
+    viewer: OptionalUser,
+    db: DbSession,
+    q: Annotated[str | None, Query(max_length=100, description="Words in name or text.")] = None,
+    topic: Annotated[str | None, Query(max_length=40, description="A topic slug.")] = None,
+    format: GroupFormat | None = None,
+    language: Annotated[
+        str | None, Query(max_length=20, description="'es' also finds 'es-MX' groups.")
+    ] = None,
+    open: Annotated[
+        bool | None, Query(description="true: only active groups with a free place.")
+    ] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[GroupSummary]:
+    """Find a group: the directory of listed groups, open to anyone."""
+    page = service.directory(
+        db,
+        viewer=viewer,
+        q=q,
+        topic=topic,
+        format=format,
+        language=language,
+        has_room=open,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[GroupSummary](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/groups",
+    tags=["groups"],
+    status_code=201,
+    responses=problem_responses(401, 403, s422="Invalid fields or unknown topics."),
+)
+def create_group(data: GroupCreate, user: CurrentUser, db: DbSession) -> GroupRead:
+    """Start a group (facilitators and admins); its creator becomes its facilitator."""
+    return service.create_group(db, actor=user, data=data)
+
+
+@router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))
+def read_group(group_id: uuid.UUID, viewer: OptionalUser, db: DbSession) -> GroupRead:
+    """A group's page; the meeting link only for its active members."""
+    return service.get_group(db, viewer=viewer, group_id=group_id)
+
+
+@router.patch("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 403, 404))
+def update_group(
+    group_id: uuid.UUID, changes: GroupUpdate, user: CurrentUser, db: DbSession
+) -> GroupRead:
+    """Edit a group (its facilitators and admins); new guidelines start a new version."""
+    return service.update_group(db, actor=user, group_id=group_id, changes=changes)
+
+
+@router.post(
+    "/groups/{group_id}/archive",
+    tags=["groups"],
+    responses=problem_responses(401, 403, 404),
+)
+def archive_group(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> GroupRead:
+    """Archive a group: it leaves the directory, its history stays."""
+    return service.archive_group(db, actor=user, group_id=group_id)
+
+
+@router.post(
+    "/groups/{group_id}/members",
+    tags=["groups"],
+    status_code=201,
+    responses=problem_responses(401, 404, s409="Full, not taking members, or already a member."),
+)
+def join_group(
+    group_id: uuid.UUID, _terms: JoinRequest, user: CurrentUser, db: DbSession
+) -> MembershipRead:
+    """Join, accepting the guidelines: open groups admit at once, others wait for approval."""
+    return _membership_read(service.join_group(db, user=user, group_id=group_id))
+
+
+@router.get("/groups/{group_id}/members", tags=["groups"], responses=problem_responses(401, 404))
+def list_members(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Page[MemberRead]:
+    """Who is in the group, by pseudonym and group role (its members and admins only)."""
+    members = service.list_members(db, viewer=user, group_id=group_id)
+    return Page[MemberRead](items=members, next_cursor=None)
+
+
+@router.patch(
+    "/groups/{group_id}/members/{user_id}",
+    tags=["groups"],
+    responses=problem_responses(401, 403, 404, s409="Full, or the last facilitator."),
+)
+def update_member(
+    group_id: uuid.UUID,
+    user_id: uuid.UUID,
+    changes: MembershipUpdate,
+    user: CurrentUser,
+    db: DbSession,
+) -> MembershipRead:
+    """Approve a request or change a member's group role (facilitators of the group)."""
+    return _membership_read(
+        service.update_membership(
+            db, actor=user, group_id=group_id, user_id=user_id, changes=changes
+        )
+    )
+
+
+@router.delete(
+    "/groups/{group_id}/members/{user_id}",
+    tags=["groups"],
+    status_code=204,
+    responses=problem_responses(401, 403, 404, s409="The last facilitator cannot go."),
+)
+def remove_member(
+    group_id: uuid.UUID, user_id: uuid.UUID, user: CurrentUser, db: DbSession
+) -> Response:
+    """Leave the group (yourself), or remove a member (facilitators)."""
+    service.remove_membership(db, actor=user, group_id=group_id, user_id=user_id)
+    return Response(status_code=204)
+
+
+@router.get("/me/groups", tags=["me"], responses=problem_responses(401))
+def my_groups(user: CurrentUser, db: DbSession) -> Page[MyGroup]:
+    """The caller's groups and their status in each (pending requests included)."""
+    return Page[MyGroup](items=service.my_groups(db, user=user), next_cursor=None)

@@ -1,0 +1,185 @@
+"""Request and response shapes of groups and membership."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, model_validator
+
+from backend.accounts.schemas import LanguageCode, StrictModel
+from backend.groups.models import (
+    GroupFormat,
+    GroupStatus,
+    JoinPolicy,
+    MemberRole,
+    MembershipStatus,
+    Visibility,
+)
+
+TopicSlug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=40)
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)
+]
+Guidelines = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)
+]
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Topics = Annotated[list[TopicSlug], Field(min_length=1, max_length=8)]
+Capacity = Annotated[int, Field(ge=1, le=500, description="Most active members at once.")]
+
+
+class TopicRead(BaseModel):
+    slug: str
+    name: str
+
+
+class TopicCreate(StrictModel):
+    slug: TopicSlug
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+
+
+class TopicList(BaseModel):
+    items: list[TopicRead]
+
+
+class Location(StrictModel):
+    address: ShortText | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = (
+        None
+    )
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code, e.g. US."
+    )
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class _GroupFields(StrictModel):
+    name: GroupName
+    description: Description
+    topics: Topics
+    format: GroupFormat
+    language: LanguageCode
+    location: Location | None = None
+    online_url: AnyHttpUrl | None = Field(
+        default=None, description="The meeting link; only active members ever see it."
+    )
+    accessibility_notes: Notes | None = None
+    visibility: Visibility = Visibility.listed
+    join_policy: JoinPolicy = JoinPolicy.open
+    capacity: Capacity = 20
+    guidelines: Guidelines
+
+
+class GroupCreate(_GroupFields):
+    @model_validator(mode="after")
+    def where_it_meets(self) -> "GroupCreate":
+        if self.format in (GroupFormat.in_person, GroupFormat.hybrid) and not (
+            self.location and (self.location.address or self.location.city)
+        ):
+            raise ValueError("An in-person or hybrid group needs a location (address or city).")
+        if self.format in (GroupFormat.online, GroupFormat.hybrid) and not self.online_url:
+            raise ValueError("An online or hybrid group needs an online_url.")
+        return self
+
+
+class GroupUpdate(StrictModel):
+    """Fields to change; the rest stay as they are. Changing the guidelines starts a new
+    version that members joining from now on accept."""
+
+    name: GroupName | None = None
+    description: Description | None = None
+    topics: Topics | None = None
+    format: GroupFormat | None = None
+    language: LanguageCode | None = None
+    location: Location | None = None
+    online_url: AnyHttpUrl | None = None
+    accessibility_notes: Notes | None = None
+    visibility: Visibility | None = None
+    join_policy: JoinPolicy | None = None
+    capacity: Capacity | None = None
+    guidelines: Guidelines | None = None
+    status: Literal[GroupStatus.active, GroupStatus.paused] | None = Field(
+        default=None, description="Pause or resume; archiving has its own endpoint."
+    )
+
+
+class MyMembership(BaseModel):
+    role: MemberRole
+    status: MembershipStatus
+
+
+class GroupSummary(BaseModel):
+    """A directory entry: what anyone may see of a listed group."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    description: str
+    topics: list[str]
+    format: GroupFormat
+    language: str
+    city: str | None
+    region: str | None
+    country: str | None
+    visibility: Visibility
+    join_policy: JoinPolicy
+    status: GroupStatus
+    capacity: int
+    seats_left: int
+    my_membership: MyMembership | None = None
+
+
+class GroupRead(GroupSummary):
+    location: Location | None
+    online_url: str | None = Field(description="Present for active members only.")
+    accessibility_notes: str | None
+    guidelines: str
+    guidelines_version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class JoinRequest(StrictModel):
+    accept_guidelines: Literal[True] = Field(
+        description="Must be true: joining means accepting the group's current guidelines."
+    )
+
+
+class MembershipRead(BaseModel):
+    user_id: uuid.UUID
+    group_id: uuid.UUID
+    role: MemberRole
+    status: MembershipStatus
+    guidelines_version_accepted: int | None
+    joined_at: datetime | None
+
+
+class MemberRead(BaseModel):
+    """How members appear to each other: a pseudonym and a group role, nothing more."""
+
+    user_id: uuid.UUID
+    display_name: str
+    pronouns: str | None
+    role: MemberRole
+    status: MembershipStatus
+
+
+class MembershipUpdate(StrictModel):
+    status: Literal[MembershipStatus.active] | None = Field(
+        default=None, description="Approve a pending request (or re-admit a removed member)."
+    )
+    role: MemberRole | None = None
+
+
+class MyGroup(BaseModel):
+    group: GroupSummary
+    role: MemberRole
+    status: MembershipStatus
+    joined_at: datetime | None

@@ -1,0 +1,562 @@
+"""The rules of groups: the directory, group pages, membership and its privacy."""
+
+import re
+import unicodedata
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.core.db import lock_for_update
+from backend.core.errors import NotFound
+from backend.core.orm import utcnow
+from backend.core.pagination import (
+    KeysetPage,
+    SortKey,
+    contains_pattern,
+    escape_like,
+    paginate,
+)
+from backend.groups import exceptions as errors
+from backend.groups import permissions
+from backend.groups.models import (
+    GroupFormat,
+    GroupMembership,
+    GroupStatus,
+    GroupTopic,
+    JoinPolicy,
+    MemberRole,
+    MembershipStatus,
+    SupportGroup,
+    Topic,
+    Visibility,
+)
+from backend.groups.schemas import (
+    GroupCreate,
+    GroupRead,
+    GroupSummary,
+    GroupUpdate,
+    Location,
+    MemberRead,
+    MembershipUpdate,
+    MyGroup,
+    MyMembership,
+    TopicCreate,
+)
+
+DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
+LOCATION_FIELDS = ("address", "city", "region", "postal_code", "country", "latitude", "longitude")
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+
+def list_topics(db: Session) -> list[Topic]:
+    return list(db.scalars(select(Topic).order_by(Topic.name)))
+
+
+def create_topic(db: Session, *, data: TopicCreate) -> Topic:
+    clash = db.scalar(
+        select(Topic.slug).where(
+            or_(Topic.slug == data.slug, func.lower(Topic.name) == data.name.lower())
+        )
+    )
+    if clash is not None:
+        raise errors.TopicExists()
+    topic = Topic(slug=data.slug, name=data.name)
+    db.add(topic)
+    db.flush()
+    return topic
+
+
+def _check_topics(db: Session, slugs: Sequence[str]) -> list[str]:
+    wanted = list(dict.fromkeys(slugs))
+    known = set(db.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
+    unknown = [slug for slug in wanted if slug not in known]
+    if unknown:
+        raise errors.UnknownTopics(
+            f"Unknown topic(s): {', '.join(unknown)}. GET /api/v1/topics lists the ones to use."
+        )
+    return wanted
+
+
+# --- reading groups ---------------------------------------------------------------------------
+
+
+def _membership(db: Session, group_id: uuid.UUID, user: User | None) -> GroupMembership | None:
+    if user is None:
+        return None
+    return db.scalar(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group_id, GroupMembership.user_id == user.id
+        )
+    )
+
+
+def _visible_group(
+    db: Session, group_id: uuid.UUID, viewer: User | None
+) -> tuple[SupportGroup, GroupMembership | None]:
+    """The group and the viewer's membership, or NotFound when the viewer may not know of it."""
+    group = db.get(SupportGroup, group_id)
+    if group is None:
+        raise NotFound()
+    membership = _membership(db, group_id, viewer)
+    if not permissions.can_see_group(viewer, group, membership):
+        raise NotFound()
+    return group, membership
+
+
+def _managed_group(
+    db: Session, group_id: uuid.UUID, actor: User
+) -> tuple[SupportGroup, GroupMembership | None]:
+    group, membership = _visible_group(db, group_id, actor)
+    if not permissions.can_manage_group(actor, membership):
+        raise errors.NotFacilitator()
+    return group, membership
+
+
+def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Active members per group; facilitators do not take a seat."""
+    rows = db.execute(
+        select(GroupMembership.group_id, func.count())
+        .where(
+            GroupMembership.group_id.in_(group_ids),
+            GroupMembership.status == MembershipStatus.active,
+            GroupMembership.role == MemberRole.member,
+        )
+        .group_by(GroupMembership.group_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def _summaries(
+    db: Session, groups: Sequence[SupportGroup], viewer: User | None
+) -> list[GroupSummary]:
+    """Directory entries for a page of groups, in three queries whatever the page size."""
+    ids = [group.id for group in groups]
+    topics: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for group_id, slug in db.execute(
+        select(GroupTopic.group_id, GroupTopic.topic_slug)
+        .where(GroupTopic.group_id.in_(ids))
+        .order_by(GroupTopic.topic_slug)
+    ).tuples():
+        topics[group_id].append(slug)
+    taken = _seats_taken(db, ids)
+    mine: dict[uuid.UUID, GroupMembership] = {}
+    if viewer is not None:
+        mine = {
+            m.group_id: m
+            for m in db.scalars(
+                select(GroupMembership).where(
+                    GroupMembership.user_id == viewer.id, GroupMembership.group_id.in_(ids)
+                )
+            )
+        }
+    return [
+        GroupSummary(
+            id=group.id,
+            slug=group.slug,
+            name=group.name,
+            description=group.description,
+            topics=topics[group.id],
+            format=group.format,
+            language=group.language,
+            city=group.city,
+            region=group.region,
+            country=group.country,
+            visibility=group.visibility,
+            join_policy=group.join_policy,
+            status=group.status,
+            capacity=group.capacity,
+            seats_left=max(0, group.capacity - taken.get(group.id, 0)),
+            my_membership=(
+                MyMembership(role=mine[group.id].role, status=mine[group.id].status)
+                if group.id in mine
+                else None
+            ),
+        )
+        for group in groups
+    ]
+
+
+def _read(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
+    summary = _summaries(db, [group], viewer)[0]
+    membership = _membership(db, group.id, viewer)
+    location = Location.model_validate({field: getattr(group, field) for field in LOCATION_FIELDS})
+    return GroupRead(
+        **summary.model_dump(),
+        location=location if any(location.model_dump().values()) else None,
+        online_url=group.online_url
+        if permissions.can_see_meeting_link(viewer, membership)
+        else None,
+        accessibility_notes=group.accessibility_notes,
+        guidelines=group.guidelines,
+        guidelines_version=group.guidelines_version,
+        created_at=group.created_at,
+        updated_at=group.updated_at,
+    )
+
+
+def _language_matches(language: str) -> ColumnElement[bool]:
+    # "es" finds "es" and "es-MX"; "es-MX" finds only "es-MX".
+    return or_(
+        SupportGroup.language == language,
+        SupportGroup.language.like(f"{escape_like(language)}-%", escape="\\"),
+    )
+
+
+def directory(
+    db: Session,
+    *,
+    viewer: User | None,
+    q: str | None,
+    topic: str | None,
+    format: GroupFormat | None,
+    language: str | None,
+    has_room: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[GroupSummary]:
+    """Listed groups that are not archived, for anyone; unlisted ones only for their members
+    and admins. In slug order (alphabetical by name), by keyset."""
+    query = select(SupportGroup).where(SupportGroup.status != GroupStatus.archived)
+    if not permissions.is_admin(viewer):
+        visible = SupportGroup.visibility == Visibility.listed
+        if viewer is not None:
+            visible = or_(
+                visible,
+                exists().where(
+                    GroupMembership.group_id == SupportGroup.id,
+                    GroupMembership.user_id == viewer.id,
+                    GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
+                ),
+            )
+        query = query.where(visible)
+    if q:
+        pattern = contains_pattern(q.strip())
+        query = query.where(
+            or_(
+                SupportGroup.name.ilike(pattern, escape="\\"),
+                SupportGroup.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if topic:
+        query = query.where(
+            exists().where(GroupTopic.group_id == SupportGroup.id, GroupTopic.topic_slug == topic)
+        )
+    if format is not None:
+        query = query.where(SupportGroup.format == format)
+    if language:
+        query = query.where(_language_matches(language))
+    if has_room is not None:
+        taken = (
+            select(func.count())
+            .where(
+                GroupMembership.group_id == SupportGroup.id,
+                GroupMembership.status == MembershipStatus.active,
+                GroupMembership.role == MemberRole.member,
+            )
+            .scalar_subquery()
+        )
+        room = (SupportGroup.status == GroupStatus.active) & (taken < SupportGroup.capacity)
+        query = query.where(room if has_room else ~room)
+    page: KeysetPage[SupportGroup] = paginate(
+        db, query, DIRECTORY_ORDER, limit=limit, cursor=cursor
+    )
+    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor)
+
+
+def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
+    group, _ = _visible_group(db, group_id, viewer)
+    return _read(db, group, viewer)
+
+
+# --- changing groups --------------------------------------------------------------------------
+
+
+def _slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:100] or "group"
+
+
+def _unique_slug(db: Session, name: str) -> str:
+    base = _slugify(name)
+    taken = set(
+        db.scalars(
+            select(SupportGroup.slug).where(
+                or_(SupportGroup.slug == base, SupportGroup.slug.like(f"{base}-%"))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _set_location(group: SupportGroup, location: Location | None) -> None:
+    values = location.model_dump() if location else {}
+    for field in LOCATION_FIELDS:
+        setattr(group, field, values.get(field))
+
+
+def _set_topics(db: Session, group: SupportGroup, slugs: Sequence[str]) -> None:
+    wanted = _check_topics(db, slugs)
+    db.execute(delete(GroupTopic).where(GroupTopic.group_id == group.id))
+    db.add_all(GroupTopic(group_id=group.id, topic_slug=slug) for slug in wanted)
+
+
+def create_group(db: Session, *, actor: User, data: GroupCreate) -> GroupRead:
+    if not permissions.may_create_groups(actor):
+        raise errors.MayNotCreateGroups()
+    group = SupportGroup(
+        slug=_unique_slug(db, data.name),
+        name=data.name,
+        description=data.description,
+        format=data.format,
+        language=data.language,
+        online_url=str(data.online_url) if data.online_url else None,
+        accessibility_notes=data.accessibility_notes,
+        visibility=data.visibility,
+        join_policy=data.join_policy,
+        capacity=data.capacity,
+        guidelines=data.guidelines,
+        guidelines_version=1,
+        created_by_id=actor.id,
+    )
+    _set_location(group, data.location)
+    db.add(group)
+    db.flush()
+    _set_topics(db, group, data.topics)
+    now = utcnow()
+    db.add(
+        GroupMembership(
+            group_id=group.id,
+            user_id=actor.id,
+            role=MemberRole.facilitator,
+            status=MembershipStatus.active,
+            guidelines_accepted_at=now,
+            guidelines_version_accepted=1,
+            joined_at=now,
+        )
+    )
+    db.flush()
+    return _read(db, group, actor)
+
+
+def update_group(
+    db: Session, *, actor: User, group_id: uuid.UUID, changes: GroupUpdate
+) -> GroupRead:
+    group, _ = _managed_group(db, group_id, actor)
+    if group.status == GroupStatus.archived:
+        raise errors.GroupNotJoinable("An archived group is kept as history and cannot change.")
+    values = changes.model_dump(exclude_unset=True)
+    if "topics" in values and values["topics"] is not None:
+        _set_topics(db, group, values.pop("topics"))
+    if "location" in values:
+        values.pop("location")
+        _set_location(group, changes.location)
+    if "online_url" in values:
+        values["online_url"] = str(changes.online_url) if changes.online_url else None
+    new_guidelines = values.get("guidelines")
+    if new_guidelines is not None and new_guidelines != group.guidelines:
+        group.guidelines_version += 1
+    for field, value in values.items():
+        if value is None and field not in ("accessibility_notes", "online_url"):
+            continue  # required fields cannot be cleared
+        setattr(group, field, value)
+    db.flush()
+    return _read(db, group, actor)
+
+
+def archive_group(db: Session, *, actor: User, group_id: uuid.UUID) -> GroupRead:
+    group, _ = _managed_group(db, group_id, actor)
+    if group.status != GroupStatus.archived:
+        group.status = GroupStatus.archived
+        group.archived_at = utcnow()
+        db.flush()
+    return _read(db, group, actor)
+
+
+# --- membership -------------------------------------------------------------------------------
+
+
+def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembership:
+    """Open groups admit at once while there is room; approval groups, and anyone a
+    facilitator removed before, wait for a facilitator."""
+    group, membership = _visible_group(db, group_id, user)
+    if group.status != GroupStatus.active:
+        raise errors.GroupNotJoinable()
+    if membership is not None and membership.status in (
+        MembershipStatus.active,
+        MembershipStatus.pending,
+    ):
+        raise errors.AlreadyMember(
+            "You are already a member of this group."
+            if membership.status == MembershipStatus.active
+            else "Your request to join is waiting for a facilitator."
+        )
+    needs_approval = group.join_policy == JoinPolicy.approval or (
+        membership is not None and membership.status == MembershipStatus.removed
+    )
+    if not needs_approval:
+        # Count seats while holding the group, so two last-seat joins cannot both get in.
+        lock_for_update(db, SupportGroup.id, group.id)
+        if _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+            raise errors.GroupFull()
+    now = utcnow()
+    if membership is None:
+        membership = GroupMembership(group_id=group.id, user_id=user.id, role=MemberRole.member)
+        db.add(membership)
+    membership.role = MemberRole.member
+    membership.status = MembershipStatus.pending if needs_approval else MembershipStatus.active
+    membership.guidelines_accepted_at = now
+    membership.guidelines_version_accepted = group.guidelines_version
+    membership.joined_at = None if needs_approval else now
+    membership.removed_at = membership.removed_at if needs_approval else None
+    db.flush()
+    return membership
+
+
+def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[MemberRead]:
+    """Pseudonyms and group roles, for the group's active members and admins. Facilitators
+    also see pending requests."""
+    group, membership = _visible_group(db, group_id, viewer)
+    if not permissions.can_see_members(viewer, membership):
+        raise NotFound()
+    statuses = [MembershipStatus.active]
+    if permissions.can_manage_group(viewer, membership):
+        statuses.append(MembershipStatus.pending)
+    rows = db.execute(
+        select(GroupMembership, User.display_name, User.pronouns)
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
+        .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
+    ).tuples()
+    return [
+        MemberRead(
+            user_id=member.user_id,
+            display_name=display_name,
+            pronouns=pronouns,
+            role=member.role,
+            status=member.status,
+        )
+        for member, display_name, pronouns in rows
+    ]
+
+
+def _target(db: Session, group_id: uuid.UUID, user_id: uuid.UUID) -> GroupMembership:
+    membership = db.scalar(
+        select(GroupMembership).where(
+            GroupMembership.group_id == group_id, GroupMembership.user_id == user_id
+        )
+    )
+    if membership is None or membership.status == MembershipStatus.left:
+        raise NotFound()
+    return membership
+
+
+def _active_facilitators(db: Session, group_id: uuid.UUID) -> int:
+    return (
+        db.scalar(
+            select(func.count()).where(
+                GroupMembership.group_id == group_id,
+                GroupMembership.role == MemberRole.facilitator,
+                GroupMembership.status == MembershipStatus.active,
+            )
+        )
+        or 0
+    )
+
+
+def update_membership(
+    db: Session,
+    *,
+    actor: User,
+    group_id: uuid.UUID,
+    user_id: uuid.UUID,
+    changes: MembershipUpdate,
+) -> GroupMembership:
+    """Approve a request, re-admit a removed member, or change a member's group role."""
+    group, _ = _managed_group(db, group_id, actor)
+    target = _target(db, group.id, user_id)
+    if changes.status == MembershipStatus.active and target.status != MembershipStatus.active:
+        if target.status not in (MembershipStatus.pending, MembershipStatus.removed):
+            raise errors.NotPending()
+        lock_for_update(db, SupportGroup.id, group.id)
+        if (changes.role or target.role) == MemberRole.member and _seats_taken(db, [group.id]).get(
+            group.id, 0
+        ) >= group.capacity:
+            raise errors.GroupFull(
+                "The group is full, so this request cannot be approved yet. Raise the "
+                "capacity or wait for a place to open."
+            )
+        target.status = MembershipStatus.active
+        target.joined_at = utcnow()
+        target.removed_at = None
+    if changes.role is not None and changes.role != target.role:
+        if target.status != MembershipStatus.active:
+            raise errors.NotPending("Only active members can be given a group role.")
+        if target.role == MemberRole.facilitator and _active_facilitators(db, group.id) <= 1:
+            raise errors.LastFacilitator()
+        target.role = changes.role
+    db.flush()
+    return target
+
+
+def remove_membership(db: Session, *, actor: User, group_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """A member leaves (themselves), or a facilitator removes someone (who then needs
+    approval to come back)."""
+    leaving = actor.id == user_id
+    if leaving:
+        group, membership = _visible_group(db, group_id, actor)
+        if membership is None or membership.status not in (
+            MembershipStatus.active,
+            MembershipStatus.pending,
+        ):
+            raise NotFound()
+        target = membership
+    else:
+        group, _ = _managed_group(db, group_id, actor)
+        target = _target(db, group.id, user_id)
+        if target.status == MembershipStatus.removed:
+            return
+    if (
+        target.role == MemberRole.facilitator
+        and target.status == MembershipStatus.active
+        and _active_facilitators(db, group.id) <= 1
+    ):
+        raise errors.LastFacilitator()
+    target.status = MembershipStatus.left if leaving else MembershipStatus.removed
+    target.role = MemberRole.member
+    target.removed_at = None if leaving else utcnow()
+    db.flush()
+
+
+def my_groups(db: Session, *, user: User) -> list[MyGroup]:
+    rows = list(
+        db.execute(
+            select(GroupMembership, SupportGroup)
+            .join(SupportGroup, SupportGroup.id == GroupMembership.group_id)
+            .where(
+                GroupMembership.user_id == user.id,
+                GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
+            )
+            .order_by(SupportGroup.slug)
+        ).tuples()
+    )
+    summaries = _summaries(db, [group for _, group in rows], user)
+    return [
+        MyGroup(
+            group=summary,
+            role=membership.role,
+            status=membership.status,
+            joined_at=membership.joined_at,
+        )
+        for (membership, _), summary in zip(rows, summaries, strict=True)
+    ]
