@@ -129,7 +129,7 @@ def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
         )
         .group_by(GroupMembership.group_id)
     )
-    return dict(rows.tuples().all())
+    return {group_id: count for group_id, count in rows}  # noqa: C416 (rows are Row objects)
 
 
 def _summaries(
@@ -142,7 +142,7 @@ def _summaries(
         select(GroupTopic.group_id, GroupTopic.topic_slug)
         .where(GroupTopic.group_id.in_(ids))
         .order_by(GroupTopic.topic_slug)
-    ).tuples():
+    ):
         topics[group_id].append(slug)
     taken = _seats_taken(db, ids)
     mine: dict[uuid.UUID, GroupMembership] = {}
@@ -437,7 +437,7 @@ def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[Memb
         .join(User, User.id == GroupMembership.user_id)
         .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
         .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
-    ).tuples()
+    )
     return [
         MemberRead(
             user_id=member.user_id,
@@ -548,7 +548,7 @@ def my_groups(db: Session, *, user: User) -> list[MyGroup]:
                 GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
             )
             .order_by(SupportGroup.slug)
-        ).tuples()
+        )
     )
     summaries = _summaries(db, [group for _, group in rows], user)
     return [
