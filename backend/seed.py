@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from backend.accounts.seed import seed_demo_accounts
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine, create_session_factory
+from backend.groups.seed import seed_demo_groups
 
 # A seeder adds its demo data and returns lines for the sign-in summary.
 Seeder = Callable[[Session], list[str]]
 
-DEMO_SEEDERS: list[Seeder] = [seed_demo_accounts]
+# In dependency order: groups need the demo facilitator and members.
+DEMO_SEEDERS: list[Seeder] = [seed_demo_accounts, seed_demo_groups]
 
 
 def run_demo_seed() -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, inspect, select
 from typer.testing import CliRunner
 
 from backend.accounts.seed import DEMO_ACCOUNTS
+from backend.groups.seed import DEMO_GROUPS
 from backend.cli import app as cli
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine
@@ -57,6 +58,8 @@ def test_migrate_then_seed_twice(
     finally:
         engine.dispose()
     assert counts["user_account"] == len(DEMO_ACCOUNTS)
+    assert counts["support_group"] == len(DEMO_GROUPS)
+    assert counts["group_membership"] > len(DEMO_GROUPS)  # facilitators plus demo members
     for email, password, _name, role in DEMO_ACCOUNTS:
         assert f"{role.value:<12} {email:<26} password: {password}" in second.output
 
