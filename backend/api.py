@@ -5,9 +5,11 @@ from fastapi import APIRouter
 from backend.accounts.router import router as accounts_router
 from backend.core.routing import API_PREFIX, JSONRoute
 from backend.groups.router import router as groups_router
+from backend.library.router import router as library_router
 
 __all__ = ["API_PREFIX", "api_router"]
 
 api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
 api_router.include_router(accounts_router)
 api_router.include_router(groups_router)
+api_router.include_router(library_router)

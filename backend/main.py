@@ -56,6 +56,11 @@ OPENAPI_TAGS = [
         "description": "The topic vocabulary, the group directory, group pages "
         "and membership. Finding a group is open to anyone; who is in it is not.",
     },
+    {
+        "name": "library",
+        "description": "Psychoeducation, worksheets, services, hotlines and "
+        "recovery stories; ranked search; crisis resources that answer without the database.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 

@@ -4,6 +4,7 @@ from backend.accounts import models as accounts_models
 from backend.core.orm import Base
 from backend.core.ratelimit import RateLimitCounter
 from backend.groups import models as groups_models
+from backend.library import models as library_models
 from backend.notifications import models as notifications_models
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "RateLimitCounter",
     "accounts_models",
     "groups_models",
+    "library_models",
     "notifications_models",
 ]

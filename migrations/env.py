@@ -33,8 +33,18 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
+# Full-text search objects live outside the models (an FTS5 table and its shadow tables on
+# SQLite, an expression index on PostgreSQL); their migration owns them.
+SEARCH_OBJECTS = ("resource_fts", "ix_resource_search")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (name and name.startswith(SEARCH_OBJECTS))
+
+
 def run_migrations(connection: Connection) -> None:
     context.configure(
+        include_name=include_name,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only alter tables by copying them

@@ -27,6 +27,9 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),
     ("GET", "/api/v1/groups/{group_id}"),
+    # The published library.
+    ("GET", "/api/v1/resources"),
+    ("GET", "/api/v1/resources/{resource_id}"),
     # The documentation and the web app's own page.
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),

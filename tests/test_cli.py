@@ -10,10 +10,10 @@ from sqlalchemy import Connection, func, inspect, select
 from typer.testing import CliRunner
 
 from backend.accounts.seed import DEMO_ACCOUNTS
-from backend.groups.seed import DEMO_GROUPS
 from backend.cli import app as cli
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine
+from backend.groups.seed import DEMO_GROUPS
 from backend.main import create_app
 from backend.models import Base
 from tests.conftest import DATABASES

@@ -72,7 +72,7 @@ def create_topic(db: Session, *, data: TopicCreate) -> Topic:
     return topic
 
 
-def _check_topics(db: Session, slugs: Sequence[str]) -> list[str]:
+def check_topics(db: Session, slugs: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(slugs))
     known = set(db.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
     unknown = [slug for slug in wanted if slug not in known]
@@ -306,7 +306,7 @@ def _set_location(group: SupportGroup, location: Location | None) -> None:
 
 
 def _set_topics(db: Session, group: SupportGroup, slugs: Sequence[str]) -> None:
-    wanted = _check_topics(db, slugs)
+    wanted = check_topics(db, slugs)
     db.execute(delete(GroupTopic).where(GroupTopic.group_id == group.id))
     db.add_all(GroupTopic(group_id=group.id, topic_slug=slug) for slug in wanted)
 
