@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from backend.accounts.router import router as accounts_router
 from backend.core.routing import API_PREFIX, JSONRoute
 from backend.groups.router import router as groups_router
+from backend.library.crisis_router import router as crisis_router
 from backend.library.router import router as library_router
 
 __all__ = ["API_PREFIX", "api_router"]
@@ -13,3 +14,4 @@ api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
 api_router.include_router(accounts_router)
 api_router.include_router(groups_router)
 api_router.include_router(library_router)
+api_router.include_router(crisis_router)

@@ -30,6 +30,8 @@ PUBLIC_ROUTES = {
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),
+    # Crisis help answers anyone, always, without the database.
+    ("GET", "/api/v1/crisis-resources"),
     # The documentation and the web app's own page.
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),

@@ -20,8 +20,9 @@ def access_rule(function: F) -> F:
 
 
 @access_rule
-def public() -> None:
-    """Anyone may call this route, signed in or not."""
+async def public() -> None:
+    """Anyone may call this route, signed in or not. Async, so a public route that needs no
+    database (crisis resources) never waits for a worker thread."""
 
 
 Public = Depends(public)

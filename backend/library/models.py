@@ -56,6 +56,8 @@ class Resource(UUIDPrimaryKey, Timestamps, Base):
     contact_address: Mapped[str | None] = mapped_column(String(300))
     contact_hours: Mapped[str | None] = mapped_column(String(200))
     organization_name: Mapped[str | None] = mapped_column(String(200))
+    # Who a story is by, as readers see it: the author's pseudonym or "Anonymous".
+    byline: Mapped[str | None] = mapped_column(String(60))
 
 
 class ResourceTopic(Base):
@@ -81,3 +83,37 @@ class Bookmark(Base):
         ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoryStatus(StrEnum):
+    submitted = "submitted"
+    returned = "returned"
+    published = "published"
+    withdrawn = "withdrawn"
+
+
+class Story(UUIDPrimaryKey, Timestamps, Base):
+    """A member's recovery story: reviewed before it is published as a ``story`` resource."""
+
+    __tablename__ = "story"
+
+    author_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(20), default="en")
+    status: Mapped[StoryStatus] = mapped_column(
+        string_enum(StoryStatus), default=StoryStatus.submitted, index=True
+    )
+    # What the reviewer asked the author to change; seen by the author and reviewers only.
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None]
+    resource_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("resource.id", ondelete="SET NULL")
+    )

@@ -13,14 +13,18 @@ from backend.core.errors import problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
-from backend.library import service
-from backend.library.models import ResourceStatus, ResourceType
+from backend.library import service, stories
+from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
 from backend.library.schemas import (
     BookmarkRead,
     ResourceCreate,
     ResourceRead,
     ResourceSummary,
     ResourceUpdate,
+    StoryCreate,
+    StoryRead,
+    StoryReview,
+    StoryUpdate,
 )
 
 router = APIRouter(route_class=JSONRoute)
@@ -133,3 +137,69 @@ def delete_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) ->
     """Forget a saved resource (nothing happens if it was not saved)."""
     service.remove_bookmark(db, user=user, resource_id=resource_id)
     return Response(status_code=204)
+
+
+def _story_read(story: Story) -> StoryRead:
+    return StoryRead.model_validate(story, from_attributes=True)
+
+
+@router.post("/stories", tags=["library"], status_code=201, responses=problem_responses(401, 409))
+def submit_story(data: StoryCreate, user: CurrentUser, db: DbSession) -> StoryRead:
+    """Share a recovery story; it is published after a facilitator or admin reads it."""
+    return _story_read(stories.submit(db, author=user, data=data))
+
+
+@router.get("/stories", tags=["library"], responses=problem_responses(401, 403))
+def story_review_queue(
+    user: CurrentUser, db: DbSession, status: StoryStatus = StoryStatus.submitted
+) -> Page[StoryRead]:
+    """Stories by review status, oldest first (facilitators and admins)."""
+    items = [_story_read(s) for s in stories.review_queue(db, reviewer=user, status=status)]
+    return Page[StoryRead](items=items, next_cursor=None)
+
+
+@router.get("/me/stories", tags=["me"], responses=problem_responses(401))
+def my_stories(user: CurrentUser, db: DbSession) -> Page[StoryRead]:
+    """The caller's stories, with each one's review status and any note."""
+    items = [_story_read(s) for s in stories.mine(db, author=user)]
+    return Page[StoryRead](items=items, next_cursor=None)
+
+
+@router.get("/stories/{story_id}", tags=["library"], responses=problem_responses(401, 404))
+def read_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRead:
+    """One story, for its author and reviewers."""
+    return _story_read(stories.get(db, viewer=user, story_id=story_id))
+
+
+@router.patch(
+    "/stories/{story_id}",
+    tags=["library"],
+    responses=problem_responses(401, 403, 404, s409="Published or withdrawn."),
+)
+def edit_story(
+    story_id: uuid.UUID, changes: StoryUpdate, user: CurrentUser, db: DbSession
+) -> StoryRead:
+    """The author edits a waiting or returned story; it goes back for review."""
+    return _story_read(stories.edit(db, author=user, story_id=story_id, changes=changes))
+
+
+@router.post(
+    "/stories/{story_id}/review",
+    tags=["library"],
+    responses=problem_responses(401, 403, 404, s409="Not waiting for review."),
+)
+def review_story(
+    story_id: uuid.UUID, decision: StoryReview, user: CurrentUser, db: DbSession
+) -> StoryRead:
+    """Approve (published as a story resource) or return with a note."""
+    return _story_read(stories.review(db, reviewer=user, story_id=story_id, decision=decision))
+
+
+@router.post(
+    "/stories/{story_id}/withdraw",
+    tags=["library"],
+    responses=problem_responses(401, 403, 404),
+)
+def withdraw_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRead:
+    """The author takes their story down, at any time."""
+    return _story_read(stories.withdraw(db, author=user, story_id=story_id))

@@ -2,13 +2,13 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
 from backend.accounts.schemas import LanguageCode, StrictModel
 from backend.groups.schemas import TopicSlug
-from backend.library.models import ResourceStatus, ResourceType
+from backend.library.models import ResourceStatus, ResourceType, StoryStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -78,6 +78,7 @@ class ResourceSummary(BaseModel):
     reading_minutes: int
     content_notes: list[str]
     url: str | None
+    byline: str | None = Field(description="For stories: the author's pseudonym or Anonymous.")
     status: ResourceStatus
     published_at: datetime | None
 
@@ -93,3 +94,41 @@ class ResourceRead(ResourceSummary):
 class BookmarkRead(BaseModel):
     resource: ResourceSummary
     saved_at: datetime
+
+
+class StoryCreate(StrictModel):
+    title: Title
+    body_markdown: Annotated[str, StringConstraints(min_length=50, max_length=20_000)]
+    topics: list[TopicSlug] = Field(min_length=1, max_length=5)
+    anonymous: bool = Field(
+        default=False, description="Published as 'Anonymous' instead of your display name."
+    )
+    language: LanguageCode = "en"
+
+
+class StoryUpdate(StrictModel):
+    title: Title | None = None
+    body_markdown: Annotated[str, StringConstraints(min_length=50, max_length=20_000)] | None = None
+    topics: list[TopicSlug] | None = Field(default=None, min_length=1, max_length=5)
+    anonymous: bool | None = None
+
+
+class StoryReview(StrictModel):
+    decision: Literal["approve", "return"]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+        default=None, description="Required when returning: what to change, kindly."
+    )
+
+
+class StoryRead(BaseModel):
+    id: uuid.UUID
+    title: str
+    body_markdown: str
+    topics: list[str]
+    anonymous: bool
+    language: str
+    status: StoryStatus
+    review_note: str | None
+    resource_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime

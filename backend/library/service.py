@@ -95,6 +95,7 @@ def _summary(resource: Resource, topics: list[str]) -> ResourceSummary:
         reading_minutes=resource.reading_minutes,
         content_notes=list(resource.content_notes),
         url=resource.url,
+        byline=resource.byline,
         status=resource.status,
         published_at=resource.published_at,
     )
