@@ -30,6 +30,7 @@ PUBLIC_ROUTES = {
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),
+    ("GET", "/api/v1/resources/export/hsds"),
     # Crisis help answers anyone, always, without the database.
     ("GET", "/api/v1/crisis-resources"),
     # The documentation and the web app's own page.

@@ -1,19 +1,20 @@
 """The resource library: search and read (anyone), edit (editors), bookmarks (members)."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, Security
 
 from backend.accounts.dependencies import AdminUser, CurrentUser, OptionalUser, get_principal
 from backend.accounts.schemas import Scope
 from backend.accounts.service import Principal, UserPrincipal
+from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
-from backend.library import service, stories
+from backend.library import hsds, service, stories
 from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
 from backend.library.schemas import (
     BookmarkRead,
@@ -81,6 +82,17 @@ def resources_due_for_review(_admin: AdminUser, db: DbSession) -> Page[ResourceS
     """Published resources whose clinical review date has come (admins)."""
     items = service.due_for_review(db, on=utcnow().date())
     return Page[ResourceSummary](items=items, next_cursor=None)
+
+
+@router.get("/resources/export/hsds", tags=["library"], dependencies=[Public])
+def export_hsds(
+    db: DbSession,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """Service and hotline resources as Open Referral HSDS 3.0 services (paginated as HSDS
+    pages its lists)."""
+    return hsds.export(db, page=page, per_page=per_page)
 
 
 @router.get("/resources/{resource_id}", tags=["library"], responses=problem_responses(401, 404))
