@@ -61,7 +61,8 @@ def list_topics(db: Session) -> list[Topic]:
 def create_topic(db: Session, *, data: TopicCreate) -> Topic:
     clash = db.scalar(
         select(Topic.slug).where(
-            or_(Topic.slug == data.slug, func.lower(Topic.name) == data.name.lower())
+            # lower() on both sides in SQL: Python and SQLite fold non-ASCII case differently.
+            or_(Topic.slug == data.slug, func.lower(Topic.name) == func.lower(data.name))
         )
     )
     if clash is not None:
