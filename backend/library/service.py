@@ -146,11 +146,9 @@ def _filtered(
     status: ResourceStatus | None,
     editor: bool,
 ) -> Select[Any]:
-    query = select(Resource.id)
-    if not editor or status is None:
-        query = query.where(Resource.status == (status if editor else ResourceStatus.published))
-    else:
-        query = query.where(Resource.status == status)
+    # Everyone sees published resources; editors may ask for drafts or archived ones.
+    wanted = status if editor and status is not None else ResourceStatus.published
+    query = select(Resource.id).where(Resource.status == wanted)
     if topic:
         query = query.where(
             exists().where(

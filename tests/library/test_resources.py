@@ -98,6 +98,12 @@ def test_drafts_are_invisible_to_the_public_and_members(client: TestClient, edit
     assert client.get(f"{RESOURCES}/{draft['id']}", headers=editor.headers).status_code == 200
     drafts = client.get(RESOURCES, headers=editor.headers, params={"status": "draft"}).json()
     assert [item["id"] for item in drafts["items"]] == [draft["id"]]
+    # Without a status, editors see what everyone sees: the published library.
+    live = published(client, editor, title="Already live")
+    default = client.get(RESOURCES, headers=editor.headers).json()["items"]
+    assert [item["id"] for item in default] == [live]
+    ignored = client.get(RESOURCES, params={"status": "draft"}).json()["items"]
+    assert [item["id"] for item in ignored] == [live]  # the public cannot ask for drafts
 
 
 # --- workflow ---------------------------------------------------------------------------------
