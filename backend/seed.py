@@ -12,12 +12,18 @@ from backend.accounts.seed import seed_demo_accounts
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.groups.seed import seed_demo_groups
+from backend.library.seed import seed_demo_library, seed_demo_stories
 
 # A seeder adds its demo data and returns lines for the sign-in summary.
 Seeder = Callable[[Session], list[str]]
 
 # In dependency order: groups need the demo facilitator and members.
-DEMO_SEEDERS: list[Seeder] = [seed_demo_accounts, seed_demo_groups]
+DEMO_SEEDERS: list[Seeder] = [
+    seed_demo_accounts,
+    seed_demo_groups,
+    seed_demo_library,
+    seed_demo_stories,
+]
 
 
 def run_demo_seed() -> str:

@@ -14,6 +14,7 @@ from backend.cli import app as cli
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine
 from backend.groups.seed import DEMO_GROUPS
+from backend.library.seed import DEMO_RESOURCES, DEMO_STORIES
 from backend.main import create_app
 from backend.models import Base
 from tests.conftest import DATABASES
@@ -60,6 +61,8 @@ def test_migrate_then_seed_twice(
     assert counts["user_account"] == len(DEMO_ACCOUNTS)
     assert counts["support_group"] == len(DEMO_GROUPS)
     assert counts["group_membership"] > len(DEMO_GROUPS)  # facilitators plus demo members
+    assert counts["resource"] == len(DEMO_RESOURCES) + len(DEMO_STORIES)
+    assert counts["story"] == len(DEMO_STORIES)
     for email, password, _name, role in DEMO_ACCOUNTS:
         assert f"{role.value:<12} {email:<26} password: {password}" in second.output
 

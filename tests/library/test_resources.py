@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
+from backend.accounts.seed import seed_demo_accounts
+from backend.library.seed import seed_demo_library
 from tests.factories import Person, client_token, make_person, make_service_client
 from tests.support.problems import assert_problem
 
@@ -312,3 +314,18 @@ def test_bookmarking_needs_sign_in_and_a_published_resource(
     member = make_person(client)
     assert_problem(client.put(f"/api/v1/me/bookmarks/{draft['id']}"), 401)
     assert_problem(client.put(f"/api/v1/me/bookmarks/{draft['id']}", headers=member.headers), 404)
+
+
+def test_in_the_demo_library_panic_attack_breathing_finds_the_worksheet_first(
+    client: TestClient, app: FastAPI
+) -> None:
+    with app.state.session_factory.begin() as db:
+        seed_demo_accounts(db)
+        seed_demo_library(db)
+    for q in ("panic attack breathing", "breathing for panic"):
+        items = client.get(RESOURCES, params={"q": q, "language": "en"}).json()["items"]
+        assert items[0]["title"] == "Box breathing for panic attacks", [i["title"] for i in items]
+        assert items[0]["type"] == "worksheet"
+    spanish = client.get(RESOURCES, params={"q": "pánico", "language": "es"}).json()["items"]
+    assert spanish
+    assert all(item["language"] == "es" for item in spanish)
