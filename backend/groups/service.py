@@ -202,10 +202,13 @@ def _read(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
 
 
 def _language_matches(language: str) -> ColumnElement[bool]:
-    # "es" finds "es" and "es-MX"; "es-MX" finds only "es-MX".
+    # "es" finds "es" and "es-MX"; "es-MX" finds only "es-MX". Language tags ignore case
+    # (RFC 5646), and lower() on both sides in SQL keeps both databases in agreement.
+    stored = func.lower(SupportGroup.language)
+    wanted = func.lower(language)
     return or_(
-        SupportGroup.language == language,
-        SupportGroup.language.like(f"{escape_like(language)}-%", escape="\\"),
+        stored == wanted,
+        stored.like(func.lower(f"{escape_like(language)}-%"), escape="\\"),
     )
 
 
@@ -402,8 +405,10 @@ def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembersh
             if membership.status == MembershipStatus.active
             else "Your request to join is waiting for a facilitator."
         )
+    # Someone a facilitator removed stays "removed" (removed_at) until a facilitator lets
+    # them back in, however they leave and rejoin in between.
     needs_approval = group.join_policy == JoinPolicy.approval or (
-        membership is not None and membership.status == MembershipStatus.removed
+        membership is not None and membership.removed_at is not None
     )
     if not needs_approval:
         # Count seats while holding the group, so two last-seat joins cannot both get in.
@@ -419,7 +424,6 @@ def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembersh
     membership.guidelines_accepted_at = now
     membership.guidelines_version_accepted = group.guidelines_version
     membership.joined_at = None if needs_approval else now
-    membership.removed_at = membership.removed_at if needs_approval else None
     db.flush()
     return membership
 
@@ -535,7 +539,8 @@ def remove_membership(db: Session, *, actor: User, group_id: uuid.UUID, user_id:
         raise errors.LastFacilitator()
     target.status = MembershipStatus.left if leaving else MembershipStatus.removed
     target.role = MemberRole.member
-    target.removed_at = None if leaving else utcnow()
+    if not leaving:
+        target.removed_at = utcnow()
     db.flush()
 
 
