@@ -22,6 +22,7 @@ from backend.core.access import Public
 from backend.core.config import Settings, get_settings
 from backend.core.db import create_db_engine, create_session_factory
 from backend.core.errors import install_error_handlers
+from backend.core.idempotency import IdempotencyMiddleware
 from backend.core.logging import install_request_id_records
 from backend.core.middleware import (
     REQUEST_ID_HEADER,
@@ -114,7 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
 
-    # Added innermost first: the request context wraps CORS, which wraps the body limit.
+    # Added innermost first: the request context wraps CORS, which wraps the body limit,
+    # which wraps idempotent replays.
+    app.add_middleware(IdempotencyMiddleware, settings=settings, session_factory=session_factory)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(
         CORSMiddleware,
@@ -122,7 +125,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
-        expose_headers=[REQUEST_ID_HEADER, "Retry-After", "Location", "WWW-Authenticate"],
+        expose_headers=[
+            REQUEST_ID_HEADER,
+            "Retry-After",
+            "Location",
+            "WWW-Authenticate",
+            "Idempotent-Replayed",
+        ],
         max_age=600,
     )
     app.add_middleware(RequestContextMiddleware, production=settings.is_production)

@@ -1,6 +1,7 @@
 """Every domain's models, imported so that Alembic sees the whole schema."""
 
 from backend.accounts import models as accounts_models
+from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base
 from backend.core.ratelimit import RateLimitCounter
 from backend.groups import models as groups_models
@@ -9,6 +10,7 @@ from backend.notifications import models as notifications_models
 
 __all__ = [
     "Base",
+    "IdempotencyRecord",
     "RateLimitCounter",
     "accounts_models",
     "groups_models",

@@ -1,0 +1,264 @@
+"""``Idempotency-Key`` on creating writes: the same key and body within 24 hours return the
+first answer and create nothing new (API.md, Conventions).
+
+A pure ASGI middleware, so it sees the whole response. It applies to POST requests under the
+API from a signed-in person or service client (the key is scoped to who is calling, so one
+caller can never receive another's stored answer). The key is claimed with an insert before
+the request runs; a second request with the same key while the first is running gets 409.
+Answers of 5xx are not kept, so a retry after a failure runs again.
+"""
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, String, Text, UniqueConstraint, delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.core.config import Settings
+from backend.core.errors import ContentTooLarge, problem_response
+from backend.core.orm import Base, UUIDPrimaryKey, utcnow
+from backend.core.routing import API_PREFIX
+from backend.core.security import InvalidToken, decode_token
+
+logger = logging.getLogger(__name__)
+
+HEADER = "idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_FOR = timedelta(hours=24)
+# A claim with no answer after this long belongs to a request that died; the key is free again.
+ABANDONED_AFTER = timedelta(minutes=5)
+MAX_KEY_LENGTH = 200
+# The token endpoint is a form exchange, not a creating write; tokens are never stored.
+EXCLUDED_PATHS = {f"{API_PREFIX}/auth/token"}
+KEPT_RESPONSE_HEADERS = ("content-type", "location")
+
+
+class IdempotencyRecord(UUIDPrimaryKey, Base):
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("caller", "key"),)
+
+    caller: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    status_code: Mapped[int | None]
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    response_body: Mapped[str | None] = mapped_column(Text)
+
+
+def _caller(settings: Settings, headers: Headers) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return decode_token(settings, token.strip(), expected_type="access").subject
+    except InvalidToken:
+        return None  # the request itself will be refused with 401
+
+
+class IdempotencyMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, session_factory: sessionmaker[Session]
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.session_factory = session_factory
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        key = headers.get(HEADER)
+        path: str = scope["path"]
+        if key is None or not path.startswith(API_PREFIX) or path in EXCLUDED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if not key or len(key) > MAX_KEY_LENGTH:
+            await self._problem(
+                scope,
+                receive,
+                send,
+                422,
+                "Idempotency-Key must be 1 to "
+                f"{MAX_KEY_LENGTH} characters; a random UUID is a good choice.",
+            )
+            return
+        caller = _caller(self.settings, headers)
+        if caller is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _read_body(receive)
+        except ContentTooLarge as exc:
+            await self._problem(scope, receive, send, 413, str(exc.detail), slug=None)
+            return
+        request_hash = hashlib.sha256(body).hexdigest()
+        try:
+            outcome = self._claim(caller, key, path, request_hash)
+        except SQLAlchemyError:
+            logger.warning("idempotency store unavailable; handling the request without it")
+            await self.app(scope, _replay_body(body), send)
+            return
+        if isinstance(outcome, IdempotencyRecord):
+            await self._answer_existing(scope, receive, send, outcome, path, request_hash)
+            return
+        record_id = outcome
+        captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, _replay_body(body), capture)
+        finally:
+            self._settle(record_id, captured)
+
+    def _claim(self, caller: str, key: str, path: str, request_hash: str) -> Any:
+        """The new record's id, or the record already holding this key."""
+        now = utcnow()
+        with self.session_factory.begin() as db:
+            db.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.caller == caller,
+                    IdempotencyRecord.key == key,
+                    (IdempotencyRecord.created_at < now - KEPT_FOR)
+                    | (
+                        IdempotencyRecord.status_code.is_(None)
+                        & (IdempotencyRecord.created_at < now - ABANDONED_AFTER)
+                    ),
+                )
+            )
+        try:
+            with self.session_factory.begin() as db:
+                record = IdempotencyRecord(
+                    caller=caller, key=key, method="POST", path=path, request_hash=request_hash
+                )
+                db.add(record)
+                db.flush()
+                return record.id
+        except IntegrityError:
+            with self.session_factory() as db:
+                return db.scalars(
+                    select(IdempotencyRecord).where(
+                        IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
+                    )
+                ).one()
+
+    def _settle(self, record_id: Any, captured: dict[str, Any]) -> None:
+        try:
+            with self.session_factory.begin() as db:
+                if captured["status"] >= 500:
+                    db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+                    return
+                kept = {
+                    name.decode("latin-1").lower(): value.decode("latin-1")
+                    for name, value in captured["headers"]
+                    if name.decode("latin-1").lower() in KEPT_RESPONSE_HEADERS
+                }
+                db.execute(
+                    update(IdempotencyRecord)
+                    .where(IdempotencyRecord.id == record_id)
+                    .values(
+                        status_code=captured["status"],
+                        response_headers=kept,
+                        response_body=captured["body"].decode("utf-8", "replace"),
+                    )
+                )
+        except SQLAlchemyError:
+            logger.warning("could not store an idempotent answer; a retry will run again")
+
+    async def _answer_existing(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: IdempotencyRecord,
+        path: str,
+        request_hash: str,
+    ) -> None:
+        if record.status_code is None:
+            await self._problem(
+                scope,
+                receive,
+                send,
+                409,
+                "A request with this Idempotency-Key is still being handled. Wait for its "
+                "answer, then retry.",
+                headers={"Retry-After": "1"},
+            )
+            return
+        if record.path != path or record.request_hash != request_hash:
+            await self._problem(
+                scope,
+                receive,
+                send,
+                422,
+                "This Idempotency-Key was used for a different request. Use a new key for a "
+                "new request.",
+            )
+            return
+        headers = dict(record.response_headers or {}) | {REPLAYED_HEADER: "true"}
+        body = (record.response_body or "").encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": record.status_code,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+                + [(b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    async def _problem(
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        status: int,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        slug: str | None = "idempotency-key",
+    ) -> None:
+        response = problem_response(
+            Request(scope), status=status, slug=slug, detail=detail, headers=headers
+        )
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(bytes(message.get("body", b"")))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay_body(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

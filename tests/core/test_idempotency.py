@@ -1,0 +1,143 @@
+"""Idempotency-Key on creating writes: a replay returns the first answer and creates nothing;
+the key is the caller's own; a failed (5xx) attempt can be retried."""
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from backend.accounts.dependencies import CurrentUser
+from backend.core.idempotency import IdempotencyRecord
+from backend.core.routing import API_PREFIX, JSONRoute
+from backend.library.models import Story
+from tests.factories import PASSWORD, Person, make_person
+from tests.support.problems import assert_problem
+
+STORIES = "/api/v1/stories"
+STORY = {
+    "title": "Camera off, then on",
+    "body_markdown": "For a month I kept my camera off. Nobody pushed. Slowly I started to speak.",
+    "topics": ["anxiety"],
+}
+
+
+def post_story(client: TestClient, person: Person, key: str, **changes: Any) -> Any:
+    return client.post(
+        STORIES,
+        headers=person.headers | {"Idempotency-Key": key},
+        json=STORY | changes,
+    )
+
+
+def story_count(app: FastAPI) -> int:
+    with app.state.session_factory() as db:
+        return int(db.scalar(select(func.count()).select_from(Story)) or 0)
+
+
+def test_a_replay_returns_the_first_answer_and_creates_nothing(
+    client: TestClient, app: FastAPI
+) -> None:
+    person = make_person(client)
+    first = post_story(client, person, "key-1")
+    again = post_story(client, person, "key-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert story_count(app) == 1
+
+
+def test_without_a_key_each_request_creates(client: TestClient, app: FastAPI) -> None:
+    person = make_person(client)
+    client.post(STORIES, headers=person.headers, json=STORY)
+    client.post(STORIES, headers=person.headers, json=STORY)
+    assert story_count(app) == 2
+
+
+def test_the_same_key_with_another_body_is_refused(client: TestClient, app: FastAPI) -> None:
+    person = make_person(client)
+    post_story(client, person, "key-2")
+    body = assert_problem(post_story(client, person, "key-2", title="Something else"), 422)
+    assert "different request" in body["detail"]
+    assert story_count(app) == 1
+
+
+def test_keys_belong_to_their_caller(client: TestClient, app: FastAPI) -> None:
+    first, second = make_person(client), make_person(client)
+    assert post_story(client, first, "shared-key").status_code == 201
+    other = post_story(client, second, "shared-key")
+    assert other.status_code == 201
+    assert "idempotent-replayed" not in other.headers
+    assert story_count(app) == 2
+
+
+def test_anonymous_requests_ignore_the_key(client: TestClient) -> None:
+    body = {"email": "solo@example.org", "password": PASSWORD, "display_name": "Solo"}
+    first = client.post("/api/v1/auth/register", json=body, headers={"Idempotency-Key": "k"})
+    second = client.post("/api/v1/auth/register", json=body, headers={"Idempotency-Key": "k"})
+    assert first.status_code == 201
+    assert_problem(second, 409)  # ran again: nothing was stored for an anonymous caller
+
+
+def test_a_key_still_in_flight_gets_409(client: TestClient, app: FastAPI) -> None:
+    person = make_person(client)
+    with app.state.session_factory.begin() as db:
+        db.add(
+            IdempotencyRecord(
+                caller=str(person.user.id),
+                key="busy",
+                method="POST",
+                path=STORIES,
+                request_hash="x" * 64,
+            )
+        )
+    response = post_story(client, person, "busy")
+    assert_problem(response, 409)
+    assert response.headers["retry-after"] == "1"
+    assert story_count(app) == 0
+
+
+def test_simultaneous_retries_create_once(client: TestClient, app: FastAPI) -> None:
+    person = make_person(client)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda _: post_story(client, person, "burst").status_code, range(6))
+        )
+    assert story_count(app) == 1
+    assert set(statuses) <= {201, 409}
+    assert statuses.count(201) >= 1
+
+
+def test_an_overlong_key_is_a_422(client: TestClient) -> None:
+    person = make_person(client)
+    assert_problem(post_story(client, person, "k" * 201), 422)
+
+
+flaky = APIRouter(prefix=f"{API_PREFIX}/probe-flaky", route_class=JSONRoute, tags=["probe"])
+attempts: list[int] = []
+
+
+@flaky.post("", status_code=201)
+def sometimes_fails(_user: CurrentUser) -> dict[str, int]:
+    """Fails the first time it is called."""
+    attempts.append(1)
+    if len(attempts) == 1:
+        raise RuntimeError("first attempt fails")
+    return {"attempt": len(attempts)}
+
+
+def test_a_failed_attempt_is_not_kept_so_a_retry_runs(app: FastAPI) -> None:
+    attempts.clear()
+    app.include_router(flaky)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        person = make_person(client)
+        headers = person.headers | {"Idempotency-Key": "retry-me"}
+        assert client.post(f"{API_PREFIX}/probe-flaky", headers=headers).status_code == 500
+        retry = client.post(f"{API_PREFIX}/probe-flaky", headers=headers)
+        assert retry.status_code == 201
+        assert retry.json() == {"attempt": 2}
+        replay = client.post(f"{API_PREFIX}/probe-flaky", headers=headers)
+        assert replay.json() == {"attempt": 2}
+        assert replay.headers["idempotent-replayed"] == "true"
