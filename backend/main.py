@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from backend import __version__
+from backend.accounts import service as accounts_service
 from backend.api import api_router
 from backend.core import health
 from backend.core.access import Public
@@ -117,7 +118,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: the request context wraps CORS, which wraps the body limit,
     # which wraps idempotent replays.
-    app.add_middleware(IdempotencyMiddleware, settings=settings, session_factory=session_factory)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        settings=settings,
+        session_factory=session_factory,
+        resolve_caller=lambda db, token: accounts_service.caller_id(db, token, settings),
+    )
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(
         CORSMiddleware,

@@ -323,6 +323,18 @@ def authenticate(db: Session, *, token: str, settings: Settings) -> Principal:
     return UserPrincipal(user, session_id)
 
 
+def caller_id(db: Session, token: str, settings: Settings) -> str | None:
+    """A stable id of whoever holds ``token`` (for per-caller records), or None when the
+    token would not be accepted."""
+    try:
+        principal = authenticate(db, token=token, settings=settings)
+    except Unauthorized:
+        return None
+    if isinstance(principal, ClientPrincipal):
+        return f"{CLIENT_SUBJECT_PREFIX}{principal.client.id}"
+    return str(principal.user.id)
+
+
 def logout(db: Session, *, principal: UserPrincipal, everywhere: bool) -> None:
     if everywhere:
         _end_all_tokens(db, principal.user, reason="logout_everywhere")

@@ -9,10 +9,13 @@ Answers of 5xx are not kept, so a retry after a failure runs again.
 """
 
 import hashlib
+import hmac
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio
 from sqlalchemy import JSON, String, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -24,7 +27,6 @@ from backend.core.config import Settings
 from backend.core.errors import ContentTooLarge, problem_response
 from backend.core.orm import Base, UUIDPrimaryKey, utcnow
 from backend.core.routing import API_PREFIX
-from backend.core.security import InvalidToken, decode_token
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,16 @@ KEPT_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=5)
 MAX_KEY_LENGTH = 200
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
-EXCLUDED_PATHS = {f"{API_PREFIX}/auth/token"}
+# Never kept: sign-in and password calls (their bodies hold secrets) and service-client creation
+# (its answer holds a secret shown once).
+EXCLUDED_PREFIXES = (
+    f"{API_PREFIX}/auth/",
+    f"{API_PREFIX}/me/password",
+    f"{API_PREFIX}/service-clients",
+)
+# Who is calling, from a bearer token: checked fully (session, version, revocation) by the
+# accounts domain, which main.py hands in; None when the token is not valid.
+CallerResolver = Callable[[Session, str], str | None]
 KEPT_RESPONSE_HEADERS = ("content-type", "location")
 
 
@@ -54,23 +65,26 @@ class IdempotencyRecord(UUIDPrimaryKey, Base):
     response_body: Mapped[str | None] = mapped_column(Text)
 
 
-def _caller(settings: Settings, headers: Headers) -> str | None:
+def _bearer(headers: Headers) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         return None
-    try:
-        return decode_token(settings, token.strip(), expected_type="access").subject
-    except InvalidToken:
-        return None  # the request itself will be refused with 401
+    return token.strip()
 
 
 class IdempotencyMiddleware:
     def __init__(
-        self, app: ASGIApp, *, settings: Settings, session_factory: sessionmaker[Session]
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings,
+        session_factory: sessionmaker[Session],
+        resolve_caller: CallerResolver,
     ) -> None:
         self.app = app
         self.settings = settings
         self.session_factory = session_factory
+        self.resolve_caller = resolve_caller
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -79,7 +93,13 @@ class IdempotencyMiddleware:
         headers = Headers(scope=scope)
         key = headers.get(HEADER)
         path: str = scope["path"]
-        if key is None or not path.startswith(API_PREFIX) or path in EXCLUDED_PATHS:
+        token = _bearer(headers)
+        if (
+            key is None
+            or token is None  # anonymous callers: the key is ignored
+            or not path.startswith(API_PREFIX)
+            or path.startswith(EXCLUDED_PREFIXES)
+        ):
             await self.app(scope, receive, send)
             return
         if not key or len(key) > MAX_KEY_LENGTH:
@@ -92,18 +112,25 @@ class IdempotencyMiddleware:
                 f"{MAX_KEY_LENGTH} characters; a random UUID is a good choice.",
             )
             return
-        caller = _caller(self.settings, headers)
-        if caller is None:
-            await self.app(scope, receive, send)
-            return
         try:
             body = await _read_body(receive)
         except ContentTooLarge as exc:
             await self._problem(scope, receive, send, 413, str(exc.detail), slug=None)
             return
-        request_hash = hashlib.sha256(body).hexdigest()
+        # Keyed with the app's secret, so a stored hash says nothing about what was sent.
+        request_hash = hmac.new(
+            self.settings.jwt_secret_value().encode(),
+            scope.get("query_string", b"") + b"\n" + body,
+            hashlib.sha256,
+        ).hexdigest()
         try:
-            outcome = self._claim(caller, key, path, request_hash)
+            # Database work runs in a worker thread: blocking the event loop here would stall
+            # every other request, including the one holding the lock we wait for.
+            caller = await anyio.to_thread.run_sync(self._caller, token)
+            if caller is None:  # not a valid token: the app answers 401 itself
+                await self.app(scope, _replay_body(body), send)
+                return
+            outcome = await anyio.to_thread.run_sync(self._claim, caller, key, path, request_hash)
         except SQLAlchemyError:
             logger.warning("idempotency store unavailable; handling the request without it")
             await self.app(scope, _replay_body(body), send)
@@ -125,21 +152,27 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, _replay_body(body), capture)
         finally:
-            self._settle(record_id, captured)
+            await anyio.to_thread.run_sync(self._settle, record_id, captured)
+
+    def _caller(self, token: str) -> str | None:
+        with self.session_factory() as db:
+            return self.resolve_caller(db, token)
 
     def _claim(self, caller: str, key: str, path: str, request_hash: str) -> Any:
         """The new record's id, or the record already holding this key."""
         now = utcnow()
         with self.session_factory.begin() as db:
+            # Answers older than a day are forgotten for everyone; an abandoned claim only
+            # for this key.
+            db.execute(
+                delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEPT_FOR)
+            )
             db.execute(
                 delete(IdempotencyRecord).where(
                     IdempotencyRecord.caller == caller,
                     IdempotencyRecord.key == key,
-                    (IdempotencyRecord.created_at < now - KEPT_FOR)
-                    | (
-                        IdempotencyRecord.status_code.is_(None)
-                        & (IdempotencyRecord.created_at < now - ABANDONED_AFTER)
-                    ),
+                    IdempotencyRecord.status_code.is_(None),
+                    IdempotencyRecord.created_at < now - ABANDONED_AFTER,
                 )
             )
         try:

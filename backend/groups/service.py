@@ -509,6 +509,14 @@ def update_membership(
             raise errors.NotPending("Only active members can be given a group role.")
         if target.role == MemberRole.facilitator and _active_facilitators(db, group.id) <= 1:
             raise errors.LastFacilitator()
+        if changes.role == MemberRole.member:
+            # A facilitator who becomes a member takes a seat, so there must be one.
+            lock_for_update(db, SupportGroup.id, group.id)
+            if _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+                raise errors.GroupFull(
+                    "The group is full, so this facilitator cannot become a member now. Raise "
+                    "the capacity first."
+                )
         target.role = changes.role
     db.flush()
     return target

@@ -28,6 +28,8 @@ from backend.library.models import (
     ResourceStatus,
     ResourceTopic,
     ResourceType,
+    Story,
+    StoryStatus,
 )
 from backend.library.schemas import (
     BookmarkRead,
@@ -41,6 +43,7 @@ from backend.library.schemas import (
 from backend.library.search import ranked_ids
 
 EDITOR_ROLES = (Role.facilitator, Role.admin)
+MAX_OFFSET = 10_000
 ALLOWED_MOVES = {
     ResourceStatus.draft: {ResourceStatus.published, ResourceStatus.archived},
     ResourceStatus.published: {ResourceStatus.archived, ResourceStatus.draft},
@@ -190,7 +193,8 @@ def search_resources(
     offset = 0
     if cursor:
         (offset,) = decode_cursor(cursor, length=1)
-        if not isinstance(offset, int) or offset < 0:
+        # bool is an int in Python; a huge offset would overflow the database's integer.
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
             raise InvalidCursor()
     ranked = ranked_ids(db, q, candidates).offset(offset).limit(limit + 1)
     ids = [row[0] for row in db.execute(ranked)]
@@ -271,11 +275,26 @@ def update_resource(
     if changes.status is not None and changes.status != resource.status:
         if changes.status not in ALLOWED_MOVES[resource.status]:
             raise WorkflowStep(f"A {resource.status} resource cannot become {changes.status}.")
+        if changes.status == ResourceStatus.published and _withdrawn_story(db, resource):
+            raise WorkflowStep(
+                "The author withdrew this story. Only they can share it again, as a new story."
+            )
         resource.status = changes.status
         if changes.status == ResourceStatus.published and resource.published_at is None:
             resource.published_at = utcnow()
     db.flush()
     return read_model(db, resource)
+
+
+def _withdrawn_story(db: Session, resource: Resource) -> bool:
+    return resource.type == ResourceType.story and (
+        db.scalar(
+            select(Story.id).where(
+                Story.resource_id == resource.id, Story.status == StoryStatus.withdrawn
+            )
+        )
+        is not None
+    )
 
 
 def archive_resource(db: Session, *, resource_id: uuid.UUID) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backend.accounts.dependencies import CurrentUser
+from backend.accounts.models import Role
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.routing import API_PREFIX, JSONRoute
 from backend.library.models import Story
@@ -141,3 +142,34 @@ def test_a_failed_attempt_is_not_kept_so_a_retry_runs(app: FastAPI) -> None:
         replay = client.post(f"{API_PREFIX}/probe-flaky", headers=headers)
         assert replay.json() == {"attempt": 2}
         assert replay.headers["idempotent-replayed"] == "true"
+
+
+def test_a_revoked_token_gets_401_not_the_stored_answer(client: TestClient) -> None:
+    person = make_person(client)
+    assert post_story(client, person, "after-logout").status_code == 201
+    client.post("/api/v1/auth/logout", headers=person.headers, json={"everywhere": True})
+    assert_problem(post_story(client, person, "after-logout"), 401)
+
+
+def test_secrets_are_never_kept_for_replay(client: TestClient, app: FastAPI) -> None:
+    admin = make_person(client, role=Role.admin)
+    headers = admin.headers | {"Idempotency-Key": "client-1"}
+    body = {"name": "Referral system", "scopes": ["groups:read"]}
+    first = client.post("/api/v1/service-clients", headers=headers, json=body)
+    second = client.post("/api/v1/service-clients", headers=headers, json=body)
+    assert first.json()["client_secret"] != second.json()["client_secret"]
+    with app.state.session_factory() as db:
+        stored = db.scalars(select(IdempotencyRecord.response_body)).all()
+    assert not [text for text in stored if text and "client_secret" in text]
+
+
+def test_many_keyed_creates_at_once_all_succeed(client: TestClient, app: FastAPI) -> None:
+    people = [make_person(client) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(
+            pool.map(
+                lambda p: post_story(client, p[1], f"own-key-{p[0]}").status_code, enumerate(people)
+            )
+        )
+    assert statuses == [201] * 8
+    assert story_count(app) == 8

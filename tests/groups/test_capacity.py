@@ -35,3 +35,25 @@ def test_simultaneous_joins_never_overfill_a_group(client: TestClient, app: Fast
     assert len(active_members) == SEATS
     page = client.get(f"/api/v1/groups/{group.id}").json()
     assert page["seats_left"] == 0
+
+
+def test_a_facilitator_cannot_become_a_member_of_a_full_group(
+    client: TestClient, app: FastAPI
+) -> None:
+    first = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=first.user, capacity=1)
+    second = make_person(client, role=Role.facilitator)
+    member = make_person(client)
+    base = f"/api/v1/groups/{group.id}/members"
+    for person in (second, member):
+        client.post(base, headers=person.headers, json={"accept_guidelines": True})
+    promoted = client.patch(
+        f"{base}/{second.user.id}", headers=first.headers, json={"role": "facilitator"}
+    )
+    assert promoted.status_code == 200, promoted.text  # frees the seat second took
+    client.post(base, headers=make_person(client).headers, json={"accept_guidelines": True})
+    demoted = client.patch(
+        f"{base}/{second.user.id}", headers=first.headers, json={"role": "member"}
+    )
+    assert demoted.status_code == 409
+    assert demoted.json()["type"].endswith("group-full")

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
 from backend.accounts.seed import seed_demo_accounts
+from backend.core.pagination import encode_cursor
 from backend.library.seed import seed_demo_library
 from tests.factories import Person, client_token, make_person, make_service_client
 from tests.support.problems import assert_problem
@@ -329,3 +330,9 @@ def test_in_the_demo_library_panic_attack_breathing_finds_the_worksheet_first(
     spanish = client.get(RESOURCES, params={"q": "pánico", "language": "es"}).json()["items"]
     assert spanish
     assert all(item["language"] == "es" for item in spanish)
+
+
+@pytest.mark.parametrize("offset", [10**30, 2**63, -1, True, 10_001])
+def test_a_search_cursor_out_of_range_is_a_422(client: TestClient, offset: object) -> None:
+    cursor = encode_cursor([offset])
+    assert_problem(client.get(RESOURCES, params={"q": "anxiety", "cursor": cursor}), 422)

@@ -160,3 +160,16 @@ def test_a_story_with_unknown_topics_or_too_short_is_refused(
         json={"title": "My story", "body_markdown": BODY, "topics": ["not-a-topic"]},
     )
     assert "not-a-topic" in assert_problem(unknown, 422)["detail"]
+
+
+def test_a_withdrawn_story_cannot_be_republished_by_an_editor(
+    client: TestClient, author: Person, reviewer: Person
+) -> None:
+    story = submit(client, author)
+    resource_id = review(client, reviewer, story["id"], decision="approve").json()["resource_id"]
+    client.post(f"{STORIES}/{story['id']}/withdraw", headers=author.headers)
+    again = client.patch(
+        f"/api/v1/resources/{resource_id}", headers=reviewer.headers, json={"status": "published"}
+    )
+    assert_problem(again, 409)
+    assert_problem(client.get(f"/api/v1/resources/{resource_id}"), 404)
