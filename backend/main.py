@@ -5,6 +5,8 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import (
@@ -21,7 +23,7 @@ from backend.api import api_router
 from backend.core import health
 from backend.core.access import Public
 from backend.core.config import Settings, get_settings
-from backend.core.db import create_db_engine, create_session_factory
+from backend.core.db import DB_CONCURRENCY, create_db_engine, create_session_factory
 from backend.core.errors import install_error_handlers
 from backend.core.idempotency import IdempotencyMiddleware
 from backend.core.logging import install_request_id_records
@@ -59,6 +61,11 @@ OPENAPI_TAGS = [
         "and membership. Finding a group is open to anyone; who is in it is not.",
     },
     {
+        "name": "sessions",
+        "description": "Schedules and meetings, RSVPs with waitlists, check-in, attendance, "
+        "reports and calendar feeds. Meeting links are for members only.",
+    },
+    {
         "name": "library",
         "description": "Psychoeducation, worksheets, services, hotlines and "
         "recovery stories; ranked search; crisis resources that answer without the database.",
@@ -89,7 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # See core.db.db_slot: fewer requests in the database than threads to finish them.
+        app.state.db_slots = anyio.Semaphore(DB_CONCURRENCY)
+        threads = anyio.to_thread.current_default_thread_limiter()
+        threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
         if settings.outbox_interval_seconds > 0:
             outbox.start()
         try:

@@ -7,6 +7,7 @@ from backend.core.ratelimit import RateLimitCounter
 from backend.groups import models as groups_models
 from backend.library import models as library_models
 from backend.notifications import models as notifications_models
+from backend.sessions import models as sessions_models
 
 __all__ = [
     "Base",
@@ -16,4 +17,5 @@ __all__ = [
     "groups_models",
     "library_models",
     "notifications_models",
+    "sessions_models",
 ]

@@ -9,7 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import Mount
 
-from backend.accounts.dependencies import get_optional_user
+from backend.accounts.dependencies import get_optional_principal, get_optional_user
 from backend.core.access import ACCESS_RULES, public
 from backend.core.config import Settings
 from backend.main import create_app
@@ -27,6 +27,13 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),
     ("GET", "/api/v1/groups/{group_id}"),
+    # A listed group's meeting times are part of finding it (no links, no names of members).
+    ("GET", "/api/v1/groups/{group_id}/schedules"),
+    ("GET", "/api/v1/groups/{group_id}/sessions"),
+    ("GET", "/api/v1/sessions/{session_id}"),
+    ("GET", "/api/v1/groups/{group_id}/calendar.ics"),
+    # A member's calendar feed: calendar apps cannot sign in, so the secret URL is the key.
+    ("GET", "/api/v1/calendar/{token}.ics"),
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),
@@ -81,6 +88,6 @@ def test_the_public_routes_are_exactly_the_allowlist(tmp_path: Path) -> None:
     for route in app_routes(tmp_path):
         if not isinstance(route.original_route, APIRoute):
             continue
-        if set(calls(route.dependant)) & {public, get_optional_user}:
+        if set(calls(route.dependant)) & {public, get_optional_user, get_optional_principal}:
             found.update((method, str(route.path)) for method in route.methods or [])
     assert found == PUBLIC_ROUTES

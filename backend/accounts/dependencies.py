@@ -107,6 +107,26 @@ def get_optional_user(
     return principal.user if isinstance(principal, service.UserPrincipal) else None
 
 
+@access_rule
+def get_optional_principal(
+    security_scopes: SecurityScopes,
+    db: DbSession,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Depends(oauth2)],
+) -> service.Principal | None:
+    """On a public route that integrators may call too: None when anonymous, a signed-in
+    person, or a service client holding every scope the route asks for."""
+    token = _bearer_token(authorization)
+    if token is None:
+        return None
+    principal = service.authenticate(db, token=token, settings=settings)
+    if isinstance(principal, service.ClientPrincipal):
+        required = security_scopes.scopes
+        if not required or set(required) - principal.scopes:
+            raise InsufficientScope(required)
+    return principal
+
+
 def require_role(*roles: Role) -> object:
     def check_role(user: Annotated[User, Depends(get_current_user)]) -> User:
         if user.role not in roles:

@@ -1,10 +1,11 @@
 """Engine, sessions and the one-transaction-per-request dependency."""
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, make_url, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -12,6 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
+# Connections per process, and so requests doing database work at once (see db_slot).
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
+DB_CONCURRENCY = POOL_SIZE + POOL_OVERFLOW
 
 
 def create_db_engine(url: str) -> Engine:
@@ -21,7 +26,12 @@ def create_db_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     return create_engine(
@@ -29,6 +39,8 @@ def create_db_engine(url: str) -> Engine:
         # A connection that died while the database was away is replaced, not handed out:
         # this is what lets the app recover by itself when the database returns.
         pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
         pool_timeout=POSTGRES_CONNECT_TIMEOUT_S,
         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
     )
@@ -50,7 +62,26 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def db_slot(request: Request) -> AsyncIterator[None]:
+    """Wait, without holding a worker thread, until the request may use the database.
+
+    Sync endpoints and dependencies share one pool of worker threads. Without this, requests
+    waiting for a connection or a row lock could hold every thread while the request that
+    holds the lock waits for a thread to commit in: a deadlock under load (50 people asking
+    for the last seats at once). With at most ``DB_CONCURRENCY`` requests inside, and more
+    threads than that (see ``main.lifespan``), a thread is always free to finish.
+    """
+    slots: anyio.Semaphore | None = getattr(request.app.state, "db_slots", None)
+    if slots is None:  # no lifespan (a bare test app): nothing to share
+        yield
+        return
+    async with slots:
+        yield
+
+
+def get_db(
+    request: Request, _slot: Annotated[None, Depends(db_slot, scope="function")]
+) -> Iterator[Session]:
     """One transaction per request: commit when the endpoint returns, roll back on error.
 
     Declared with ``scope="function"`` below, so the commit happens before the response is

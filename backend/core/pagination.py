@@ -117,10 +117,13 @@ def paginate(
     *,
     limit: int,
     cursor: str | None,
+    descending: bool = False,
 ) -> KeysetPage[RowT]:
-    """One page of ``statement`` in ``order`` (ascending, unique as a whole), by keyset: stable
-    while rows are added, and as fast on the last page as on the first."""
-    statement = statement.order_by(*(key.column for key in order)).limit(limit + 1)
+    """One page of ``statement`` in ``order`` (unique as a whole; ascending, or descending on
+    every key), by keyset: stable while rows are added, and as fast on the last page as on the
+    first."""
+    columns = [key.column.desc() if descending else key.column for key in order]
+    statement = statement.order_by(*columns).limit(limit + 1)
     if cursor:
         raw = decode_cursor(cursor, length=len(order))
         try:
@@ -133,7 +136,7 @@ def paginate(
                 *(
                     and_(
                         *(order[j].column == after[j] for j in range(i)),
-                        order[i].column > after[i],
+                        order[i].column < after[i] if descending else order[i].column > after[i],
                     )
                     for i in range(len(order))
                 )

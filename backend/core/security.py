@@ -200,3 +200,11 @@ def hash_secret(secret: str) -> str:
 
 def secrets_match(secret: str, stored_digest: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_digest)
+
+
+def keyed_digest(settings: Settings, *, purpose: str, message: str) -> bytes:
+    """HMAC-SHA256 of ``message`` under a key derived from the signing key for one ``purpose``
+    (calendar feed URLs, check-in codes), so values made for one use are useless for another.
+    Rotating the signing key changes them too: members then fetch a new feed URL."""
+    key = hmac.new(settings.jwt_secret_value().encode(), purpose.encode(), hashlib.sha256).digest()
+    return hmac.new(key, message.encode(), hashlib.sha256).digest()

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from backend.accounts.dependencies import AdminUser, CurrentUser, OptionalUser
+from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser, OptionalUser
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
@@ -26,6 +26,7 @@ from backend.groups.schemas import (
     TopicCreate,
     TopicList,
     TopicRead,
+    Weekday,
 )
 
 router = APIRouter(route_class=JSONRoute)
@@ -67,6 +68,10 @@ def list_groups(
     open: Annotated[
         bool | None, Query(description="true: only active groups with a free place.")
     ] = None,
+    day: Annotated[
+        Weekday | None,
+        Query(description="Groups with an upcoming meeting on this weekday (local time)."),
+    ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[GroupSummary]:
@@ -79,6 +84,7 @@ def list_groups(
         format=format,
         language=language,
         has_room=open,
+        day=day,
         limit=limit,
         cursor=cursor,
     )
@@ -115,9 +121,11 @@ def update_group(
     tags=["groups"],
     responses=problem_responses(401, 403, 404),
 )
-def archive_group(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> GroupRead:
+def archive_group(
+    group_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> GroupRead:
     """Archive a group: it leaves the directory, its history stays."""
-    return service.archive_group(db, actor=user, group_id=group_id)
+    return service.archive_group(db, settings, actor=user, group_id=group_id)
 
 
 @router.post(
@@ -167,10 +175,14 @@ def update_member(
     responses=problem_responses(401, 403, 404, s409="The last facilitator cannot go."),
 )
 def remove_member(
-    group_id: uuid.UUID, user_id: uuid.UUID, user: CurrentUser, db: DbSession
+    group_id: uuid.UUID,
+    user_id: uuid.UUID,
+    user: CurrentUser,
+    db: DbSession,
+    settings: AppSettings,
 ) -> Response:
     """Leave the group (yourself), or remove a member (facilitators)."""
-    service.remove_membership(db, actor=user, group_id=group_id, user_id=user_id)
+    service.remove_membership(db, settings, actor=user, group_id=group_id, user_id=user_id)
     return Response(status_code=204)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -35,6 +36,7 @@ from backend.groups.models import (
     Visibility,
 )
 from backend.groups.schemas import (
+    WEEKDAYS,
     GroupCreate,
     GroupRead,
     GroupSummary,
@@ -45,6 +47,7 @@ from backend.groups.schemas import (
     MyGroup,
     MyMembership,
     TopicCreate,
+    Weekday,
 )
 
 DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
@@ -87,7 +90,7 @@ def check_topics(db: Session, slugs: Sequence[str]) -> list[str]:
 # --- reading groups ---------------------------------------------------------------------------
 
 
-def _membership(db: Session, group_id: uuid.UUID, user: User | None) -> GroupMembership | None:
+def membership_of(db: Session, group_id: uuid.UUID, user: User | None) -> GroupMembership | None:
     if user is None:
         return None
     return db.scalar(
@@ -97,23 +100,23 @@ def _membership(db: Session, group_id: uuid.UUID, user: User | None) -> GroupMem
     )
 
 
-def _visible_group(
+def visible_group(
     db: Session, group_id: uuid.UUID, viewer: User | None
 ) -> tuple[SupportGroup, GroupMembership | None]:
     """The group and the viewer's membership, or NotFound when the viewer may not know of it."""
     group = db.get(SupportGroup, group_id)
     if group is None:
         raise NotFound()
-    membership = _membership(db, group_id, viewer)
+    membership = membership_of(db, group_id, viewer)
     if not permissions.can_see_group(viewer, group, membership):
         raise NotFound()
     return group, membership
 
 
-def _managed_group(
+def managed_group(
     db: Session, group_id: uuid.UUID, actor: User
 ) -> tuple[SupportGroup, GroupMembership | None]:
-    group, membership = _visible_group(db, group_id, actor)
+    group, membership = visible_group(db, group_id, actor)
     if not permissions.can_manage_group(actor, membership):
         raise errors.NotFacilitator()
     return group, membership
@@ -185,7 +188,7 @@ def _summaries(
 
 def _read(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
     summary = _summaries(db, [group], viewer)[0]
-    membership = _membership(db, group.id, viewer)
+    membership = membership_of(db, group.id, viewer)
     location = Location.model_validate({field: getattr(group, field) for field in LOCATION_FIELDS})
     return GroupRead(
         **summary.model_dump(),
@@ -212,6 +215,19 @@ def _language_matches(language: str) -> ColumnElement[bool]:
     )
 
 
+def _meets_on(day: Weekday) -> ColumnElement[bool]:
+    """The group has an upcoming meeting on this weekday, in the group's own time zone."""
+    # Sessions build on groups; see archive_group.
+    from backend.sessions.models import GroupSession, SessionStatus
+
+    return exists().where(
+        GroupSession.group_id == SupportGroup.id,
+        GroupSession.status == SessionStatus.scheduled,
+        GroupSession.starts_at >= utcnow(),
+        GroupSession.local_weekday == WEEKDAYS.index(day),
+    )
+
+
 def directory(
     db: Session,
     *,
@@ -223,6 +239,7 @@ def directory(
     has_room: bool | None,
     limit: int,
     cursor: str | None,
+    day: Weekday | None = None,
 ) -> KeysetPage[GroupSummary]:
     """Listed groups that are not archived, for anyone; unlisted ones only for their members
     and admins. In slug order (alphabetical by name), by keyset."""
@@ -255,6 +272,8 @@ def directory(
         query = query.where(SupportGroup.format == format)
     if language:
         query = query.where(_language_matches(language))
+    if day is not None:
+        query = query.where(_meets_on(day))
     if has_room is not None:
         taken = (
             select(func.count())
@@ -274,7 +293,7 @@ def directory(
 
 
 def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
-    group, _ = _visible_group(db, group_id, viewer)
+    group, _ = visible_group(db, group_id, viewer)
     return _read(db, group, viewer)
 
 
@@ -356,7 +375,7 @@ def create_group(db: Session, *, actor: User, data: GroupCreate) -> GroupRead:
 def update_group(
     db: Session, *, actor: User, group_id: uuid.UUID, changes: GroupUpdate
 ) -> GroupRead:
-    group, _ = _managed_group(db, group_id, actor)
+    group, _ = managed_group(db, group_id, actor)
     if group.status == GroupStatus.archived:
         raise errors.GroupNotJoinable("An archived group is kept as history and cannot change.")
     values = changes.model_dump(exclude_unset=True)
@@ -378,11 +397,17 @@ def update_group(
     return _read(db, group, actor)
 
 
-def archive_group(db: Session, *, actor: User, group_id: uuid.UUID) -> GroupRead:
-    group, _ = _managed_group(db, group_id, actor)
+def archive_group(
+    db: Session, settings: Settings, *, actor: User, group_id: uuid.UUID
+) -> GroupRead:
+    # Sessions build on groups, so groups reach for them here rather than at import time.
+    from backend.sessions.service import close_group
+
+    group, _ = managed_group(db, group_id, actor)
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
         group.archived_at = utcnow()
+        close_group(db, settings, group_id=group.id)
         db.flush()
     return _read(db, group, actor)
 
@@ -393,7 +418,7 @@ def archive_group(db: Session, *, actor: User, group_id: uuid.UUID) -> GroupRead
 def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembership:
     """Open groups admit at once while there is room; approval groups, and anyone a
     facilitator removed before, wait for a facilitator."""
-    group, membership = _visible_group(db, group_id, user)
+    group, membership = visible_group(db, group_id, user)
     if group.status != GroupStatus.active:
         raise errors.GroupNotJoinable()
     if membership is not None and membership.status in (
@@ -431,7 +456,7 @@ def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembersh
 def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[MemberRead]:
     """Pseudonyms and group roles, for the group's active members and admins. Facilitators
     also see pending requests."""
-    group, membership = _visible_group(db, group_id, viewer)
+    group, membership = visible_group(db, group_id, viewer)
     if not permissions.can_see_members(viewer, membership):
         raise NotFound()
     statuses = [MembershipStatus.active]
@@ -488,7 +513,7 @@ def update_membership(
     changes: MembershipUpdate,
 ) -> GroupMembership:
     """Approve a request, re-admit a removed member, or change a member's group role."""
-    group, _ = _managed_group(db, group_id, actor)
+    group, _ = managed_group(db, group_id, actor)
     target = _target(db, group.id, user_id)
     if changes.status == MembershipStatus.active and target.status != MembershipStatus.active:
         if target.status not in (MembershipStatus.pending, MembershipStatus.removed):
@@ -522,12 +547,16 @@ def update_membership(
     return target
 
 
-def remove_membership(db: Session, *, actor: User, group_id: uuid.UUID, user_id: uuid.UUID) -> None:
+def remove_membership(
+    db: Session, settings: Settings, *, actor: User, group_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
     """A member leaves (themselves), or a facilitator removes someone (who then needs
-    approval to come back)."""
+    approval to come back). Their seats at upcoming meetings go to the people waiting."""
+    from backend.sessions.service import release_future_rsvps  # see archive_group
+
     leaving = actor.id == user_id
     if leaving:
-        group, membership = _visible_group(db, group_id, actor)
+        group, membership = visible_group(db, group_id, actor)
         if membership is None or membership.status not in (
             MembershipStatus.active,
             MembershipStatus.pending,
@@ -535,7 +564,7 @@ def remove_membership(db: Session, *, actor: User, group_id: uuid.UUID, user_id:
             raise NotFound()
         target = membership
     else:
-        group, _ = _managed_group(db, group_id, actor)
+        group, _ = managed_group(db, group_id, actor)
         target = _target(db, group.id, user_id)
         if target.status == MembershipStatus.removed:
             return
@@ -550,6 +579,7 @@ def remove_membership(db: Session, *, actor: User, group_id: uuid.UUID, user_id:
     if not leaving:
         target.removed_at = utcnow()
     db.flush()
+    release_future_rsvps(db, settings, group_id=group.id, user_id=target.user_id)
 
 
 def my_groups(db: Session, *, user: User) -> list[MyGroup]:

@@ -64,7 +64,9 @@ def add_member(
                 changes=MembershipUpdate.model_validate({"status": "active"}),
             )
         if status == "removed":
-            groups.remove_membership(db, actor=actor, group_id=group_id, user_id=user.id)
+            groups.remove_membership(
+                db, app.state.settings, actor=actor, group_id=group_id, user_id=user.id
+            )
         assert membership.status == status
 
 
@@ -708,7 +710,9 @@ def test_directory_open_true_leaves_out_full_paused_and_archived_groups(
     add_member(app, full.id, make_user(app), facilitator=facilitator, status="active")
     change_group(app, paused.id, facilitator, status="paused")
     with app.state.session_factory.begin() as db:
-        groups.archive_group(db, actor=db.get_one(User, facilitator.id), group_id=archived.id)
+        groups.archive_group(
+            db, app.state.settings, actor=db.get_one(User, facilitator.id), group_id=archived.id
+        )
 
     assert directory_slugs(client, open="true") == ["roomy-circle"]
     assert directory_slugs(client) == ["full-circle", "paused-circle", "roomy-circle"]

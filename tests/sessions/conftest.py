@@ -1,0 +1,100 @@
+"""Shared scenes for session tests: a group with a facilitator and members, and a clock."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backend.accounts.models import Role
+from backend.core import orm
+from backend.groups.schemas import GroupRead
+from tests.factories import Person, join, make_group, make_person
+
+# Every module that asks the time imports utcnow from these places.
+CLOCK_USERS = (
+    "backend.sessions.service",
+    "backend.sessions.attendance",
+    "backend.sessions.calendar",
+    "backend.core.ratelimit",
+    "backend.groups.service",
+)
+
+
+@dataclass
+class Circle:
+    group: GroupRead
+    facilitator: Person
+    members: list[Person]
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/groups/{self.group.id}"
+
+
+def make_circle(client: TestClient, members: int = 2, **group_fields: object) -> Circle:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    facilitator = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=facilitator.user, **group_fields)
+    people = [make_person(client) for _ in range(members)]
+    for person in people:
+        join(client, person, group.id)
+    return Circle(group, facilitator, people)
+
+
+@pytest.fixture
+def circle(client: TestClient) -> Circle:
+    return make_circle(client)
+
+
+@dataclass
+class Clock:
+    """Moves the app's notion of now; real time keeps running underneath."""
+
+    offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+    def set(self, moment: datetime) -> None:
+        self.offset = moment - datetime.now(UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    clock = Clock()
+    for module in CLOCK_USERS:
+        monkeypatch.setattr(f"{module}.utcnow", clock.now)
+    monkeypatch.setattr(orm, "utcnow", clock.now)
+    return clock
+
+
+def one_off(
+    client: TestClient,
+    circle: Circle,
+    starts_at: datetime,
+    *,
+    minutes: int = 60,
+    capacity: int | None = None,
+    timezone: str = "America/New_York",
+) -> dict[str, object]:
+    body: dict[str, object] = {
+        "starts_at": starts_at.isoformat(),
+        "duration_minutes": minutes,
+        "timezone": timezone,
+    }
+    if capacity is not None:
+        body["capacity"] = capacity
+    response = client.post(f"{circle.base}/sessions", headers=circle.facilitator.headers, json=body)
+    assert response.status_code == 201, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+Rsvp = Callable[[Person, str], dict[str, object]]

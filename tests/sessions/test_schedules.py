@@ -1,0 +1,230 @@
+"""Schedules: RFC 5545 rules in local time, generated ahead, edited from now on, and listed
+for any window; one-off sessions; cancelling or moving one occurrence."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.sessions.conftest import Circle, Clock, one_off
+from tests.support.problems import assert_problem
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def create_schedule(client: TestClient, circle: Circle, **fields: object) -> dict[str, object]:
+    body = {
+        "rrule": "FREQ=WEEKLY;BYDAY=TU",
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "timezone": "America/New_York",
+        "starts_on": "2026-10-01",
+    } | fields
+    response = client.post(
+        f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+def sessions(
+    client: TestClient, circle: Circle, start: str, end: str, **params: object
+) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    cursor = None
+    while True:
+        query: dict[str, object] = {"from": start, "to": end, "limit": 100} | params
+        if cursor:
+            query["cursor"] = cursor
+        response = client.get(
+            f"{circle.base}/sessions", params=query, headers=circle.members[0].headers
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return items
+
+
+def local(item: dict[str, object]) -> datetime:
+    return datetime.fromisoformat(str(item["starts_at"])).astimezone(NEW_YORK)
+
+
+def test_weekly_meeting_keeps_its_local_time_across_the_dst_change(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle)
+    items = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-12-01T00:00:00Z")
+    # Tuesdays in October and November 2026: DST ends on 1 November.
+    assert [local(i).date() for i in items] == [
+        date(2026, 10, 6) + timedelta(weeks=n) for n in range(8)
+    ]
+    assert {(local(i).hour, local(i).minute) for i in items} == {(19, 0)}
+    utc_hours = {datetime.fromisoformat(str(i["starts_at"])).hour for i in items}
+    assert utc_hours == {23, 0}  # 23:00Z in EDT, 00:00Z in EST
+    first = items[0]
+    assert first["starts_at"] == "2026-10-06T23:00:00Z"
+    assert first["ends_at"] == "2026-10-07T00:30:00Z"
+    assert first["timezone"] == "America/New_York"
+    assert first["status"] == "scheduled"
+    assert first["capacity"] == 12
+    assert first["seats_left"] == 12
+
+
+def test_sessions_are_generated_at_least_twelve_weeks_ahead_and_on_demand_further(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle, rrule="FREQ=MONTHLY;BYDAY=1TH")
+    ahead = sessions(client, circle, "2026-10-01T00:00:00Z", "2027-10-01T00:00:00Z")
+    # The first Thursday of each month, for a year, however far past the horizon.
+    assert len(ahead) == 12
+    assert all(local(i).weekday() == 3 and local(i).day <= 7 for i in ahead)
+    clock.set(datetime(2027, 9, 1, 12, tzinfo=UTC))
+    later = sessions(client, circle, "2027-09-01T00:00:00Z", "2028-03-01T00:00:00Z")
+    assert len(later) == 6
+    assert [i["id"] for i in later[:1]] == [ahead[-1]["id"]]  # generated once, not again
+
+
+def test_every_other_week_and_until(client: TestClient, circle: Circle, clock: Clock) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", until="2026-11-30")
+    items = sessions(client, circle, "2026-10-01T00:00:00Z", "2027-03-01T00:00:00Z")
+    # Every other week counts from the week of starts_on (Thursday 1 October), as RFC 5545
+    # counts from DTSTART: the Monday of that week is before the start, so the 12th is first.
+    assert [local(i).date() for i in items] == [
+        date(2026, 10, 12),
+        date(2026, 10, 26),
+        date(2026, 11, 9),
+        date(2026, 11, 23),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        ({"rrule": "FREQ=HOURLY"}, "daily, weekly, monthly or yearly"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "cannot be read"),
+        ({"rrule": "FREQ=WEEKLY;UNTIL=20270101T000000Z"}, "Leave UNTIL out"),
+        ({"rrule": "FREQ=WEEKLY;COUNT=3"}, "Leave COUNT out"),
+        ({"timezone": "Mars/Olympus"}, "time zone"),
+        ({"until": "2026-09-01"}, "until must be on or after starts_on"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, "makes no meetings"),
+        ({"duration_minutes": 0}, "greater than or equal to 5"),
+    ],
+)
+def test_a_schedule_that_cannot_work_is_refused_with_the_reason(
+    client: TestClient, circle: Circle, fields: dict[str, object], fragment: str
+) -> None:
+    body = {
+        "rrule": "FREQ=WEEKLY;BYDAY=TU",
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "timezone": "America/New_York",
+        "starts_on": "2026-10-01",
+    } | fields
+    response = client.post(
+        f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body
+    )
+    problem = assert_problem(response, 422)
+    assert fragment in response.text, problem
+    listed = client.get(f"{circle.base}/schedules", headers=circle.facilitator.headers)
+    assert listed.json()["items"] == []
+
+
+def test_one_occurrence_can_be_cancelled_or_moved_without_touching_the_rest(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle)
+    before = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z")
+    headers = circle.facilitator.headers
+    cancelled = client.patch(
+        f"/api/v1/sessions/{before[1]['id']}",
+        headers=headers,
+        json={"status": "cancelled", "cancel_reason": "The room is closed for a holiday."},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    moved = client.patch(
+        f"/api/v1/sessions/{before[2]['id']}",
+        headers=headers,
+        json={"starts_at": "2026-10-21T23:00:00Z"},
+    )
+    assert moved.status_code == 200, moved.text
+    after = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z")
+    assert [(i["id"], i["status"]) for i in after] == [
+        (before[0]["id"], "scheduled"),
+        (before[1]["id"], "cancelled"),
+        (before[2]["id"], "scheduled"),
+        (before[3]["id"], "scheduled"),
+    ]
+    assert after[2]["starts_at"] == "2026-10-21T23:00:00Z"
+    assert after[3]["starts_at"] == before[3]["starts_at"]
+
+
+def test_editing_the_series_moves_future_untouched_sessions_and_keeps_rsvps(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    schedule = create_schedule(client, circle)
+    clock.set(datetime(2026, 10, 15, 12, tzinfo=UTC))  # two meetings are past
+    before = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-11-15T00:00:00Z")
+    member = circle.members[0]
+    future = before[2]
+    going = client.put(
+        f"/api/v1/sessions/{future['id']}/rsvp", headers=member.headers, json={"status": "going"}
+    )
+    assert going.json()["status"] == "going"
+    moved_one = client.patch(
+        f"/api/v1/sessions/{before[3]['id']}",
+        headers=circle.facilitator.headers,
+        json={"starts_at": "2026-10-28T22:00:00Z"},
+    )
+    assert moved_one.status_code == 200
+    edited = client.patch(
+        f"/api/v1/schedules/{schedule['id']}",
+        headers=circle.facilitator.headers,
+        json={"start_time": "18:00"},
+    )
+    assert edited.status_code == 200, edited.text
+    after = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-11-15T00:00:00Z")
+    by_id = {i["id"]: i for i in after}
+    # Past meetings keep their time; the individually moved one keeps its own.
+    assert by_id[before[0]["id"]]["starts_at"] == before[0]["starts_at"]
+    assert by_id[before[3]["id"]]["starts_at"] == "2026-10-28T22:00:00Z"
+    # The next meeting moved an hour earlier on the same day and kept the RSVP.
+    assert local(by_id[future["id"]]).hour == 18
+    assert by_id[future["id"]]["my_rsvp"] == {"status": "going", "waitlist_position": None}
+    later = [i for i in after if local(i).date() > date(2026, 10, 28)]
+    assert later
+    assert all(local(i).hour == 18 for i in later)
+
+
+def test_a_one_off_session_and_its_validation(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    start = clock.now() + timedelta(days=3)
+    session = one_off(client, circle, start.replace(microsecond=0), capacity=5)
+    assert session["capacity"] == 5
+    assert session["schedule_id"] is None
+    past = client.post(
+        f"{circle.base}/sessions",
+        headers=circle.facilitator.headers,
+        json={
+            "starts_at": (clock.now() - timedelta(hours=1)).isoformat(),
+            "duration_minutes": 60,
+            "timezone": "UTC",
+        },
+    )
+    assert_problem(past, 422)
+    naive = client.post(
+        f"{circle.base}/sessions",
+        headers=circle.facilitator.headers,
+        json={"starts_at": "2027-01-01T10:00:00", "duration_minutes": 60, "timezone": "UTC"},
+    )
+    assert_problem(naive, 422)
