@@ -35,6 +35,7 @@ from backend.core.middleware import (
 from backend.core.openapi import install_openapi, operation_id
 from backend.notifications.senders import create_sender
 from backend.notifications.worker import OutboxWorker
+from backend.sessions.service import generate_all_ahead
 
 DESCRIPTION = """\
 Strength Circles connects people living with anxiety, depression, grief, addiction or trauma
@@ -92,7 +93,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     session_factory = create_session_factory(engine)
     outbox = OutboxWorker(
-        session_factory, create_sender(settings), interval=settings.outbox_interval_seconds
+        session_factory,
+        create_sender(settings),
+        interval=settings.outbox_interval_seconds,
+        # Meetings exist ahead of time even for groups nobody looks at (the directory's day
+        # filter reads them).
+        housekeeping=generate_all_ahead,
     )
 
     @asynccontextmanager

@@ -1,4 +1,4 @@
-"""Sessions: schedules, sessions, RSVPs, attendance, calendar feeds
+"""sessions: schedules, sessions, RSVPs, attendance, calendar feeds
 
 Revision ID: 0007_sessions
 Revises: 0006_idempotency

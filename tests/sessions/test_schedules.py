@@ -5,8 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from backend.sessions.models import GroupSession
+from backend.sessions.service import generate_all_ahead
 from tests.sessions.conftest import Circle, Clock, one_off
 from tests.support.problems import assert_problem
 
@@ -228,3 +232,19 @@ def test_a_one_off_session_and_its_validation(
         json={"starts_at": "2027-01-01T10:00:00", "duration_minutes": 60, "timezone": "UTC"},
     )
     assert_problem(naive, 422)
+
+
+def test_housekeeping_keeps_every_schedule_generated_ahead(
+    client: TestClient, app: FastAPI, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle)
+    clock.set(datetime(2027, 3, 1, 12, tzinfo=UTC))  # nobody looked for five months
+    with app.state.session_factory.begin() as db:
+        generate_all_ahead(db)
+    with app.state.session_factory() as db:
+        last = db.scalar(
+            select(func.max(GroupSession.starts_at)).where(GroupSession.group_id == circle.group.id)
+        )
+    assert last is not None
+    assert last >= datetime(2027, 3, 1, tzinfo=UTC) + timedelta(weeks=12)

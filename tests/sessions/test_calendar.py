@@ -1,0 +1,155 @@
+"""Calendar feeds: valid RFC 5545 that a real parser and a real recurrence expander read to the
+same meetings the API lists; secret, revocable URLs; neutral titles unless chosen."""
+
+from datetime import UTC, datetime, timedelta
+
+import recurring_ical_events
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+
+from tests.sessions.conftest import Circle, Clock, one_off
+from tests.sessions.test_schedules import create_schedule, sessions
+from tests.support.problems import assert_problem
+
+WINDOW = ("2026-10-01T00:00:00Z", "2027-01-15T00:00:00Z")
+
+
+def feed_path(client: TestClient, headers: dict[str, str]) -> str:
+    response = client.get("/api/v1/me/calendar-url", headers=headers)
+    assert response.status_code == 200, response.text
+    url = response.json()["url"]
+    assert url.startswith("http://")
+    assert url.endswith(".ics")
+    return "/" + url.split("/", 3)[3]
+
+
+def parsed(client: TestClient, path: str) -> Calendar:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content)
+
+
+def expanded(calendar: Calendar) -> list[tuple[str, str]]:
+    start = datetime.fromisoformat(WINDOW[0])
+    end = datetime.fromisoformat(WINDOW[1])
+    events = recurring_ical_events.of(calendar).between(start, end)
+    return sorted(
+        (
+            event["DTSTART"].dt.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "cancelled" if str(event.get("STATUS")) == "CANCELLED" else "scheduled",
+        )
+        for event in events
+    )
+
+
+def listed(client: TestClient, circle: Circle) -> list[tuple[str, str]]:
+    return sorted(
+        (str(i["starts_at"]), str(i["status"])) for i in sessions(client, circle, *WINDOW)
+    )
+
+
+def test_the_feed_expands_to_exactly_the_meetings_the_api_lists(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    schedule = create_schedule(client, circle)  # Tuesdays 19:00 New York, across DST
+    items = sessions(client, circle, *WINDOW)
+    headers = circle.facilitator.headers
+    client.patch(
+        f"/api/v1/sessions/{items[1]['id']}", headers=headers, json={"status": "cancelled"}
+    )
+    client.patch(
+        f"/api/v1/sessions/{items[3]['id']}",
+        headers=headers,
+        json={"starts_at": "2026-10-28T22:30:00Z"},
+    )
+    one_off(client, circle, datetime(2026, 12, 24, 15, tzinfo=UTC), timezone="America/New_York")
+    path = feed_path(client, circle.members[0].headers)
+    calendar = parsed(client, path)
+    assert expanded(calendar) == listed(client, circle)
+    assert ("2026-10-13T23:00:00Z", "cancelled") in expanded(calendar)
+    # The cancelled and the moved occurrences override their series and say they changed.
+    overrides = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert len(overrides) == 2
+    assert all(int(e["SEQUENCE"]) >= 1 for e in overrides)
+
+    # A series edit later on: past meetings stay as they were, the rest follow the new time.
+    clock.set(datetime(2026, 11, 20, 12, tzinfo=UTC))
+    edited = client.patch(
+        f"/api/v1/schedules/{schedule['id']}", headers=headers, json={"start_time": "18:30"}
+    )
+    assert edited.status_code == 200
+    calendar = parsed(client, path)
+    assert expanded(calendar) == listed(client, circle)
+
+    # Real iCalendar structure: a VTIMEZONE for the zone, stable UIDs, neutral titles.
+    zones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    assert zones == ["America/New_York"]
+    events = calendar.walk("VEVENT")
+    assert {str(e["SUMMARY"]) for e in events} == {"Circle meeting"}
+    assert circle.group.name.encode() not in client.get(path).content
+    again = parsed(client, path)
+    assert [str(e["UID"]) for e in again.walk("VEVENT")] == [str(e["UID"]) for e in events]
+
+
+def test_sequence_goes_up_when_a_meeting_changes(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    session = one_off(client, circle, clock.now() + timedelta(days=3))
+    path = feed_path(client, circle.members[0].headers)
+
+    def sequence() -> tuple[int, str]:
+        (event,) = list(parsed(client, path).walk("VEVENT"))
+        return int(event.get("SEQUENCE", 0)), str(event["STATUS"])
+
+    assert sequence() == (0, "CONFIRMED")
+    client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"status": "cancelled"},
+    )
+    assert sequence() == (1, "CANCELLED")
+
+
+def test_group_names_only_when_the_member_chose_them(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    one_off(client, circle, clock.now() + timedelta(days=3))
+    member = circle.members[0]
+    path = feed_path(client, member.headers)
+    assert circle.group.name not in client.get(path).text
+    chose = client.patch(
+        "/api/v1/me", headers=member.headers, json={"calendar_shows_group_names": True}
+    )
+    assert chose.status_code == 200, chose.text
+    (event,) = parsed(client, path).walk("VEVENT")
+    assert str(event["SUMMARY"]) == circle.group.name
+    # Members see the meeting link in their own feed; the public group feed never has it.
+    assert circle.group.online_url
+    assert circle.group.online_url in client.get(path).text
+    public = client.get(f"{circle.base}/calendar.ics")
+    assert public.status_code == 200
+    assert circle.group.online_url not in public.text
+    assert circle.group.name not in public.text
+
+
+def test_the_feed_url_is_secret_and_revocable(client: TestClient, circle: Circle) -> None:
+    member = circle.members[0]
+    path = feed_path(client, member.headers)
+    assert feed_path(client, member.headers) == path  # the same until revoked
+    tampered = path[:-6] + ("0" if path[-5] != "0" else "1") + path[-5:]
+    assert_problem(client.get(tampered), 404)
+    assert_problem(client.get("/api/v1/calendar/not-a-token.ics"), 404)
+    assert client.delete("/api/v1/me/calendar-url", headers=member.headers).status_code == 204
+    assert_problem(client.get(path), 404)
+    fresh = feed_path(client, member.headers)
+    assert fresh != path
+    assert client.get(fresh).status_code == 200
+
+
+def test_unlisted_groups_have_no_public_feed(client: TestClient, clock: Clock) -> None:
+    from tests.sessions.conftest import make_circle
+
+    hidden = make_circle(client, members=0, visibility="unlisted")
+    assert_problem(client.get(f"{hidden.base}/calendar.ics"), 404)

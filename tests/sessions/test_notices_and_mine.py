@@ -1,0 +1,89 @@
+"""What members are told and what they see of their own: notices through the outbox when a
+meeting is cancelled or moved, /me/sessions, and the directory's day filter."""
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.sessions.conftest import Clock, make_circle, one_off
+from tests.sessions.test_rsvp import outbox_to, rsvp
+from tests.sessions.test_schedules import create_schedule
+
+
+def test_cancelling_or_moving_tells_everyone_who_rsvpd_and_no_one_else(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    circle = make_circle(client, members=3, name="Grief Support Circle")
+    going, waiting, silent = circle.members
+    session = one_off(client, circle, clock.now() + timedelta(days=2), capacity=1)
+    rsvp(client, going, session["id"], "going")
+    rsvp(client, waiting, session["id"], "going")
+    moved = client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"starts_at": (clock.now() + timedelta(days=3)).isoformat()},
+    )
+    assert moved.status_code == 200
+    client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"status": "cancelled", "cancel_reason": "The facilitator is unwell."},
+    )
+    for person in (going, waiting):
+        subjects = [m.subject for m in outbox_to(app, person.email)]
+        assert subjects == [
+            "A circle meeting has a new time",
+            "A circle meeting has been cancelled",
+        ]
+        for message in outbox_to(app, person.email):
+            # Inboxes are seen by others: never the group's name or topic.
+            assert "Grief" not in message.body_text
+            assert "Grief" not in message.subject
+    assert outbox_to(app, silent.email) == []
+    assert "The facilitator is unwell." in outbox_to(app, going.email)[1].body_text
+
+
+def test_my_sessions_lists_upcoming_meetings_of_my_groups_with_my_rsvp(
+    client: TestClient, clock: Clock
+) -> None:
+    first = make_circle(client, members=1)
+    member = first.members[0]
+    second = make_circle(client, members=0)
+    from tests.factories import join
+
+    join(client, member, second.group.id)
+    other = make_circle(client, members=0)
+    a = one_off(client, first, clock.now() + timedelta(days=1))
+    b = one_off(client, second, clock.now() + timedelta(days=2))
+    one_off(client, other, clock.now() + timedelta(days=1))  # not my group
+    rsvp(client, member, b["id"], "going")
+    response = client.get("/api/v1/me/sessions", headers=member.headers)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [i["id"] for i in items] == [a["id"], b["id"]]
+    assert items[1]["my_rsvp"] == {"status": "going", "waitlist_position": None}
+    assert items[0]["group_name"] == first.group.name
+    assert items[0]["online_url"] == first.group.online_url  # members see their links
+    # Leaving a group takes its meetings off my list.
+    client.delete(f"{second.base}/members/{member.user.id}", headers=member.headers)
+    after = client.get("/api/v1/me/sessions", headers=member.headers).json()["items"]
+    assert [i["id"] for i in after] == [a["id"]]
+
+
+def test_directory_finds_groups_by_the_weekday_they_meet(client: TestClient, clock: Clock) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    tuesday = make_circle(client, members=0, name="Tuesday Evening Circle")
+    create_schedule(client, tuesday)  # 19:00 New York: Wednesday in UTC, Tuesday locally
+    saturday = make_circle(client, members=0, name="Saturday Morning Circle")
+    create_schedule(client, saturday, rrule="FREQ=WEEKLY;BYDAY=SA", start_time="10:00")
+
+    def names(day: str) -> list[str]:
+        response = client.get("/api/v1/groups", params={"day": day})
+        assert response.status_code == 200, response.text
+        return [g["name"] for g in response.json()["items"]]
+
+    assert names("tuesday") == ["Tuesday Evening Circle"]
+    assert names("saturday") == ["Saturday Morning Circle"]
+    assert names("wednesday") == []
+    assert client.get("/api/v1/groups", params={"day": "someday"}).status_code == 422
