@@ -27,7 +27,7 @@ from backend.core.security import keyed_digest
 from backend.groups import permissions
 from backend.groups import service as groups
 from backend.groups.exceptions import NotFacilitator
-from backend.groups.models import GroupMembership, MembershipStatus, SupportGroup
+from backend.groups.models import GroupMembership, MemberRole, MembershipStatus, SupportGroup
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
     CheckInNotOpen,
@@ -424,11 +424,13 @@ def attendance_report(
     counts: Counter[uuid.UUID] = Counter()
     for s in held:
         counts.update(attended[s.id])
+    # Everyone who attended, and the members (not facilitators) who could have.
     active_members = set(
         db.scalars(
             select(GroupMembership.user_id).where(
                 GroupMembership.group_id == group.id,
                 GroupMembership.status == MembershipStatus.active,
+                GroupMembership.role == MemberRole.member,
             )
         )
     )

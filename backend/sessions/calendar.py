@@ -11,6 +11,7 @@ often visible to family or colleagues.
 """
 
 import hmac
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ UID_DOMAIN = "strength-circles"
 # Meetings outside a series are listed from this far back; series carry their whole history.
 PAST_STANDALONE = timedelta(days=365)
 TOKEN_DIGEST_BYTES = 16
+TOKEN_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 # --- feed URLs --------------------------------------------------------------------------------
@@ -70,12 +72,9 @@ def revoke_feed(db: Session, *, user: User) -> None:
 
 def _feed_owner(db: Session, settings: Settings, token: str) -> User:
     """The member a feed token belongs to; anything else is 404, like a random address."""
-    if len(token) != 64:
+    if not TOKEN_PATTERN.fullmatch(token):
         raise NotFound()
-    try:
-        feed_id = uuid.UUID(hex=token[:32])
-    except ValueError:
-        raise NotFound() from None
+    feed_id = uuid.UUID(hex=token[:32])
     if not hmac.compare_digest(token[32:], _signature(settings, feed_id)):
         raise NotFound()
     feed = db.get(CalendarFeed, feed_id)

@@ -4,7 +4,15 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AnyHttpUrl, AwareDatetime, BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from backend.accounts.schemas import StrictModel, Timezone
 from backend.sessions.models import AttendanceStatus, RecordedVia, RsvpStatus, SessionStatus
@@ -180,7 +188,11 @@ class CheckInCode(BaseModel):
 
 
 class CheckIn(StrictModel):
-    code: Annotated[str, Field(min_length=1, max_length=20)]
+    code: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$"),
+        Field(description="The six digits shown in the room."),
+    ]
 
 
 class AttendanceRead(BaseModel):

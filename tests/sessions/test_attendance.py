@@ -244,3 +244,10 @@ def test_csv_cells_that_look_like_formulas_are_defused(client: TestClient, clock
         headers=circle.facilitator.headers | {"Accept": "text/csv"},
     )
     assert "'=HYPERLINK(1)" in response.text
+
+
+def test_a_code_that_is_not_six_digits_is_refused_plainly(client: TestClient, clock: Clock) -> None:
+    circle = make_circle(client, members=1)
+    session = one_off(client, circle, clock.now() + timedelta(minutes=10))
+    for code in ("12345", "1234567", "abcdef", "١٢٣٤٥٦", "12 34 56"):
+        assert_problem(check_in(client, circle.members[0].headers, session["id"], code), 422)

@@ -153,3 +153,8 @@ def test_unlisted_groups_have_no_public_feed(client: TestClient, clock: Clock) -
 
     hidden = make_circle(client, members=0, visibility="unlisted")
     assert_problem(client.get(f"{hidden.base}/calendar.ics"), 404)
+
+
+def test_odd_feed_tokens_are_simply_not_found(client: TestClient) -> None:
+    for token in ("é" * 64, "A" * 64, "0" * 63, "0" * 65, "g" * 64):
+        assert_problem(client.get(f"/api/v1/calendar/{token}.ics"), 404)
