@@ -56,6 +56,19 @@ def _bearer_token(authorization: str | None) -> str | None:
     return token
 
 
+def _authenticated(
+    db: DbSession, settings: Settings, token: str, required: list[str]
+) -> service.Principal:
+    """The caller behind a token; a service client must hold every scope the route asks for
+    (and a route that asks for none is not for service clients)."""
+    principal = service.authenticate(db, token=token, settings=settings)
+    if isinstance(principal, service.ClientPrincipal) and (
+        not required or set(required) - principal.scopes
+    ):
+        raise InsufficientScope(required)
+    return principal
+
+
 @access_rule
 def get_principal(
     security_scopes: SecurityScopes,
@@ -67,12 +80,7 @@ def get_principal(
     token = _bearer_token(authorization)
     if token is None:
         raise Unauthorized("Sign in first: this needs an access token.")
-    principal = service.authenticate(db, token=token, settings=settings)
-    if isinstance(principal, service.ClientPrincipal):
-        required = security_scopes.scopes
-        if not required or set(required) - principal.scopes:
-            raise InsufficientScope(required)
-    return principal
+    return _authenticated(db, settings, token, security_scopes.scopes)
 
 
 @access_rule
@@ -119,12 +127,7 @@ def get_optional_principal(
     token = _bearer_token(authorization)
     if token is None:
         return None
-    principal = service.authenticate(db, token=token, settings=settings)
-    if isinstance(principal, service.ClientPrincipal):
-        required = security_scopes.scopes
-        if not required or set(required) - principal.scopes:
-            raise InsufficientScope(required)
-    return principal
+    return _authenticated(db, settings, token, security_scopes.scopes)
 
 
 def require_role(*roles: Role) -> object:

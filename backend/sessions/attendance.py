@@ -24,9 +24,6 @@ from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.core.security import keyed_digest
-from backend.groups import permissions
-from backend.groups import service as groups
-from backend.groups.exceptions import NotFacilitator
 from backend.groups.models import GroupMembership, MemberRole, MembershipStatus, SupportGroup
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
@@ -57,7 +54,14 @@ from backend.sessions.schemas import (
     ReportMember,
     ReportSession,
 )
-from backend.sessions.service import SessionAccess, any_session, managed_session, member_session
+from backend.sessions.service import (
+    SessionAccess,
+    any_session,
+    group_names,
+    managed_group,
+    managed_session,
+    member_session,
+)
 
 CHECK_IN_OPENS = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)
@@ -315,14 +319,7 @@ def my_attendance(
     sessions = {
         s.id: s for s in db.scalars(select(GroupSession).where(GroupSession.id.in_(session_ids)))
     }
-    names = {
-        row.id: row.name
-        for row in db.execute(
-            select(SupportGroup.id, SupportGroup.name).where(
-                SupportGroup.id.in_({s.group_id for s in sessions.values()})
-            )
-        )
-    }
+    names = group_names(db, (s.group_id for s in sessions.values()))
     items = [
         MyAttendance(
             session_id=r.session_id,
@@ -341,17 +338,12 @@ def my_attendance(
 
 
 def _report_group(db: Session, recorder: Recorder, group_id: uuid.UUID) -> SupportGroup:
-    if recorder.user is None:
-        group = db.get(SupportGroup, group_id)
-        if group is None:
-            raise NotFound()
-        return group
-    group, membership = groups.visible_group(db, group_id, recorder.user)
-    if permissions.can_manage_group(recorder.user, membership):
-        return group
-    if permissions.is_active_member(membership):
-        raise NotFacilitator()
-    raise NotFound()
+    if recorder.user is not None:
+        return managed_group(db, group_id, recorder.user)
+    group = db.get(SupportGroup, group_id)  # integrators' scopes cover every group
+    if group is None:
+        raise NotFound()
+    return group
 
 
 def attendance_report(

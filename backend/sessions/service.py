@@ -8,7 +8,7 @@ arrive at once, no more are ``going`` than the session has seats, on SQLite and 
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -108,11 +108,8 @@ def managed_session(db: Session, session_id: uuid.UUID, actor: User) -> SessionA
     """The session of a group the actor facilitates (or any, for admins). Members of the group
     get 403; people outside it get 404."""
     access = _session_access(db, session_id, actor)
-    if permissions.can_manage_group(actor, access.membership):
-        return access
-    if access.is_member:
-        raise NotFacilitator()
-    raise NotFound()
+    _require_manager(actor, access.membership)
+    return access
 
 
 def any_session(db: Session, session_id: uuid.UUID) -> SessionAccess:
@@ -125,13 +122,42 @@ def any_session(db: Session, session_id: uuid.UUID) -> SessionAccess:
     return SessionAccess(session, group, None)
 
 
-def _managed_group(db: Session, group_id: uuid.UUID, actor: User) -> SupportGroup:
-    group, membership = groups.visible_group(db, group_id, actor)
+def _require_manager(actor: User, membership: GroupMembership | None) -> None:
+    """Facilitators of the group and admins pass; its members get 403; people outside it, who
+    may not even know it, 404."""
     if permissions.can_manage_group(actor, membership):
-        return group
+        return
     if permissions.is_active_member(membership):
         raise NotFacilitator()
     raise NotFound()
+
+
+def managed_group(db: Session, group_id: uuid.UUID, actor: User) -> SupportGroup:
+    """A group the actor facilitates (or any, for admins)."""
+    group, membership = groups.visible_group(db, group_id, actor)
+    _require_manager(actor, membership)
+    return group
+
+
+def _readable_group(
+    db: Session, group_id: uuid.UUID, viewer: User | None, *, can_read_all: bool
+) -> tuple[SupportGroup, GroupMembership | None]:
+    """The group as the viewer may see it; integrators (``can_read_all``) see every group."""
+    if not can_read_all:
+        return groups.visible_group(db, group_id, viewer)
+    group = db.get(SupportGroup, group_id)
+    if group is None:
+        raise NotFound()
+    return group, None
+
+
+def group_names(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    return {
+        row.id: row.name
+        for row in db.execute(
+            select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(set(group_ids)))
+        )
+    }
 
 
 def _ensure_not_archived(group: SupportGroup) -> None:
@@ -334,13 +360,7 @@ def list_group_sessions(
     cursor: str | None,
 ) -> KeysetPage[SessionRead]:
     """Every session of the group starting in [start, end), cancelled ones included."""
-    if can_read_all:
-        group = db.get(SupportGroup, group_id)
-        if group is None:
-            raise NotFound()
-        membership = None
-    else:
-        group, membership = groups.visible_group(db, group_id, viewer)
+    group, membership = _readable_group(db, group_id, viewer, can_read_all=can_read_all)
     window_start, window_end = _window(start, end)
     ensure_generated(db, [group.id], max(window_end, utcnow() + GENERATE_AHEAD))
     page: KeysetPage[GroupSession] = paginate(
@@ -406,12 +426,7 @@ def my_sessions(
         limit=limit,
         cursor=cursor,
     )
-    names = {
-        row.id: row.name
-        for row in db.execute(
-            select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(group_ids))
-        )
-    }
+    names = group_names(db, group_ids)
     items = [
         MySession(**read.model_dump(), group_name=names[read.group_id])
         for read in reads(db, page.items, viewer=user, links_for=set(group_ids))
@@ -442,14 +457,8 @@ def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
 def list_schedules(
     db: Session, *, viewer: User | None, can_read_all: bool, group_id: uuid.UUID
 ) -> list[ScheduleRead]:
-    if can_read_all:
-        group = db.get(SupportGroup, group_id)
-        if group is None:
-            raise NotFound()
-        show_link = False
-    else:
-        group, membership = groups.visible_group(db, group_id, viewer)
-        show_link = permissions.can_see_meeting_link(viewer, membership)
+    group, membership = _readable_group(db, group_id, viewer, can_read_all=can_read_all)
+    show_link = not can_read_all and permissions.can_see_meeting_link(viewer, membership)
     rows = db.scalars(
         select(Schedule).where(Schedule.group_id == group.id).order_by(Schedule.created_at)
     )
@@ -474,7 +483,7 @@ def _check_series(
 def create_schedule(
     db: Session, *, actor: User, group_id: uuid.UUID, data: ScheduleCreate
 ) -> Schedule:
-    group = _managed_group(db, group_id, actor)
+    group = managed_group(db, group_id, actor)
     _ensure_not_archived(group)
     _check_series(data.rrule, data.starts_on, data.start_time, data.timezone, data.until)
     start_of_series = rec.to_utc(
@@ -504,7 +513,7 @@ def _managed_schedule(db: Session, schedule_id: uuid.UUID, actor: User) -> Sched
     schedule = db.get(Schedule, schedule_id)
     if schedule is None:
         raise NotFound()
-    _managed_group(db, schedule.group_id, actor)
+    managed_group(db, schedule.group_id, actor)
     return schedule
 
 
@@ -695,7 +704,7 @@ def create_session(
     db: Session, *, actor: User, group_id: uuid.UUID, data: SessionCreate
 ) -> GroupSession:
     """A one-off meeting, outside any series."""
-    group = _managed_group(db, group_id, actor)
+    group = managed_group(db, group_id, actor)
     _ensure_not_archived(group)
     starts_at = data.starts_at.astimezone(UTC).replace(microsecond=0)
     if starts_at <= utcnow():
