@@ -199,6 +199,7 @@ class Recorder:
 
     user: User | None = None
     client_id: uuid.UUID | None = None
+    reads_names: bool = True
 
     @property
     def sees_anonymous(self) -> bool:
@@ -217,7 +218,9 @@ def _people(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))}
 
 
-def _sheet(db: Session, session: GroupSession, *, sees_anonymous: bool) -> AttendanceSheet:
+def _sheet(
+    db: Session, session: GroupSession, *, sees_anonymous: bool, names: bool = True
+) -> AttendanceSheet:
     records = list(
         db.scalars(
             select(AttendanceRecord)
@@ -237,7 +240,7 @@ def _sheet(db: Session, session: GroupSession, *, sees_anonymous: bool) -> Atten
         rows.append(
             AttendanceRow(
                 user_id=record.user_id,
-                display_name=person.display_name,
+                display_name=person.display_name if names else None,
                 status=record.status,
                 recorded_via=record.recorded_via,
                 recorded_at=record.recorded_at,
@@ -296,7 +299,7 @@ def record_attendance(
             by_client=recorder.client_id,
         )
     db.flush()
-    return _sheet(db, session, sees_anonymous=recorder.sees_anonymous)
+    return _sheet(db, session, sees_anonymous=recorder.sees_anonymous, names=recorder.reads_names)
 
 
 def my_attendance(

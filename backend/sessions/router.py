@@ -67,7 +67,11 @@ def _viewer(principal: Principal | None) -> tuple[UserPrincipal | None, bool]:
 
 def _recorder(principal: Principal) -> attendance.Recorder:
     if isinstance(principal, ClientPrincipal):
-        return attendance.Recorder(client_id=principal.client.id)
+        # A client that may only write learns nothing it did not send: no names.
+        return attendance.Recorder(
+            client_id=principal.client.id,
+            reads_names=Scope.attendance_read in principal.scopes,
+        )
     return attendance.Recorder(user=principal.user)
 
 
@@ -89,7 +93,7 @@ def create_schedule(
 
 
 @router.get(
-    "/groups/{group_id}/schedules", tags=["sessions"], responses=problem_responses(401, 404)
+    "/groups/{group_id}/schedules", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
 def list_schedules(group_id: uuid.UUID, principal: SessionReader, db: DbSession) -> ScheduleList:
     """The group's schedules (listed groups: anyone; links for members only)."""
@@ -206,7 +210,7 @@ def update_session(
     "/sessions/{session_id}/rsvp",
     tags=["sessions"],
     responses=problem_responses(
-        401, 404, s409="Cancelled, started, a facilitator, or too many RSVPs held."
+        401, 403, 404, s409="Cancelled, started, a facilitator, or too many RSVPs held."
     ),
 )
 def rsvp(
@@ -240,7 +244,12 @@ def read_check_in_code(
     "/sessions/{session_id}/check-in",
     tags=["sessions"],
     responses=problem_responses(
-        401, 404, s409="Check-in is not open.", s422="Wrong code.", s429="Too many wrong codes."
+        401,
+        403,
+        404,
+        s409="Check-in is not open.",
+        s422="Wrong code.",
+        s429="Too many wrong codes.",
     ),
 )
 def check_in(

@@ -214,7 +214,9 @@ class AttendanceUpdate(StrictModel):
 
 class AttendanceRow(BaseModel):
     user_id: uuid.UUID
-    display_name: str
+    display_name: str | None = Field(
+        description="null for integrators that may write attendance but not read it."
+    )
     status: AttendanceStatus
     recorded_via: RecordedVia
     recorded_at: datetime

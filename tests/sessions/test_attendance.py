@@ -141,6 +141,13 @@ def test_integrators_record_and_read_with_their_scopes(client: TestClient, clock
     assert written.status_code == 200, written.text
     assert written.json()["records"][0]["recorded_via"] == "integrator"
     assert client.get(url, headers=reader_headers).json()["records"][0]["status"] == "late"
+    # A client that may only write learns nothing it did not send: no names come back.
+    write_only = make_service_client(client.app, scopes=[Scope.attendance_write])  # type: ignore[arg-type]
+    write_only_headers = {"Authorization": f"Bearer {client_token(client, write_only)}"}
+    answer = client.put(url, headers=write_only_headers, json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["records"][0]["display_name"] is None
+    assert circle.members[0].user.display_name not in answer.text
 
 
 def test_attendance_cannot_be_recorded_long_before_the_meeting(

@@ -138,7 +138,7 @@ def test_the_feed_url_is_secret_and_revocable(client: TestClient, circle: Circle
     member = circle.members[0]
     path = feed_path(client, member.headers)
     assert feed_path(client, member.headers) == path  # the same until revoked
-    tampered = path[:-6] + ("0" if path[-5] != "0" else "1") + path[-5:]
+    tampered = path[:-6] + ("0" if path[-6] != "0" else "1") + path[-5:]
     assert_problem(client.get(tampered), 404)
     assert_problem(client.get("/api/v1/calendar/not-a-token.ics"), 404)
     assert client.delete("/api/v1/me/calendar-url", headers=member.headers).status_code == 204
