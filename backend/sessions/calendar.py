@@ -41,6 +41,7 @@ UID_DOMAIN = "strength-circles"
 # Meetings outside a series are listed from this far back; series carry their whole history.
 PAST_STANDALONE = timedelta(days=365)
 TOKEN_DIGEST_BYTES = 16
+ZONE_RULES_AHEAD = timedelta(days=10 * 366)
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
@@ -229,7 +230,13 @@ def _build(
                 series=series,
             )
         )
-    calendar.add_missing_timezones()
+    # Time zone rules from the first meeting to years ahead: enough for any calendar app,
+    # without the decades icalendar spells out by default.
+    starts = [event.decoded("dtstart").date() for event in calendar.walk("VEVENT")]
+    today = utcnow().date()
+    calendar.add_missing_timezones(
+        first_date=min([*starts, today]), last_date=today + ZONE_RULES_AHEAD
+    )
     return bytes(calendar.to_ical())
 
 
