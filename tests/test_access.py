@@ -91,3 +91,28 @@ def test_the_public_routes_are_exactly_the_allowlist(tmp_path: Path) -> None:
         if set(calls(route.dependant)) & {public, get_optional_user, get_optional_principal}:
             found.update((method, str(route.path)) for method in route.methods or [])
     assert found == PUBLIC_ROUTES
+
+
+def test_routes_that_refuse_service_clients_document_the_403(tmp_path: Path) -> None:
+    """A signed-in-person route answers a service client's token with 403 insufficient-scope,
+    and a scoped route answers 403 to a client without the scope: the OpenAPI entry of each
+    must say so, since the document describes exactly what the server does."""
+    from backend.accounts.dependencies import (
+        get_current_session,
+        get_optional_principal,
+        get_principal,
+    )
+
+    missing = []
+    for route in app_routes(tmp_path):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        if set(calls(route.dependant)) & {
+            get_current_session,
+            get_principal,
+            get_optional_principal,
+        }:
+            responses = route.original_route.responses or {}
+            if 403 not in responses and "403" not in responses:
+                missing.extend(f"{method} {route.path}" for method in sorted(route.methods or []))
+    assert missing == [], "\n".join(missing)

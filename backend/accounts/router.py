@@ -126,7 +126,7 @@ def issue_token(
     raise UnsupportedGrantType()
 
 
-@router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401))
+@router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401, 403))
 def logout(session: CurrentSession, db: DbSession, data: LogoutRequest | None = None) -> Response:
     """Sign out this session (its refresh tokens stop working), or every session."""
     service.logout(db, principal=session, everywhere=bool(data and data.everywhere))
@@ -158,13 +158,13 @@ def confirm_password_reset(data: PasswordResetConfirm, db: DbSession) -> Respons
     return Response(status_code=204)
 
 
-@router.get("/me", tags=["me"], responses=problem_responses(401))
+@router.get("/me", tags=["me"], responses=problem_responses(401, 403))
 def read_me(user: CurrentUser) -> MeRead:
     """The caller's own profile and privacy choices."""
     return MeRead.model_validate(user, from_attributes=True)
 
 
-@router.patch("/me", tags=["me"], responses=problem_responses(401))
+@router.patch("/me", tags=["me"], responses=problem_responses(401, 403))
 def update_me(changes: MeUpdate, user: CurrentUser, db: DbSession) -> MeRead:
     """Change the caller's profile and privacy choices (not role or email)."""
     return MeRead.model_validate(

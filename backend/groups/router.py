@@ -132,7 +132,9 @@ def archive_group(
     "/groups/{group_id}/members",
     tags=["groups"],
     status_code=201,
-    responses=problem_responses(401, 404, s409="Full, not taking members, or already a member."),
+    responses=problem_responses(
+        401, 403, 404, s409="Full, not taking members, or already a member."
+    ),
 )
 def join_group(
     group_id: uuid.UUID, _terms: JoinRequest, user: CurrentUser, db: DbSession
@@ -141,7 +143,9 @@ def join_group(
     return _membership_read(service.join_group(db, user=user, group_id=group_id))
 
 
-@router.get("/groups/{group_id}/members", tags=["groups"], responses=problem_responses(401, 404))
+@router.get(
+    "/groups/{group_id}/members", tags=["groups"], responses=problem_responses(401, 403, 404)
+)
 def list_members(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Page[MemberRead]:
     """Who is in the group, by pseudonym and group role (its members and admins only)."""
     members = service.list_members(db, viewer=user, group_id=group_id)
@@ -186,7 +190,7 @@ def remove_member(
     return Response(status_code=204)
 
 
-@router.get("/me/groups", tags=["me"], responses=problem_responses(401))
+@router.get("/me/groups", tags=["me"], responses=problem_responses(401, 403))
 def my_groups(user: CurrentUser, db: DbSession) -> Page[MyGroup]:
     """The caller's groups and their status in each (pending requests included)."""
     return Page[MyGroup](items=service.my_groups(db, user=user), next_cursor=None)

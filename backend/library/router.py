@@ -127,13 +127,13 @@ def archive_resource(resource_id: uuid.UUID, editor: Editor, db: DbSession) -> R
     return Response(status_code=204)
 
 
-@router.get("/me/bookmarks", tags=["me"], responses=problem_responses(401))
+@router.get("/me/bookmarks", tags=["me"], responses=problem_responses(401, 403))
 def list_bookmarks(user: CurrentUser, db: DbSession) -> Page[BookmarkRead]:
     """The caller's saved resources, newest first."""
     return Page[BookmarkRead](items=service.bookmarks(db, user=user), next_cursor=None)
 
 
-@router.put("/me/bookmarks/{resource_id}", tags=["me"], responses=problem_responses(401, 404))
+@router.put("/me/bookmarks/{resource_id}", tags=["me"], responses=problem_responses(401, 403, 404))
 def save_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> BookmarkRead:
     """Save a published resource for later (saving twice keeps one bookmark)."""
     return service.bookmark(db, user=user, resource_id=resource_id)
@@ -143,7 +143,7 @@ def save_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> B
     "/me/bookmarks/{resource_id}",
     tags=["me"],
     status_code=204,
-    responses=problem_responses(401),
+    responses=problem_responses(401, 403),
 )
 def delete_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
     """Forget a saved resource (nothing happens if it was not saved)."""
@@ -155,7 +155,9 @@ def _story_read(story: Story) -> StoryRead:
     return StoryRead.model_validate(story, from_attributes=True)
 
 
-@router.post("/stories", tags=["library"], status_code=201, responses=problem_responses(401, 409))
+@router.post(
+    "/stories", tags=["library"], status_code=201, responses=problem_responses(401, 403, 409)
+)
 def submit_story(data: StoryCreate, user: CurrentUser, db: DbSession) -> StoryRead:
     """Share a recovery story; it is published after a facilitator or admin reads it."""
     return _story_read(stories.submit(db, author=user, data=data))
@@ -170,14 +172,14 @@ def story_review_queue(
     return Page[StoryRead](items=items, next_cursor=None)
 
 
-@router.get("/me/stories", tags=["me"], responses=problem_responses(401))
+@router.get("/me/stories", tags=["me"], responses=problem_responses(401, 403))
 def my_stories(user: CurrentUser, db: DbSession) -> Page[StoryRead]:
     """The caller's stories, with each one's review status and any note."""
     items = [_story_read(s) for s in stories.mine(db, author=user)]
     return Page[StoryRead](items=items, next_cursor=None)
 
 
-@router.get("/stories/{story_id}", tags=["library"], responses=problem_responses(401, 404))
+@router.get("/stories/{story_id}", tags=["library"], responses=problem_responses(401, 403, 404))
 def read_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRead:
     """One story, for its author and reviewers."""
     return _story_read(stories.get(db, viewer=user, story_id=story_id))
