@@ -18,6 +18,7 @@ from backend.core.db import create_db_engine
 from backend.core.migrations import upgrade_to_head
 from backend.main import create_app
 from backend.models import Base
+from tests.support.clock import Clock, install_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
 
 DATABASES = ["sqlite", "postgresql"]
@@ -194,3 +195,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{name}: {_ran_on[name]} tests ran on it")
     for note in _postgres_note:
         terminalreporter.write_line(note)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Move the app's time: ``clock.set(moment)``, ``clock.advance(delta)``."""
+    return install_clock(monkeypatch)

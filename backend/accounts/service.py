@@ -239,7 +239,7 @@ def _revoke_sessions(db: Session, user: User, *, reason: str) -> None:
     )
 
 
-def _end_all_tokens(db: Session, user: User, *, reason: str) -> None:
+def end_all_tokens(db: Session, user: User, *, reason: str) -> None:
     user.token_version += 1
     _revoke_sessions(db, user, reason=reason)
 
@@ -337,7 +337,7 @@ def caller_id(db: Session, token: str, settings: Settings) -> str | None:
 
 def logout(db: Session, *, principal: UserPrincipal, everywhere: bool) -> None:
     if everywhere:
-        _end_all_tokens(db, principal.user, reason="logout_everywhere")
+        end_all_tokens(db, principal.user, reason="logout_everywhere")
         return
     db.execute(
         update(AuthSession)
@@ -357,7 +357,7 @@ def change_password(
     if not matches:
         raise errors.WrongCurrentPassword()
     user.password_hash = hash_password(change.new_password)
-    _end_all_tokens(db, user, reason="password_change")
+    end_all_tokens(db, user, reason="password_change")
     return _start_session(db, user, settings)
 
 
@@ -420,7 +420,7 @@ def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> Non
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise errors.InvalidResetToken()
     user.password_hash = hash_password(confirm.new_password)
-    _end_all_tokens(db, user, reason="password_reset")
+    end_all_tokens(db, user, reason="password_reset")
     # A locked-out account gets back in with its new password at once.
     ratelimit.clear(db, f"login:account:{user.email}")
 
@@ -474,7 +474,7 @@ def admin_update_user(
     for field, value in values.items():
         setattr(user, field, value)
     if role_changed or deactivated:
-        _end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
+        end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
     db.flush()
     return user
 

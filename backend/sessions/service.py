@@ -928,6 +928,20 @@ def release_future_rsvps(
             promote_waitlisted(db, settings, session)
 
 
+def release_all_future_rsvps(db: Session, settings: Settings, *, user_id: uuid.UUID) -> None:
+    """Before an account is erased: its seats at every upcoming meeting go to the people
+    waiting."""
+    group_ids = set(
+        db.scalars(
+            select(GroupSession.group_id)
+            .join(Rsvp, Rsvp.session_id == GroupSession.id)
+            .where(Rsvp.user_id == user_id, GroupSession.starts_at > utcnow())
+        )
+    )
+    for group_id in sorted(group_ids):
+        release_future_rsvps(db, settings, group_id=group_id, user_id=user_id)
+
+
 def close_group(db: Session, settings: Settings, *, group_id: uuid.UUID) -> None:
     """An archived group meets no more: its series end and its future meetings are cancelled
     (people who RSVPd are told) or removed."""

@@ -1,26 +1,19 @@
 """Shared scenes for session tests: a group with a facilitator and members, and a clock."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backend.accounts.models import Role
-from backend.core import orm
 from backend.groups.schemas import GroupRead
 from tests.factories import Person, join, make_group, make_person
+from tests.support.clock import Clock
 
-# Every module that asks the time imports utcnow from these places.
-CLOCK_USERS = (
-    "backend.sessions.service",
-    "backend.sessions.attendance",
-    "backend.sessions.calendar",
-    "backend.core.ratelimit",
-    "backend.groups.service",
-)
+__all__ = ["Circle", "Clock", "make_circle", "one_off"]
 
 
 @dataclass
@@ -48,31 +41,6 @@ def make_circle(client: TestClient, members: int = 2, **group_fields: object) ->
 @pytest.fixture
 def circle(client: TestClient) -> Circle:
     return make_circle(client)
-
-
-@dataclass
-class Clock:
-    """Moves the app's notion of now; real time keeps running underneath."""
-
-    offset: timedelta = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        self.offset += delta
-
-    def set(self, moment: datetime) -> None:
-        self.offset = moment - datetime.now(UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    clock = Clock()
-    for module in CLOCK_USERS:
-        monkeypatch.setattr(f"{module}.utcnow", clock.now)
-    monkeypatch.setattr(orm, "utcnow", clock.now)
-    return clock
 
 
 def one_off(

@@ -1,0 +1,80 @@
+"""What each reference to a person means for their export and their erasure.
+
+Every foreign key to ``user_account`` is listed here; a test walks the metadata and fails on one
+that is not, so a new table cannot hold someone's data without a decision on both.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Erase(StrEnum):
+    delete_rows = "delete_rows"  # the rows are the person's own: they go
+    keep_rows = "keep_rows"  # kept for anonymous aggregates, pointing at the erased account
+    clear_reference = "clear_reference"  # the row is someone else's; only the link to them goes
+
+
+@dataclass(frozen=True)
+class Reference:
+    export: bool  # rows where this column names the person belong to their export
+    erase: Erase
+    hidden: tuple[str, ...] = ()  # columns never exported: secrets, other people's ids
+    why: str = ""
+
+
+# (table, column) -> what it means. The account row itself is handled on its own.
+REFERENCES: dict[tuple[str, str], Reference] = {
+    ("auth_session", "user_id"): Reference(
+        True, Erase.delete_rows, why="sign-ins: when and from which app"
+    ),
+    ("password_reset_token", "user_id"): Reference(
+        False, Erase.delete_rows, why="one-time secrets; nothing to show"
+    ),
+    ("outbox_message", "user_id"): Reference(
+        True,
+        Erase.delete_rows,
+        # Bodies can hold a live password-reset link: an export file must not.
+        hidden=("body_text", "last_error"),
+        why="emails sent or waiting to be sent to the person",
+    ),
+    ("calendar_feed", "user_id"): Reference(
+        False, Erase.delete_rows, why="the id is the secret of the feed URL"
+    ),
+    ("service_client", "created_by_id"): Reference(
+        False, Erase.clear_reference, why="an integrator's client an admin created"
+    ),
+    ("support_group", "created_by_id"): Reference(
+        False, Erase.clear_reference, why="the group belongs to its members, not its founder"
+    ),
+    ("group_membership", "user_id"): Reference(True, Erase.delete_rows, why="groups joined"),
+    ("schedule", "created_by_id"): Reference(
+        False, Erase.clear_reference, why="the group's schedule, whoever set it up"
+    ),
+    ("rsvp", "user_id"): Reference(
+        True, Erase.keep_rows, why="past RSVPs count in attendance figures (future ones released)"
+    ),
+    ("attendance_record", "user_id"): Reference(
+        True,
+        Erase.keep_rows,
+        hidden=("recorded_by_user_id", "recorded_by_client_id"),
+        why="attendance counts in the group's figures, anonymised",
+    ),
+    ("attendance_record", "recorded_by_user_id"): Reference(
+        False, Erase.clear_reference, why="records a facilitator kept about other members"
+    ),
+    ("bookmark", "user_id"): Reference(True, Erase.delete_rows, why="saved resources"),
+    ("story", "author_id"): Reference(
+        True, Erase.delete_rows, hidden=("reviewed_by_id",), why="the person's own stories"
+    ),
+    ("story", "reviewed_by_id"): Reference(
+        False, Erase.clear_reference, why="stories a reviewer approved for others"
+    ),
+    ("resource", "author_id"): Reference(
+        False,
+        Erase.clear_reference,
+        why="library items; published stories are removed with the story (see erasure)",
+    ),
+}
+
+# Columns of the account row that are never exported.
+ACCOUNT_HIDDEN = ("password_hash", "token_version")

@@ -1,0 +1,37 @@
+"""The member's own data: export it, or close the account for good."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from backend.accounts.dependencies import AppSettings, CurrentUser
+from backend.core.db import DbSession
+from backend.core.errors import problem_responses
+from backend.core.routing import JSONRoute
+from backend.privacy import service
+from backend.privacy.schemas import ErasureConfirmation
+
+router = APIRouter(route_class=JSONRoute)
+
+
+@router.get("/me/export", tags=["me"], responses=problem_responses(401, 403))
+def export_my_data(user: CurrentUser, db: DbSession) -> dict[str, Any]:
+    """Everything the service holds about me, as JSON (GDPR articles 15 and 20)."""
+    return service.export(db, user=user)
+
+
+@router.delete(
+    "/me",
+    tags=["me"],
+    status_code=204,
+    responses=problem_responses(
+        401, 403, s429="Too many wrong passwords.", s422="The password is missing."
+    ),
+)
+def close_my_account(
+    confirmation: ErasureConfirmation, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> Response:
+    """Close my account for good: personal data removed, anonymous figures kept. Send the
+    current password to confirm."""
+    service.erase(db, settings, user=user, password=confirmation.password)
+    return Response(status_code=204)

@@ -1,0 +1,104 @@
+"""Export (GDPR art. 15/20) and erasure (art. 17) of a member's data, driven by ``policy``.
+
+Erasure closes the account for good: sign-ins end, personal details are replaced, the person's
+own records (memberships, bookmarks, stories, feeds, emails) are deleted, and records that feed
+the service's anonymous figures (past RSVPs, attendance) stay, pointing at an account that no
+longer says who it was. Seats they held at upcoming meetings go to the people waiting.
+"""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import AttendancePrivacy, Role, User
+from backend.accounts.service import end_all_tokens
+from backend.core import ratelimit
+from backend.core.config import Settings
+from backend.core.idempotency import IdempotencyRecord
+from backend.core.orm import Base, utcnow
+from backend.core.security import hash_password, new_secret, verify_password
+from backend.library.models import Resource, Story
+from backend.privacy.exceptions import TooManyErasureTries, WrongPassword
+from backend.privacy.policy import ACCOUNT_HIDDEN, REFERENCES, Erase
+from backend.sessions.service import release_all_future_rsvps
+
+ERASED_NAME = "Former member"
+WRONG_PASSWORD_LIMIT = 5
+WRONG_PASSWORD_WINDOW = timedelta(minutes=15)
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _row(mapping: Any, hidden: tuple[str, ...]) -> dict[str, Any]:
+    return {key: to_jsonable_python(value) for key, value in mapping.items() if key not in hidden}
+
+
+def export(db: Session, *, user: User) -> dict[str, Any]:
+    """Everything held about the caller, table by table, without secrets or other people."""
+    account = db.execute(
+        select(_table("user_account")).where(_table("user_account").c.id == user.id)
+    )
+    records: dict[str, list[dict[str, Any]]] = {}
+    for (table_name, column), reference in sorted(REFERENCES.items()):
+        if not reference.export:
+            continue
+        table = _table(table_name)
+        rows = db.execute(
+            select(table).where(table.c[column] == user.id).order_by(*table.primary_key.columns)
+        ).mappings()
+        records.setdefault(table_name, []).extend(_row(r, reference.hidden) for r in rows)
+    return {
+        "exported_at": to_jsonable_python(utcnow()),
+        "account": _row(account.mappings().one(), ACCOUNT_HIDDEN),
+        "records": records,
+    }
+
+
+def erase(db: Session, settings: Settings, *, user: User, password: str) -> None:
+    """Close the account for good (after the password is confirmed)."""
+    key = f"erase:{user.id}"
+    wait = ratelimit.retry_after_seconds(
+        db, key, limit=WRONG_PASSWORD_LIMIT, window=WRONG_PASSWORD_WINDOW
+    )
+    if wait is not None:
+        raise TooManyErasureTries(retry_after=wait)
+    matches, _ = verify_password(password, user.password_hash)
+    if not matches:
+        ratelimit.record_hit(db, key, window=WRONG_PASSWORD_WINDOW)
+        raise WrongPassword()
+    ratelimit.clear(db, key)
+
+    # Domain steps first, while the person's rows are all there.
+    release_all_future_rsvps(db, settings, user_id=user.id)
+    published = select(Story.resource_id).where(
+        Story.author_id == user.id, Story.resource_id.is_not(None)
+    )
+    db.execute(delete(Resource).where(Resource.id.in_(published)))
+    db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.caller == str(user.id)))
+
+    for (table_name, column), reference in REFERENCES.items():
+        table = _table(table_name)
+        if reference.erase == Erase.delete_rows:
+            db.execute(delete(table).where(table.c[column] == user.id))
+        elif reference.erase == Erase.clear_reference:
+            db.execute(update(table).where(table.c[column] == user.id).values({column: None}))
+
+    end_all_tokens(db, user, reason="account_erased")
+    user.email = f"erased-{uuid.uuid4().hex}@erased.invalid"
+    user.display_name = ERASED_NAME
+    user.password_hash = hash_password(new_secret())  # no one knows it
+    user.pronouns = None
+    user.languages = []
+    user.timezone = "UTC"
+    user.role = Role.member
+    user.is_active = False
+    user.attendance_privacy = AttendancePrivacy.anonymous
+    user.calendar_shows_group_names = False
+    user.last_login_at = None
+    db.flush()
