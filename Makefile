@@ -20,6 +20,7 @@ help:
 	@echo "make migrate    apply migrations to CIRCLES_DATABASE_URL (default: var/circles.db)"
 	@echo "make migration m=\"what changed\"   autogenerate a migration to review"
 	@echo "make openapi    write openapi/openapi.json from the app"
+	@echo "make bench      benchmarks: optimal mentor matching at scale against a greedy baseline"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
 
 $(BIN)/python:
@@ -80,7 +81,7 @@ openapi: install
 	$(BIN)/circles openapi --output openapi/openapi.json
 
 bench: install
-	@echo "No benchmarks yet: bench/ gets its first one with the performance work."
+	$(BIN)/python -m bench.matching
 
 lock: install
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -1,0 +1,1 @@
+"""Peer mentoring: mentor profiles, mentee requests, matching and the match lifecycle."""
