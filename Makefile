@@ -62,7 +62,7 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict backend
+	$(BIN)/mypy --strict backend bench
 
 format: install
 	$(BIN)/ruff check --fix .
