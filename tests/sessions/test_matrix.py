@@ -51,7 +51,7 @@ from tests.factories import (
     make_person,
     make_service_client,
 )
-from tests.sessions.conftest import CLOCK_USERS, Clock
+from tests.support.clock import CLOCK_USERS, Clock
 from tests.support.problems import assert_problem
 
 API = "/api/v1"
