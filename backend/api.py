@@ -7,6 +7,7 @@ from backend.core.routing import API_PREFIX, JSONRoute
 from backend.groups.router import router as groups_router
 from backend.library.crisis_router import router as crisis_router
 from backend.library.router import router as library_router
+from backend.mentoring.router import router as mentoring_router
 from backend.privacy.router import router as privacy_router
 from backend.sessions.router import router as sessions_router
 
@@ -16,6 +17,7 @@ api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
 api_router.include_router(accounts_router)
 api_router.include_router(groups_router)
 api_router.include_router(sessions_router)
+api_router.include_router(mentoring_router)
 api_router.include_router(library_router)
 api_router.include_router(crisis_router)
 api_router.include_router(privacy_router)

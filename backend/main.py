@@ -67,6 +67,12 @@ OPENAPI_TAGS = [
         "reports and calendar feeds. Meeting links are for members only.",
     },
     {
+        "name": "mentoring",
+        "description": "Peer mentoring: mentor profiles and approval, mentee requests, "
+        "explained suggestions, optimal batch matching under mentor capacities, the match "
+        "lifecycle, and check-ins and feedback that belong to the pair.",
+    },
+    {
         "name": "library",
         "description": "Psychoeducation, worksheets, services, hotlines and "
         "recovery stories; ranked search; crisis resources that answer without the database.",

@@ -6,6 +6,7 @@ from backend.core.orm import Base
 from backend.core.ratelimit import RateLimitCounter
 from backend.groups import models as groups_models
 from backend.library import models as library_models
+from backend.mentoring import models as mentoring_models
 from backend.notifications import models as notifications_models
 from backend.sessions import models as sessions_models
 
@@ -16,6 +17,7 @@ __all__ = [
     "accounts_models",
     "groups_models",
     "library_models",
+    "mentoring_models",
     "notifications_models",
     "sessions_models",
 ]

@@ -16,6 +16,7 @@ from backend.core.db import create_db_engine
 from backend.groups.seed import DEMO_GROUPS
 from backend.library.seed import DEMO_RESOURCES, DEMO_STORIES
 from backend.main import create_app
+from backend.mentoring.seed import DEMO_MENTORS, DEMO_PEOPLE, DEMO_REQUESTS
 from backend.models import Base
 from tests.conftest import DATABASES
 from tests.factories import PASSWORD, sign_in
@@ -58,7 +59,10 @@ def test_migrate_then_seed_twice(
             assert table_counts(connection) == counts  # the second run added nothing
     finally:
         engine.dispose()
-    assert counts["user_account"] == len(DEMO_ACCOUNTS)
+    assert counts["user_account"] == len(DEMO_ACCOUNTS) + len(DEMO_PEOPLE)
+    assert counts["mentor_profile"] == len(DEMO_MENTORS)
+    assert counts["mentee_request"] == len(DEMO_REQUESTS)
+    assert counts["mentor_match"] == 1  # the demo pair already meeting
     assert counts["support_group"] == len(DEMO_GROUPS)
     assert counts["group_membership"] > len(DEMO_GROUPS)  # facilitators plus demo members
     assert counts["resource"] == len(DEMO_RESOURCES) + len(DEMO_STORIES)

@@ -124,14 +124,24 @@ def is_database_unavailable(exc: BaseException) -> bool:
 
 def lock_for_update(db: Session, column: Any, value: Any) -> None:
     """Serialise writers on one row (a group, a session) before reading what they will change,
-    so checks such as "is there a seat left?" hold at commit, on both databases.
+    so checks such as "is there a seat left?" hold at commit, on both databases."""
+    lock_rows_for_update(db, column, column == value)
 
-    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE
+
+def lock_rows_for_update(db: Session, column: Any, *criteria: Any) -> None:
+    """Lock every row matching ``criteria``, in ``column`` order: taking locks in one order
+    everywhere means two writers never wait on each other in a cycle.
+
+    PostgreSQL locks the rows (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE
     takes its database write lock first, so the reads that follow see every earlier commit
-    and later writers wait (busy timeout) instead of working from a stale snapshot.
+    and later writers wait (busy timeout) instead of working from a stale snapshot. The no-op
+    names ``updated_at`` too, or its on-update default would mark the rows as changed.
     """
     table = column.table
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(select(column).where(column == value).with_for_update())
-    else:
-        db.execute(update(table).where(column == value).values({column.key: column}))
+        db.execute(select(column).where(*criteria).order_by(column).with_for_update())
+        return
+    unchanged = {column.key: column}
+    if "updated_at" in table.c:
+        unchanged["updated_at"] = table.c.updated_at
+    db.execute(update(table).where(*criteria).values(unchanged))

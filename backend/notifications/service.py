@@ -2,11 +2,14 @@
 
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.accounts.models import User
+from backend.core.config import Settings
 from backend.core.orm import utcnow
 from backend.notifications.models import OutboxMessage
 from backend.notifications.senders import EmailSender
@@ -27,6 +30,28 @@ def enqueue_email(
     )
     db.add(message)
     return message
+
+
+def notify_people(
+    db: Session,
+    settings: Settings,
+    users: Iterable[User],
+    *,
+    subject: str,
+    text: str,
+    see: str,
+) -> None:
+    """A plain notice to each person, greeted by pseudonym and signed off with where to look
+    in the app (``see``, e.g. "See your meetings")."""
+    url = settings.public_url.rstrip("/")
+    for user in users:
+        enqueue_email(
+            db,
+            to_address=user.email,
+            subject=subject,
+            body_text=f"Hello {user.display_name},\n\n{text}\n\n{see}: {url}\n\nStrength Circles\n",
+            user_id=user.id,
+        )
 
 
 def deliver_pending(session_factory: sessionmaker[Session], sender: EmailSender) -> int:

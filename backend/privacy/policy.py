@@ -74,6 +74,46 @@ REFERENCES: dict[tuple[str, str], Reference] = {
         Erase.clear_reference,
         why="library items; published stories are removed with the story (see erasure)",
     ),
+    ("mentor_profile", "user_id"): Reference(
+        True, Erase.delete_rows, hidden=("reviewed_by_id",), why="the offer to mentor"
+    ),
+    ("mentor_profile", "reviewed_by_id"): Reference(
+        False, Erase.clear_reference, why="offers an admin reviewed for others"
+    ),
+    ("mentee_request", "user_id"): Reference(True, Erase.delete_rows, why="the ask for a mentor"),
+    ("matching_run", "run_by_id"): Reference(
+        False, Erase.clear_reference, why="a batch run an admin started"
+    ),
+    ("mentor_match", "mentor_id"): Reference(
+        True,
+        Erase.keep_rows,
+        hidden=("mentee_id", "proposed_by_id", "ended_by_id", "matching_run_id"),
+        why="matches as mentor: ended on erasure, kept for the program's figures",
+    ),
+    ("mentor_match", "mentee_id"): Reference(
+        True,
+        Erase.keep_rows,
+        hidden=("mentor_id", "proposed_by_id", "ended_by_id", "matching_run_id"),
+        why="matches as mentee: ended on erasure, kept for the program's figures",
+    ),
+    ("mentor_match", "proposed_by_id"): Reference(
+        False, Erase.clear_reference, why="who proposed someone else's match"
+    ),
+    ("mentor_match", "ended_by_id"): Reference(
+        False, Erase.clear_reference, why="which side ended a match (reasons go at erasure)"
+    ),
+    ("mentoring_check_in", "author_id"): Reference(
+        True, Erase.delete_rows, why="meeting notes the person wrote"
+    ),
+    ("match_feedback", "author_id"): Reference(
+        True, Erase.delete_rows, why="the person's ratings and comments"
+    ),
+    ("member_block", "blocker_id"): Reference(
+        True, Erase.delete_rows, why="members the person blocked"
+    ),
+    ("member_block", "blocked_id"): Reference(
+        False, Erase.delete_rows, why="never shown: no one learns who blocked them"
+    ),
 }
 
 # Columns of the account row that are never exported.

@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.config import Settings
-from backend.notifications.service import enqueue_email
+from backend.notifications.service import notify_people
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus
-
-SIGN_OFF = "\n\nSee your meetings: {url}\n\nStrength Circles\n"
 
 
 def local_time(moment: datetime, timezone: str) -> str:
@@ -26,15 +24,7 @@ def local_time(moment: datetime, timezone: str) -> str:
 
 
 def _send(db: Session, settings: Settings, users: Iterable[User], subject: str, text: str) -> None:
-    url = settings.public_url.rstrip("/")
-    for user in users:
-        enqueue_email(
-            db,
-            to_address=user.email,
-            subject=subject,
-            body_text=f"Hello {user.display_name},\n\n{text}" + SIGN_OFF.format(url=url),
-            user_id=user.id,
-        )
+    notify_people(db, settings, users, subject=subject, text=text, see="See your meetings")
 
 
 def people_with_rsvps(db: Session, session: GroupSession) -> list[User]:

@@ -14,6 +14,7 @@ CLOCK_USERS = (
     "backend.sessions.calendar",
     "backend.core.ratelimit",
     "backend.groups.service",
+    "backend.mentoring.service",
 )
 
 

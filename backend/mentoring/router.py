@@ -1,0 +1,345 @@
+"""Peer mentoring: profiles, requests, suggestions, matches, check-ins, feedback, the batch
+matching run, and the blocks members keep."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser
+from backend.core.db import DbSession
+from backend.core.errors import problem_responses
+from backend.core.pagination import Cursor, Limit, Page
+from backend.core.routing import JSONRoute
+from backend.mentoring import service
+from backend.mentoring.models import MatchStatus, MentorStatus
+from backend.mentoring.schemas import (
+    ApprovalDecision,
+    BlockRead,
+    CheckInCreate,
+    CheckInRead,
+    FeedbackRead,
+    FeedbackSummary,
+    FeedbackWrite,
+    MatchClose,
+    MatchCreate,
+    MatchEnd,
+    MatchingRunRequest,
+    MatchingRunResult,
+    MatchRead,
+    MenteeRequestRead,
+    MenteeRequestWrite,
+    MentorProfileRead,
+    MentorProfileWrite,
+    SuggestionList,
+)
+
+router = APIRouter(route_class=JSONRoute)
+SuggestionLimit = Annotated[int, Query(ge=1, le=100, description="How many, best first.")]
+
+
+# --- mentor profiles --------------------------------------------------------------------------
+
+
+@router.put(
+    "/mentoring/mentor-profile",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, s422="Unknown topics or invalid slots."),
+)
+def put_mentor_profile(
+    data: MentorProfileWrite, user: CurrentUser, db: DbSession
+) -> MentorProfileRead:
+    """Offer to mentor, or change your offer; new offers wait for an admin's approval."""
+    profile = service.put_mentor_profile(db, user=user, data=data)
+    return service.mentor_profile_read(db, profile)
+
+
+@router.get(
+    "/mentoring/mentor-profile", tags=["mentoring"], responses=problem_responses(401, 403, 404)
+)
+def get_mentor_profile(user: CurrentUser, db: DbSession) -> MentorProfileRead:
+    """Your mentor profile and where it stands."""
+    return service.mentor_profile_read(db, service.own_mentor_profile(db, user=user))
+
+
+@router.get("/mentoring/mentors", tags=["mentoring"], responses=problem_responses(401, 403))
+def list_mentors(
+    admin: AdminUser,
+    db: DbSession,
+    status: MentorStatus | None = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[MentorProfileRead]:
+    """Mentor profiles, oldest first (admins); `status=pending` is the review queue."""
+    page = service.list_mentor_profiles(db, status=status, limit=limit, cursor=cursor)
+    return Page[MentorProfileRead](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/mentoring/mentors/{user_id}/approval",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, 404),
+)
+def decide_mentor(
+    user_id: uuid.UUID,
+    data: ApprovalDecision,
+    admin: AdminUser,
+    db: DbSession,
+    settings: AppSettings,
+) -> MentorProfileRead:
+    """Approve or reject an offer to mentor (admins); the member is told."""
+    profile = service.decide_mentor(db, settings, admin=admin, user_id=user_id, data=data)
+    return service.mentor_profile_read(db, profile)
+
+
+# --- mentee requests --------------------------------------------------------------------------
+
+
+@router.put(
+    "/mentoring/mentee-request",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, s422="Unknown topics or invalid slots."),
+)
+def put_mentee_request(
+    data: MenteeRequestWrite, user: CurrentUser, db: DbSession
+) -> MenteeRequestRead:
+    """Ask for a mentor, or change what you are looking for."""
+    request = service.put_mentee_request(db, user=user, data=data)
+    return service.mentee_request_read(db, request)
+
+
+@router.get(
+    "/mentoring/mentee-request", tags=["mentoring"], responses=problem_responses(401, 403, 404)
+)
+def get_mentee_request(user: CurrentUser, db: DbSession) -> MenteeRequestRead:
+    """What you asked for, and whether it is still waiting for a mentor."""
+    return service.mentee_request_read(db, service.own_mentee_request(db, user=user))
+
+
+@router.delete(
+    "/mentoring/mentee-request",
+    tags=["mentoring"],
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+)
+def delete_mentee_request(user: CurrentUser, db: DbSession, settings: AppSettings) -> Response:
+    """Stop looking for a mentor; a proposal still waiting is withdrawn."""
+    service.delete_mentee_request(db, settings, user=user)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/mentoring/suggestions",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, s409="Ask for a mentor first."),
+)
+def suggestions(user: CurrentUser, db: DbSession, limit: SuggestionLimit = 10) -> SuggestionList:
+    """The mentors who fit your request best, each with a score and the reasons in words."""
+    return SuggestionList(items=service.suggestions(db, user=user, limit=limit))
+
+
+# --- matches ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/mentoring/matches",
+    tags=["mentoring"],
+    status_code=201,
+    responses=problem_responses(
+        401, 403, 404, s409="No request yet, already matched, or the mentor cannot take you."
+    ),
+)
+def propose_match(
+    data: MatchCreate, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> MatchRead:
+    """Propose a mentor for yourself (members) or for a member (admins); the mentor is asked."""
+    match = service.propose(db, settings, actor=user, data=data)
+    return service.match_read(db, match, viewer=user)
+
+
+@router.get("/mentoring/matches", tags=["mentoring"], responses=problem_responses(401, 403))
+def list_matches(
+    user: CurrentUser,
+    db: DbSession,
+    status: MatchStatus | None = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[MatchRead]:
+    """Your matches as mentor or mentee, newest first; admins see every match."""
+    page = service.list_matches(db, viewer=user, status=status, limit=limit, cursor=cursor)
+    return Page[MatchRead](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/mentoring/matches/{match_id}", tags=["mentoring"], responses=problem_responses(401, 403, 404)
+)
+def get_match(match_id: uuid.UUID, user: CurrentUser, db: DbSession) -> MatchRead:
+    """One match (the pair, or an admin)."""
+    return service.match_read(db, service.visible_match(db, match_id, user), viewer=user)
+
+
+_ANSWER = problem_responses(401, 403, 404, s409="The match is not in a state for this.")
+
+
+@router.post("/mentoring/matches/{match_id}/accept", tags=["mentoring"], responses=_ANSWER)
+def accept_match(
+    match_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> MatchRead:
+    """The mentor accepts a proposed match; the mentee is told."""
+    match = service.accept(db, settings, user=user, match_id=match_id)
+    return service.match_read(db, match, viewer=user)
+
+
+@router.post("/mentoring/matches/{match_id}/decline", tags=["mentoring"], responses=_ANSWER)
+def decline_match(
+    match_id: uuid.UUID,
+    user: CurrentUser,
+    db: DbSession,
+    settings: AppSettings,
+    data: MatchClose | None = None,
+) -> MatchRead:
+    """The mentor declines a proposed match; the pair is never proposed again."""
+    reason = data.reason if data else None
+    match = service.decline(db, settings, user=user, match_id=match_id, reason=reason)
+    return service.match_read(db, match, viewer=user)
+
+
+@router.post("/mentoring/matches/{match_id}/withdraw", tags=["mentoring"], responses=_ANSWER)
+def withdraw_match(
+    match_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> MatchRead:
+    """The mentee (or an admin) withdraws a proposal the mentor has not answered."""
+    match = service.withdraw(db, settings, user=user, match_id=match_id)
+    return service.match_read(db, match, viewer=user)
+
+
+@router.post("/mentoring/matches/{match_id}/end", tags=["mentoring"], responses=_ANSWER)
+def end_match(
+    match_id: uuid.UUID,
+    data: MatchEnd,
+    user: CurrentUser,
+    db: DbSession,
+    settings: AppSettings,
+) -> MatchRead:
+    """Either of the pair (or an admin) ends an active match, with a reason the other sees."""
+    match = service.end(db, settings, user=user, match_id=match_id, reason=data.reason)
+    return service.match_read(db, match, viewer=user)
+
+
+# --- check-ins and feedback: the pair's own ----------------------------------------------------
+
+
+@router.post(
+    "/mentoring/matches/{match_id}/check-ins",
+    tags=["mentoring"],
+    status_code=201,
+    responses=problem_responses(
+        401, 403, 404, s409="The match is not active.", s422="A date outside the match."
+    ),
+)
+def add_check_in(
+    match_id: uuid.UUID, data: CheckInCreate, user: CurrentUser, db: DbSession
+) -> CheckInRead:
+    """Log a meeting of the pair; the notes are for the two of you alone."""
+    return service.check_in_read(service.add_check_in(db, user=user, match_id=match_id, data=data))
+
+
+@router.get(
+    "/mentoring/matches/{match_id}/check-ins",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, 404),
+)
+def list_check_ins(
+    match_id: uuid.UUID,
+    user: CurrentUser,
+    db: DbSession,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[CheckInRead]:
+    """The pair's meetings, most recent first (the pair only)."""
+    page = service.list_check_ins(db, user=user, match_id=match_id, limit=limit, cursor=cursor)
+    return Page[CheckInRead](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.put(
+    "/mentoring/matches/{match_id}/feedback",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, 404, s409="The match has not ended."),
+)
+def put_feedback(
+    match_id: uuid.UUID, data: FeedbackWrite, user: CurrentUser, db: DbSession
+) -> FeedbackRead:
+    """Your feedback on an ended match: a rating admins see only in aggregate, and a comment
+    no one else reads."""
+    return service.feedback_read(service.put_feedback(db, user=user, match_id=match_id, data=data))
+
+
+@router.get(
+    "/mentoring/matches/{match_id}/feedback",
+    tags=["mentoring"],
+    responses=problem_responses(401, 403, 404),
+)
+def get_feedback(match_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FeedbackRead:
+    """The feedback you left on a match."""
+    return service.feedback_read(service.own_feedback(db, user=user, match_id=match_id))
+
+
+@router.get(
+    "/mentoring/feedback-summary", tags=["mentoring"], responses=problem_responses(401, 403)
+)
+def feedback_summary(admin: AdminUser, db: DbSession) -> FeedbackSummary:
+    """Ratings in aggregate (admins): shown from five ratings on, never a comment."""
+    return service.feedback_summary(db)
+
+
+# --- the batch run ----------------------------------------------------------------------------
+
+
+@router.post("/mentoring/matching-runs", tags=["mentoring"], responses=problem_responses(401, 403))
+def run_matching(
+    data: MatchingRunRequest,
+    admin: AdminUser,
+    db: DbSession,
+    settings: AppSettings,
+    response: Response,
+) -> MatchingRunResult:
+    """The best set of pairs over every open request at once (admins). A dry run shows the
+    proposals and saves nothing; otherwise they are proposed to the mentors (201)."""
+    result = service.run_matching(db, settings, admin=admin, dry_run=data.dry_run)
+    if not data.dry_run:
+        response.status_code = 201
+    return result
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+@router.get("/me/blocks", tags=["me"], responses=problem_responses(401, 403))
+def list_blocks(
+    user: CurrentUser, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[BlockRead]:
+    """The members you have blocked."""
+    page = service.list_blocks(db, user=user, limit=limit, cursor=cursor)
+    return Page[BlockRead](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.put(
+    "/me/blocks/{user_id}",
+    tags=["me"],
+    responses=problem_responses(401, 403, 404, s422="You cannot block yourself."),
+)
+def block_member(
+    user_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+) -> BlockRead:
+    """Block a member: you are never suggested or matched with each other, and an open match
+    between you ends (they are told only that it ended). They are not told of the block."""
+    return service.block_read(db, service.block(db, settings, user=user, other_id=user_id))
+
+
+@router.delete(
+    "/me/blocks/{user_id}", tags=["me"], status_code=204, responses=problem_responses(401, 403)
+)
+def unblock_member(user_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
+    """Unblock a member (nothing happens if they were not blocked)."""
+    service.unblock(db, user=user, other_id=user_id)
+    return Response(status_code=204)

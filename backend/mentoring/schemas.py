@@ -1,0 +1,241 @@
+"""Request and response shapes of peer mentoring. Requests forbid unknown fields."""
+
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+
+from backend.accounts.schemas import LanguageCode, StrictModel
+from backend.groups.schemas import TopicSlug
+from backend.mentoring.models import MatchStatus, MentorStatus
+
+Languages = Annotated[
+    list[LanguageCode],
+    Field(min_length=1, max_length=10, description="Languages you can talk in, e.g. ['en', 'es']."),
+]
+Gender = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    Field(description="In your own words; used only for a mentee's stated preference."),
+]
+Years = Annotated[float, Field(ge=0, le=80)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class AvailabilitySlot(StrictModel):
+    """A weekly window in your own time zone (the one on your profile)."""
+
+    weekday: int = Field(ge=0, le=6, description="0 is Monday, 6 is Sunday.")
+    start: time = Field(description="Local time, e.g. '18:00'.")
+    end: time = Field(description="Local time after start on the same day; '23:59' is midnight.")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local_minutes(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("Give a local time without an offset, e.g. '18:00'.")
+        return value.replace(second=0, microsecond=0)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "AvailabilitySlot":
+        if self.end <= self.start:
+            raise ValueError(
+                "A slot must end after it starts on the same day; split one that crosses "
+                "midnight into two."
+            )
+        return self
+
+
+Availability = Annotated[
+    list[AvailabilitySlot],
+    Field(max_length=28, description="Weekly slots in your own time zone; may be empty."),
+]
+
+
+class MentorProfileWrite(StrictModel):
+    experience_areas: Annotated[list[TopicSlug], Field(min_length=1, max_length=10)] = Field(
+        description="Topics you have lived experience with (slugs from GET /topics)."
+    )
+    languages: Languages
+    availability: Availability
+    capacity: int = Field(ge=1, le=10, description="Most mentees at once (1-10).")
+    bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    years_in_recovery: Years | None = None
+    gender: Gender | None = None
+    paused: bool = Field(default=False, description="Keep your mentees and take no new ones.")
+
+
+class MentorProfileRead(BaseModel):
+    user_id: uuid.UUID
+    display_name: str
+    experience_areas: list[str]
+    languages: list[str]
+    availability: list[AvailabilitySlot]
+    timezone: str = Field(description="The time zone of the availability slots.")
+    capacity: int
+    active_mentees: int = Field(description="Matches proposed to or accepted by the mentor.")
+    bio: str
+    years_in_recovery: float | None
+    gender: str | None
+    paused: bool
+    status: MentorStatus
+    review_note: str | None = Field(description="An admin's note on the decision, if any.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApprovalDecision(StrictModel):
+    decision: Literal["approve", "reject"]
+    note: Reason | None = None
+
+
+class MenteePreferences(StrictModel):
+    mentor_gender: Gender | None = Field(
+        default=None, description="Only mentors who gave this gender are suggested."
+    )
+    min_years_in_recovery: Years | None = Field(
+        default=None, description="Only mentors at least this far along are suggested."
+    )
+
+
+class MenteeRequestWrite(StrictModel):
+    needs: Annotated[list[TopicSlug], Field(max_length=10)] = Field(
+        description="What you would like support with (slugs from GET /topics); may be empty."
+    )
+    languages: Languages
+    availability: Availability
+    preferences: MenteePreferences | None = None
+
+
+class MenteeRequestRead(BaseModel):
+    user_id: uuid.UUID
+    needs: list[str]
+    languages: list[str]
+    availability: list[AvailabilitySlot]
+    timezone: str
+    preferences: MenteePreferences
+    open: bool = Field(description="Waiting for a mentor: no proposed or active match.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class Suggestion(BaseModel):
+    mentor_id: uuid.UUID
+    display_name: str
+    score: float = Field(ge=0, le=1)
+    reasons: list[str]
+    experience_areas: list[str]
+    languages: list[str]
+    bio: str
+
+
+class SuggestionList(BaseModel):
+    items: list[Suggestion]
+
+
+class MatchCreate(StrictModel):
+    mentor_id: uuid.UUID
+    mentee_id: uuid.UUID | None = Field(
+        default=None,
+        description="Admins only: who the match is for. Members propose for themselves.",
+    )
+
+
+class MatchClose(StrictModel):
+    reason: Reason | None = Field(default=None, description="Seen by the other person only.")
+
+
+class MatchEnd(StrictModel):
+    reason: Reason = Field(description="Seen by the other person only.")
+
+
+class MatchPerson(BaseModel):
+    user_id: uuid.UUID
+    display_name: str
+
+
+class MatchRead(BaseModel):
+    id: uuid.UUID
+    status: MatchStatus
+    mentor: MatchPerson
+    mentee: MatchPerson
+    my_side: Literal["mentor", "mentee"] | None = Field(
+        description="The caller's side of the pair; null for an admin looking on."
+    )
+    score: float | None
+    reasons: list[str]
+    close_reason: str | None = Field(description="For the pair only; null for admins.")
+    proposed_at: datetime
+    responded_at: datetime | None
+    ended_at: datetime | None
+
+
+class CheckInCreate(StrictModel):
+    met_on: date
+    duration_minutes: int = Field(ge=5, le=600)
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
+
+
+class CheckInRead(BaseModel):
+    id: uuid.UUID
+    match_id: uuid.UUID
+    author_id: uuid.UUID
+    met_on: date
+    duration_minutes: int
+    notes: str
+    created_at: datetime
+
+
+class FeedbackWrite(StrictModel):
+    rating: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class FeedbackRead(BaseModel):
+    match_id: uuid.UUID
+    side: Literal["mentor", "mentee"]
+    rating: int
+    comment: str | None
+    updated_at: datetime
+
+
+class RatingSummary(BaseModel):
+    count: int
+    average: float | None = Field(
+        description="Shown from five ratings on, so no one person's rating can be read off."
+    )
+    distribution: dict[str, int] | None
+
+
+class FeedbackSummary(BaseModel):
+    matches_ended: int
+    from_mentees: RatingSummary
+    from_mentors: RatingSummary
+
+
+class MatchingRunRequest(StrictModel):
+    dry_run: bool = Field(default=True, description="Show the proposals and save nothing.")
+
+
+class Proposal(BaseModel):
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    score: float
+    reasons: list[str]
+    match_id: uuid.UUID | None = Field(description="The proposed match, when saved.")
+
+
+class MatchingRunResult(BaseModel):
+    run_id: uuid.UUID | None = Field(description="Null for a dry run.")
+    dry_run: bool
+    open_requests: int
+    proposals: list[Proposal]
+    unmatched: list[uuid.UUID]
+    total_score: float
+
+
+class BlockRead(BaseModel):
+    user_id: uuid.UUID
+    display_name: str
+    blocked_at: datetime

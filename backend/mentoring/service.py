@@ -1,0 +1,947 @@
+"""Peer mentoring: profiles and requests, suggestions, matches and their lifecycle, the batch
+matching run, check-ins, feedback and blocks. The rules live here; scoring lives in the pure
+``matching`` module, which every path below goes through, so a pair is scored the same way
+wherever it is shown.
+
+Seats: a mentor's proposed and active matches count against their capacity. Proposals are
+made under row locks taken in one order (mentee requests, then mentor profiles), so however
+many arrive at once no mentor is overloaded, and the database's partial unique index keeps a
+mentee to one open match.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import Role, User
+from backend.core.config import Settings
+from backend.core.db import lock_rows_for_update
+from backend.core.errors import NotFound
+from backend.core.orm import utcnow
+from backend.core.pagination import KeysetPage, SortKey, creation_order, paginate
+from backend.groups.models import Topic
+from backend.groups.service import check_topics
+from backend.mentoring import matching, notices
+from backend.mentoring.exceptions import (
+    AlreadyMatched,
+    BlockLimit,
+    CannotBlockYourself,
+    CheckInLimit,
+    InvalidCheckInDate,
+    MenteeRequestNeeded,
+    MentorUnavailable,
+    NoMenteeRequest,
+    NoMentorProfile,
+    NotYourSide,
+    OnlyAdminsProposeForOthers,
+    WrongMatchStatus,
+)
+from backend.mentoring.models import (
+    CLOSED_PAIR_STATUSES,
+    OPEN_MATCH_STATUSES,
+    MatchFeedback,
+    MatchingRun,
+    MatchStatus,
+    MemberBlock,
+    MenteeRequest,
+    MentoringCheckIn,
+    MentorMatch,
+    MentorProfile,
+    MentorStatus,
+)
+from backend.mentoring.schemas import (
+    ApprovalDecision,
+    AvailabilitySlot,
+    BlockRead,
+    CheckInCreate,
+    CheckInRead,
+    FeedbackRead,
+    FeedbackSummary,
+    FeedbackWrite,
+    MatchCreate,
+    MatchingRunResult,
+    MatchPerson,
+    MatchRead,
+    MenteePreferences,
+    MenteeRequestRead,
+    MenteeRequestWrite,
+    MentorProfileRead,
+    MentorProfileWrite,
+    Proposal,
+    RatingSummary,
+    Suggestion,
+)
+
+Side = Literal["mentor", "mentee"]
+
+# Ratings are shown to admins only in aggregate, and only from this many on, so that no one
+# person's rating can be read off a small program's average.
+FEEDBACK_MIN_COUNT = 5
+# Caps on business flows (SECURITY.md).
+MAX_CHECK_INS_PER_MATCH = 1000
+MAX_BLOCKS = 500
+
+MATCH_ORDER = [
+    SortKey(MentorMatch.created_at, datetime.fromisoformat, lambda value: value.isoformat()),
+    SortKey(MentorMatch.id, lambda value: uuid.UUID(str(value))),
+]
+CHECK_IN_ORDER = [
+    SortKey(MentoringCheckIn.met_on, date.fromisoformat),
+    SortKey(MentoringCheckIn.id, lambda value: uuid.UUID(str(value))),
+]
+BLOCK_ORDER = [
+    SortKey(MemberBlock.created_at, datetime.fromisoformat, lambda value: value.isoformat()),
+    SortKey(MemberBlock.blocked_id, lambda value: uuid.UUID(str(value))),
+]
+
+
+# --- conversions between stored rows and the pure matching types ---------------------------
+
+
+def _stored_slots(slots: Sequence[AvailabilitySlot]) -> list[dict[str, Any]]:
+    return [
+        {"weekday": s.weekday, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M")}
+        for s in sorted(slots, key=lambda s: (s.weekday, s.start, s.end))
+    ]
+
+
+def _slots(stored: Iterable[dict[str, Any]]) -> tuple[matching.WeeklySlot, ...]:
+    return tuple(
+        matching.WeeklySlot(
+            weekday=int(raw["weekday"]),
+            start=time.fromisoformat(raw["start"]),
+            end=time.fromisoformat(raw["end"]),
+        )
+        for raw in stored
+    )
+
+
+def _read_slots(stored: Iterable[dict[str, Any]]) -> list[AvailabilitySlot]:
+    return [AvailabilitySlot.model_validate(raw) for raw in stored]
+
+
+def _vocabulary(db: Session) -> matching.Vocabulary:
+    return matching.Vocabulary(topic_names=dict(db.execute(select(Topic.slug, Topic.name)).all()))
+
+
+def _loads(db: Session, mentor_ids: Iterable[uuid.UUID] | None = None) -> Counter[uuid.UUID]:
+    """Each mentor's open matches (proposed or active): the seats they have given."""
+    statement = (
+        select(MentorMatch.mentor_id, func.count())
+        .where(MentorMatch.status.in_(OPEN_MATCH_STATUSES))
+        .group_by(MentorMatch.mentor_id)
+    )
+    if mentor_ids is not None:
+        statement = statement.where(MentorMatch.mentor_id.in_(list(mentor_ids)))
+    return Counter(dict(db.execute(statement).all()))
+
+
+def _candidate(profile: MentorProfile, user: User, load: int) -> matching.MentorCandidate:
+    return matching.MentorCandidate(
+        user_id=user.id,
+        experience_areas=frozenset(profile.experience_areas),
+        languages=frozenset(profile.languages),
+        availability=_slots(profile.availability),
+        timezone=user.timezone,
+        capacity=profile.capacity,
+        load=load,
+        years_in_recovery=profile.years_in_recovery,
+        gender=profile.gender,
+        approved=profile.status == MentorStatus.approved,
+        paused=profile.paused,
+        account_active=user.is_active,
+    )
+
+
+def _need(request: MenteeRequest, user: User) -> matching.MenteeNeed:
+    return matching.MenteeNeed(
+        user_id=user.id,
+        needs=frozenset(request.needs),
+        languages=frozenset(request.languages),
+        availability=_slots(request.availability),
+        timezone=user.timezone,
+        preferred_mentor_gender=request.preferred_mentor_gender,
+        min_years_in_recovery=request.min_years_in_recovery,
+    )
+
+
+def _candidates(
+    db: Session, *, mentor_ids: Sequence[uuid.UUID] | None = None
+) -> list[matching.MentorCandidate]:
+    """Approved mentors taking mentees (not paused, account active), with their loads."""
+    statement = (
+        select(MentorProfile, User)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(
+            MentorProfile.status == MentorStatus.approved,
+            MentorProfile.paused.is_(False),
+            User.is_active.is_(True),
+        )
+        .order_by(MentorProfile.user_id)
+    )
+    if mentor_ids is not None:
+        statement = statement.where(MentorProfile.user_id.in_(mentor_ids))
+    rows = db.execute(statement).all()
+    loads = _loads(db, [user.id for _, user in rows])
+    return [_candidate(profile, user, loads[user.id]) for profile, user in rows]
+
+
+def _excluded_pairs(
+    db: Session, people: Sequence[uuid.UUID] | None = None
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(mentee, mentor) pairs never to propose: pairs that were declined, withdrawn or ended,
+    and pairs where either has blocked the other; both ways round. ``people`` narrows the
+    look-up to pairs involving them."""
+    closed = select(MentorMatch.mentee_id, MentorMatch.mentor_id).where(
+        MentorMatch.status.in_(CLOSED_PAIR_STATUSES)
+    )
+    blocks = select(MemberBlock.blocker_id, MemberBlock.blocked_id)
+    if people is not None:
+        closed = closed.where(
+            or_(MentorMatch.mentee_id.in_(people), MentorMatch.mentor_id.in_(people))
+        )
+        blocks = blocks.where(
+            or_(MemberBlock.blocker_id.in_(people), MemberBlock.blocked_id.in_(people))
+        )
+    pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for a, b in [*db.execute(closed).all(), *db.execute(blocks).all()]:
+        pairs.update({(a, b), (b, a)})
+    return pairs
+
+
+def _today(user: User) -> datetime:
+    return utcnow().astimezone(ZoneInfo(user.timezone))
+
+
+# --- mentor profiles --------------------------------------------------------------------------
+
+
+def _profile_of(db: Session, user_id: uuid.UUID) -> MentorProfile | None:
+    return db.scalar(select(MentorProfile).where(MentorProfile.user_id == user_id))
+
+
+def mentor_profile_read(db: Session, profile: MentorProfile) -> MentorProfileRead:
+    user = db.get_one(User, profile.user_id)
+    return MentorProfileRead(
+        user_id=user.id,
+        display_name=user.display_name,
+        experience_areas=profile.experience_areas,
+        languages=profile.languages,
+        availability=_read_slots(profile.availability),
+        timezone=user.timezone,
+        capacity=profile.capacity,
+        active_mentees=_loads(db, [user.id])[user.id],
+        bio=profile.bio,
+        years_in_recovery=profile.years_in_recovery,
+        gender=profile.gender,
+        paused=profile.paused,
+        status=profile.status,
+        review_note=profile.review_note,
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
+    )
+
+
+def put_mentor_profile(db: Session, *, user: User, data: MentorProfileWrite) -> MentorProfile:
+    """Offer to mentor, or change the offer. A new offer (or one edited after a rejection)
+    waits for an admin; an approved mentor's edits apply at once."""
+    areas = check_topics(db, data.experience_areas)
+    profile = _profile_of(db, user.id)
+    if profile is None:
+        profile = MentorProfile(user_id=user.id, status=MentorStatus.pending)
+        db.add(profile)
+    elif profile.status == MentorStatus.rejected:
+        profile.status = MentorStatus.pending
+        profile.reviewed_at = None
+        profile.reviewed_by_id = None
+        profile.review_note = None
+    profile.experience_areas = areas
+    profile.languages = list(dict.fromkeys(data.languages))
+    profile.availability = _stored_slots(data.availability)
+    profile.capacity = data.capacity
+    profile.bio = data.bio
+    profile.years_in_recovery = data.years_in_recovery
+    profile.gender = data.gender
+    profile.paused = data.paused
+    db.flush()
+    return profile
+
+
+def own_mentor_profile(db: Session, *, user: User) -> MentorProfile:
+    profile = _profile_of(db, user.id)
+    if profile is None:
+        raise NoMentorProfile()
+    return profile
+
+
+def list_mentor_profiles(
+    db: Session, *, status: MentorStatus | None, limit: int, cursor: str | None
+) -> KeysetPage[MentorProfileRead]:
+    statement = select(MentorProfile)
+    if status is not None:
+        statement = statement.where(MentorProfile.status == status)
+    page: KeysetPage[MentorProfile] = paginate(
+        db, statement, creation_order(MentorProfile), limit=limit, cursor=cursor
+    )
+    return KeysetPage([mentor_profile_read(db, p) for p in page.items], page.next_cursor)
+
+
+def decide_mentor(
+    db: Session, settings: Settings, *, admin: User, user_id: uuid.UUID, data: ApprovalDecision
+) -> MentorProfile:
+    """Approve or reject an offer to mentor. Rejecting an approved mentor declines the
+    proposals waiting for them; pairs already meeting carry on until one of them ends it."""
+    profile = _profile_of(db, user_id)
+    if profile is None:
+        raise NoMentorProfile()
+    approve = data.decision == "approve"
+    profile.status = MentorStatus.approved if approve else MentorStatus.rejected
+    profile.reviewed_by_id = admin.id
+    profile.reviewed_at = utcnow()
+    profile.review_note = data.note
+    mentor = db.get_one(User, user_id)
+    if not approve:
+        waiting = db.scalars(
+            select(MentorMatch).where(
+                MentorMatch.mentor_id == user_id, MentorMatch.status == MatchStatus.proposed
+            )
+        ).all()
+        for match in waiting:
+            _close(match, MatchStatus.declined, by=None, reason=None)
+            notices.declined(db, settings, db.get_one(User, match.mentee_id))
+    notices.mentor_decision(db, settings, mentor, approved=approve, note=data.note)
+    db.flush()
+    return profile
+
+
+# --- mentee requests --------------------------------------------------------------------------
+
+
+def _request_of(db: Session, user_id: uuid.UUID) -> MenteeRequest | None:
+    return db.scalar(select(MenteeRequest).where(MenteeRequest.user_id == user_id))
+
+
+def _open_match_of_mentee(db: Session, mentee_id: uuid.UUID) -> MentorMatch | None:
+    return db.scalar(
+        select(MentorMatch).where(
+            MentorMatch.mentee_id == mentee_id, MentorMatch.status.in_(OPEN_MATCH_STATUSES)
+        )
+    )
+
+
+def mentee_request_read(db: Session, request: MenteeRequest) -> MenteeRequestRead:
+    user = db.get_one(User, request.user_id)
+    return MenteeRequestRead(
+        user_id=user.id,
+        needs=request.needs,
+        languages=request.languages,
+        availability=_read_slots(request.availability),
+        timezone=user.timezone,
+        preferences=MenteePreferences(
+            mentor_gender=request.preferred_mentor_gender,
+            min_years_in_recovery=request.min_years_in_recovery,
+        ),
+        open=_open_match_of_mentee(db, user.id) is None,
+        created_at=request.created_at,
+        updated_at=request.updated_at,
+    )
+
+
+def put_mentee_request(db: Session, *, user: User, data: MenteeRequestWrite) -> MenteeRequest:
+    needs = check_topics(db, data.needs)
+    request = _request_of(db, user.id)
+    if request is None:
+        request = MenteeRequest(user_id=user.id)
+        db.add(request)
+    preferences = data.preferences or MenteePreferences()
+    request.needs = needs
+    request.languages = list(dict.fromkeys(data.languages))
+    request.availability = _stored_slots(data.availability)
+    request.preferred_mentor_gender = preferences.mentor_gender
+    request.min_years_in_recovery = preferences.min_years_in_recovery
+    db.flush()
+    return request
+
+
+def own_mentee_request(db: Session, *, user: User) -> MenteeRequest:
+    request = _request_of(db, user.id)
+    if request is None:
+        raise NoMenteeRequest()
+    return request
+
+
+def delete_mentee_request(db: Session, settings: Settings, *, user: User) -> None:
+    """Stop looking for a mentor: a proposal still waiting is withdrawn; a mentor you already
+    meet stays your mentor until one of you ends it."""
+    request = own_mentee_request(db, user=user)
+    match = _open_match_of_mentee(db, user.id)
+    if match is not None and match.status == MatchStatus.proposed:
+        _close(match, MatchStatus.withdrawn, by=user.id, reason=None)
+        notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
+    db.delete(request)
+    db.flush()
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+def suggestions(db: Session, *, user: User, limit: int) -> list[Suggestion]:
+    request = _request_of(db, user.id)
+    if request is None:
+        raise MenteeRequestNeeded()
+    candidates = _candidates(db)
+    ranked = matching.suggest(
+        _need(request, user),
+        candidates,
+        excluded_pairs=_excluded_pairs(db, [user.id]),
+        vocabulary=_vocabulary(db),
+        week_of=utcnow().date(),
+        limit=limit,
+    )
+    profiles = {
+        p.user_id: p
+        for p in db.scalars(
+            select(MentorProfile).where(MentorProfile.user_id.in_([e.mentor_id for e in ranked]))
+        )
+    }
+    names = _names(db, profiles)
+    return [
+        Suggestion(
+            mentor_id=e.mentor_id,
+            display_name=names[e.mentor_id],
+            score=round(e.score, 3),
+            reasons=list(e.reasons),
+            experience_areas=profiles[e.mentor_id].experience_areas,
+            languages=profiles[e.mentor_id].languages,
+            bio=profiles[e.mentor_id].bio,
+        )
+        for e in ranked
+    ]
+
+
+def _names(db: Session, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    ids = list(user_ids)
+    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+# --- matches ----------------------------------------------------------------------------------
+
+
+def match_read(db: Session, match: MentorMatch, *, viewer: User) -> MatchRead:
+    names = _names(db, [match.mentor_id, match.mentee_id])
+    side = _side(match, viewer)
+    return MatchRead(
+        id=match.id,
+        status=match.status,
+        mentor=MatchPerson(user_id=match.mentor_id, display_name=names[match.mentor_id]),
+        mentee=MatchPerson(user_id=match.mentee_id, display_name=names[match.mentee_id]),
+        my_side=side,
+        score=match.score,
+        reasons=match.reasons,
+        close_reason=match.close_reason if side is not None else None,
+        proposed_at=match.created_at,
+        responded_at=match.responded_at,
+        ended_at=match.ended_at,
+    )
+
+
+def _side(match: MentorMatch, user: User) -> Side | None:
+    if match.mentor_id == user.id:
+        return "mentor"
+    if match.mentee_id == user.id:
+        return "mentee"
+    return None
+
+
+def _close(
+    match: MentorMatch, status: MatchStatus, *, by: uuid.UUID | None, reason: str | None
+) -> None:
+    now = utcnow()
+    if match.status == MatchStatus.proposed:
+        match.responded_at = now
+    if status == MatchStatus.ended:
+        match.ended_at = now
+        match.ended_by_id = by
+    match.status = status
+    match.close_reason = reason
+
+
+def _lock_pair(db: Session, mentee_id: uuid.UUID, mentor_id: uuid.UUID) -> None:
+    """The locks a new proposal needs, in the one order every writer takes them."""
+    lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id == mentee_id)
+    lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == mentor_id)
+
+
+def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) -> MentorMatch:
+    """Propose a pair: a member for themselves, an admin for anyone. The mentor is asked."""
+    if data.mentee_id is not None and data.mentee_id != actor.id and actor.role != Role.admin:
+        raise OnlyAdminsProposeForOthers()
+    mentee_id = data.mentee_id or actor.id
+    mentee = db.get(User, mentee_id)
+    if mentee is None or not mentee.is_active:
+        raise NotFound(detail="There is no member with this id.")
+    _lock_pair(db, mentee_id, data.mentor_id)
+    request = _request_of(db, mentee_id)
+    if request is None:
+        raise MenteeRequestNeeded()
+    profile = _profile_of(db, data.mentor_id)
+    mentor = db.get(User, data.mentor_id)
+    if profile is None or mentor is None or profile.status != MentorStatus.approved:
+        raise NotFound(detail="There is no mentor with this id.")
+    if _open_match_of_mentee(db, mentee_id) is not None:
+        raise AlreadyMatched()
+    evaluation = _evaluate(db, request, mentee, profile, mentor)
+    if evaluation is None:
+        raise MentorUnavailable()
+    match = MentorMatch(
+        mentor_id=mentor.id,
+        mentee_id=mentee_id,
+        status=MatchStatus.proposed,
+        score=round(evaluation.score, 3),
+        reasons=list(evaluation.reasons),
+        proposed_by_id=actor.id,
+    )
+    db.add(match)
+    notices.proposed(db, settings, mentor)
+    db.flush()
+    return match
+
+
+def _evaluate(
+    db: Session, request: MenteeRequest, mentee: User, profile: MentorProfile, mentor: User
+) -> matching.Evaluation | None:
+    return matching.evaluate(
+        _need(request, mentee),
+        _candidate(profile, mentor, _loads(db, [mentor.id])[mentor.id]),
+        excluded_pairs=_excluded_pairs(db, [mentee.id]),
+        vocabulary=_vocabulary(db),
+        week_of=utcnow().date(),
+    )
+
+
+def evaluate_pair(db: Session, *, mentee: User, mentor: User) -> matching.Evaluation | None:
+    """The score and reasons of a pair as a proposal would give them; None when the mentee has
+    no request, the mentor no profile, or a hard constraint rules the pair out."""
+    request = _request_of(db, mentee.id)
+    profile = _profile_of(db, mentor.id)
+    if request is None or profile is None:
+        return None
+    return _evaluate(db, request, mentee, profile, mentor)
+
+
+def visible_match(db: Session, match_id: uuid.UUID, viewer: User) -> MentorMatch:
+    """A match the viewer is half of, or any match for an admin; 404 for anyone else."""
+    match = db.get(MentorMatch, match_id)
+    if match is None or (_side(match, viewer) is None and viewer.role != Role.admin):
+        raise NotFound()
+    return match
+
+
+def _pair_match(db: Session, match_id: uuid.UUID, viewer: User) -> tuple[MentorMatch, Side]:
+    """A match the viewer is half of. Admins get 404 too: check-ins and feedback are the
+    pair's own."""
+    match = db.get(MentorMatch, match_id)
+    side = None if match is None else _side(match, viewer)
+    if match is None or side is None:
+        raise NotFound()
+    return match, side
+
+
+def _require_status(match: MentorMatch, status: MatchStatus, doing: str) -> None:
+    if match.status != status:
+        raise WrongMatchStatus(
+            detail=f"Only a {status.value} match can be {doing}; this one is {match.status.value}."
+        )
+
+
+def accept(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
+    match = visible_match(db, match_id, user)
+    if _side(match, user) != "mentor":
+        raise NotYourSide(detail="Only the mentor can accept a proposed match.")
+    _require_status(match, MatchStatus.proposed, "accepted")
+    match.status = MatchStatus.active
+    match.responded_at = utcnow()
+    notices.accepted(db, settings, db.get_one(User, match.mentee_id))
+    db.flush()
+    return match
+
+
+def decline(
+    db: Session, settings: Settings, *, user: User, match_id: uuid.UUID, reason: str | None
+) -> MentorMatch:
+    match = visible_match(db, match_id, user)
+    if _side(match, user) != "mentor":
+        raise NotYourSide(detail="Only the mentor can decline a proposed match.")
+    _require_status(match, MatchStatus.proposed, "declined")
+    _close(match, MatchStatus.declined, by=user.id, reason=reason)
+    notices.declined(db, settings, db.get_one(User, match.mentee_id))
+    db.flush()
+    return match
+
+
+def withdraw(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
+    """The mentee (or an admin) takes back a proposal the mentor has not answered."""
+    match = visible_match(db, match_id, user)
+    if _side(match, user) != "mentee" and user.role != Role.admin:
+        raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
+    _require_status(match, MatchStatus.proposed, "withdrawn")
+    _close(match, MatchStatus.withdrawn, by=user.id, reason=None)
+    notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
+    db.flush()
+    return match
+
+
+def end(
+    db: Session, settings: Settings, *, user: User, match_id: uuid.UUID, reason: str
+) -> MentorMatch:
+    """Either of the pair (or an admin, for safety) ends an active match; the other side is
+    told, and the pair is never proposed again."""
+    match = visible_match(db, match_id, user)
+    _require_status(match, MatchStatus.active, "ended")
+    _close(match, MatchStatus.ended, by=user.id, reason=reason)
+    others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]
+    notices.ended(db, settings, [db.get_one(User, pid) for pid in others])
+    db.flush()
+    return match
+
+
+def list_matches(
+    db: Session,
+    *,
+    viewer: User,
+    status: MatchStatus | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[MatchRead]:
+    """The viewer's matches (as mentor or mentee), newest first; admins see every match."""
+    statement = select(MentorMatch)
+    if viewer.role != Role.admin:
+        statement = statement.where(
+            or_(MentorMatch.mentor_id == viewer.id, MentorMatch.mentee_id == viewer.id)
+        )
+    if status is not None:
+        statement = statement.where(MentorMatch.status == status)
+    page: KeysetPage[MentorMatch] = paginate(
+        db, statement, MATCH_ORDER, limit=limit, cursor=cursor, descending=True
+    )
+    return KeysetPage([match_read(db, m, viewer=viewer) for m in page.items], page.next_cursor)
+
+
+def close_all_matches(db: Session, settings: Settings, *, user_id: uuid.UUID) -> None:
+    """End every open match of a person who is leaving (account erasure): the other side is
+    told, and reasons the person wrote go with them."""
+    matches = db.scalars(
+        select(MentorMatch).where(
+            or_(MentorMatch.mentor_id == user_id, MentorMatch.mentee_id == user_id),
+            MentorMatch.status.in_(OPEN_MATCH_STATUSES),
+        )
+    ).all()
+    for match in matches:
+        _close_for_departure(db, settings, match, leaving=user_id)
+    db.execute(
+        update(MentorMatch).where(MentorMatch.ended_by_id == user_id).values(close_reason=None)
+    )
+
+
+def _close_for_departure(
+    db: Session, settings: Settings, match: MentorMatch, *, leaving: uuid.UUID
+) -> None:
+    """Close an open match because one side leaves it (erasure or a block), telling the other
+    side only that it has ended, never why."""
+    other = db.get_one(User, match.mentee_id if match.mentor_id == leaving else match.mentor_id)
+    if match.status == MatchStatus.active:
+        _close(match, MatchStatus.ended, by=leaving, reason=None)
+        notices.ended(db, settings, [other])
+    elif match.mentor_id == leaving:
+        _close(match, MatchStatus.declined, by=leaving, reason=None)
+        notices.declined(db, settings, other)
+    else:
+        _close(match, MatchStatus.withdrawn, by=leaving, reason=None)
+        notices.withdrawn(db, settings, other)
+
+
+# --- the batch run ----------------------------------------------------------------------------
+
+
+def run_matching(
+    db: Session, settings: Settings, *, admin: User, dry_run: bool
+) -> MatchingRunResult:
+    """The best set of pairs for every open request at once (see ``matching.assign``).
+
+    A saved run first locks every request and then every mentor profile (the order single
+    proposals use), so what it computes is still true when it writes.
+    """
+    if not dry_run:
+        lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id.is_not(None))
+        lock_rows_for_update(
+            db, MentorProfile.user_id, MentorProfile.status == MentorStatus.approved
+        )
+    has_open_match = select(MentorMatch.id).where(
+        MentorMatch.mentee_id == MenteeRequest.user_id,
+        MentorMatch.status.in_(OPEN_MATCH_STATUSES),
+    )
+    open_requests = db.execute(
+        select(MenteeRequest, User)
+        .join(User, User.id == MenteeRequest.user_id)
+        .where(User.is_active.is_(True), ~has_open_match.exists())
+        .order_by(MenteeRequest.created_at, MenteeRequest.user_id)
+    ).all()
+    mentees = [_need(request, user) for request, user in open_requests]
+    assignment = matching.assign(
+        mentees,
+        _candidates(db),
+        excluded_pairs=_excluded_pairs(db),
+        vocabulary=_vocabulary(db),
+        week_of=utcnow().date(),
+    )
+    run: MatchingRun | None = None
+    match_ids: dict[uuid.UUID, uuid.UUID] = {}
+    if not dry_run:
+        run = MatchingRun(
+            run_by_id=admin.id,
+            open_requests=len(mentees),
+            proposed=len(assignment.proposals),
+            unmatched=len(assignment.unmatched),
+            total_score=assignment.total_score,
+        )
+        db.add(run)
+        db.flush()
+        mentors = {
+            u.id: u
+            for u in db.scalars(
+                select(User).where(User.id.in_([p.mentor_id for p in assignment.proposals]))
+            )
+        }
+        for proposal in assignment.proposals:
+            match = MentorMatch(
+                mentor_id=proposal.mentor_id,
+                mentee_id=proposal.mentee_id,
+                status=MatchStatus.proposed,
+                score=round(proposal.score, 3),
+                reasons=list(proposal.reasons),
+                proposed_by_id=admin.id,
+                matching_run_id=run.id,
+            )
+            db.add(match)
+            db.flush()
+            match_ids[proposal.mentee_id] = match.id
+            notices.proposed(db, settings, mentors[proposal.mentor_id])
+    return MatchingRunResult(
+        run_id=run.id if run else None,
+        dry_run=dry_run,
+        open_requests=len(mentees),
+        proposals=[
+            Proposal(
+                mentee_id=p.mentee_id,
+                mentor_id=p.mentor_id,
+                score=round(p.score, 3),
+                reasons=list(p.reasons),
+                match_id=match_ids.get(p.mentee_id),
+            )
+            for p in assignment.proposals
+        ],
+        unmatched=list(assignment.unmatched),
+        total_score=round(assignment.total_score, 3),
+    )
+
+
+# --- check-ins --------------------------------------------------------------------------------
+
+
+def check_in_read(check_in: MentoringCheckIn) -> CheckInRead:
+    return CheckInRead(
+        id=check_in.id,
+        match_id=check_in.match_id,
+        author_id=check_in.author_id,
+        met_on=check_in.met_on,
+        duration_minutes=check_in.duration_minutes,
+        notes=check_in.notes,
+        created_at=check_in.created_at,
+    )
+
+
+def add_check_in(
+    db: Session, *, user: User, match_id: uuid.UUID, data: CheckInCreate
+) -> MentoringCheckIn:
+    match, _ = _pair_match(db, match_id, user)
+    _require_status(match, MatchStatus.active, "logged")
+    today = _today(user).date()
+    began = match.created_at.astimezone(ZoneInfo(user.timezone)).date()
+    if data.met_on > today:
+        raise InvalidCheckInDate(detail="A check-in is for a meeting that has happened.")
+    if data.met_on < began:
+        raise InvalidCheckInDate(
+            detail=f"This match began on {began.isoformat()}; log meetings from then on."
+        )
+    count = db.scalar(
+        select(func.count())
+        .select_from(MentoringCheckIn)
+        .where(MentoringCheckIn.match_id == match.id)
+    )
+    if (count or 0) >= MAX_CHECK_INS_PER_MATCH:
+        raise CheckInLimit()
+    check_in = MentoringCheckIn(
+        match_id=match.id,
+        author_id=user.id,
+        met_on=data.met_on,
+        duration_minutes=data.duration_minutes,
+        notes=data.notes,
+    )
+    db.add(check_in)
+    db.flush()
+    return check_in
+
+
+def list_check_ins(
+    db: Session, *, user: User, match_id: uuid.UUID, limit: int, cursor: str | None
+) -> KeysetPage[CheckInRead]:
+    """The pair's meetings, most recent first."""
+    match, _ = _pair_match(db, match_id, user)
+    page: KeysetPage[MentoringCheckIn] = paginate(
+        db,
+        select(MentoringCheckIn).where(MentoringCheckIn.match_id == match.id),
+        CHECK_IN_ORDER,
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )
+    return KeysetPage([check_in_read(c) for c in page.items], page.next_cursor)
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+def feedback_read(feedback: MatchFeedback) -> FeedbackRead:
+    side: Side = "mentor" if feedback.side == "mentor" else "mentee"
+    return FeedbackRead(
+        match_id=feedback.match_id,
+        side=side,
+        rating=feedback.rating,
+        comment=feedback.comment,
+        updated_at=feedback.updated_at,
+    )
+
+
+def put_feedback(
+    db: Session, *, user: User, match_id: uuid.UUID, data: FeedbackWrite
+) -> MatchFeedback:
+    """Leave (or change) one's own feedback on an ended match."""
+    match, side = _pair_match(db, match_id, user)
+    _require_status(match, MatchStatus.ended, "rated")
+    feedback = db.scalar(
+        select(MatchFeedback).where(
+            MatchFeedback.match_id == match.id, MatchFeedback.author_id == user.id
+        )
+    )
+    if feedback is None:
+        feedback = MatchFeedback(match_id=match.id, author_id=user.id, side=side)
+        db.add(feedback)
+    feedback.rating = data.rating
+    feedback.comment = data.comment or None
+    db.flush()
+    return feedback
+
+
+def own_feedback(db: Session, *, user: User, match_id: uuid.UUID) -> MatchFeedback:
+    match, _ = _pair_match(db, match_id, user)
+    feedback = db.scalar(
+        select(MatchFeedback).where(
+            MatchFeedback.match_id == match.id, MatchFeedback.author_id == user.id
+        )
+    )
+    if feedback is None:
+        raise NotFound(detail="You have not left feedback on this match.")
+    return feedback
+
+
+def feedback_summary(db: Session) -> FeedbackSummary:
+    """Ratings in aggregate for admins: never a comment, never a single person's rating."""
+
+    def summary(side: Side) -> RatingSummary:
+        ratings = list(db.scalars(select(MatchFeedback.rating).where(MatchFeedback.side == side)))
+        if len(ratings) < FEEDBACK_MIN_COUNT:
+            return RatingSummary(count=len(ratings), average=None, distribution=None)
+        counts = Counter(ratings)
+        return RatingSummary(
+            count=len(ratings),
+            average=round(sum(ratings) / len(ratings), 2),
+            distribution={str(star): counts[star] for star in range(1, 6)},
+        )
+
+    ended = db.scalar(
+        select(func.count()).select_from(MentorMatch).where(MentorMatch.status == MatchStatus.ended)
+    )
+    return FeedbackSummary(
+        matches_ended=ended or 0, from_mentees=summary("mentee"), from_mentors=summary("mentor")
+    )
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+def block(db: Session, settings: Settings, *, user: User, other_id: uuid.UUID) -> MemberBlock:
+    """Block a member: never suggested or matched with them again, either way round; an open
+    match between the two is closed, and the other side is told only that it ended."""
+    if other_id == user.id:
+        raise CannotBlockYourself()
+    other = db.get(User, other_id)
+    if other is None:
+        raise NotFound(detail="There is no member with this id.")
+    existing = db.get(MemberBlock, (user.id, other_id))
+    if existing is not None:
+        return existing
+    count = db.scalar(
+        select(func.count()).select_from(MemberBlock).where(MemberBlock.blocker_id == user.id)
+    )
+    if (count or 0) >= MAX_BLOCKS:
+        raise BlockLimit()
+    between = db.scalars(
+        select(MentorMatch).where(
+            MentorMatch.status.in_(OPEN_MATCH_STATUSES),
+            or_(
+                (MentorMatch.mentor_id == user.id) & (MentorMatch.mentee_id == other_id),
+                (MentorMatch.mentor_id == other_id) & (MentorMatch.mentee_id == user.id),
+            ),
+        )
+    ).all()
+    for match in between:
+        _close_for_departure(db, settings, match, leaving=user.id)
+    record = MemberBlock(blocker_id=user.id, blocked_id=other_id)
+    db.add(record)
+    db.flush()
+    return record
+
+
+def unblock(db: Session, *, user: User, other_id: uuid.UUID) -> None:
+    db.execute(
+        delete(MemberBlock).where(
+            MemberBlock.blocker_id == user.id, MemberBlock.blocked_id == other_id
+        )
+    )
+
+
+def block_read(db: Session, record: MemberBlock) -> BlockRead:
+    return BlockRead(
+        user_id=record.blocked_id,
+        display_name=db.get_one(User, record.blocked_id).display_name,
+        blocked_at=record.created_at,
+    )
+
+
+def list_blocks(
+    db: Session, *, user: User, limit: int, cursor: str | None
+) -> KeysetPage[BlockRead]:
+    page: KeysetPage[MemberBlock] = paginate(
+        db,
+        select(MemberBlock).where(MemberBlock.blocker_id == user.id),
+        BLOCK_ORDER,
+        limit=limit,
+        cursor=cursor,
+    )
+    return KeysetPage([block_read(db, b) for b in page.items], page.next_cursor)
