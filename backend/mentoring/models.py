@@ -143,6 +143,7 @@ class MentorMatch(UUIDPrimaryKey, Timestamps, Base):
     )
     responded_at: Mapped[datetime | None]  # accepted, declined or withdrawn
     ended_at: Mapped[datetime | None]
+    # Who ended, declined or withdrew it (None when the system did, e.g. a rejected mentor).
     ended_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -295,7 +295,15 @@ def feedback_summary(admin: AdminUser, db: DbSession) -> FeedbackSummary:
 # --- the batch run ----------------------------------------------------------------------------
 
 
-@router.post("/mentoring/matching-runs", tags=["mentoring"], responses=problem_responses(401, 403))
+@router.post(
+    "/mentoring/matching-runs",
+    tags=["mentoring"],
+    responses={
+        200: {"description": "A dry run: the proposals, and nothing saved."},
+        201: {"model": MatchingRunResult, "description": "Saved: the pairs were proposed."},
+        **problem_responses(401, 403),
+    },
+)
 def run_matching(
     data: MatchingRunRequest,
     admin: AdminUser,

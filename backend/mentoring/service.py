@@ -467,7 +467,8 @@ def _close(
         match.responded_at = now
     if status == MatchStatus.ended:
         match.ended_at = now
-        match.ended_by_id = by
+    # Whoever closed it, however: erasure finds the reasons a person wrote by this.
+    match.ended_by_id = by
     match.status = status
     match.close_reason = reason
 
