@@ -59,6 +59,11 @@ class CheckInLimit(Conflict):
     detail = "This match has as many check-ins as we keep. Thank you for keeping such good notes."
 
 
+class CannotMentorYourself(UnprocessableContent):
+    slug = "cannot-mentor-yourself"
+    detail = "A mentor is someone else: choose another mentor from your suggestions."
+
+
 class CannotBlockYourself(UnprocessableContent):
     slug = "cannot-block-yourself"
     detail = "You cannot block yourself."

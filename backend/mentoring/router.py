@@ -146,7 +146,11 @@ def suggestions(user: CurrentUser, db: DbSession, limit: SuggestionLimit = 10) -
     tags=["mentoring"],
     status_code=201,
     responses=problem_responses(
-        401, 403, 404, s409="No request yet, already matched, or the mentor cannot take you."
+        401,
+        403,
+        404,
+        s409="No request yet, already matched, or the mentor cannot take you.",
+        s422="You cannot be your own mentor.",
     ),
 )
 def propose_match(

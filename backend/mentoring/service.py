@@ -32,6 +32,7 @@ from backend.mentoring.exceptions import (
     AlreadyMatched,
     BlockLimit,
     CannotBlockYourself,
+    CannotMentorYourself,
     CheckInLimit,
     InvalidCheckInDate,
     MenteeRequestNeeded,
@@ -484,6 +485,8 @@ def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) 
     if data.mentee_id is not None and data.mentee_id != actor.id and actor.role != Role.admin:
         raise OnlyAdminsProposeForOthers()
     mentee_id = data.mentee_id or actor.id
+    if mentee_id == data.mentor_id:
+        raise CannotMentorYourself()
     mentee = db.get(User, mentee_id)
     if mentee is None or not mentee.is_active:
         raise NotFound(detail="There is no member with this id.")
