@@ -592,10 +592,14 @@ def _common_blocks(
 
 def _join(words: Sequence[str]) -> str:
     """ "grief and anxiety", "grief, anxiety and trauma"; when a name has its own "and"
-    ("grief and loss"), a serial comma keeps three or more names apart."""
+    ("grief and loss"), a serial comma keeps three or more names apart, and two are joined by
+    "as well as" ("anxiety as well as grief and loss", not "anxiety and grief and loss")."""
     if len(words) <= 1:
         return "".join(words)
-    last = ", and " if len(words) > 2 and any(" and " in w for w in words) else " and "
+    inner_and = any(" and " in w for w in words)
+    if len(words) == 2 and inner_and:
+        return f"{words[0]} as well as {words[1]}"
+    last = ", and " if inner_and else " and "
     return ", ".join(words[:-1]) + last + words[-1]
 
 

@@ -314,7 +314,16 @@ def test_a_vocabulary_can_name_a_language_the_module_does_not() -> None:
             {"grief": "Grief", "anxiety": "Anxiety", "trauma": "Trauma"},
             "lived experience with anxiety, grief and trauma",
         ),
-        ({"lgbtq", "trauma-and-ptsd"}, TOPICS, "lived experience with LGBTQ+ and trauma and PTSD"),
+        (
+            {"lgbtq", "trauma-and-ptsd"},
+            TOPICS,
+            "lived experience with LGBTQ+ as well as trauma and PTSD",
+        ),
+        (
+            {"anxiety", "grief-and-loss"},
+            TOPICS,
+            "lived experience with anxiety as well as grief and loss",
+        ),
         (
             {"grief-and-loss", "anxiety", "trauma-and-ptsd"},
             TOPICS,
