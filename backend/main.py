@@ -15,6 +15,7 @@ from fastapi.openapi.docs import (
     get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from backend import __version__
@@ -33,6 +34,7 @@ from backend.core.middleware import (
     RequestContextMiddleware,
 )
 from backend.core.openapi import install_openapi, operation_id
+from backend.mentoring.service import lapse_unanswered_proposals
 from backend.notifications.senders import create_sender
 from backend.notifications.worker import OutboxWorker
 from backend.sessions.service import generate_all_ahead
@@ -92,6 +94,15 @@ _NOT_BUILT_PAGE = """<!doctype html>
 """
 
 
+def housekeeping(db: Session, settings: Settings) -> None:
+    """What the worker does now and then, besides sending email."""
+    # Meetings exist ahead of time even for groups nobody looks at (the directory's day filter
+    # reads them).
+    generate_all_ahead(db)
+    # No mentee waits forever on a mentor who does not answer.
+    lapse_unanswered_proposals(db, settings)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_request_id_records()
@@ -102,9 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session_factory,
         create_sender(settings),
         interval=settings.outbox_interval_seconds,
-        # Meetings exist ahead of time even for groups nobody looks at (the directory's day
-        # filter reads them).
-        housekeeping=generate_all_ahead,
+        housekeeping=lambda db: housekeeping(db, settings),
     )
 
     @asynccontextmanager

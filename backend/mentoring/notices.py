@@ -97,3 +97,16 @@ def mentor_decision(
             "Thank you for offering to mentor. We cannot take your offer up right now. You can "
             f"change your profile and offer again whenever you like.{said}",
         )
+
+
+def paused_after_silence(db: Session, settings: Settings, mentor: User) -> None:
+    _send(
+        db,
+        settings,
+        [mentor],
+        "We have paused your mentoring offer",
+        "A mentoring proposal waited two weeks without an answer, so it has lapsed and the "
+        "member will be matched with someone else. We have paused your offer so that no one "
+        "else waits on you. Your current mentees are unchanged. When you are ready to take "
+        "someone new, switch the pause off in your mentor profile.",
+    )

@@ -12,7 +12,7 @@ mentee to one open match.
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -84,6 +84,10 @@ Side = Literal["mentor", "mentee"]
 # Ratings are shown to admins only in aggregate, and only from this many on, so that no one
 # person's rating can be read off a small program's average.
 FEEDBACK_MIN_COUNT = 5
+# A proposal the mentor has not answered in this long lapses: the mentee is free to be matched
+# again, and the mentor is paused so that no one else waits on them (they unpause themselves).
+PROPOSAL_LAPSES_AFTER = timedelta(days=14)
+LAPSED_REASON = "The mentor did not answer within 14 days."
 # Caps on business flows (SECURITY.md).
 MAX_CHECK_INS_PER_MATCH = 1000
 MAX_BLOCKS = 500
@@ -668,6 +672,30 @@ def _close_for_departure(
     else:
         _close(match, MatchStatus.withdrawn, by=leaving, reason=None)
         notices.withdrawn(db, settings, other)
+
+
+def lapse_unanswered_proposals(db: Session, settings: Settings) -> int:
+    """Housekeeping: close proposals left unanswered for ``PROPOSAL_LAPSES_AFTER`` (as
+    declined, so the pair is not proposed again), tell the mentees, and pause the mentors who
+    let them lapse. Returns how many lapsed."""
+    stale = db.scalars(
+        select(MentorMatch)
+        .where(
+            MentorMatch.status == MatchStatus.proposed,
+            MentorMatch.created_at < utcnow() - PROPOSAL_LAPSES_AFTER,
+        )
+        .order_by(MentorMatch.mentor_id, MentorMatch.id)
+    ).all()
+    for match in stale:
+        _close(match, MatchStatus.declined, by=None, reason=LAPSED_REASON)
+        notices.declined(db, settings, db.get_one(User, match.mentee_id))
+    for mentor_id in sorted({match.mentor_id for match in stale}):
+        profile = _profile_of(db, mentor_id)
+        if profile is not None and not profile.paused:
+            profile.paused = True
+            notices.paused_after_silence(db, settings, db.get_one(User, mentor_id))
+    db.flush()
+    return len(stale)
 
 
 # --- the batch run ----------------------------------------------------------------------------
