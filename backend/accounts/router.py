@@ -207,10 +207,15 @@ def read_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserAdmin
 
 @router.patch("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
 def update_user(
-    user_id: uuid.UUID, changes: UserAdminUpdate, admin: AdminUser, db: DbSession
+    user_id: uuid.UUID,
+    changes: UserAdminUpdate,
+    admin: AdminUser,
+    db: DbSession,
+    settings: AppSettings,
 ) -> UserAdminRead:
-    """Change an account's role or deactivate it (admins); its tokens stop working."""
-    user = service.admin_update_user(db, actor=admin, user_id=user_id, changes=changes)
+    """Change an account's role or deactivate it (admins); its tokens stop working, and its
+    open mentoring matches close (the other side is told they ended)."""
+    user = service.admin_update_user(db, settings, actor=admin, user_id=user_id, changes=changes)
     return UserAdminRead.model_validate(user, from_attributes=True)
 
 

@@ -44,6 +44,7 @@ from backend.core.security import (
     secrets_match,
     verify_password,
 )
+from backend.mentoring.service import close_open_matches
 from backend.notifications.service import enqueue_email
 
 CLIENT_SUBJECT_PREFIX = "client:"
@@ -461,7 +462,12 @@ def get_user(db: Session, *, user_id: uuid.UUID) -> User:
 
 
 def admin_update_user(
-    db: Session, *, actor: User, user_id: uuid.UUID, changes: UserAdminUpdate
+    db: Session,
+    settings: Settings,
+    *,
+    actor: User,
+    user_id: uuid.UUID,
+    changes: UserAdminUpdate,
 ) -> User:
     user = get_user(db, user_id=user_id)
     values = changes.model_dump(exclude_unset=True, exclude_none=True)
@@ -475,6 +481,9 @@ def admin_update_user(
         setattr(user, field, value)
     if role_changed or deactivated:
         end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
+    if deactivated:
+        # No one waits on a proposal, or meets in a match, with an account that cannot sign in.
+        close_open_matches(db, settings, user_id=user.id)
     db.flush()
     return user
 

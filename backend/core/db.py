@@ -132,14 +132,17 @@ def lock_rows_for_update(db: Session, column: Any, *criteria: Any) -> None:
     """Lock every row matching ``criteria``, in ``column`` order: taking locks in one order
     everywhere means two writers never wait on each other in a cycle.
 
-    PostgreSQL locks the rows (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE
-    takes its database write lock first, so the reads that follow see every earlier commit
-    and later writers wait (busy timeout) instead of working from a stale snapshot. The no-op
-    names ``updated_at`` too, or its on-update default would mark the rows as changed.
+    PostgreSQL locks the rows (SELECT ... FOR NO KEY UPDATE). SQLite has no row locks; a no-op
+    UPDATE takes its database write lock first, so the reads that follow see every earlier
+    commit and later writers wait (busy timeout) instead of working from a stale snapshot. The
+    no-op names ``updated_at`` too, or its on-update default would mark the rows as changed.
     """
     table = column.table
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(select(column).where(*criteria).order_by(column).with_for_update())
+        # FOR NO KEY UPDATE: it serialises writers of these rows all the same, but does not
+        # block other transactions inserting rows that merely refer to them (a foreign key
+        # check takes FOR KEY SHARE), which FOR UPDATE would, inviting deadlocks.
+        db.execute(select(column).where(*criteria).order_by(column).with_for_update(key_share=True))
         return
     unchanged = {column.key: column}
     if "updated_at" in table.c:

@@ -19,13 +19,14 @@ def _send(db: Session, settings: Settings, users: Iterable[User], subject: str, 
     notify_people(db, settings, users, subject=subject, text=text, see=SEE)
 
 
-def proposed(db: Session, settings: Settings, mentor: User) -> None:
+def proposed(db: Session, settings: Settings, mentor: User, *, count: int = 1) -> None:
+    who = "A member has" if count == 1 else f"{count} members have"
     _send(
         db,
         settings,
         [mentor],
         "Someone would like you as their peer mentor",
-        "A member has been matched with you for peer mentoring. Have a look at why you were "
+        f"{who} been matched with you for peer mentoring. Have a look at why you were "
         "matched, and accept or decline when you are ready; there is no wrong answer.",
     )
 

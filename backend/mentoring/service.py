@@ -4,9 +4,14 @@ matching run, check-ins, feedback and blocks. The rules live here; scoring lives
 wherever it is shown.
 
 Seats: a mentor's proposed and active matches count against their capacity. Proposals are
-made under row locks taken in one order (mentee requests, then mentor profiles), so however
-many arrive at once no mentor is overloaded, and the database's partial unique index keeps a
-mentee to one open match.
+made under row locks, so however many arrive at once no mentor is overloaded, and the
+database's partial unique index keeps a mentee to one open match.
+
+Locks are always taken in one order, so two writers never wait on each other in a cycle:
+the person's account row (for their own first-time writes), then mentee requests, then mentor
+profiles, then matches, each kind in id order. A match's status is checked only after its row
+is locked, so two answers to one proposal (accept and withdraw at the same moment) cannot both
+win.
 """
 
 import uuid
@@ -21,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import Role, User
 from backend.core.config import Settings
-from backend.core.db import lock_rows_for_update
+from backend.core.db import lock_for_update, lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, creation_order, paginate
@@ -231,8 +236,11 @@ def _profile_of(db: Session, user_id: uuid.UUID) -> MentorProfile | None:
     return db.scalar(select(MentorProfile).where(MentorProfile.user_id == user_id))
 
 
-def mentor_profile_read(db: Session, profile: MentorProfile) -> MentorProfileRead:
-    user = db.get_one(User, profile.user_id)
+def mentor_profile_read(
+    db: Session, profile: MentorProfile, *, user: User | None = None, load: int | None = None
+) -> MentorProfileRead:
+    """``user`` and ``load`` may be given by a caller that read a whole page at once."""
+    user = user or db.get_one(User, profile.user_id)
     return MentorProfileRead(
         user_id=user.id,
         display_name=user.display_name,
@@ -241,7 +249,7 @@ def mentor_profile_read(db: Session, profile: MentorProfile) -> MentorProfileRea
         availability=_read_slots(profile.availability),
         timezone=user.timezone,
         capacity=profile.capacity,
-        active_mentees=_loads(db, [user.id])[user.id],
+        active_mentees=_loads(db, [user.id])[user.id] if load is None else load,
         bio=profile.bio,
         years_in_recovery=profile.years_in_recovery,
         gender=profile.gender,
@@ -257,6 +265,7 @@ def put_mentor_profile(db: Session, *, user: User, data: MentorProfileWrite) -> 
     """Offer to mentor, or change the offer. A new offer (or one edited after a rejection)
     waits for an admin; an approved mentor's edits apply at once."""
     areas = check_topics(db, data.experience_areas)
+    _lock_own_row(db, user)
     profile = _profile_of(db, user.id)
     if profile is None:
         profile = MentorProfile(user_id=user.id, status=MentorStatus.pending)
@@ -294,7 +303,16 @@ def list_mentor_profiles(
     page: KeysetPage[MentorProfile] = paginate(
         db, statement, creation_order(MentorProfile), limit=limit, cursor=cursor
     )
-    return KeysetPage([mentor_profile_read(db, p) for p in page.items], page.next_cursor)
+    ids = [p.user_id for p in page.items]
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))}
+    loads = _loads(db, ids)
+    return KeysetPage(
+        [
+            mentor_profile_read(db, p, user=users[p.user_id], load=loads[p.user_id])
+            for p in page.items
+        ],
+        page.next_cursor,
+    )
 
 
 def decide_mentor(
@@ -302,6 +320,7 @@ def decide_mentor(
 ) -> MentorProfile:
     """Approve or reject an offer to mentor. Rejecting an approved mentor declines the
     proposals waiting for them; pairs already meeting carry on until one of them ends it."""
+    lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == user_id)
     profile = _profile_of(db, user_id)
     if profile is None:
         raise NoMentorProfile()
@@ -312,11 +331,9 @@ def decide_mentor(
     profile.review_note = data.note
     mentor = db.get_one(User, user_id)
     if not approve:
-        waiting = db.scalars(
-            select(MentorMatch).where(
-                MentorMatch.mentor_id == user_id, MentorMatch.status == MatchStatus.proposed
-            )
-        ).all()
+        waiting = _locked_matches(
+            db, MentorMatch.mentor_id == user_id, MentorMatch.status == MatchStatus.proposed
+        )
         for match in waiting:
             _close(match, MatchStatus.declined, by=None, reason=None)
             notices.declined(db, settings, db.get_one(User, match.mentee_id))
@@ -360,6 +377,7 @@ def mentee_request_read(db: Session, request: MenteeRequest) -> MenteeRequestRea
 
 def put_mentee_request(db: Session, *, user: User, data: MenteeRequestWrite) -> MenteeRequest:
     needs = check_topics(db, data.needs)
+    _lock_own_row(db, user)
     request = _request_of(db, user.id)
     if request is None:
         request = MenteeRequest(user_id=user.id)
@@ -384,9 +402,12 @@ def own_mentee_request(db: Session, *, user: User) -> MenteeRequest:
 def delete_mentee_request(db: Session, settings: Settings, *, user: User) -> None:
     """Stop looking for a mentor: a proposal still waiting is withdrawn; a mentor you already
     meet stays your mentor until one of you ends it."""
+    lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id == user.id)
     request = own_mentee_request(db, user=user)
-    match = _open_match_of_mentee(db, user.id)
-    if match is not None and match.status == MatchStatus.proposed:
+    waiting = _locked_matches(
+        db, MentorMatch.mentee_id == user.id, MentorMatch.status == MatchStatus.proposed
+    )
+    for match in waiting:
         _close(match, MatchStatus.withdrawn, by=user.id, reason=None)
         notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
     db.delete(request)
@@ -438,8 +459,11 @@ def _names(db: Session, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
 # --- matches ----------------------------------------------------------------------------------
 
 
-def match_read(db: Session, match: MentorMatch, *, viewer: User) -> MatchRead:
-    names = _names(db, [match.mentor_id, match.mentee_id])
+def match_read(
+    db: Session, match: MentorMatch, *, viewer: User, names: dict[uuid.UUID, str] | None = None
+) -> MatchRead:
+    """``names`` may be given by a caller that looked up a whole page's names at once."""
+    names = names or _names(db, [match.mentor_id, match.mentee_id])
     side = _side(match, viewer)
     return MatchRead(
         id=match.id,
@@ -478,10 +502,30 @@ def _close(
     match.close_reason = reason
 
 
-def _lock_pair(db: Session, mentee_id: uuid.UUID, mentor_id: uuid.UUID) -> None:
-    """The locks a new proposal needs, in the one order every writer takes them."""
-    lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id == mentee_id)
-    lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == mentor_id)
+def _lock_people(db: Session, user_ids: Sequence[uuid.UUID]) -> None:
+    """Lock the mentee requests and then the mentor profiles of these people: what a new
+    proposal between any of them needs, so holding these keeps new proposals out."""
+    lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id.in_(user_ids))
+    lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id.in_(user_ids))
+
+
+def _locked_matches(db: Session, *criteria: Any) -> list[MentorMatch]:
+    """The matches meeting ``criteria``, locked and read afresh after the lock."""
+    lock_rows_for_update(db, MentorMatch.id, *criteria)
+    return list(
+        db.scalars(
+            select(MentorMatch)
+            .where(*criteria)
+            .order_by(MentorMatch.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _lock_own_row(db: Session, user: User) -> None:
+    """Serialise a person's own first-time writes (two clicks of "save" at once), which would
+    otherwise both find no row and both insert."""
+    lock_for_update(db, User.id, user.id)
 
 
 def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) -> MentorMatch:
@@ -494,7 +538,9 @@ def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) 
     mentee = db.get(User, mentee_id)
     if mentee is None or not mentee.is_active:
         raise NotFound(detail="There is no member with this id.")
-    _lock_pair(db, mentee_id, data.mentor_id)
+    # Requests, then profiles (the one lock order); the pair's two rows are all it needs.
+    lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id == mentee_id)
+    lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == data.mentor_id)
     request = _request_of(db, mentee_id)
     if request is None:
         raise MenteeRequestNeeded()
@@ -543,11 +589,16 @@ def evaluate_pair(db: Session, *, mentee: User, mentor: User) -> matching.Evalua
     return _evaluate(db, request, mentee, profile, mentor)
 
 
-def visible_match(db: Session, match_id: uuid.UUID, viewer: User) -> MentorMatch:
-    """A match the viewer is half of, or any match for an admin; 404 for anyone else."""
+def visible_match(
+    db: Session, match_id: uuid.UUID, viewer: User, *, for_update: bool = False
+) -> MentorMatch:
+    """A match the viewer is half of, or any match for an admin; 404 for anyone else.
+    ``for_update`` locks it first, for answers that depend on its status."""
     match = db.get(MentorMatch, match_id)
     if match is None or (_side(match, viewer) is None and viewer.role != Role.admin):
         raise NotFound()
+    if for_update:
+        (match,) = _locked_matches(db, MentorMatch.id == match_id)
     return match
 
 
@@ -569,7 +620,7 @@ def _require_status(match: MentorMatch, status: MatchStatus, doing: str) -> None
 
 
 def accept(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
-    match = visible_match(db, match_id, user)
+    match = visible_match(db, match_id, user, for_update=True)
     if _side(match, user) != "mentor":
         raise NotYourSide(detail="Only the mentor can accept a proposed match.")
     _require_status(match, MatchStatus.proposed, "accepted")
@@ -583,7 +634,7 @@ def accept(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) 
 def decline(
     db: Session, settings: Settings, *, user: User, match_id: uuid.UUID, reason: str | None
 ) -> MentorMatch:
-    match = visible_match(db, match_id, user)
+    match = visible_match(db, match_id, user, for_update=True)
     if _side(match, user) != "mentor":
         raise NotYourSide(detail="Only the mentor can decline a proposed match.")
     _require_status(match, MatchStatus.proposed, "declined")
@@ -595,7 +646,7 @@ def decline(
 
 def withdraw(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
     """The mentee (or an admin) takes back a proposal the mentor has not answered."""
-    match = visible_match(db, match_id, user)
+    match = visible_match(db, match_id, user, for_update=True)
     if _side(match, user) != "mentee" and user.role != Role.admin:
         raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
     _require_status(match, MatchStatus.proposed, "withdrawn")
@@ -610,7 +661,7 @@ def end(
 ) -> MentorMatch:
     """Either of the pair (or an admin, for safety) ends an active match; the other side is
     told, and the pair is never proposed again."""
-    match = visible_match(db, match_id, user)
+    match = visible_match(db, match_id, user, for_update=True)
     _require_status(match, MatchStatus.active, "ended")
     _close(match, MatchStatus.ended, by=user.id, reason=reason)
     others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]
@@ -638,22 +689,37 @@ def list_matches(
     page: KeysetPage[MentorMatch] = paginate(
         db, statement, MATCH_ORDER, limit=limit, cursor=cursor, descending=True
     )
-    return KeysetPage([match_read(db, m, viewer=viewer) for m in page.items], page.next_cursor)
+    names = _names(db, {p for m in page.items for p in (m.mentor_id, m.mentee_id)})
+    return KeysetPage(
+        [match_read(db, m, viewer=viewer, names=names) for m in page.items], page.next_cursor
+    )
 
 
-def close_all_matches(db: Session, settings: Settings, *, user_id: uuid.UUID) -> None:
-    """End every open match of a person who is leaving (account erasure): the other side is
-    told, and reasons the person wrote go with them."""
-    matches = db.scalars(
-        select(MentorMatch).where(
-            or_(MentorMatch.mentor_id == user_id, MentorMatch.mentee_id == user_id),
-            MentorMatch.status.in_(OPEN_MATCH_STATUSES),
-        )
-    ).all()
+def close_open_matches(db: Session, settings: Settings, *, user_id: uuid.UUID) -> None:
+    """Close every open match of a person who is leaving (deactivated or erased); the other
+    side is told only that it ended. Their request and profile are locked first, so no new
+    proposal slips in meanwhile."""
+    _lock_people(db, [user_id])
+    matches = _locked_matches(
+        db,
+        or_(MentorMatch.mentor_id == user_id, MentorMatch.mentee_id == user_id),
+        MentorMatch.status.in_(OPEN_MATCH_STATUSES),
+    )
     for match in matches:
         _close_for_departure(db, settings, match, leaving=user_id)
+
+
+def forget_person(db: Session, *, user_id: uuid.UUID) -> None:
+    """Erasure: matches stay for the program's figures, but not what they said about the
+    person: the reasons they wrote, and the reasons of the pairing, which name their needs or
+    lived experience."""
     db.execute(
         update(MentorMatch).where(MentorMatch.ended_by_id == user_id).values(close_reason=None)
+    )
+    db.execute(
+        update(MentorMatch)
+        .where(or_(MentorMatch.mentor_id == user_id, MentorMatch.mentee_id == user_id))
+        .values(reasons=[], score=None)
     )
 
 
@@ -678,24 +744,25 @@ def lapse_unanswered_proposals(db: Session, settings: Settings) -> int:
     """Housekeeping: close proposals left unanswered for ``PROPOSAL_LAPSES_AFTER`` (as
     declined, so the pair is not proposed again), tell the mentees, and pause the mentors who
     let them lapse. Returns how many lapsed."""
-    stale = db.scalars(
-        select(MentorMatch)
-        .where(
-            MentorMatch.status == MatchStatus.proposed,
-            MentorMatch.created_at < utcnow() - PROPOSAL_LAPSES_AFTER,
-        )
-        .order_by(MentorMatch.mentor_id, MentorMatch.id)
-    ).all()
-    for match in stale:
-        _close(match, MatchStatus.declined, by=None, reason=LAPSED_REASON)
-        notices.declined(db, settings, db.get_one(User, match.mentee_id))
-    for mentor_id in sorted({match.mentor_id for match in stale}):
+    cutoff = utcnow() - PROPOSAL_LAPSES_AFTER
+    stale = (MentorMatch.status == MatchStatus.proposed, MentorMatch.created_at < cutoff)
+    mentor_ids = sorted(set(db.scalars(select(MentorMatch.mentor_id).where(*stale))))
+    lapsed = 0
+    for mentor_id in mentor_ids:
+        # Profile, then matches (the one lock order); re-read under the lock, so a proposal
+        # answered meanwhile, or lapsed by another worker process, is left alone.
+        lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == mentor_id)
+        matches = _locked_matches(db, MentorMatch.mentor_id == mentor_id, *stale)
+        for match in matches:
+            _close(match, MatchStatus.declined, by=None, reason=LAPSED_REASON)
+            notices.declined(db, settings, db.get_one(User, match.mentee_id))
         profile = _profile_of(db, mentor_id)
-        if profile is not None and not profile.paused:
+        if matches and profile is not None and not profile.paused:
             profile.paused = True
             notices.paused_after_silence(db, settings, db.get_one(User, mentor_id))
+        lapsed += len(matches)
     db.flush()
-    return len(stale)
+    return lapsed
 
 
 # --- the batch run ----------------------------------------------------------------------------
@@ -711,9 +778,8 @@ def run_matching(
     """
     if not dry_run:
         lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id.is_not(None))
-        lock_rows_for_update(
-            db, MentorProfile.user_id, MentorProfile.status == MentorStatus.approved
-        )
+        # Every profile, whatever its status: an approval waits for the run to finish.
+        lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id.is_not(None))
     has_open_match = select(MentorMatch.id).where(
         MentorMatch.mentee_id == MenteeRequest.user_id,
         MentorMatch.status.in_(OPEN_MATCH_STATUSES),
@@ -752,6 +818,7 @@ def run_matching(
         }
         for proposal in assignment.proposals:
             match = MentorMatch(
+                id=uuid.uuid4(),  # known now, so the rows go in together at the end
                 mentor_id=proposal.mentor_id,
                 mentee_id=proposal.mentee_id,
                 status=MatchStatus.proposed,
@@ -761,9 +828,12 @@ def run_matching(
                 matching_run_id=run.id,
             )
             db.add(match)
-            db.flush()
             match_ids[proposal.mentee_id] = match.id
-            notices.proposed(db, settings, mentors[proposal.mentor_id])
+        # One email per mentor, however many mentees the run proposed to them.
+        per_mentor = Counter(p.mentor_id for p in assignment.proposals)
+        for mentor_id, count in sorted(per_mentor.items()):
+            notices.proposed(db, settings, mentors[mentor_id], count=count)
+        db.flush()
     return MatchingRunResult(
         run_id=run.id if run else None,
         dry_run=dry_run,
@@ -866,6 +936,7 @@ def put_feedback(
     """Leave (or change) one's own feedback on an ended match."""
     match, side = _pair_match(db, match_id, user)
     _require_status(match, MatchStatus.ended, "rated")
+    _lock_own_row(db, user)
     feedback = db.scalar(
         select(MatchFeedback).where(
             MatchFeedback.match_id == match.id, MatchFeedback.author_id == user.id
@@ -925,6 +996,7 @@ def block(db: Session, settings: Settings, *, user: User, other_id: uuid.UUID) -
     other = db.get(User, other_id)
     if other is None:
         raise NotFound(detail="There is no member with this id.")
+    _lock_own_row(db, user)
     existing = db.get(MemberBlock, (user.id, other_id))
     if existing is not None:
         return existing
@@ -933,15 +1005,16 @@ def block(db: Session, settings: Settings, *, user: User, other_id: uuid.UUID) -
     )
     if (count or 0) >= MAX_BLOCKS:
         raise BlockLimit()
-    between = db.scalars(
-        select(MentorMatch).where(
-            MentorMatch.status.in_(OPEN_MATCH_STATUSES),
-            or_(
-                (MentorMatch.mentor_id == user.id) & (MentorMatch.mentee_id == other_id),
-                (MentorMatch.mentor_id == other_id) & (MentorMatch.mentee_id == user.id),
-            ),
-        )
-    ).all()
+    # Both people's requests and profiles, so no proposal between them lands meanwhile.
+    _lock_people(db, sorted([user.id, other_id]))
+    between = _locked_matches(
+        db,
+        MentorMatch.status.in_(OPEN_MATCH_STATUSES),
+        or_(
+            (MentorMatch.mentor_id == user.id) & (MentorMatch.mentee_id == other_id),
+            (MentorMatch.mentor_id == other_id) & (MentorMatch.mentee_id == user.id),
+        ),
+    )
     for match in between:
         _close_for_departure(db, settings, match, leaving=user.id)
     record = MemberBlock(blocker_id=user.id, blocked_id=other_id)
@@ -958,10 +1031,10 @@ def unblock(db: Session, *, user: User, other_id: uuid.UUID) -> None:
     )
 
 
-def block_read(db: Session, record: MemberBlock) -> BlockRead:
+def block_read(db: Session, record: MemberBlock, *, name: str | None = None) -> BlockRead:
     return BlockRead(
         user_id=record.blocked_id,
-        display_name=db.get_one(User, record.blocked_id).display_name,
+        display_name=name or db.get_one(User, record.blocked_id).display_name,
         blocked_at=record.created_at,
     )
 
@@ -976,4 +1049,7 @@ def list_blocks(
         limit=limit,
         cursor=cursor,
     )
-    return KeysetPage([block_read(db, b) for b in page.items], page.next_cursor)
+    names = _names(db, [b.blocked_id for b in page.items])
+    return KeysetPage(
+        [block_read(db, b, name=names[b.blocked_id]) for b in page.items], page.next_cursor
+    )

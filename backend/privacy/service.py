@@ -22,7 +22,7 @@ from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base, utcnow
 from backend.core.security import hash_password, new_secret, verify_password
 from backend.library.models import Resource, Story
-from backend.mentoring.service import close_all_matches
+from backend.mentoring.service import close_open_matches, forget_person
 from backend.privacy.exceptions import TooManyErasureTries, WrongPassword
 from backend.privacy.policy import ACCOUNT_HIDDEN, REFERENCES, Erase
 from backend.sessions.service import release_all_future_rsvps
@@ -77,7 +77,8 @@ def erase(db: Session, settings: Settings, *, user: User, password: str) -> None
 
     # Domain steps first, while the person's rows are all there.
     release_all_future_rsvps(db, settings, user_id=user.id)
-    close_all_matches(db, settings, user_id=user.id)
+    close_open_matches(db, settings, user_id=user.id)
+    forget_person(db, user_id=user.id)
     published = select(Story.resource_id).where(
         Story.author_id == user.id, Story.resource_id.is_not(None)
     )
