@@ -59,6 +59,14 @@ class CheckInLimit(Conflict):
     detail = "This match has as many check-ins as we keep. Thank you for keeping such good notes."
 
 
+class FeedbackFinal(Conflict):
+    slug = "feedback-final"
+    detail = (
+        "This feedback was given in an earlier quarter and now counts in the program's figures, "
+        "so it can no longer be changed. Thank you for giving it."
+    )
+
+
 class CannotMentorYourself(UnprocessableContent):
     slug = "cannot-mentor-yourself"
     detail = "A mentor is someone else: choose another mentor from your suggestions."

@@ -268,7 +268,9 @@ def list_check_ins(
 @router.put(
     "/mentoring/matches/{match_id}/feedback",
     tags=["mentoring"],
-    responses=problem_responses(401, 403, 404, s409="The match has not ended."),
+    responses=problem_responses(
+        401, 403, 404, s409="The match has not ended, or the feedback is final."
+    ),
 )
 def put_feedback(
     match_id: uuid.UUID, data: FeedbackWrite, user: CurrentUser, db: DbSession

@@ -201,14 +201,18 @@ class FeedbackRead(BaseModel):
 
 
 class RatingSummary(BaseModel):
-    count: int
-    average: float | None = Field(
-        description="Shown from five ratings on, so no one person's rating can be read off."
-    )
-    distribution: dict[str, int] | None
+    count: int = Field(description="Ratings in the figures: given before `as_of`, in batches.")
+    waiting: int = Field(description="Ratings not in the figures yet.")
+    average: float | None = Field(description="Null until a first batch is published.")
+    distribution: dict[str, int] | None = Field(description="Stars ('1'-'5') to how many.")
 
 
 class FeedbackSummary(BaseModel):
+    """Figures move only in closed batches of at least five ratings, each from a finished
+    calendar quarter, so no one person's rating can be read off them, even by comparing the
+    figures before and after it arrived."""
+
+    as_of: date = Field(description="The figures cover ratings given before this day.")
     matches_ended: int
     from_mentees: RatingSummary
     from_mentors: RatingSummary

@@ -17,7 +17,8 @@ win.
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,7 @@ from backend.mentoring.exceptions import (
     CannotBlockYourself,
     CannotMentorYourself,
     CheckInLimit,
+    FeedbackFinal,
     InvalidCheckInDate,
     MenteeRequestNeeded,
     MentorUnavailable,
@@ -86,8 +88,9 @@ from backend.mentoring.schemas import (
 
 Side = Literal["mentor", "mentee"]
 
-# Ratings are shown to admins only in aggregate, and only from this many on, so that no one
-# person's rating can be read off a small program's average.
+# Ratings are shown to admins only in aggregate, in batches of at least this many, so that no
+# one person's rating can be read off an average -- not even by comparing the figures before and
+# after it arrived. See ``feedback_summary``.
 FEEDBACK_MIN_COUNT = 5
 # A proposal the mentor has not answered in this long lapses: the mentee is free to be matched
 # again, and the mentor is paused so that no one else waits on them (they unpause themselves).
@@ -721,6 +724,9 @@ def forget_person(db: Session, *, user_id: uuid.UUID) -> None:
         .where(or_(MentorMatch.mentor_id == user_id, MentorMatch.mentee_id == user_id))
         .values(reasons=[], score=None)
     )
+    # Ratings stay in the published figures (removing one would let its value be read off
+    # the change); the words go.
+    db.execute(update(MatchFeedback).where(MatchFeedback.author_id == user_id).values(comment=None))
 
 
 def _close_for_departure(
@@ -945,6 +951,8 @@ def put_feedback(
     if feedback is None:
         feedback = MatchFeedback(match_id=match.id, author_id=user.id, side=side)
         db.add(feedback)
+    elif feedback.created_at < _quarter_start(utcnow()):
+        raise FeedbackFinal()
     feedback.rating = data.rating
     feedback.comment = data.comment or None
     db.flush()
@@ -963,17 +971,45 @@ def own_feedback(db: Session, *, user: User, match_id: uuid.UUID) -> MatchFeedba
     return feedback
 
 
+def _quarter_start(moment: datetime) -> datetime:
+    """The first instant (UTC) of the calendar quarter ``moment`` falls in."""
+    moment = moment.astimezone(UTC)
+    return datetime(moment.year, 3 * ((moment.month - 1) // 3) + 1, 1, tzinfo=UTC)
+
+
 def feedback_summary(db: Session) -> FeedbackSummary:
-    """Ratings in aggregate for admins: never a comment, never a single person's rating."""
+    """Ratings in aggregate for admins: never a comment, never a single person's rating.
+
+    A threshold alone would not do: an admin comparing the figures before and after one new
+    rating could read it off. So figures move only in closed batches: ratings count from the
+    end of the calendar quarter they were given in (after which they are final), and a quarter
+    with fewer than ``FEEDBACK_MIN_COUNT`` ratings waits to be published with the next ones.
+    Erasure keeps a rating (without its comment) for the same reason.
+    """
+    open_from = _quarter_start(utcnow())
 
     def summary(side: Side) -> RatingSummary:
-        ratings = list(db.scalars(select(MatchFeedback.rating).where(MatchFeedback.side == side)))
-        if len(ratings) < FEEDBACK_MIN_COUNT:
-            return RatingSummary(count=len(ratings), average=None, distribution=None)
-        counts = Counter(ratings)
+        rows = db.execute(
+            select(MatchFeedback.created_at, MatchFeedback.rating)
+            .where(MatchFeedback.side == side)
+            .order_by(MatchFeedback.created_at)
+        ).all()
+        published: list[int] = []
+        batch: list[int] = []
+        for quarter, given in groupby(rows, key=lambda row: _quarter_start(row[0])):
+            if quarter >= open_from:
+                break
+            batch.extend(rating for _, rating in given)
+            if len(batch) >= FEEDBACK_MIN_COUNT:
+                published, batch = published + batch, []
+        waiting = len(rows) - len(published)
+        if not published:
+            return RatingSummary(count=0, waiting=waiting, average=None, distribution=None)
+        counts = Counter(published)
         return RatingSummary(
-            count=len(ratings),
-            average=round(sum(ratings) / len(ratings), 2),
+            count=len(published),
+            waiting=waiting,
+            average=round(sum(published) / len(published), 2),
             distribution={str(star): counts[star] for star in range(1, 6)},
         )
 
@@ -981,7 +1017,10 @@ def feedback_summary(db: Session) -> FeedbackSummary:
         select(func.count()).select_from(MentorMatch).where(MentorMatch.status == MatchStatus.ended)
     )
     return FeedbackSummary(
-        matches_ended=ended or 0, from_mentees=summary("mentee"), from_mentors=summary("mentor")
+        as_of=open_from.date(),
+        matches_ended=ended or 0,
+        from_mentees=summary("mentee"),
+        from_mentors=summary("mentor"),
     )
 
 

@@ -106,7 +106,9 @@ REFERENCES: dict[tuple[str, str], Reference] = {
         True, Erase.delete_rows, why="meeting notes the person wrote"
     ),
     ("match_feedback", "author_id"): Reference(
-        True, Erase.delete_rows, why="the person's ratings and comments"
+        True,
+        Erase.keep_rows,
+        why="ratings stay in the published figures (removing one would reveal it); comments go",
     ),
     ("member_block", "blocker_id"): Reference(
         True, Erase.delete_rows, why="members the person blocked"

@@ -7,6 +7,7 @@ time zones."""
 import json
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,10 +16,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.accounts.models import Role
 from backend.mentoring import notices
+from backend.mentoring.models import MatchFeedback
 from backend.notifications.models import OutboxMessage
 from backend.privacy.service import ERASED_NAME
 from tests.factories import PASSWORD, Person, make_person
@@ -754,34 +756,77 @@ def test_feedback_only_after_the_end_and_a_second_put_replaces_the_first(
     assert rate(client, guide, match["id"], 5, "glad we met").status_code == 200
     totals = summary(client, admin)
     assert totals["matches_ended"] == 1
-    assert totals["from_mentees"] == {"count": 1, "average": None, "distribution": None}
-    assert totals["from_mentors"] == {"count": 1, "average": None, "distribution": None}
+    waiting = {"count": 0, "waiting": 1, "average": None, "distribution": None}
+    assert totals["from_mentees"] == waiting
+    assert totals["from_mentors"] == waiting
     assert "reflection" not in json.dumps(totals)
 
 
-def test_feedback_summary_shows_averages_from_five_ratings_on(client: TestClient) -> None:
+def quarter_after(moment: datetime) -> datetime:
+    """The first instant of the calendar quarter after the one ``moment`` is in."""
+    first_month = 3 * ((moment.month - 1) // 3) + 1
+    if first_month == 10:
+        return datetime(moment.year + 1, 1, 1, tzinfo=UTC)
+    return datetime(moment.year, first_month + 3, 1, tzinfo=UTC)
+
+
+def test_feedback_figures_move_only_in_closed_batches_of_five(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    """No one rating can be read off the figures, not even by comparing them before and after
+    it arrived: ratings count from the end of their quarter, in batches of at least five."""
     admin = make_person(client, role=Role.admin)
     guide = mentor(client, admin, capacity=5)
-    seekers = [mentee(client) for _ in range(5)]
-    matches = [ended(client, seeker, guide) for seeker in seekers]
+    seekers = [mentee(client) for _ in range(6)]
+    matches = [ended(client, seeker, guide) for seeker in seekers[:5]]
     ratings = [5, 4, 4, 1, 3]
-    for n, (seeker, match, rating) in enumerate(zip(seekers, matches, ratings, strict=True)):
-        if n == 4:
-            hidden = summary(client, admin)["from_mentees"]
-            assert hidden == {"count": 4, "average": None, "distribution": None}
+    for n, (seeker, match, rating) in enumerate(zip(seekers, matches, ratings, strict=False)):
         assert rate(client, seeker, match["id"], rating, f"comment {n}").status_code == 200
-    # Changing a rating replaces it: still five ratings.
-    assert rate(client, seekers[3], matches[3]["id"], 2, "second thoughts").status_code == 200
+    # Changing a rating replaces it while its quarter is open: still five ratings.
+    again = rate(client, seekers[3], matches[3]["id"], 2, "second thoughts")
+    assert again.status_code == 200, again.text
+    nothing_yet = {"count": 0, "waiting": 5, "average": None, "distribution": None}
+    assert summary(client, admin)["from_mentees"] == nothing_yet
 
+    next_quarter = quarter_after(clock.now())
+    clock.set(next_quarter + timedelta(days=1, hours=9))  # the quarter is over
     totals = summary(client, admin)
+    assert totals["as_of"] == next_quarter.date().isoformat()
     assert totals["matches_ended"] == 5
-    assert totals["from_mentees"] == {
+    published = {
         "count": 5,
+        "waiting": 0,
         "average": 3.6,
         "distribution": {"1": 0, "2": 1, "3": 1, "4": 2, "5": 1},
     }
-    assert totals["from_mentors"] == {"count": 0, "average": None, "distribution": None}
+    assert totals["from_mentees"] == published
+    assert totals["from_mentors"] == {
+        "count": 0,
+        "waiting": 0,
+        "average": None,
+        "distribution": None,
+    }
     assert "comment" not in json.dumps(totals)
+    # Published ratings are final.
+    conflict(rate(client, seekers[0], matches[0]["id"], 1, "changed my mind"), "feedback-final")
+
+    # A new rating leaves the figures as they were, even after its quarter, while it is the
+    # only one of its batch: comparing the figures reveals nothing.
+    late = ended(client, seekers[5], guide)
+    assert rate(client, seekers[5], late["id"], 1, "one voice").status_code == 200
+    with app.state.session_factory.begin() as db:
+        # Row timestamps come from the real clock; this one was given in the test's quarter.
+        db.execute(
+            update(MatchFeedback)
+            .where(MatchFeedback.match_id == uuid.UUID(late["id"]))
+            .values(created_at=clock.now())
+        )
+    clock.set(quarter_after(next_quarter) + timedelta(days=2))
+    later = summary(client, admin)["from_mentees"]
+    assert {k: v for k, v in later.items() if k != "waiting"} == {
+        k: v for k, v in published.items() if k != "waiting"
+    }
+    assert later["waiting"] == 1
     assert_problem(client.get(f"{API}/feedback-summary", headers=guide.headers), 403)
 
 
