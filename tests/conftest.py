@@ -5,6 +5,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,17 +140,39 @@ def database(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTest
         reset_tables(migrated_database)
 
 
-@pytest.fixture
-def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
+def app_settings(database_url: str, folder: Path) -> Settings:
+    """The settings of every test app."""
     return Settings(
         env="development",
-        database_url=database.url,
-        var_dir=tmp_path / "var",
+        database_url=database_url,
+        var_dir=folder / "var",
         jwt_secret="test-secret-" + "x" * 40,
         cors_origins=["https://app.example.org"],
-        frontend_dir=tmp_path / "no-frontend",
+        frontend_dir=folder / "no-frontend",
         outbox_interval_seconds=0,  # tests deliver the outbox themselves
     )
+
+
+@pytest.fixture
+def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
+    return app_settings(database.url, tmp_path)
+
+
+@contextmanager
+def shared_client(database: DatabaseUnderTest, folder: Path) -> Iterator[TestClient]:
+    """A client of one app for a whole module, on emptied tables (emptied again after): for
+    route x caller matrices that build their people once and ask many questions."""
+    reset_tables(database)
+    with pytest.MonkeyPatch.context() as patch:
+        # Module-scoped, so before the per-test guard: keep the developer's variables out.
+        for name in [name for name in os.environ if name.startswith("CIRCLES_")]:
+            patch.delenv(name)
+        settings = app_settings(database.url, folder)
+    try:
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            yield client
+    finally:
+        reset_tables(database)
 
 
 @pytest.fixture

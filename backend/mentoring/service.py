@@ -184,11 +184,9 @@ def _need(request: MenteeRequest, user: User) -> matching.MenteeNeed:
     )
 
 
-def _candidates(
-    db: Session, *, mentor_ids: Sequence[uuid.UUID] | None = None
-) -> list[matching.MentorCandidate]:
+def _available_mentors(db: Session) -> list[tuple[MentorProfile, User, int]]:
     """Approved mentors taking mentees (not paused, account active), with their loads."""
-    statement = (
+    rows = db.execute(
         select(MentorProfile, User)
         .join(User, User.id == MentorProfile.user_id)
         .where(
@@ -197,12 +195,15 @@ def _candidates(
             User.is_active.is_(True),
         )
         .order_by(MentorProfile.user_id)
-    )
-    if mentor_ids is not None:
-        statement = statement.where(MentorProfile.user_id.in_(mentor_ids))
-    rows = db.execute(statement).all()
+    ).all()
     loads = _loads(db, [user.id for _, user in rows])
-    return [_candidate(profile, user, loads[user.id]) for profile, user in rows]
+    return [(profile, user, loads[user.id]) for profile, user in rows]
+
+
+def _candidates(
+    mentors: Iterable[tuple[MentorProfile, User, int]],
+) -> list[matching.MentorCandidate]:
+    return [_candidate(profile, user, load) for profile, user, load in mentors]
 
 
 def _excluded_pairs(
@@ -226,10 +227,6 @@ def _excluded_pairs(
     for a, b in [*db.execute(closed).all(), *db.execute(blocks).all()]:
         pairs.update({(a, b), (b, a)})
     return pairs
-
-
-def _today(user: User) -> datetime:
-    return utcnow().astimezone(ZoneInfo(user.timezone))
 
 
 # --- mentor profiles --------------------------------------------------------------------------
@@ -424,31 +421,26 @@ def suggestions(db: Session, *, user: User, limit: int) -> list[Suggestion]:
     request = _request_of(db, user.id)
     if request is None:
         raise MenteeRequestNeeded()
-    candidates = _candidates(db)
+    available = _available_mentors(db)
+    # What each suggestion shows, from the rows the scoring read.
+    shown = {mentor.id: (profile, mentor) for profile, mentor, _ in available}
     ranked = matching.suggest(
         _need(request, user),
-        candidates,
+        _candidates(available),
         excluded_pairs=_excluded_pairs(db, [user.id]),
         vocabulary=_vocabulary(db),
         week_of=utcnow().date(),
         limit=limit,
     )
-    profiles = {
-        p.user_id: p
-        for p in db.scalars(
-            select(MentorProfile).where(MentorProfile.user_id.in_([e.mentor_id for e in ranked]))
-        )
-    }
-    names = _names(db, profiles)
     return [
         Suggestion(
             mentor_id=e.mentor_id,
-            display_name=names[e.mentor_id],
+            display_name=shown[e.mentor_id][1].display_name,
             score=round(e.score, 3),
             reasons=list(e.reasons),
-            experience_areas=profiles[e.mentor_id].experience_areas,
-            languages=profiles[e.mentor_id].languages,
-            bio=profiles[e.mentor_id].bio,
+            experience_areas=shown[e.mentor_id][0].experience_areas,
+            languages=shown[e.mentor_id][0].languages,
+            bio=shown[e.mentor_id][0].bio,
         )
         for e in ranked
     ]
@@ -799,7 +791,7 @@ def run_matching(
     mentees = [_need(request, user) for request, user in open_requests]
     assignment = matching.assign(
         mentees,
-        _candidates(db),
+        _candidates(_available_mentors(db)),
         excluded_pairs=_excluded_pairs(db),
         vocabulary=_vocabulary(db),
         week_of=utcnow().date(),
@@ -879,8 +871,10 @@ def add_check_in(
 ) -> MentoringCheckIn:
     match, _ = _pair_match(db, match_id, user)
     _require_status(match, MatchStatus.active, "logged")
-    today = _today(user).date()
-    began = match.created_at.astimezone(ZoneInfo(user.timezone)).date()
+    # Dates as the author's own calendar has them.
+    zone = ZoneInfo(user.timezone)
+    today = utcnow().astimezone(zone).date()
+    began = match.created_at.astimezone(zone).date()
     if data.met_on > today:
         raise InvalidCheckInDate(detail="A check-in is for a meeting that has happened.")
     if data.met_on < began:

@@ -16,7 +16,6 @@ active (with a check-in) or an ended match (with a reason and both sides' feedba
 Every private text of a stage is a canary no one outside the pair may ever read.
 """
 
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -39,7 +38,7 @@ from backend.main import create_app
 from backend.mentoring import models as mentoring_models
 from backend.mentoring import router as mentoring_router
 from backend.models import Base
-from tests.conftest import DatabaseUnderTest, _ran_on, reset_tables
+from tests.conftest import DatabaseUnderTest, _ran_on, shared_client
 from tests.factories import Person, client_token, make_person, make_service_client, make_user
 from tests.mentoring.test_flow import approve, ask, offer
 from tests.support.problems import assert_problem
@@ -195,24 +194,8 @@ def shared_scene(
 ) -> Iterator[Scene]:
     """The people, made once per database for every test of this module."""
     folder = tmp_path_factory.mktemp("mentoring-access")
-    reset_tables(migrated_database)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in [name for name in os.environ if name.startswith("CIRCLES_")]:
-            patch.delenv(name)
-        settings = Settings(
-            env="development",
-            database_url=migrated_database.url,
-            var_dir=folder / "var",
-            jwt_secret="test-secret-" + "x" * 40,
-            cors_origins=["https://app.example.org"],
-            frontend_dir=folder / "no-frontend",
-            outbox_interval_seconds=0,
-        )
-    try:
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            yield build_people(client)
-    finally:
-        reset_tables(migrated_database)
+    with shared_client(migrated_database, folder) as client:
+        yield build_people(client)
 
 
 @pytest.fixture

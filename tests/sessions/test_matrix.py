@@ -19,7 +19,6 @@ meeting, a place note, an RSVP to the meeting three days ahead, a record that is
 and a series is ended only when the cell made it itself.
 """
 
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -42,7 +41,7 @@ from backend.groups import service as groups
 from backend.groups.schemas import GroupRead, GroupUpdate, MembershipUpdate
 from backend.main import create_app
 from backend.sessions.models import AttendanceRecord, CalendarFeed, GroupSession, Rsvp, Schedule
-from tests.conftest import DatabaseUnderTest, _ran_on, reset_tables
+from tests.conftest import DatabaseUnderTest, _ran_on, shared_client
 from tests.factories import (
     Person,
     client_token,
@@ -323,24 +322,8 @@ def shared_scene(
 ) -> Iterator[Scene]:
     """One scene per database for the whole module (see the module's docstring)."""
     folder = tmp_path_factory.mktemp("sessions-matrix")
-    reset_tables(migrated_database)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in [name for name in os.environ if name.startswith("CIRCLES_")]:
-            patch.delenv(name)
-        settings = Settings(
-            env="development",
-            database_url=migrated_database.url,
-            var_dir=folder / "var",
-            jwt_secret="test-secret-" + "x" * 40,
-            cors_origins=["https://app.example.org"],
-            frontend_dir=folder / "no-frontend",
-            outbox_interval_seconds=0,
-        )
-    try:
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            yield build_scene(client)
-    finally:
-        reset_tables(migrated_database)
+    with shared_client(migrated_database, folder) as client:
+        yield build_scene(client)
 
 
 @pytest.fixture
