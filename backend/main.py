@@ -25,7 +25,7 @@ from backend.core import health
 from backend.core.access import Public
 from backend.core.config import Settings, get_settings
 from backend.core.db import DB_CONCURRENCY, create_db_engine, create_session_factory
-from backend.core.errors import install_error_handlers
+from backend.core.errors import NotFound, install_error_handlers
 from backend.core.idempotency import IdempotencyMiddleware
 from backend.core.logging import install_request_id_records
 from backend.core.middleware import (
@@ -214,18 +214,17 @@ def _mount_docs(app: FastAPI) -> None:
         )
 
 
+# Paths the web app never answers: the API, its documents and the probes keep their own 404s.
+_NOT_APP_PATHS = ("api/", "docs", "redoc", "static-docs/", "openapi.json", "healthz", "readyz", "dev/")
+
+
 def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
-    """The single-page app: its index at ``/``, its hashed assets under ``/assets`` and the
-    few files Vite copies to the top (the favicon)."""
+    """The single-page app: its hashed assets under ``/assets``, the files Vite copies to the
+    top (icons, manifest, service worker), and ``index.html`` for every other path, so links
+    into the app (``/groups/…``, ``/reset-password?token=…``) open the right page."""
     index = frontend_dir / "index.html"
     if (frontend_dir / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=frontend_dir / "assets"), name="web-assets")
-
-    @app.get("/", include_in_schema=False, dependencies=[Public])
-    def web_app() -> Response:
-        if index.is_file():
-            return FileResponse(index, media_type="text/html")
-        return HTMLResponse(_NOT_BUILT_PAGE)
 
     top_level_files = sorted(frontend_dir.glob("*.*")) if frontend_dir.is_dir() else []
     for path in top_level_files:
@@ -238,6 +237,15 @@ def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
                 name=f"web-{path.name}",
                 dependencies=[Public],
             )
+
+    # Registered last, so every route above and every API route is matched first.
+    @app.get("/{path:path}", include_in_schema=False, dependencies=[Public])
+    def web_app(path: str) -> Response:
+        if path.startswith(_NOT_APP_PATHS):
+            raise NotFound()
+        if index.is_file():
+            return FileResponse(index, media_type="text/html")
+        return HTMLResponse(_NOT_BUILT_PAGE)
 
 
 def _file_endpoint(path: Path) -> Callable[[], FileResponse]:

@@ -32,11 +32,13 @@ _APP_CSP = (
     "form-action 'self'"
 )
 _DOCS_PREFIXES = ("/docs", "/redoc", "/static-docs/")
+# Everything else is the web app (backend.main answers its paths with index.html).
+_NOT_APP_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/readyz", "/dev/", *_DOCS_PREFIXES)
 _HSTS = "max-age=63072000; includeSubDomains"
 
 
 def _is_app_page(path: str) -> bool:
-    return path == "/" or path.startswith(("/assets/", "/favicon"))
+    return not path.startswith(_NOT_APP_PREFIXES)
 
 
 def security_headers(path: str, status: int, *, production: bool) -> dict[str, str]:
