@@ -120,6 +120,10 @@ class CrisisResources(BaseModel):
         description="Directories of helplines in every country, shown whatever the region."
     )
     verified_on: date = Field(description="The newest check date among the entries shown.")
+    eu_member_states: list[RegionCode] = Field(
+        description="Countries without entries of their own that the EU-wide entries serve, so "
+        "a client holding every region's list can pick a region itself (offline, say)."
+    )
 
 
 @lru_cache(maxsize=1)
@@ -166,4 +170,5 @@ def crisis_resources(region: str | None) -> CrisisResources:
         items=items,
         international=list(data.international),
         verified_on=max(entry.verified_on for entry in [*items, *data.international]),
+        eu_member_states=sorted(data.eu_member_states),
     )
