@@ -1,0 +1,201 @@
+/**
+ * The Strength Circles API client. Only this package knows the API's URLs: the app calls
+ * named functions (`circles.groups.list(...)`) whose types come from `openapi/openapi.json`.
+ */
+import createClient from "openapi-fetch";
+
+import { errorFromResponse } from "./errors";
+import type { components, paths } from "./schema";
+import { API_PREFIX, type RefreshMode, Transport } from "./transport";
+
+export { ApiError, type ApiErrorKind, type FieldMessage, isApiError } from "./errors";
+export type * from "./schema";
+export { API_PREFIX, type RefreshMode, type SessionListener, WEB_CLIENT_HEADER } from "./transport";
+
+type Schemas = components["schemas"];
+/** The query parameters of a GET path. */
+type Query<Path extends keyof paths> = paths[Path]["get"] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
+
+/** Set by the web app's service worker on answers it gives from its offline copy. */
+export const SAVED_AT_HEADER = "X-Circles-Saved-At";
+
+export interface ClientOptions {
+  /** The API's origin, e.g. `location.origin`. Absolute, so it also works under test runners. */
+  baseUrl: string;
+  /** "cookie" for the web app (the refresh token stays in an HttpOnly cookie), "body" else. */
+  mode?: RefreshMode;
+  fetch?: () => typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Turns openapi-fetch's answer into its data, or throws one ApiError. */
+async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw await errorFromResponse(response, error);
+  return data as T;
+}
+
+async function done(call: Promise<Answer<unknown>>): Promise<void> {
+  await ok(call);
+}
+
+export function createCirclesClient(options: ClientOptions) {
+  const transport = new Transport({
+    baseUrl: options.baseUrl,
+    mode: options.mode ?? "body",
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  const api = createClient<paths>({ baseUrl: transport.baseUrl, fetch: transport.fetch });
+
+  /** A file the API answers (a calendar, an export), fetched with the caller's token. */
+  async function file(path: string, accept: string): Promise<Blob> {
+    const response = await transport.fetch(
+      new Request(transport.baseUrl + API_PREFIX + path, { headers: { Accept: accept } }),
+    );
+    if (!response.ok) throw await errorFromResponse(response);
+    return response.blob();
+  }
+
+  const auth = {
+    get signedIn(): boolean {
+      return transport.signedIn;
+    },
+    subscribe: transport.subscribe.bind(transport),
+    /** Signs in with the password grant (username is the email). */
+    signIn: (email: string, password: string) =>
+      transport.requestToken({ grant_type: "password", username: email, password }),
+    /** Picks up a sign-in that outlived the page (the web app's cookie); false if there is none. */
+    restore: () => transport.refresh().catch(() => false),
+    /** Ends this sign-in, or every sign-in of the account. Forgets the tokens either way. */
+    async signOut(everywhere = false): Promise<void> {
+      try {
+        if (transport.signedIn) {
+          await done(api.POST("/api/v1/auth/logout", { body: { everywhere } }));
+        }
+      } finally {
+        transport.forget();
+      }
+    },
+    register: (body: Schemas["UserRegister"]) => ok(api.POST("/api/v1/auth/register", { body })),
+    /** Confirms the address of a new account with the emailed token and the chosen password. */
+    confirmEmail: (body: Schemas["EmailConfirm"]) => done(api.POST("/api/v1/auth/confirm-email", { body })),
+    requestPasswordReset: (email: string) =>
+      ok(api.POST("/api/v1/auth/password-reset", { body: { email } })),
+    confirmPasswordReset: (body: Schemas["PasswordResetConfirm"]) =>
+      done(api.POST("/api/v1/auth/password-reset/confirm", { body })),
+  };
+
+  const me = {
+    read: () => ok(api.GET("/api/v1/me")),
+    update: (body: Schemas["MeUpdate"]) => ok(api.PATCH("/api/v1/me", { body })),
+    async changePassword(body: Schemas["PasswordChange"]): Promise<void> {
+      const tokens = await ok(api.POST("/api/v1/me/password", { body }));
+      transport.accept(tokens);
+    },
+    /** Everything the service holds about the caller, as a JSON file. */
+    export: () => file("/me/export", "application/json"),
+    async close(password: string): Promise<void> {
+      await done(api.DELETE("/api/v1/me", { body: { password } }));
+      transport.forget();
+    },
+    groups: () => ok(api.GET("/api/v1/me/groups")),
+    sessions: (query: Query<"/api/v1/me/sessions"> = {}) =>
+      ok(api.GET("/api/v1/me/sessions", { params: { query } })),
+    attendance: (query: Query<"/api/v1/me/attendance"> = {}) =>
+      ok(api.GET("/api/v1/me/attendance", { params: { query } })),
+    calendarUrl: () => ok(api.GET("/api/v1/me/calendar-url")),
+    turnOffCalendar: () => done(api.DELETE("/api/v1/me/calendar-url")),
+    bookmarks: () => ok(api.GET("/api/v1/me/bookmarks")),
+    bookmark: (resourceId: string) =>
+      ok(api.PUT("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
+    unbookmark: (resourceId: string) =>
+      done(api.DELETE("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
+    stories: () => ok(api.GET("/api/v1/me/stories")),
+  };
+
+  const groups = {
+    topics: () => ok(api.GET("/api/v1/topics")),
+    list: (query: Query<"/api/v1/groups"> = {}) => ok(api.GET("/api/v1/groups", { params: { query } })),
+    /** A group by the readable name in its address. */
+    bySlug: (slug: string) => ok(api.GET("/api/v1/groups/by-slug/{slug}", { params: { path: { slug } } })),
+    read: (groupId: string) => ok(api.GET("/api/v1/groups/{group_id}", { params: { path: { group_id: groupId } } })),
+    join: (groupId: string) =>
+      ok(
+        api.POST("/api/v1/groups/{group_id}/members", {
+          params: { path: { group_id: groupId } },
+          body: { accept_guidelines: true },
+        }),
+      ),
+    leave: (groupId: string, userId: string) =>
+      done(
+        api.DELETE("/api/v1/groups/{group_id}/members/{user_id}", {
+          params: { path: { group_id: groupId, user_id: userId } },
+        }),
+      ),
+    sessions: (groupId: string, query: Query<"/api/v1/groups/{group_id}/sessions">) =>
+      ok(api.GET("/api/v1/groups/{group_id}/sessions", { params: { path: { group_id: groupId }, query } })),
+    schedules: (groupId: string) =>
+      ok(api.GET("/api/v1/groups/{group_id}/schedules", { params: { path: { group_id: groupId } } })),
+    /** The group's meeting times as an iCalendar file. */
+    calendar: (groupId: string) => file(`/groups/${encodeURIComponent(groupId)}/calendar.ics`, "text/calendar"),
+  };
+
+  const sessions = {
+    read: (sessionId: string) =>
+      ok(api.GET("/api/v1/sessions/{session_id}", { params: { path: { session_id: sessionId } } })),
+    rsvp: (sessionId: string, status: Schemas["RsvpWrite"]["status"]) =>
+      ok(api.PUT("/api/v1/sessions/{session_id}/rsvp", { params: { path: { session_id: sessionId } }, body: { status } })),
+    checkIn: (sessionId: string, code: string) =>
+      ok(
+        api.POST("/api/v1/sessions/{session_id}/check-in", {
+          params: { path: { session_id: sessionId } },
+          body: { code },
+        }),
+      ),
+    /** One meeting as an iCalendar file. */
+    calendar: (sessionId: string) => file(`/sessions/${encodeURIComponent(sessionId)}/calendar.ics`, "text/calendar"),
+    checkInCode: (sessionId: string) =>
+      ok(api.GET("/api/v1/sessions/{session_id}/check-in-code", { params: { path: { session_id: sessionId } } })),
+  };
+
+  const library = {
+    search: (query: Query<"/api/v1/resources"> = {}) =>
+      ok(api.GET("/api/v1/resources", { params: { query } })),
+    read: (resourceId: string) =>
+      ok(api.GET("/api/v1/resources/{resource_id}", { params: { path: { resource_id: resourceId } } })),
+    shareStory: (body: Schemas["StoryCreate"]) => ok(api.POST("/api/v1/stories", { body })),
+    story: (storyId: string) =>
+      ok(api.GET("/api/v1/stories/{story_id}", { params: { path: { story_id: storyId } } })),
+    editStory: (storyId: string, body: Schemas["StoryUpdate"]) =>
+      ok(api.PATCH("/api/v1/stories/{story_id}", { params: { path: { story_id: storyId } }, body })),
+    withdrawStory: (storyId: string) =>
+      ok(api.POST("/api/v1/stories/{story_id}/withdraw", { params: { path: { story_id: storyId } } })),
+    crisisResources: (region?: string) =>
+      ok(api.GET("/api/v1/crisis-resources", { params: { query: region ? { region } : {} } })),
+    /** Every region's crisis lines. `savedAt` is set when the answer is the copy the web app's
+     * service worker saved on this device (offline, or the service is down). */
+    async crisisLines(): Promise<{ data: Schemas["CrisisResources"]; savedAt: string | null }> {
+      const response = await transport.fetch(
+        new Request(`${transport.baseUrl}${API_PREFIX}/crisis-resources`, { headers: { Accept: "application/json" } }),
+      );
+      if (!response.ok) throw await errorFromResponse(response);
+      const data = (await response.json()) as Schemas["CrisisResources"];
+      return { data, savedAt: response.headers.get(SAVED_AT_HEADER) };
+    },
+  };
+
+  return { auth, me, groups, sessions, library, transport };
+}
+
+export type CirclesClient = ReturnType<typeof createCirclesClient>;
