@@ -1,0 +1,104 @@
+import { Suspense, useEffect, useRef } from "react";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+
+import { circles } from "../api";
+import { useSession } from "../lib/session";
+import { markNavigation } from "./Page";
+import { Loading } from "./Problem";
+import { QuickExit } from "./QuickExit";
+
+export function Layout() {
+  const { signedIn, me } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const first = useRef(true);
+
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    markNavigation();
+  }, [location.pathname]);
+
+  async function signOut() {
+    await circles.auth.signOut().catch(() => undefined);
+    void navigate("/", { replace: true });
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <div className="safety-bar">
+        <Link className="help-now" to="/crisis">
+          Get help now
+        </Link>
+        <QuickExit />
+      </div>
+      <header className="site-header">
+        <div className="inner">
+          <Link className="brand" to="/">
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            Strength Circles
+          </Link>
+          <nav className="site-nav" aria-label="Main">
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  Find a circle
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/library">Library</NavLink>
+              </li>
+              {signedIn ? (
+                <>
+                  <li>
+                    <NavLink to="/my-meetings">My meetings</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/account">{me ? `Account (${me.display_name})` : "Account"}</NavLink>
+                  </li>
+                  <li>
+                    <button type="button" className="button link" onClick={() => void signOut()}>
+                      Sign out
+                    </button>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <NavLink to="/sign-in">Sign in</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/sign-up">Join</NavLink>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading what="the page" />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <footer className="site-footer">
+        <div className="inner">
+          <p>
+            <strong>Strength Circles is peer support, not a crisis service.</strong> If you or someone
+            else is in danger, call your local emergency number now, or{" "}
+            <Link to="/crisis">find a crisis line</Link>.
+          </p>
+          <p>
+            Quick exit (or pressing Shift three times) leaves this site for a weather page and keeps
+            Back from returning here. It does not clear your browser history.
+          </p>
+        </div>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+
+import { circles } from "../api";
+import { Field } from "../components/Field";
+import { PageHeading } from "../components/Page";
+import { Problem } from "../components/Problem";
+
+export default function ConfirmEmailPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const token = params.get("token") ?? "";
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const confirm = useMutation({
+    mutationFn: async () => {
+      await circles.auth.confirmEmail({ token, password });
+      await circles.auth.signIn(email.trim(), password);
+    },
+    onSuccess: () => void navigate("/?welcome=1", { replace: true }),
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    confirm.mutate();
+  }
+
+  if (!token) {
+    return (
+      <div className="narrow">
+        <PageHeading title="Confirm your email" />
+        <p>This link is missing its code. Open the link from the email again, or sign up again to get a new one.</p>
+        <p>
+          <Link to="/sign-up">Sign up</Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="narrow">
+      <PageHeading title="Confirm your email" />
+      <p>One last step: enter your email and the password you chose when you signed up.</p>
+      <Problem error={confirm.error} />
+      <form onSubmit={onSubmit}>
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <button type="submit" className="button" disabled={confirm.isPending}>
+          {confirm.isPending ? "Confirming…" : "Confirm and sign in"}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+
+import { circles } from "../api";
+import { Field } from "../components/Field";
+import { PageHeading } from "../components/Page";
+import { Problem } from "../components/Problem";
+import { safeNext } from "../components/RequireSignIn";
+
+export default function SignInPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const next = safeNext(params.get("next"));
+  const signIn = useMutation({
+    mutationFn: () => circles.auth.signIn(email.trim(), password),
+    onSuccess: () => void navigate(next, { replace: true }),
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    signIn.mutate();
+  }
+
+  return (
+    <div className="narrow">
+      <PageHeading title="Sign in" />
+      {params.get("reset") === "done" ? (
+        <p className="notice success" role="status">
+          Your password is changed. Sign in with the new one.
+        </p>
+      ) : null}
+      <Problem error={signIn.error} />
+      <form onSubmit={onSubmit}>
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <Field
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <div className="actions">
+          <button type="submit" className="button" disabled={signIn.isPending}>
+            {signIn.isPending ? "Signing in…" : "Sign in"}
+          </button>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </div>
+      </form>
+      <p>
+        New to Strength Circles? <Link to="/sign-up">Create an account</Link>
+      </p>
+    </div>
+  );
+}

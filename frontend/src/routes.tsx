@@ -1,0 +1,56 @@
+import { lazy } from "react";
+import { createBrowserRouter } from "react-router";
+
+import { Layout } from "./components/Layout";
+import { RequireSignIn } from "./components/RequireSignIn";
+import { CrisisPage } from "./pages/Crisis";
+import { FinderPage } from "./pages/Finder";
+
+// The finder and the crisis page are in the first download; the rest load when visited.
+const GroupPage = lazy(() => import("./pages/Group"));
+const MeetingPage = lazy(() => import("./pages/Meeting"));
+const CheckInPage = lazy(() => import("./pages/CheckIn"));
+const MyMeetingsPage = lazy(() => import("./pages/MyMeetings"));
+const LibraryPage = lazy(() => import("./pages/Library"));
+const ResourcePage = lazy(() => import("./pages/Resource"));
+const BookmarksPage = lazy(() => import("./pages/Bookmarks"));
+const ShareStoryPage = lazy(() => import("./pages/ShareStory"));
+const MyStoriesPage = lazy(() => import("./pages/MyStories"));
+const SignInPage = lazy(() => import("./pages/SignIn"));
+const SignUpPage = lazy(() => import("./pages/SignUp"));
+const ConfirmEmailPage = lazy(() => import("./pages/ConfirmEmail"));
+const ForgotPasswordPage = lazy(() => import("./pages/ForgotPassword"));
+const ResetPasswordPage = lazy(() => import("./pages/ResetPassword"));
+const AccountPage = lazy(() => import("./pages/Account"));
+const NotFoundPage = lazy(() => import("./pages/NotFound"));
+
+function signedIn(page: React.ReactNode) {
+  return <RequireSignIn>{page}</RequireSignIn>;
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <FinderPage /> },
+      { path: "crisis", element: <CrisisPage /> },
+      { path: "groups/:slug", element: <GroupPage /> },
+      { path: "meetings/:sessionId", element: <MeetingPage /> },
+      { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
+      { path: "my-meetings", element: signedIn(<MyMeetingsPage />) },
+      { path: "library", element: <LibraryPage /> },
+      { path: "library/saved", element: signedIn(<BookmarksPage />) },
+      { path: "library/:resourceId", element: <ResourcePage /> },
+      { path: "stories/new", element: signedIn(<ShareStoryPage />) },
+      { path: "stories/mine", element: signedIn(<MyStoriesPage />) },
+      { path: "stories/:storyId/edit", element: signedIn(<ShareStoryPage />) },
+      { path: "sign-in", element: <SignInPage /> },
+      { path: "sign-up", element: <SignUpPage /> },
+      { path: "confirm-email", element: <ConfirmEmailPage /> },
+      { path: "forgot-password", element: <ForgotPasswordPage /> },
+      { path: "reset-password", element: <ResetPasswordPage /> },
+      { path: "account", element: signedIn(<AccountPage />) },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);
