@@ -3,7 +3,9 @@
 # 1. The web app, built with Node.
 FROM node:20-bookworm-slim AS web
 WORKDIR /web
-COPY frontend/package.json frontend/package-lock.json ./
+ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+COPY frontend/package.json frontend/package-lock.json frontend/.npmrc ./
+COPY frontend/client/package.json client/
 RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
 RUN npm run build

@@ -6,20 +6,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FRONTEND_BUILT := frontend/dist/index.html
-FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
-	frontend/index.html frontend/package.json frontend/package-lock.json \
-	frontend/vite.config.ts frontend/tsconfig.json
+FRONTEND_INSTALLED := frontend/node_modules/.installed
+FRONTEND_PACKAGES := frontend/package.json frontend/package-lock.json frontend/client/package.json
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/client/src frontend/sw \
+	-type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json \
+	frontend/scripts/check-bundle-size.mjs
+# Browser tests use Debian's chromium; Playwright never downloads one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help install run test lint format migrate migration openapi bench lock frontend \
-	system-deps clean
+.PHONY: help install run dev test test-python test-web lint format migrate migration openapi \
+	bench lock frontend frontend-deps system-deps clean
 
 help:
 	@echo "make run        install, migrate, seed demo data and serve on http://127.0.0.1:8000"
-	@echo "make test       install, then run the suite on SQLite and on a throwaway PostgreSQL"
+	@echo "make test       install, then run the suite on SQLite and on a throwaway PostgreSQL,"
+	@echo "                the web app's unit tests and its browser tests in Debian's chromium"
+	@echo "make dev        the API on :8000 and the web app's dev server on :5173 (live reload)"
 	@echo "make lint       ruff check, ruff format --check, mypy --strict"
 	@echo "make migrate    apply migrations to CIRCLES_DATABASE_URL (default: var/circles.db)"
 	@echo "make migration m=\"what changed\"   autogenerate a migration to review"
-	@echo "make openapi    write openapi/openapi.json from the app"
+	@echo "make openapi    write openapi/openapi.json from the app and the client's types from it"
 	@echo "make bench      benchmarks: optimal mentor matching at scale against a greedy baseline"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
 
@@ -37,9 +43,16 @@ $(INSTALLED): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(INSTALLED)
 
-$(FRONTEND_BUILT): $(FRONTEND_SOURCES)
+$(FRONTEND_INSTALLED): $(FRONTEND_PACKAGES)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend-deps: $(FRONTEND_INSTALLED)
+
+# Without npm, `make run` still serves the API, and / says how to build the web app.
+$(FRONTEND_BUILT): $(FRONTEND_PACKAGES) $(FRONTEND_SOURCES)
 	@if command -v npm >/dev/null 2>&1; then \
-		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+		$(MAKE) --no-print-directory frontend-deps && cd frontend && npm run build; \
 	else \
 		echo "npm not found: the API runs, and / shows how to build the web app (Node 20+)."; \
 	fi
@@ -51,18 +64,41 @@ run: install frontend
 	@echo "Strength Circles: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/docs)"
 	$(BIN)/circles serve --host 127.0.0.1 --port 8000
 
-# PostgreSQL's server is installed when missing and we may (root with apt); otherwise the
-# suite skips PostgreSQL with a message, or fails when CI=true.
+dev: install frontend-deps
+	$(BIN)/circles seed demo
+	@echo "API on http://127.0.0.1:8000; the web app with live reload on http://127.0.0.1:5173"
+	@trap 'kill 0' EXIT; $(BIN)/circles serve --host 127.0.0.1 --port 8000 & \
+		cd frontend && npm run dev -- --host 127.0.0.1 --port 5173
+
+# PostgreSQL's server and Debian's chromium are installed when missing and we may (root with
+# apt); otherwise the suite skips what needs them with a message, or fails when CI=true.
 system-deps:
 	@scripts/ensure-system-packages.sh
 
-test: install system-deps
+test: test-python test-web
+
+test-python: install system-deps
 	$(BIN)/pytest
 
-lint: install
+# The web app: types, unit tests (Vitest), the production build with its size budget, then the
+# browser tests (Playwright) against that build served by the real backend.
+test-web: install system-deps frontend-deps
+	cd frontend && npm run typecheck
+	cd frontend && npm test
+	cd frontend && npm run build
+	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then \
+		cd frontend && npx playwright test; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "chromium is missing: the browser tests cannot run." >&2; exit 1; \
+	else \
+		echo "chromium not found: skipping the browser tests (apt-get install chromium)."; \
+	fi
+
+lint: install frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict backend bench
+	cd frontend && npm run typecheck
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -77,8 +113,9 @@ migration: install
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
 	@echo "Read the new file under migrations/versions/ and give it a working downgrade()."
 
-openapi: install
+openapi: install frontend-deps
 	$(BIN)/circles openapi --output openapi/openapi.json
+	cd frontend && npm run openapi
 
 bench: install
 	$(BIN)/python -m bench.matching
@@ -89,4 +126,5 @@ lock: install
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/e2e-results .pytest_cache \
+		.mypy_cache .ruff_cache

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs when they are missing: PostgreSQL's server
-# (the suite starts a throwaway cluster of its own). Only as root with apt-get; otherwise it
-# says what is missing and leaves the decision to the suite (skip locally, fail in CI).
+# (the suite starts a throwaway cluster of its own) and Debian's chromium (the browser tests
+# drive it; no browser is ever downloaded). Only as root with apt-get; otherwise it says what is
+# missing and leaves the decision to the suite (skip locally, fail in CI).
 set -euo pipefail
 
 have_postgres() {
@@ -11,12 +12,13 @@ have_postgres() {
 
 missing=()
 have_postgres || missing+=(postgresql)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "Not installed: ${missing[*]}. Install them to run the PostgreSQL half of the suite." >&2
+    echo "Not installed: ${missing[*]}. Install them to run the whole suite." >&2
     exit 0
 fi
 echo "Installing ${missing[*]} with apt-get..."

@@ -1,0 +1,129 @@
+/**
+ * Every page, signed out and signed in, at 375 px: axe finds no WCAG 2.2 AA violation, nothing
+ * scrolls sideways, targets are at least 44 px, the CSP blocks nothing and no request leaves
+ * the origin. And a whole journey by keyboard alone.
+ */
+import { expect, type Page, test } from "@playwright/test";
+
+import { checkPage, screenshot, watchPolicy } from "./support";
+
+const RIVER = { email: "river@example.org", password: "circles demo member" };
+
+async function signInByKeyboard(page: Page): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").focus();
+  await page.keyboard.type(RIVER.email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(RIVER.password);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
+}
+
+/** Buttons and links that stand alone (not inside a sentence) are at least 44 px tall. */
+async function expectLargeTargets(page: Page, what: string): Promise<void> {
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("button, .button, .site-nav a, select, input:not([type=checkbox]):not([type=radio])")]
+      .filter((element) => element.offsetParent !== null && !element.closest("dialog:not([open])"))
+      .map((element) => ({ text: (element.textContent || element.getAttribute("aria-label") || element.tagName).trim(), height: element.getBoundingClientRect().height }))
+      .filter((target) => target.height < 43.5),
+  );
+  expect(small, `targets under 44 px on ${what}`).toEqual([]);
+}
+
+const SIGNED_OUT = [
+  { path: "/", name: "finder", heading: "Find a circle" },
+  { path: "/?topic=no-such-topic&day=sunday", name: "finder-empty", heading: "Find a circle" },
+  { path: "/groups/tuesday-evening-anxiety-circle", name: "group-signed-out", heading: "Tuesday Evening Anxiety Circle" },
+  { path: "/groups/no-such-circle", name: "group-missing", heading: "We couldn't find this circle" },
+  { path: "/crisis", name: "crisis-default", heading: "Get help now" },
+  { path: "/library", name: "library", heading: null },
+  { path: "/sign-in", name: "sign-in", heading: "Sign in" },
+  { path: "/sign-up", name: "sign-up-empty", heading: "Create your account" },
+  { path: "/forgot-password", name: "forgot-password", heading: "Reset your password" },
+  { path: "/reset-password?token=abcdefghijkl", name: "reset-password", heading: "Choose a new password" },
+  { path: "/confirm-email?token=abcdefghijkl", name: "confirm-email", heading: "Confirm your email" },
+  { path: "/somewhere/else", name: "not-found", heading: "This page isn't here" },
+];
+
+for (const { path, name, heading } of SIGNED_OUT) {
+  test(`signed out: ${name} is accessible on a phone`, async ({ page, baseURL }) => {
+    const policy = watchPolicy(page, baseURL ?? "");
+    await page.goto(path);
+    if (heading) await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    await checkPage(page, name);
+    await expectLargeTargets(page, name);
+    expect(policy.violations).toEqual([]);
+    expect(policy.foreign).toEqual([]);
+  });
+}
+
+test("signed in: every member page is accessible on a phone", async ({ page, baseURL }) => {
+  const policy = watchPolicy(page, baseURL ?? "");
+  await signInByKeyboard(page);
+  for (const [path, name] of [
+    ["/", "finder-signed-in"],
+    ["/my-meetings", "my-meetings-river"],
+    ["/account", "account-river"],
+    ["/groups/tuesday-evening-anxiety-circle", "group-member"],
+    ["/library", "library-signed-in"],
+    ["/library/saved", "bookmarks"],
+    ["/stories/new", "share-story"],
+    ["/stories/mine", "my-stories"],
+  ] as const) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    await checkPage(page, name);
+    await expectLargeTargets(page, name);
+    if (name === "group-member" || name === "finder-signed-in") await screenshot(page, name);
+  }
+  // A meeting of a circle River belongs to, from the circle's page.
+  await page.goto("/groups/tuesday-evening-anxiety-circle");
+  await page.locator("h3 a[href^='/meetings/']").first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tuesday Evening Anxiety Circle meeting" })).toBeVisible();
+  await checkPage(page, "meeting-member");
+  await screenshot(page, "meeting");
+  expect(policy.violations).toEqual([]);
+  expect(policy.foreign).toEqual([]);
+});
+
+test("a journey by keyboard alone: sign in, open My meetings, then a meeting", async ({ page }) => {
+  await signInByKeyboard(page);
+  // Through the header by Tab only, to My meetings.
+  for (let step = 0; step < 12; step += 1) {
+    await page.keyboard.press("Tab");
+    if (await page.getByRole("link", { name: "My meetings" }).evaluate((link) => link === document.activeElement)) break;
+  }
+  await expect(page.getByRole("link", { name: "My meetings" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "My meetings" })).toBeFocused();
+  // The focus ring is visible: an outline, not just a colour change.
+  await page.keyboard.press("Tab");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+  expect(outline).not.toBe("none");
+  for (let step = 0; step < 20; step += 1) {
+    const onMeeting = await page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.getAttribute("href")?.startsWith("/meetings/") ?? false);
+    if (onMeeting) break;
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: /meeting$/ })).toBeFocused();
+});
+
+test("reduced motion is respected", async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto("/");
+  const speed = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--speed").trim());
+  expect(speed).toBe("0ms");
+});
+
+test("the app can be installed: a manifest with icons and a service worker", async ({ page, request }) => {
+  await page.goto("/");
+  const href = await page.locator("link[rel=manifest]").getAttribute("href");
+  const manifest = await (await request.get(href ?? "")).json();
+  expect(manifest.display).toBe("standalone");
+  const sizes = manifest.icons.map((icon: { sizes: string }) => icon.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+  for (const icon of manifest.icons) expect((await request.get(icon.src)).ok()).toBe(true);
+  await expect.poll(() => page.evaluate(async () => Boolean(await navigator.serviceWorker.getRegistration()))).toBe(true);
+});
