@@ -23,6 +23,9 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
+    # Confirming a sign-up: the person cannot sign in yet; the emailed token and the password
+    # chosen at sign-up are the proof (wrong passwords count as failed sign-ins).
+    ("POST", "/api/v1/auth/confirm-email"),
     # Finding a group is open to anyone (signed-in members see their unlisted groups too).
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),

@@ -22,6 +22,7 @@ from backend.accounts.exceptions import (
 )
 from backend.accounts.models import Role, ServiceClient
 from backend.accounts.schemas import (
+    EmailConfirm,
     LogoutRequest,
     MeRead,
     Message,
@@ -47,19 +48,48 @@ from backend.core.routing import JSONRoute
 router = APIRouter(route_class=JSONRoute)
 
 
-@router.post(
-    "/auth/register",
-    tags=["auth"],
-    status_code=201,
-    dependencies=[Public],
-    responses=problem_responses(s409="The email is registered already."),
-)
-def register(data: UserRegister, db: DbSession) -> MeRead:
-    """Create an account; the display name is the pseudonym other members see."""
-    user = service.create_user(
-        db, email=data.email, password=data.password, display_name=data.display_name
+@router.post("/auth/register", tags=["auth"], status_code=202, dependencies=[Public])
+def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Message:
+    """Sign up; the answer is the same whether or not the address has an account.
+
+    The display name is the pseudonym other members see. A new address gets an account that
+    cannot sign in until the link emailed to it is opened (`POST /auth/confirm-email`, within
+    48 hours). An address that has an account gets an email saying so, with links to sign in
+    and to reset the password, and nothing changes. Signing up again before confirming
+    replaces the earlier sign-up (password, name, time zone, languages) and sends a new link;
+    earlier links stop working. At most 3 emails per address per hour: past that the answer is
+    the same and nothing is sent.
+    """
+    service.register(db, data=data, settings=settings)
+    return Message(
+        message="Thank you. We have sent an email to this address with the next step. If it "
+        "does not arrive within a few minutes, please look in your spam folder."
     )
-    return MeRead.model_validate(user, from_attributes=True)
+
+
+@router.post(
+    "/auth/confirm-email",
+    tags=["auth"],
+    status_code=204,
+    dependencies=[Public],
+    responses=problem_responses(
+        429,
+        s400="The link has expired or was already used (`invalid-confirmation-token`), or the "
+        "password is not the one chosen at sign-up (`confirmation-password-mismatch`).",
+    ),
+)
+def confirm_email(data: EmailConfirm, request: Request, db: DbSession) -> Response:
+    """Confirm the email address with the emailed token and the password chosen at sign-up.
+
+    Afterwards sign in with the password grant. Wrong passwords count as failed sign-ins.
+    """
+    service.confirm_email(
+        db,
+        token=data.token,
+        password=data.password,
+        client_address=request.client.host if request.client else "unknown",
+    )
+    return Response(status_code=204)
 
 
 def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
