@@ -84,6 +84,15 @@ def confirmation_token(message: OutboxMessage) -> str:
     return match.group(1)
 
 
+def reset_link_token(app: FastAPI, email: str) -> str:
+    """The token of the newest password-reset link emailed to ``email``."""
+    match = re.search(
+        r"/reset-password\?token=([A-Za-z0-9_-]+)", emails_to(app, email)[-1].body_text
+    )
+    assert match
+    return match.group(1)
+
+
 def sign_up(
     client: TestClient, email: str, password: str = PASSWORD, display_name: str = "Newcomer"
 ) -> None:
