@@ -35,6 +35,7 @@ from backend.core.middleware import (
 )
 from backend.core.openapi import install_openapi, operation_id
 from backend.mentoring.service import lapse_unanswered_proposals
+from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
 from backend.notifications.worker import OutboxWorker
 from backend.sessions.service import generate_all_ahead
@@ -176,6 +177,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(api_router)
+    if not settings.is_production:
+        # The outbox as a page, so signing up works without a mail server. Never in
+        # production: it shows everyone's emails, reset links included.
+        app.include_router(dev_mail_router)
     _mount_docs(app)
     _mount_web_app(app, settings.frontend_dir)
     return app

@@ -43,6 +43,10 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/resources/export/hsds"),
     # Crisis help answers anyone, always, without the database.
     ("GET", "/api/v1/crisis-resources"),
+    # Development only (main.py does not mount them in production, and a test proves it): the
+    # outbox as a page and as JSON, so signing up works without a mail server.
+    ("GET", "/dev/mail"),
+    ("GET", "/dev/mail/latest"),
     # The documentation and the web app's own page.
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
