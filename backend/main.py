@@ -53,8 +53,8 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 OPENAPI_TAGS = [
     {
         "name": "auth",
-        "description": "Registration, sign-in (OAuth2 token endpoint), sign-out "
-        "and password reset.",
+        "description": "Registration with email confirmation, sign-in (OAuth2 token "
+        "endpoint, and the web app's refresh cookie), sign-out and password reset.",
     },
     {"name": "me", "description": "The caller's own profile, privacy choices and password."},
     {"name": "users", "description": "Account management for admins."},

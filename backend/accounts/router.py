@@ -138,7 +138,7 @@ def issue_token(
         str | None, Cookie(alias=web.REFRESH_COOKIE, include_in_schema=False)
     ] = None,
 ) -> TokenResponse:
-    """OAuth2 token endpoint (RFC 6749): password, refresh_token or client_credentials.
+    """Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant.
 
     **The web app** sends `X-Circles-Client: web`. Its refresh token is then never in the
     body: the password and refresh grants answer without `refresh_token` and set the cookie

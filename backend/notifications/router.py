@@ -20,7 +20,7 @@ router = APIRouter(prefix="/dev/mail", route_class=JSONRoute, include_in_schema=
 
 @router.get("", dependencies=[Public], response_class=HTMLResponse)
 def mail_page(db: DbSession) -> HTMLResponse:
-    """The newest emails in the outbox, as a page a browser can follow links from."""
+    """Show the newest emails in the outbox as a page whose links a browser can follow."""
     messages = service.newest_messages(db, limit=PAGE_SIZE)
     return HTMLResponse(dev_mail.render_page(messages, limit=PAGE_SIZE))
 
@@ -29,7 +29,7 @@ def mail_page(db: DbSession) -> HTMLResponse:
 def latest_mail(
     db: DbSession, to: Annotated[str, Query(min_length=1, max_length=254)]
 ) -> DevMailRead:
-    """The newest email queued for one address, for end-to-end tests."""
+    """Answer with the newest email queued for one address (for end-to-end tests)."""
     message = service.newest_message_to(db, to_address=to)
     if message is None:
         raise NotFound("No email to this address has been queued yet.")
