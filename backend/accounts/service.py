@@ -173,6 +173,12 @@ def _insert_unconfirmed_user(
     return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
 
 
+def _greeting(user: User) -> str:
+    """Until the address is confirmed, whoever signed up chose the display name, perhaps not
+    the address's owner: emails to it must not carry their words."""
+    return f"Hello {user.display_name}," if user.email_confirmed_at is not None else "Hello,"
+
+
 def _send_confirmation_link(db: Session, settings: Settings, user: User) -> None:
     token, now = new_secret(), utcnow()
     db.add(
@@ -184,15 +190,13 @@ def _send_confirmation_link(db: Session, settings: Settings, user: User) -> None
         )
     )
     hours = int(CONFIRMATION_TOKEN_TTL.total_seconds() // 3600)
-    # Not greeted by display name: whoever signed up chose it, and it may not be the owner of
-    # the address.
     enqueue_email(
         db,
         user_id=user.id,
         to_address=user.email,
         subject="Confirm your email address for Strength Circles",
         body_text=(
-            "Hello,\n\n"
+            f"{_greeting(user)}\n\n"
             "Thank you for signing up to Strength Circles. To finish, open this link within "
             f"{hours} hours and type the password you chose:\n\n"
             f"{settings.public_url.rstrip('/')}/confirm-email?token={token}\n\n"
@@ -212,7 +216,7 @@ def _send_already_registered(db: Session, settings: Settings, user: User) -> Non
         to_address=user.email,
         subject="You already have a Strength Circles account",
         body_text=(
-            f"Hello {user.display_name},\n\n"
+            f"{_greeting(user)}\n\n"
             "Someone, hopefully you, tried to sign up to Strength Circles with this email "
             "address. You already have an account with it, so nothing has changed.\n\n"
             f"To sign in: {url}/sign-in\n"
@@ -569,7 +573,7 @@ def request_password_reset(db: Session, *, email: str, settings: Settings) -> No
         to_address=user.email,
         subject="Reset your Strength Circles password",
         body_text=(
-            f"Hello {user.display_name},\n\n"
+            f"{_greeting(user)}\n\n"
             "Someone, hopefully you, asked to reset the password of your Strength Circles "
             f"account. Open this link within {minutes} minutes to choose a new one:\n\n"
             f"{settings.public_url.rstrip('/')}/reset-password?token={token}\n\n"

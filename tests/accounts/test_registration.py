@@ -435,6 +435,24 @@ def test_a_password_reset_by_email_confirms_the_address(client: TestClient, app:
     assert_problem(confirm(client, old_link, "a fresh start in spring"), 400)
 
 
+def test_emails_to_an_unconfirmed_address_do_not_carry_the_chosen_name(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Until the address is confirmed, the display name is the words of whoever signed up,
+    who may not own the address: a reset email must not deliver them to its owner."""
+    register(client, display_name="Chosen By Someone")
+    link = newest_link(app)
+    client.post("/api/v1/auth/password-reset", json={"email": RIVER})
+    reset = emails_to(app, RIVER)[-1]
+    assert "reset-password?token=" in reset.body_text
+    assert reset.body_text.startswith("Hello,\n")
+    assert "Chosen By Someone" not in reset.body_text
+
+    assert confirm(client, link).status_code == 204
+    client.post("/api/v1/auth/password-reset", json={"email": RIVER})
+    assert emails_to(app, RIVER)[-1].body_text.startswith("Hello Chosen By Someone,\n")
+
+
 # --- accounts made by staff, the seed and tests; erasure ---------------------------------------
 
 
