@@ -35,6 +35,7 @@ from backend.core.middleware import (
 )
 from backend.core.openapi import install_openapi, operation_id
 from backend.mentoring.service import lapse_unanswered_proposals
+from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
 from backend.notifications.worker import OutboxWorker
 from backend.sessions.service import generate_all_ahead
@@ -52,8 +53,8 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 OPENAPI_TAGS = [
     {
         "name": "auth",
-        "description": "Registration, sign-in (OAuth2 token endpoint), sign-out "
-        "and password reset.",
+        "description": "Registration with email confirmation, sign-in (OAuth2 token "
+        "endpoint, and the web app's refresh cookie), sign-out and password reset.",
     },
     {"name": "me", "description": "The caller's own profile, privacy choices and password."},
     {"name": "users", "description": "Account management for admins."},
@@ -176,6 +177,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(api_router)
+    if not settings.is_production:
+        # The outbox as a page, so signing up works without a mail server. Never in
+        # production: it shows everyone's emails, reset links included.
+        app.include_router(dev_mail_router)
     _mount_docs(app)
     _mount_web_app(app, settings.frontend_dir)
     return app

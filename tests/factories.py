@@ -2,16 +2,19 @@
 in as someone."""
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from backend.accounts import service as accounts
 from backend.accounts.models import Role, ServiceClient, User
 from backend.accounts.schemas import Scope, ServiceClientCreate
 from backend.groups import service as groups
 from backend.groups.schemas import GroupCreate, GroupRead
+from backend.notifications.models import OutboxMessage
 
 PASSWORD = "a long and quiet river"
 _counter = itertools.count(1)
@@ -61,6 +64,51 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> dict[st
     assert response.status_code == 200, response.text
     tokens: dict[str, str] = response.json()
     return tokens
+
+
+def emails_to(app: FastAPI, address: str) -> list[OutboxMessage]:
+    """The emails queued for ``address``, oldest first."""
+    with app.state.session_factory() as db:
+        messages = db.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == address)
+            .order_by(OutboxMessage.created_at)
+        ).all()
+        db.expunge_all()
+    return list(messages)
+
+
+def confirmation_token(message: OutboxMessage) -> str:
+    match = re.search(r"/confirm-email\?token=([A-Za-z0-9_-]+)", message.body_text)
+    assert match, message.body_text
+    return match.group(1)
+
+
+def reset_link_token(app: FastAPI, email: str) -> str:
+    """The token of the newest password-reset link emailed to ``email``."""
+    match = re.search(
+        r"/reset-password\?token=([A-Za-z0-9_-]+)", emails_to(app, email)[-1].body_text
+    )
+    assert match
+    return match.group(1)
+
+
+def sign_up(
+    client: TestClient, email: str, password: str = PASSWORD, display_name: str = "Newcomer"
+) -> None:
+    """Sign up the way a person does: register, open the emailed link, confirm."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": password, "display_name": display_name},
+    )
+    assert response.status_code == 202, response.text
+    token = confirmation_token(emails_to(app, email.lower())[-1])
+    confirmed = client.post(
+        "/api/v1/auth/confirm-email", json={"token": token, "password": password}
+    )
+    assert confirmed.status_code == 204, confirmed.text
 
 
 def make_person(client: TestClient, *, role: Role = Role.member, **kwargs: str) -> Person:

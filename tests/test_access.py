@@ -23,6 +23,9 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
+    # Confirming a sign-up: the person cannot sign in yet; the emailed token and the password
+    # chosen at sign-up are the proof (wrong passwords count as failed sign-ins).
+    ("POST", "/api/v1/auth/confirm-email"),
     # Finding a group is open to anyone (signed-in members see their unlisted groups too).
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),
@@ -40,6 +43,10 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/resources/export/hsds"),
     # Crisis help answers anyone, always, without the database.
     ("GET", "/api/v1/crisis-resources"),
+    # Development only (main.py does not mount them in production, and a test proves it): the
+    # outbox as a page and as JSON, so signing up works without a mail server.
+    ("GET", "/dev/mail"),
+    ("GET", "/dev/mail/latest"),
     # The documentation and the web app's own page.
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),

@@ -103,6 +103,8 @@ def test_create_admin_then_promote(
     promoted = runner.invoke(cli, ["create-admin", "later@example.org"])
     assert promoted.exit_code == 0, promoted.output
     assert "is now an admin" in promoted.output
+    # Promotion does not confirm an address someone else may have signed up with.
+    assert "not confirmed yet" in promoted.output
 
 
 def test_create_admin_prompts_for_the_password_and_refuses_weak_ones(

@@ -1,15 +1,29 @@
 """Migrations: one head, upgrade -> downgrade -> upgrade on both databases, and the migrated
 schema matches the models exactly (``alembic check``)."""
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    Uuid,
+    column,
+    inspect,
+    select,
+    table,
+)
 
 from backend.core.db import create_db_engine
 from backend.core.migrations import alembic_config
+from backend.core.orm import UTCDateTime
 from backend.models import Base
 from tests.conftest import DATABASES
 
@@ -44,5 +58,54 @@ def test_upgrade_downgrade_upgrade_then_check(
             command.upgrade(config, "head")
             # Fails with the differences when a model changed without a migration.
             command.check(config)
+    finally:
+        engine.dispose()
+
+
+TEXT_COLUMNS = ("email", "password_hash", "display_name", "timezone", "role", "attendance_privacy")
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_accounts_made_before_email_confirmation_count_as_confirmed(
+    kind: str, fresh_database: Callable[[str], str]
+) -> None:
+    engine = create_db_engine(fresh_database(kind))
+    made_at = datetime(2026, 11, 30, 17, 45, tzinfo=UTC)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            command.upgrade(config, "0008_mentoring")
+            # The account table as it was at that revision.
+            before = table(
+                "user_account",
+                column("id", Uuid()),
+                *(column(name, String()) for name in TEXT_COLUMNS),
+                column("languages", JSON()),
+                column("is_active", Boolean()),
+                column("calendar_shows_group_names", Boolean()),
+                column("token_version", Integer()),
+                column("created_at", UTCDateTime()),
+                column("updated_at", UTCDateTime()),
+            )
+            connection.execute(
+                before.insert().values(
+                    id=uuid.uuid4(),
+                    email="early@example.org",
+                    password_hash="x",
+                    display_name="Early",
+                    timezone="UTC",
+                    role="member",
+                    attendance_privacy="named",
+                    languages=[],
+                    is_active=True,
+                    calendar_shows_group_names=False,
+                    token_version=0,
+                    created_at=made_at,
+                    updated_at=made_at,
+                )
+            )
+            command.upgrade(config, "head")
+            after = table("user_account", column("email_confirmed_at", UTCDateTime()))
+            assert connection.scalar(select(after.c.email_confirmed_at)) == made_at
     finally:
         engine.dispose()

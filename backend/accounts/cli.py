@@ -30,7 +30,14 @@ def create_or_promote_admin(email: str, password: Callable[[], str], display_nam
                 if existing.role != Role.admin:
                     existing.role = Role.admin
                     existing.token_version += 1  # a role change ends old tokens
-                return f"{existing.email} is now an admin (their password is unchanged)."
+                message = f"{existing.email} is now an admin (their password is unchanged)."
+                if existing.email_confirmed_at is None:
+                    # Not confirmed here: whoever signed up with the address may not own it.
+                    message += (
+                        " The address is not confirmed yet: they sign in after opening the "
+                        "emailed confirmation link, or after resetting the password by email."
+                    )
+                return message
             user = create_user(
                 db,
                 email=_validated(TypeAdapter(EmailStr), email, "email"),

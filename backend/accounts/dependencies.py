@@ -5,14 +5,14 @@ more, ``AdminUser`` for staff routes, and ``Security(get_principal, scopes=[...]
 that integrators' service clients may call too (the scopes show in /docs).
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Header, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 from fastapi.security.utils import get_authorization_scheme_param
 
-from backend.accounts import service
+from backend.accounts import service, web
 from backend.accounts.exceptions import InsufficientScope
 from backend.accounts.models import Role, User
 from backend.accounts.schemas import SCOPE_DESCRIPTIONS
@@ -130,6 +130,27 @@ def get_optional_principal(
     return _authenticated(db, settings, token, security_scopes.scopes)
 
 
+def web_client(
+    settings: AppSettings,
+    x_circles_client: Annotated[
+        Literal["web"] | None,
+        Header(
+            alias=web.WEB_CLIENT_HEADER,
+            description="`web` from the Strength Circles web app: its refresh token then "
+            f"travels in the HttpOnly cookie `{web.REFRESH_COOKIE}` (Path={web.COOKIE_PATH}) "
+            "instead of the body. Such calls are refused (403) when their Origin is not the "
+            "app's own. Other clients leave it out.",
+        ),
+    ] = None,
+    origin: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> bool:
+    """Whether the call comes from the web app; one from another origin is refused."""
+    if x_circles_client is None:
+        return False
+    web.check_from_the_app(origin, settings)
+    return True
+
+
 def require_role(*roles: Role) -> object:
     def check_role(user: Annotated[User, Depends(get_current_user)]) -> User:
         if user.role not in roles:
@@ -144,3 +165,4 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 StaffUser = Annotated[User, Depends(require_role(Role.facilitator, Role.admin))]
+WebClient = Annotated[bool, Depends(web_client)]

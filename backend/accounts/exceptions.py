@@ -33,6 +33,31 @@ class InvalidResetToken(AppError):
     detail = "This reset link is invalid, used or expired. Ask for a new one."
 
 
+class InvalidConfirmationToken(AppError):
+    status = 400
+    title = "Confirmation link not valid"
+    slug = "invalid-confirmation-token"
+    detail = (
+        "This confirmation link has expired or was already used. Signing up again with the "
+        "same email address sends a new one."
+    )
+
+
+class ConfirmationPasswordMismatch(AppError):
+    status = 400
+    title = "Password does not match"
+    slug = "confirmation-password-mismatch"
+    detail = (
+        "This password does not match the one chosen at sign-up. Try again, or sign up again "
+        "with the same email address to choose a password and get a new link."
+    )
+
+
+class NotFromTheApp(Forbidden):
+    slug = "not-from-the-app"
+    detail = "This request did not come from the Strength Circles app."
+
+
 class InsufficientScope(Forbidden):
     slug = "insufficient-scope"
 

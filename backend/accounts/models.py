@@ -1,4 +1,5 @@
-"""People, their sign-in sessions, one-time reset tokens and integrator service clients."""
+"""People, their sign-in sessions, one-time reset and email confirmation tokens, and integrator
+service clients."""
 
 import uuid
 from datetime import datetime
@@ -41,6 +42,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     )
     calendar_shows_group_names: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
+    # None until the person opens the link emailed at sign-up (or resets the password by
+    # email); until then the account cannot sign in.
+    email_confirmed_at: Mapped[datetime | None]
 
 
 class AuthSession(UUIDPrimaryKey, Base):
@@ -73,6 +77,21 @@ class RefreshToken(Base):
 
 class PasswordResetToken(UUIDPrimaryKey, Base):
     __tablename__ = "password_reset_token"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class EmailConfirmationToken(UUIDPrimaryKey, Base):
+    """The secret of a sign-up's confirmation link, kept only as a digest. Signing up again with
+    the same unconfirmed address deletes the earlier ones, so only the newest link works."""
+
+    __tablename__ = "email_confirmation_token"
 
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

@@ -6,22 +6,25 @@ import binascii
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header, Query, Request, Response
+from fastapi import APIRouter, Cookie, Form, Header, Query, Request, Response
 
-from backend.accounts import service
+from backend.accounts import service, web
 from backend.accounts.dependencies import (
     AdminUser,
     AppSettings,
     CurrentSession,
     CurrentUser,
+    WebClient,
 )
 from backend.accounts.exceptions import (
     InvalidClient,
     InvalidRequest,
+    NotFromTheApp,
     UnsupportedGrantType,
 )
 from backend.accounts.models import Role, ServiceClient
 from backend.accounts.schemas import (
+    EmailConfirm,
     LogoutRequest,
     MeRead,
     Message,
@@ -47,19 +50,48 @@ from backend.core.routing import JSONRoute
 router = APIRouter(route_class=JSONRoute)
 
 
-@router.post(
-    "/auth/register",
-    tags=["auth"],
-    status_code=201,
-    dependencies=[Public],
-    responses=problem_responses(s409="The email is registered already."),
-)
-def register(data: UserRegister, db: DbSession) -> MeRead:
-    """Create an account; the display name is the pseudonym other members see."""
-    user = service.create_user(
-        db, email=data.email, password=data.password, display_name=data.display_name
+@router.post("/auth/register", tags=["auth"], status_code=202, dependencies=[Public])
+def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Message:
+    """Sign up; the answer is the same whether or not the address has an account.
+
+    The display name is the pseudonym other members see. A new address gets an account that
+    cannot sign in until the link emailed to it is opened (`POST /auth/confirm-email`, within
+    48 hours). An address that has an account gets an email saying so, with links to sign in
+    and to reset the password, and nothing changes. Signing up again before confirming
+    replaces the earlier sign-up (password, name, time zone, languages) and sends a new link;
+    earlier links stop working. At most 3 emails per address per hour: past that the answer is
+    the same and nothing is sent.
+    """
+    service.register(db, data=data, settings=settings)
+    return Message(
+        message="Thank you. We have sent an email to this address with the next step. If it "
+        "does not arrive within a few minutes, please look in your spam folder."
     )
-    return MeRead.model_validate(user, from_attributes=True)
+
+
+@router.post(
+    "/auth/confirm-email",
+    tags=["auth"],
+    status_code=204,
+    dependencies=[Public],
+    responses=problem_responses(
+        429,
+        s400="The link has expired or was already used (`invalid-confirmation-token`), or the "
+        "password is not the one chosen at sign-up (`confirmation-password-mismatch`).",
+    ),
+)
+def confirm_email(data: EmailConfirm, request: Request, db: DbSession) -> Response:
+    """Confirm the email address with the emailed token and the password chosen at sign-up.
+
+    Afterwards sign in with the password grant. Wrong passwords count as failed sign-ins.
+    """
+    service.confirm_email(
+        db,
+        token=data.token,
+        password=data.password,
+        client_address=request.client.host if request.client else "unknown",
+    )
+    return Response(status_code=204)
 
 
 def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
@@ -84,12 +116,16 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         429,
         s400="An RFC 6749 error; its `error` member says which.",
         s401="Unknown or revoked client, or a wrong client secret.",
+        s403="A web-app call (`X-Circles-Client: web`) from another origin, or a refresh from "
+        "the cookie without that header (`not-from-the-app`).",
     ),
 )
 def issue_token(
     request: Request,
+    response: Response,
     db: DbSession,
     settings: AppSettings,
+    from_web_app: WebClient,
     grant_type: Annotated[str, Form(max_length=40)],
     username: Annotated[str | None, Form(max_length=254, description="The email.")] = None,
     password: Annotated[str | None, Form(max_length=256)] = None,
@@ -98,19 +134,41 @@ def issue_token(
     client_secret: Annotated[str | None, Form(max_length=200)] = None,
     scope: Annotated[str | None, Form(max_length=500)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    refresh_cookie: Annotated[
+        str | None, Cookie(alias=web.REFRESH_COOKIE, include_in_schema=False)
+    ] = None,
 ) -> TokenResponse:
-    """OAuth2 token endpoint (RFC 6749): password, refresh_token or client_credentials."""
+    """Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant.
+
+    **The web app** sends `X-Circles-Client: web`. Its refresh token is then never in the
+    body: the password and refresh grants answer without `refresh_token` and set the cookie
+    `circles_refresh` (`HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age` = the refresh
+    token's 30 days; `Secure` in production). A refresh grant without the `refresh_token` field
+    reads the cookie and sets the rotated one; without a cookie it is `invalid_grant`, and a
+    cookie that no longer works is `invalid_grant` and is cleared (`Max-Age=0`). The cookie is
+    used only with that header and, when the browser sends an `Origin`, only from the app's
+    own origin (`CIRCLES_PUBLIC_URL`); otherwise 403. Other clients (no header) get the
+    refresh token in the body as before, and no cookie.
+    """
     address = request.client.host if request.client else "unknown"
     if grant_type == "password":
         if not username or not password:
             raise InvalidRequest("The password grant needs username (the email) and password.")
-        return service.password_grant(
+        tokens = service.password_grant(
             db, email=username, password=password, client_address=address, settings=settings
         )
+        return web.in_cookie(response, tokens, settings) if from_web_app else tokens
     if grant_type == "refresh_token":
-        if not refresh_token:
-            raise InvalidRequest("The refresh_token grant needs refresh_token.")
-        return service.refresh_grant(db, refresh_token=refresh_token, settings=settings)
+        if refresh_token:
+            tokens = service.refresh_grant(db, refresh_token=refresh_token, settings=settings)
+            return web.in_cookie(response, tokens, settings) if from_web_app else tokens
+        if from_web_app:
+            return web.refresh_from_cookie(
+                db, token=refresh_cookie, response=response, settings=settings
+            )
+        if refresh_cookie is not None:
+            raise NotFromTheApp()  # a cross-site form, or a client that forgot the header
+        raise InvalidRequest("The refresh_token grant needs refresh_token.")
     if grant_type == "client_credentials":
         credentials = _basic_credentials(authorization) or (client_id, client_secret)
         if not credentials[0] or not credentials[1]:
@@ -127,10 +185,18 @@ def issue_token(
 
 
 @router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401, 403))
-def logout(session: CurrentSession, db: DbSession, data: LogoutRequest | None = None) -> Response:
-    """Sign out this session (its refresh tokens stop working), or every session."""
+def logout(
+    session: CurrentSession,
+    db: DbSession,
+    settings: AppSettings,
+    data: LogoutRequest | None = None,
+) -> Response:
+    """Sign out this session (its refresh tokens stop working), or every session.
+
+    The answer also clears the web app's refresh cookie.
+    """
     service.logout(db, principal=session, everywhere=bool(data and data.everywhere))
-    return Response(status_code=204)
+    return web.clear_cookie(Response(status_code=204), settings)
 
 
 @router.post("/auth/password-reset", tags=["auth"], status_code=202, dependencies=[Public])
@@ -152,10 +218,16 @@ def request_password_reset(
     dependencies=[Public],
     responses=problem_responses(s400="The link is invalid, used or expired."),
 )
-def confirm_password_reset(data: PasswordResetConfirm, db: DbSession) -> Response:
-    """Set a new password with the emailed token; every existing session ends."""
+def confirm_password_reset(
+    data: PasswordResetConfirm, db: DbSession, settings: AppSettings
+) -> Response:
+    """Set a new password with the emailed token; every existing session ends.
+
+    An unconfirmed address counts as confirmed afterwards (the link came by email). The
+    answer clears the web app's refresh cookie, whose session has ended.
+    """
     service.confirm_password_reset(db, confirm=data)
-    return Response(status_code=204)
+    return web.clear_cookie(Response(status_code=204), settings)
 
 
 @router.get("/me", tags=["me"], responses=problem_responses(401, 403))
@@ -175,13 +247,26 @@ def update_me(changes: MeUpdate, user: CurrentUser, db: DbSession) -> MeRead:
 @router.post(
     "/me/password",
     tags=["me"],
-    responses=problem_responses(401, s403="The current password is wrong."),
+    responses=problem_responses(
+        401,
+        s403="The current password is wrong, or a web-app call came from another origin.",
+    ),
 )
 def change_password(
-    change: PasswordChange, user: CurrentUser, db: DbSession, settings: AppSettings
+    change: PasswordChange,
+    user: CurrentUser,
+    db: DbSession,
+    settings: AppSettings,
+    response: Response,
+    from_web_app: WebClient,
 ) -> TokenResponse:
-    """Change the password; other sessions end and the caller gets new tokens."""
-    return service.change_password(db, user=user, change=change, settings=settings)
+    """Change the password; other sessions end and the caller gets new tokens.
+
+    With `X-Circles-Client: web` the new refresh token is set as the `circles_refresh`
+    cookie (as by the token endpoint) and `refresh_token` in the body is null.
+    """
+    tokens = service.change_password(db, user=user, change=change, settings=settings)
+    return web.in_cookie(response, tokens, settings) if from_web_app else tokens
 
 
 @router.get("/users", tags=["users"], responses=problem_responses(401, 403))

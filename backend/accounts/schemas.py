@@ -119,6 +119,15 @@ class UserRegister(StrictModel):
     email: EmailStr = Field(max_length=254)
     password: Password
     display_name: DisplayName
+    timezone: Timezone = Field(default="UTC", description="An IANA time zone name.")
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+
+
+class EmailConfirm(StrictModel):
+    token: str = Field(min_length=10, max_length=200, description="From the emailed link.")
+    password: str = Field(
+        max_length=PASSWORD_MAX_LENGTH, description="The password chosen at sign-up."
+    )
 
 
 class MeRead(BaseModel):
@@ -170,7 +179,9 @@ class TokenResponse(BaseModel):
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires.")
     refresh_token: str | None = Field(
-        default=None, description="Absent for client credentials; rotates on every use."
+        default=None,
+        description="Rotates on every use. Absent for client credentials, and for the web app "
+        "(`X-Circles-Client: web`), which gets it as the HttpOnly cookie `circles_refresh`.",
     )
     scope: str | None = Field(default=None, description="Granted scopes, space-separated.")
 

@@ -1,17 +1,21 @@
-"""The rules of accounts and auth: registration, sign-in, token rotation and revocation,
-password changes and resets, admin user management and integrator service clients."""
+"""The rules of accounts and auth: registration with email confirmation, sign-in, token rotation
+and revocation, password changes and resets, admin user management and integrator service
+clients."""
 
 import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
 from backend.accounts.models import (
     AuthSession,
+    EmailConfirmationToken,
     PasswordResetToken,
     RefreshToken,
     Role,
@@ -25,9 +29,11 @@ from backend.accounts.schemas import (
     ServiceClientCreate,
     TokenResponse,
     UserAdminUpdate,
+    UserRegister,
 )
 from backend.core import ratelimit
 from backend.core.config import Settings
+from backend.core.db import lock_for_update
 from backend.core.errors import NotFound, Unauthorized
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, contains_pattern, creation_order, paginate
@@ -54,6 +60,13 @@ LOGIN_FAILURES_PER_ADDRESS = 30
 RESET_TOKEN_TTL = timedelta(minutes=60)
 RESET_REQUESTS_PER_HOUR = 3
 WRONG_CREDENTIALS = "The email or password is not right."
+CONFIRMATION_TOKEN_TTL = timedelta(hours=48)
+REGISTRATION_EMAILS_PER_HOUR = 3
+REGISTRATION_WINDOW = timedelta(hours=1)
+NOT_A_CRISIS_SERVICE = (
+    "Strength Circles is peer support, not a crisis service. If you are in danger, call your "
+    "local emergency number.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,8 @@ def normalize_email(email: str) -> str:
 def create_user(
     db: Session, *, email: str, password: str, display_name: str, role: Role = Role.member
 ) -> User:
-    """The one way accounts are made: registration, `circles create-admin` and the demo seed."""
+    """An account whose address counts as confirmed: `circles create-admin`, the demo seed and
+    tests make accounts this way. Sign-up, where a stranger types the address, is `register`."""
     email = normalize_email(email)
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise errors.EmailTaken()
@@ -91,10 +105,174 @@ def create_user(
         display_name=display_name,
         role=role,
         languages=[],
+        email_confirmed_at=utcnow(),
     )
     db.add(user)
     db.flush()
     return user
+
+
+def register(db: Session, *, data: UserRegister, settings: Settings) -> None:
+    """Sign up without telling the caller whether the address has an account.
+
+    A new address gets an unconfirmed account and a confirmation link. An address with a
+    confirmed account gets a note saying so, and nothing changes. An address whose account is
+    still unconfirmed takes the newest sign-up's password and profile, and only the newest link
+    works: otherwise whoever signed up first with someone else's address, knowing the password,
+    could wait for its owner to confirm it. Past the per-address cap nothing is sent or changed.
+    """
+    email = normalize_email(data.email)
+    # Hashed on every path, so the time the answer takes says nothing about the address.
+    password_hash = hash_password(data.password)
+    throttle_key = f"register:email:{email}"
+    if ratelimit.retry_after_seconds(
+        db, throttle_key, limit=REGISTRATION_EMAILS_PER_HOUR, window=REGISTRATION_WINDOW
+    ):
+        return
+    ratelimit.record_hit(db, throttle_key, window=REGISTRATION_WINDOW)
+    if _insert_unconfirmed_user(db, email=email, password_hash=password_hash, data=data):
+        user = db.scalars(select(User).where(User.email == email)).one()
+        _send_confirmation_link(db, settings, user)
+        return
+    user_id = db.scalars(select(User.id).where(User.email == email)).one()
+    # Serialised with confirmation and other sign-ups for the address, and read afresh after
+    # the lock, so an account confirmed a moment ago is never given a new password here.
+    lock_for_update(db, User.id, user_id)
+    user = db.get_one(User, user_id, populate_existing=True)
+    if user.email_confirmed_at is not None or not user.is_active:
+        _send_already_registered(db, settings, user)
+        return
+    user.password_hash = password_hash
+    user.display_name = data.display_name
+    user.timezone = data.timezone
+    user.languages = list(data.languages)
+    db.execute(delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id))
+    _send_confirmation_link(db, settings, user)
+
+
+def _insert_unconfirmed_user(
+    db: Session, *, email: str, password_hash: str, data: UserRegister
+) -> bool:
+    """Insert the account unless the address is taken (also by a sign-up committing at this
+    very moment, such as a double-clicked button): whether it was inserted."""
+    dialect_insert = (
+        postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    inserted = db.execute(
+        dialect_insert(User)
+        .values(
+            email=email,
+            password_hash=password_hash,
+            display_name=data.display_name,
+            timezone=data.timezone,
+            languages=list(data.languages),
+            role=Role.member,
+        )
+        .on_conflict_do_nothing(index_elements=[User.email])
+    )
+    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _greeting(user: User) -> str:
+    """Until the address is confirmed, whoever signed up chose the display name, perhaps not
+    the address's owner: emails to it must not carry their words."""
+    return f"Hello {user.display_name}," if user.email_confirmed_at is not None else "Hello,"
+
+
+def _send_confirmation_link(db: Session, settings: Settings, user: User) -> None:
+    token, now = new_secret(), utcnow()
+    db.add(
+        EmailConfirmationToken(
+            user_id=user.id,
+            token_hash=hash_secret(token),
+            created_at=now,
+            expires_at=now + CONFIRMATION_TOKEN_TTL,
+        )
+    )
+    hours = int(CONFIRMATION_TOKEN_TTL.total_seconds() // 3600)
+    enqueue_email(
+        db,
+        user_id=user.id,
+        to_address=user.email,
+        subject="Confirm your email address for Strength Circles",
+        body_text=(
+            f"{_greeting(user)}\n\n"
+            "Thank you for signing up to Strength Circles. To finish, open this link within "
+            f"{hours} hours and type the password you chose:\n\n"
+            f"{settings.public_url.rstrip('/')}/confirm-email?token={token}\n\n"
+            "Only the newest link we sent works. If it has expired, sign up again with the "
+            "same email address and we will send a new one.\n\n"
+            "If you did not sign up, you can ignore this email: no account is opened without "
+            "this step.\n\n" + NOT_A_CRISIS_SERVICE
+        ),
+    )
+
+
+def _send_already_registered(db: Session, settings: Settings, user: User) -> None:
+    url = settings.public_url.rstrip("/")
+    enqueue_email(
+        db,
+        user_id=user.id,
+        to_address=user.email,
+        subject="You already have a Strength Circles account",
+        body_text=(
+            f"{_greeting(user)}\n\n"
+            "Someone, hopefully you, tried to sign up to Strength Circles with this email "
+            "address. You already have an account with it, so nothing has changed.\n\n"
+            f"To sign in: {url}/sign-in\n"
+            f"If you have forgotten your password, you can choose a new one: "
+            f"{url}/forgot-password\n\n"
+            "If this wasn't you, you can ignore this email: your account and password stay as "
+            "they are.\n\n" + NOT_A_CRISIS_SERVICE
+        ),
+    )
+
+
+def confirm_email(db: Session, *, token: str, password: str, client_address: str) -> None:
+    """Confirm the address of the sign-up the token was sent for, given its password: a link
+    that reached the address's owner cannot confirm a sign-up someone else made with it.
+    Wrong passwords count as failed sign-ins, so this is no way around their limits."""
+    by_hash = EmailConfirmationToken.token_hash == hash_secret(token)
+    confirmation = db.scalar(select(EmailConfirmationToken).where(by_hash))
+    if not _confirmable(confirmation):
+        raise errors.InvalidConfirmationToken()
+    user = db.get_one(User, confirmation.user_id)
+    if not user.is_active:
+        raise errors.InvalidConfirmationToken()
+    # The password is checked before any lock is taken: a failure is counted in a transaction
+    # of its own, which on SQLite would wait for ours.
+    keys = _throttle_keys(user.email, client_address)
+    _raise_if_throttled(db, keys)
+    checked_hash = user.password_hash
+    matches, new_hash = verify_password(password, checked_hash)
+    if not matches:
+        for key, _ in keys:
+            ratelimit.record_hit(db, key, window=LOGIN_WINDOW)
+        raise errors.ConfirmationPasswordMismatch()
+    # Serialised with sign-ups for the address (see register) and read again after the lock:
+    # one that replaced this sign-up meanwhile has deleted the token and changed the password.
+    lock_for_update(db, User.id, user.id)
+    confirmation = db.scalar(
+        select(EmailConfirmationToken).where(by_hash).execution_options(populate_existing=True)
+    )
+    db.refresh(user)
+    if not _confirmable(confirmation) or user.password_hash != checked_hash or not user.is_active:
+        raise errors.InvalidConfirmationToken()
+    now = utcnow()
+    confirmation.used_at = now
+    if new_hash:
+        user.password_hash = new_hash
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    ratelimit.clear(db, keys[0][0])
+
+
+def _confirmable(confirmation: EmailConfirmationToken | None) -> TypeGuard[EmailConfirmationToken]:
+    return (
+        confirmation is not None
+        and confirmation.used_at is None
+        and confirmation.expires_at > utcnow()
+    )
 
 
 def update_me(db: Session, *, user: User, changes: MeUpdate) -> User:
@@ -183,6 +361,12 @@ def password_grant(
         raise errors.InvalidGrant(
             "This account has been deactivated. Contact the counseling service if you think "
             "this is a mistake."
+        )
+    # Only someone who knows the password learns that the account waits for confirmation.
+    if user.email_confirmed_at is None:
+        raise errors.InvalidGrant(
+            "Please confirm your email address first: open the link we sent you. To get a new "
+            "link, sign up again with the same address."
         )
     if new_hash:
         user.password_hash = new_hash
@@ -389,14 +573,12 @@ def request_password_reset(db: Session, *, email: str, settings: Settings) -> No
         to_address=user.email,
         subject="Reset your Strength Circles password",
         body_text=(
-            f"Hello {user.display_name},\n\n"
+            f"{_greeting(user)}\n\n"
             "Someone, hopefully you, asked to reset the password of your Strength Circles "
             f"account. Open this link within {minutes} minutes to choose a new one:\n\n"
             f"{settings.public_url.rstrip('/')}/reset-password?token={token}\n\n"
             "If you did not ask for this, you can ignore this email: your password stays "
-            "the same.\n\n"
-            "Strength Circles is peer support, not a crisis service. If you are in danger, "
-            "call your local emergency number.\n"
+            "the same.\n\n" + NOT_A_CRISIS_SERVICE
         ),
     )
 
@@ -421,6 +603,10 @@ def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> Non
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise errors.InvalidResetToken()
     user.password_hash = hash_password(confirm.new_password)
+    # The link came by email, which proves the address as well as a confirmation link does.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    db.execute(delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id))
     end_all_tokens(db, user, reason="password_reset")
     # A locked-out account gets back in with its new password at once.
     ratelimit.clear(db, f"login:account:{user.email}")

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     jwt_previous_keys: Annotated[dict[str, SecretStr], NoDecode] = {}
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
-    # Links in emails (password reset, calendar feeds) start with this.
+    # Links in emails (password reset, calendar feeds) start with this; it is also the web
+    # app's origin, the only one its sign-in cookie is refreshed from (accounts/web.py).
     public_url: str = "http://127.0.0.1:8000"
     # Email: without an SMTP host, development writes each email to the log.
     smtp_host: str | None = None

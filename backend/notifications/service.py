@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts.models import User
@@ -30,6 +30,26 @@ def enqueue_email(
     )
     db.add(message)
     return message
+
+
+def newest_messages(db: Session, *, limit: int) -> list[OutboxMessage]:
+    """The newest queued emails, sent or not, newest first."""
+    return list(
+        db.scalars(
+            select(OutboxMessage)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def newest_message_to(db: Session, *, to_address: str) -> OutboxMessage | None:
+    return db.scalars(
+        select(OutboxMessage)
+        .where(func.lower(OutboxMessage.to_address) == to_address.strip().lower())
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    ).first()
 
 
 def notify_people(

@@ -30,6 +30,9 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("password_reset_token", "user_id"): Reference(
         False, Erase.delete_rows, why="one-time secrets; nothing to show"
     ),
+    ("email_confirmation_token", "user_id"): Reference(
+        False, Erase.delete_rows, why="one-time secrets of sign-up links; nothing to show"
+    ),
     ("outbox_message", "user_id"): Reference(
         True,
         Erase.delete_rows,

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from backend.accounts import web
 from backend.accounts.dependencies import AppSettings, CurrentUser
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
@@ -31,7 +32,10 @@ def export_my_data(user: CurrentUser, db: DbSession) -> dict[str, Any]:
 def close_my_account(
     confirmation: ErasureConfirmation, user: CurrentUser, db: DbSession, settings: AppSettings
 ) -> Response:
-    """Close my account for good: personal data removed, anonymous figures kept. Send the
-    current password to confirm."""
+    """Close my account for good: personal data removed, anonymous figures kept.
+
+    Send the current password to confirm. The answer also clears the web app's refresh
+    cookie.
+    """
     service.erase(db, settings, user=user, password=confirmation.password)
-    return Response(status_code=204)
+    return web.clear_cookie(Response(status_code=204), settings)

@@ -104,4 +104,5 @@ def erase(db: Session, settings: Settings, *, user: User, password: str) -> None
     user.attendance_privacy = AttendancePrivacy.anonymous
     user.calendar_shows_group_names = False
     user.last_login_at = None
+    user.email_confirmed_at = None  # the address it has now was never anyone's
     db.flush()

@@ -9,6 +9,7 @@ from backend.core import orm
 
 # Every module that asks the time imports utcnow from these places.
 CLOCK_USERS = (
+    "backend.accounts.service",
     "backend.sessions.service",
     "backend.sessions.attendance",
     "backend.sessions.calendar",
