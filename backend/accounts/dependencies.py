@@ -131,6 +131,7 @@ def get_optional_principal(
 
 
 def web_client(
+    request: Request,
     settings: AppSettings,
     x_circles_client: Annotated[
         Literal["web"] | None,
@@ -147,7 +148,7 @@ def web_client(
     """Whether the call comes from the web app; one from another origin is refused."""
     if x_circles_client is None:
         return False
-    web.check_from_the_app(origin, settings)
+    web.check_from_the_app(origin, settings, addressed_to=str(request.base_url))
     return True
 
 

@@ -3,14 +3,17 @@ JavaScript could read.
 
 The web app marks its calls with ``X-Circles-Client: web``. A token is taken from the cookie
 only on such a call, and only when its ``Origin`` (if the browser sent one) is the app's own:
-the scheme, host and port of ``CIRCLES_PUBLIC_URL``. A cross-site HTML form cannot set a
+the scheme, host and port of ``CIRCLES_PUBLIC_URL``, or of the address the request was sent
+to (the browser's own, e.g. http://localhost:8000 when the public URL says 127.0.0.1, or a
+dev server that forwards the Host it was asked for). A cross-site HTML form cannot set a
 header; a cross-site script that tries needs a CORS preflight, which never lets this header
 through; and ``SameSite=Strict`` keeps browsers from sending the cookie from another site at
 all.
 
-``CIRCLES_PUBLIC_URL`` rather than the request's own ``Host``: it is configured on purpose
+``CIRCLES_PUBLIC_URL`` as well as the request's own ``Host``: it is configured on purpose
 (emails link to it), while behind a reverse proxy the Host the app sees is often the proxy's
-upstream address, and the scheme http although the browser's page is https.
+upstream address, and the scheme http although the browser's page is https. A page on another
+site never matches either: its Origin names that site, and the Host names this one.
 """
 
 from urllib.parse import urlsplit
@@ -51,9 +54,12 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{netloc}"
 
 
-def check_from_the_app(origin: str | None, settings: Settings) -> None:
+def check_from_the_app(origin: str | None, settings: Settings, *, addressed_to: str) -> None:
     """Refuse a web-app call whose browser says it came from another origin."""
-    if origin is not None and origin_of(origin) != origin_of(settings.public_url):
+    if origin is None:
+        return
+    allowed = {origin_of(settings.public_url), origin_of(addressed_to)}
+    if origin_of(origin) not in allowed - {None}:
         raise NotFromTheApp()
 
 

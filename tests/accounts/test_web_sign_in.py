@@ -88,9 +88,11 @@ def use_cookie(client: TestClient, token: str) -> None:
     client.cookies.set(COOKIE, token, domain="testserver.local", path="/api/v1/auth")
 
 
-def web_sign_in(client: TestClient, person: Person) -> tuple[str, str]:
+def web_sign_in(
+    client: TestClient, person: Person, headers: dict[str, str] | None = None
+) -> tuple[str, str]:
     """Sign in as the web app does: the access token, and the cookie's refresh token."""
-    response = password_grant(client, person.email, web())
+    response = password_grant(client, person.email, headers or web())
     assert response.status_code == 200, response.text
     return response.json()["access_token"], assert_sets_cookie(response)
 
@@ -155,6 +157,20 @@ def test_the_web_header_without_an_origin_is_accepted(client: TestClient, person
     response = cookie_refresh(client, web(origin=None))
     assert response.status_code == 200, response.text
     assert_sets_cookie(response)
+
+
+def test_the_address_the_browser_used_is_the_apps_own_too(
+    client: TestClient, person: Person
+) -> None:
+    """Opened at another name for this server than CIRCLES_PUBLIC_URL (localhost for
+    127.0.0.1): the browser's Origin is the address it sent the request to, and that is the
+    app. The test client sends every request to http://testserver."""
+    web_sign_in(client, person, web("http://testserver"))
+    response = cookie_refresh(client, web("http://testserver"))
+    assert response.status_code == 200, response.text
+    assert_sets_cookie(response)
+    refused = cookie_refresh(client, web("http://testserver:8080"))
+    assert_problem(refused, 403)
 
 
 def test_cors_never_lets_the_web_header_through(client: TestClient) -> None:

@@ -54,10 +54,40 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create an account; the display name is the pseudonym other members see
-         * @description Create an account; the display name is the pseudonym other members see.
+         * Sign up; the answer is the same whether or not the address has an account
+         * @description Sign up; the answer is the same whether or not the address has an account.
+         *
+         *     The display name is the pseudonym other members see. A new address gets an account that
+         *     cannot sign in until the link emailed to it is opened (`POST /auth/confirm-email`, within
+         *     48 hours). An address that has an account gets an email saying so, with links to sign in
+         *     and to reset the password, and nothing changes. Signing up again before confirming
+         *     replaces the earlier sign-up (password, name, time zone, languages) and sends a new link;
+         *     earlier links stop working. At most 3 emails per address per hour: past that the answer is
+         *     the same and nothing is sent.
          */
         post: operations["auth-register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/confirm-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the email address with the emailed token and the password chosen at sign-up
+         * @description Confirm the email address with the emailed token and the password chosen at sign-up.
+         *
+         *     Afterwards sign in with the password grant. Wrong passwords count as failed sign-ins.
+         */
+        post: operations["auth-confirm_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -74,8 +104,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * OAuth2 token endpoint (RFC 6749): password, refresh_token or client_credentials
-         * @description OAuth2 token endpoint (RFC 6749): password, refresh_token or client_credentials.
+         * Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant
+         * @description Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant.
+         *
+         *     **The web app** sends `X-Circles-Client: web`. Its refresh token is then never in the
+         *     body: the password and refresh grants answer without `refresh_token` and set the cookie
+         *     `circles_refresh` (`HttpOnly; SameSite=Strict; Path=/api/v1/auth; Max-Age` = the refresh
+         *     token's 30 days; `Secure` in production). A refresh grant without the `refresh_token` field
+         *     reads the cookie and sets the rotated one; without a cookie it is `invalid_grant`, and a
+         *     cookie that no longer works is `invalid_grant` and is cleared (`Max-Age=0`). The cookie is
+         *     used only with that header and, when the browser sends an `Origin`, only from the app's
+         *     own origin (`CIRCLES_PUBLIC_URL`); otherwise 403. Other clients (no header) get the
+         *     refresh token in the body as before, and no cookie.
          */
         post: operations["auth-issue_token"];
         delete?: never;
@@ -96,6 +136,8 @@ export interface paths {
         /**
          * Sign out this session (its refresh tokens stop working), or every session
          * @description Sign out this session (its refresh tokens stop working), or every session.
+         *
+         *     The answer also clears the web app's refresh cookie.
          */
         post: operations["auth-logout"];
         delete?: never;
@@ -136,6 +178,9 @@ export interface paths {
         /**
          * Set a new password with the emailed token; every existing session ends
          * @description Set a new password with the emailed token; every existing session ends.
+         *
+         *     An unconfirmed address counts as confirmed afterwards (the link came by email). The
+         *     answer clears the web app's refresh cookie, whose session has ended.
          */
         post: operations["auth-confirm_password_reset"];
         delete?: never;
@@ -159,9 +204,11 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Close my account for good: personal data removed, anonymous figures kept. Send the
-         * @description Close my account for good: personal data removed, anonymous figures kept. Send the
-         *     current password to confirm.
+         * Close my account for good: personal data removed, anonymous figures kept
+         * @description Close my account for good: personal data removed, anonymous figures kept.
+         *
+         *     Send the current password to confirm. The answer also clears the web app's refresh
+         *     cookie.
          */
         delete: operations["me-close_my_account"];
         options?: never;
@@ -185,6 +232,9 @@ export interface paths {
         /**
          * Change the password; other sessions end and the caller gets new tokens
          * @description Change the password; other sessions end and the caller gets new tokens.
+         *
+         *     With `X-Circles-Client: web` the new refresh token is set as the `circles_refresh`
+         *     cookie (as by the token endpoint) and `refresh_token` in the body is null.
          */
         post: operations["me-change_password"];
         delete?: never;
@@ -1813,6 +1863,24 @@ export interface components {
              * @description The newest check date among the entries shown.
              */
             verified_on: string;
+            /**
+             * Eu Member States
+             * @description Countries without entries of their own that the EU-wide entries serve, so a client holding every region's list can pick a region itself (offline, say).
+             */
+            eu_member_states: string[];
+        };
+        /** EmailConfirm */
+        EmailConfirm: {
+            /**
+             * Token
+             * @description From the emailed link.
+             */
+            token: string;
+            /**
+             * Password
+             * @description The password chosen at sign-up.
+             */
+            password: string;
         };
         /** ErasureConfirmation */
         ErasureConfirmation: {
@@ -3443,7 +3511,7 @@ export interface components {
             expires_in: number;
             /**
              * Refresh Token
-             * @description Absent for client credentials; rotates on every use.
+             * @description Rotates on every use. Absent for client credentials, and for the web app (`X-Circles-Client: web`), which gets it as the HttpOnly cookie `circles_refresh`.
              */
             refresh_token?: string | null;
             /**
@@ -3516,6 +3584,14 @@ export interface components {
              * @description The pseudonym other members see (2-40 characters).
              */
             display_name: string;
+            /**
+             * Timezone
+             * @description An IANA time zone name.
+             * @default UTC
+             */
+            timezone?: string;
+            /** Languages */
+            languages?: string[];
         };
         /** ValidationIssue */
         ValidationIssue: {
@@ -3569,6 +3645,7 @@ export type Contact = components['schemas']['Contact'];
 export type CrisisChannel = components['schemas']['CrisisChannel'];
 export type CrisisResource = components['schemas']['CrisisResource'];
 export type CrisisResources = components['schemas']['CrisisResources'];
+export type EmailConfirm = components['schemas']['EmailConfirm'];
 export type ErasureConfirmation = components['schemas']['ErasureConfirmation'];
 export type FeedbackRead = components['schemas']['FeedbackRead'];
 export type FeedbackSummary = components['schemas']['FeedbackSummary'];
@@ -3738,16 +3815,47 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MeRead"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description The email is registered already. */
-            409: {
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-confirm_email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has expired or was already used (`invalid-confirmation-token`), or the password is not the one chosen at sign-up (`confirmation-password-mismatch`). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3764,12 +3872,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "auth-issue_token": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `web` from the Strength Circles web app: its refresh token then travels in the HttpOnly cookie `circles_refresh` (Path=/api/v1/auth) instead of the body. Such calls are refused (403) when their Origin is not the app's own. Other clients leave it out. */
+                "X-Circles-Client"?: "web" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3799,6 +3919,15 @@ export interface operations {
             };
             /** @description Unknown or revoked client, or a wrong client secret. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A web-app call (`X-Circles-Client: web`) from another origin, or a refresh from the cookie without that header (`not-from-the-app`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4098,7 +4227,10 @@ export interface operations {
     "me-change_password": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `web` from the Strength Circles web app: its refresh token then travels in the HttpOnly cookie `circles_refresh` (Path=/api/v1/auth) instead of the body. Such calls are refused (403) when their Origin is not the app's own. Other clients leave it out. */
+                "X-Circles-Client"?: "web" | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4126,7 +4258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The current password is wrong. */
+            /** @description The current password is wrong, or a web-app call came from another origin. */
             403: {
                 headers: {
                     [name: string]: unknown;
