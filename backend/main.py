@@ -220,7 +220,16 @@ def _mount_docs(app: FastAPI) -> None:
 
 
 # Paths the web app never answers: the API, its documents and the probes keep their own 404s.
-_NOT_APP_PATHS = ("api/", "docs", "redoc", "static-docs/", "openapi.json", "healthz", "readyz", "dev/")
+_NOT_APP_PATHS = (
+    "api/",
+    "docs",
+    "redoc",
+    "static-docs/",
+    "openapi.json",
+    "healthz",
+    "readyz",
+    "dev/",
+)
 
 
 def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:

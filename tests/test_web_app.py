@@ -35,7 +35,13 @@ def web(tmp_path: Path) -> Iterator[TestClient]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/groups/tuesday-evening-anxiety-circle", "/reset-password?token=abc", "/crisis", "/x/y/z"],
+    [
+        "/",
+        "/groups/tuesday-evening-anxiety-circle",
+        "/reset-password?token=abc",
+        "/crisis",
+        "/x/y/z",
+    ],
 )
 def test_app_paths_answer_the_page_with_the_app_policy(web: TestClient, path: str) -> None:
     response = web.get(path)

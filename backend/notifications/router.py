@@ -3,7 +3,7 @@ they are not part of the API document (a production server does not have them)."
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse
 
 from backend.core.access import Public
@@ -14,8 +14,23 @@ from backend.notifications import dev_mail, service
 from backend.notifications.schemas import DevMailRead
 
 PAGE_SIZE = 50
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
-router = APIRouter(prefix="/dev/mail", route_class=JSONRoute, include_in_schema=False)
+
+def from_this_machine(request: Request) -> None:
+    """The pages show everyone's mail, reset links included: only to a browser on the machine
+    the server runs on, so a development server reachable from a network shows them to no one
+    else (a missing CIRCLES_ENV=production must not leak them either)."""
+    if request.client is None or request.client.host not in LOOPBACK:
+        raise NotFound()
+
+
+router = APIRouter(
+    prefix="/dev/mail",
+    route_class=JSONRoute,
+    include_in_schema=False,
+    dependencies=[Depends(from_this_machine)],
+)
 
 
 @router.get("", dependencies=[Public], response_class=HTMLResponse)

@@ -2,6 +2,7 @@
 newest first, everything escaped, links a browser can follow."""
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,7 +33,24 @@ def queue(app: FastAPI, *messages: dict[str, object]) -> None:
             db.add(OutboxMessage(**values))
 
 
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A browser on the machine the server runs on: the only one the pages answer."""
+    with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 50000)) as local:
+        yield local
+
+
 # --- who may see it, and where ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PAGE, f"{LATEST}?to=someone@example.org"])
+def test_the_mail_pages_answer_no_one_on_another_machine(app: FastAPI, path: str) -> None:
+    queue(app, {"subject": "Reset your password"})
+    for address in ("192.168.1.20", "10.0.0.5", "2001:db8::1", "testclient"):
+        with TestClient(app, raise_server_exceptions=False, client=(address, 50000)) as remote:
+            response = remote.get(path)
+            assert_problem(response, 404)
+            assert "Reset your password" not in response.text
 
 
 def test_anyone_may_read_the_mail_pages_in_development(client: TestClient, app: FastAPI) -> None:
@@ -49,7 +67,10 @@ def test_anyone_may_read_the_mail_pages_in_development(client: TestClient, app: 
 @pytest.mark.parametrize("path", [PAGE, f"{LATEST}?to=someone@example.org"])
 def test_the_mail_pages_do_not_exist_in_production(settings: Settings, path: str) -> None:
     production = Settings.model_validate(settings.model_dump() | {"env": "production"})
-    with TestClient(create_app(production), raise_server_exceptions=False) as client:
+    # From this machine, so only production's own rule can explain the 404.
+    with TestClient(
+        create_app(production), raise_server_exceptions=False, client=("127.0.0.1", 50000)
+    ) as client:
         queue(client.app, {"subject": "Not for production"})  # type: ignore[arg-type]
         response = client.get(path)
         assert_problem(response, 404)
