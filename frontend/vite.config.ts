@@ -1,23 +1,32 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 
-/** Writes dist/sw.js from sw/service-worker.js with this build's files to keep offline. */
+/** Writes dist/sw.js from sw/service-worker.js with this build's files to keep offline. It runs
+ * once the build is on disk, so the list is exactly what was written (Vite drops chunks that
+ * hold only CSS after the bundle is generated). */
 function serviceWorker(): Plugin {
+  let outDir = "dist";
   return {
     name: "circles-service-worker",
     apply: "build",
-    generateBundle(_options, bundle) {
-      const built = Object.keys(bundle).filter((name) => !name.endsWith(".map") && name !== "index.html");
-      const copied = readdirSync(new URL("./public/", import.meta.url));
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle() {
+      const files = readdirSync(outDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+        .filter((name) => !name.endsWith(".map") && name !== "index.html" && name !== "sw.js");
       // "/" is index.html, the page every path of the app answers with.
-      const precache = ["/", ...[...built, ...copied].map((name) => `/${name}`).sort()];
+      const precache = ["/", ...files.map((name) => `/${name}`).sort()];
       const build = Date.now().toString(36);
       const source = readFileSync(new URL("./sw/service-worker.js", import.meta.url), "utf8")
         .replace("self.__BUILD__", JSON.stringify(build))
         .replace("self.__PRECACHE__", JSON.stringify(precache));
-      this.emitFile({ type: "asset", fileName: "sw.js", source });
+      writeFileSync(join(outDir, "sw.js"), source);
     },
   };
 }

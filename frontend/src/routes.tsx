@@ -2,6 +2,7 @@ import { lazy } from "react";
 import { createBrowserRouter } from "react-router";
 
 import { Layout } from "./components/Layout";
+import { PageError } from "./components/PageError";
 import { RequireSignIn } from "./components/RequireSignIn";
 import { CrisisPage } from "./pages/Crisis";
 import { FinderPage } from "./pages/Finder";
@@ -32,25 +33,31 @@ export const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
-      { index: true, element: <FinderPage /> },
-      { path: "crisis", element: <CrisisPage /> },
-      { path: "groups/:slug", element: <GroupPage /> },
-      { path: "meetings/:sessionId", element: <MeetingPage /> },
-      { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
-      { path: "my-meetings", element: signedIn(<MyMeetingsPage />) },
-      { path: "library", element: <LibraryPage /> },
-      { path: "library/saved", element: signedIn(<BookmarksPage />) },
-      { path: "library/:resourceId", element: <ResourcePage /> },
-      { path: "stories/new", element: signedIn(<ShareStoryPage />) },
-      { path: "stories/mine", element: signedIn(<MyStoriesPage />) },
-      { path: "stories/:storyId/edit", element: signedIn(<ShareStoryPage />) },
-      { path: "sign-in", element: <SignInPage /> },
-      { path: "sign-up", element: <SignUpPage /> },
-      { path: "confirm-email", element: <ConfirmEmailPage /> },
-      { path: "forgot-password", element: <ForgotPasswordPage /> },
-      { path: "reset-password", element: <ResetPasswordPage /> },
-      { path: "account", element: signedIn(<AccountPage />) },
-      { path: "*", element: <NotFoundPage /> },
+      {
+        // Errors show inside the frame: the crisis link and Quick exit never go away.
+        errorElement: <PageError />,
+        children: [
+          { index: true, element: <FinderPage /> },
+          { path: "crisis", element: <CrisisPage /> },
+          { path: "groups/:slug", element: <GroupPage /> },
+          { path: "meetings/:sessionId", element: <MeetingPage /> },
+          { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
+          { path: "my-meetings", element: signedIn(<MyMeetingsPage />) },
+          { path: "library", element: <LibraryPage /> },
+          { path: "library/saved", element: signedIn(<BookmarksPage />) },
+          { path: "library/:resourceId", element: <ResourcePage /> },
+          { path: "stories/new", element: signedIn(<ShareStoryPage />) },
+          { path: "stories/mine", element: signedIn(<MyStoriesPage />) },
+          { path: "stories/:storyId/edit", element: signedIn(<ShareStoryPage />) },
+          { path: "sign-in", element: <SignInPage /> },
+          { path: "sign-up", element: <SignUpPage /> },
+          { path: "confirm-email", element: <ConfirmEmailPage /> },
+          { path: "forgot-password", element: <ForgotPasswordPage /> },
+          { path: "reset-password", element: <ResetPasswordPage /> },
+          { path: "account", element: signedIn(<AccountPage />) },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
     ],
   },
 ]);
