@@ -108,7 +108,8 @@ class GroupUpdate(StrictModel):
     join_policy: JoinPolicy | None = None
     capacity: Capacity | None = None
     guidelines: Guidelines | None = None
-    status: Literal[GroupStatus.active, GroupStatus.paused] | None = Field(
+    # Plain strings: a Literal of enum members makes validation messages show Python reprs.
+    status: Literal["active", "paused"] | None = Field(
         default=None, description="Pause or resume; archiving has its own endpoint."
     )
 
@@ -175,7 +176,7 @@ class MemberRead(BaseModel):
 
 
 class MembershipUpdate(StrictModel):
-    status: Literal[MembershipStatus.active] | None = Field(
+    status: Literal["active"] | None = Field(
         default=None, description="Approve a pending request (or re-admit a removed member)."
     )
     role: MemberRole | None = None

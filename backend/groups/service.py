@@ -386,6 +386,8 @@ def update_group(
         _set_location(group, changes.location)
     if "online_url" in values:
         values["online_url"] = str(changes.online_url) if changes.online_url else None
+    if values.get("status") is not None:
+        values["status"] = GroupStatus(values["status"])
     new_guidelines = values.get("guidelines")
     if new_guidelines is not None and new_guidelines != group.guidelines:
         group.guidelines_version += 1

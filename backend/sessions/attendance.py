@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AttendancePrivacy, Role, User
-from backend.core import ratelimit
+from backend.core import ratelimit, times
 from backend.core.config import Settings
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -87,13 +87,16 @@ def _code(settings: Settings, session_id: uuid.UUID, period: int) -> str:
     return str(int.from_bytes(digest[:8], "big") % 10**CODE_DIGITS).zfill(CODE_DIGITS)
 
 
-def _check_in_window(session: GroupSession, now: datetime) -> None:
+def _check_in_window(session: GroupSession, now: datetime, *, viewer: User) -> None:
+    """Open from 30 minutes before the start to the end; the refusal says when it opens in
+    the viewer's own time zone."""
     if session.status == SessionStatus.cancelled:
         raise SessionCancelled()
     opens = session.starts_at - CHECK_IN_OPENS
     if now < opens:
         raise CheckInNotOpen(
-            f"Check-in opens 30 minutes before the meeting starts, at {opens:%Y-%m-%dT%H:%MZ}."
+            "Check-in opens 30 minutes before the meeting starts: at "
+            f"{times.moment(opens, viewer.timezone, now=now)}."
         )
     if now >= session.ends_at:
         raise CheckInNotOpen(
@@ -107,7 +110,7 @@ def check_in_code(
 ) -> CheckInCode:
     access = managed_session(db, session_id, actor)
     now = utcnow()
-    _check_in_window(access.session, now)
+    _check_in_window(access.session, now, viewer=actor)
     period = _period(now)
     period_end = datetime.fromtimestamp((period + 1) * CODE_PERIOD.total_seconds(), UTC)
     return CheckInCode(
@@ -159,7 +162,7 @@ def check_in(
     access = member_session(db, session_id, user)
     session = access.session
     now = utcnow()
-    _check_in_window(session, now)
+    _check_in_window(session, now, viewer=user)
     key = f"check-in:{session.id}:{user.id}"
     wait = ratelimit.retry_after_seconds(db, key, limit=WRONG_CODE_LIMIT, window=WRONG_CODE_WINDOW)
     if wait is not None:

@@ -20,6 +20,7 @@ from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, service
+from backend.sessions.models import RsvpStatus
 from backend.sessions.schemas import (
     AttendanceRead,
     AttendanceReport,
@@ -222,7 +223,8 @@ def rsvp(
 ) -> MyRsvp:
     """Say whether you are going. When the meeting is full you join the waitlist, and a seat
     that frees up goes to the first person waiting."""
-    return service.set_rsvp(db, settings, user=user, session_id=session_id, wanted=data.status)
+    wanted = RsvpStatus(data.status)
+    return service.set_rsvp(db, settings, user=user, session_id=session_id, wanted=wanted)
 
 
 # --- check-in and attendance ------------------------------------------------------------------

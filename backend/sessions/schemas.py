@@ -179,7 +179,8 @@ class MySessionList(BaseModel):
 
 
 class RsvpWrite(StrictModel):
-    status: Literal[RsvpStatus.going, RsvpStatus.not_going]
+    # Plain strings: a Literal of enum members makes validation messages show Python reprs.
+    status: Literal["going", "not_going"]
 
 
 class CheckInCode(BaseModel):

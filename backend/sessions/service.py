@@ -553,7 +553,7 @@ def update_schedule(
         raise InvalidSchedule("A schedule needs a rule; end the series to stop it.")
     for name in ("start_time", "duration_minutes", "timezone"):
         if name in timing and timing[name] is None:
-            raise InvalidSchedule(f"{name} cannot be empty.")
+            raise InvalidSchedule(f"Give {name} a value, or leave it out to keep it as it is.")
     now = utcnow()
     future_untouched = list(
         db.scalars(
@@ -740,7 +740,7 @@ def update_session(
     changes = data.model_dump(exclude_unset=True)
     for name in ("status", "duration_minutes", "capacity"):
         if name in changes and changes[name] is None:
-            raise InvalidSchedule(f"{name} cannot be empty.")
+            raise InvalidSchedule(f"Give {name} a value, or leave it out to keep it as it is.")
     people = notices.people_with_rsvps(db, session)
     previous_start = session.starts_at
 

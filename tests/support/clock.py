@@ -12,6 +12,7 @@ CLOCK_USERS = (
     "backend.sessions.service",
     "backend.sessions.attendance",
     "backend.sessions.calendar",
+    "backend.sessions.notices",
     "backend.core.ratelimit",
     "backend.groups.service",
     "backend.mentoring.service",
