@@ -159,7 +159,7 @@ def check_in(
     db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, code: str
 ) -> AttendanceRead:
     """Self check-in with the code shown in the room: present, or late after ten minutes."""
-    access = member_session(db, session_id, user)
+    access = member_session(db, session_id, user, doing="check in at its meetings")
     session = access.session
     now = utcnow()
     _check_in_window(session, now, viewer=user)

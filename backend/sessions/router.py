@@ -211,7 +211,10 @@ def update_session(
     "/sessions/{session_id}/rsvp",
     tags=["sessions"],
     responses=problem_responses(
-        401, 403, 404, s409="Cancelled, started, a facilitator, or too many RSVPs held."
+        401,
+        404,
+        s403="Not in the group yet (or still awaiting approval), or a service client.",
+        s409="Cancelled, started, a facilitator, or too many RSVPs held.",
     ),
 )
 def rsvp(
@@ -247,8 +250,8 @@ def read_check_in_code(
     tags=["sessions"],
     responses=problem_responses(
         401,
-        403,
         404,
+        s403="Not in the group yet (or still awaiting approval), or a service client.",
         s409="Check-in is not open.",
         s422="Wrong code.",
         s429="Too many wrong codes.",

@@ -37,6 +37,8 @@ from backend.sessions.exceptions import (
     FacilitatorsNeedNoSeat,
     InvalidSchedule,
     InvalidWindow,
+    MembershipPending,
+    NotAMember,
     RsvpLimit,
     ScheduleEnded,
     SessionCancelled,
@@ -95,13 +97,17 @@ def _session_access(db: Session, session_id: uuid.UUID, viewer: User | None) -> 
     return SessionAccess(session, group, membership)
 
 
-def member_session(db: Session, session_id: uuid.UUID, user: User) -> SessionAccess:
-    """The session of a group the user is an active member of; anyone else gets 404, so a
-    listed group's meeting cannot be joined in on from outside."""
+def member_session(db: Session, session_id: uuid.UUID, user: User, *, doing: str) -> SessionAccess:
+    """The session of a group the user is an active member of. Someone who may see the
+    meeting but is not a member is told what to do about it (403: join first, or wait for the
+    approval they asked for); a meeting they may not see is 404, like a random id. ``doing``
+    finishes the sentence "only its members can ...", e.g. "RSVP for its meetings"."""
     access = _session_access(db, session_id, user)
-    if not access.is_member:
-        raise NotFound()
-    return access
+    if access.is_member:
+        return access
+    if access.membership is not None and access.membership.status == MembershipStatus.pending:
+        raise MembershipPending(doing)
+    raise NotAMember(doing)
 
 
 def managed_session(db: Session, session_id: uuid.UUID, actor: User) -> SessionAccess:
@@ -836,7 +842,7 @@ def promote_waitlisted(db: Session, settings: Settings, session: GroupSession) -
 def set_rsvp(
     db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, wanted: RsvpStatus
 ) -> MyRsvp:
-    access = member_session(db, session_id, user)
+    access = member_session(db, session_id, user, doing="RSVP for its meetings")
     session = access.session
     if access.membership is not None and access.membership.role == MemberRole.facilitator:
         raise FacilitatorsNeedNoSeat()

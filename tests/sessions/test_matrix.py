@@ -7,9 +7,11 @@ facilitator, an admin, a service client without a relevant scope, and one holdin
 ``sessions:read``, ``attendance:read`` and ``attendance:write``; each for a listed and an unlisted
 group. The expected status of every cell comes from API.md and the sessions issue: 401 without a
 token; 403 for a member of the group on a facilitator's route and for a service client outside
-its scopes; 404, with the body of a random id, for people outside the group (a non-member cannot
-see a meeting link, RSVP, check in or read attendance; an unlisted group is hidden from all but
-its members, admins and scoped clients).
+its scopes; 403 saying what to do for someone who may see a meeting but is not an active member
+of its group and tries to RSVP or check in (join first, or wait for the approval asked for);
+404, with the body of a random id, for people outside the group otherwise (a non-member cannot
+see a meeting link or read attendance; an unlisted group is hidden from all but its members,
+admins and scoped clients).
 
 Building a scene signs in a dozen people, too slow to repeat for each of the ~300 cells, so one
 scene per database is shared by every test of this module (``scene`` below: a module fixture on
@@ -569,15 +571,16 @@ def manage(ok: int, *, scoped_client: int = 403) -> Expect:
 
 
 # A member's own action at a meeting: only active members of the group (a facilitator needs no
-# seat: 409); everyone else is outside it, admins included.
+# seat: 409). Whoever may see the meeting but is not an active member is told to join first, or
+# that their request awaits approval (403, admins included); a meeting they may not see is 404.
 RSVP: Expect = {
     ANONYMOUS: (401, 401),
-    OUTSIDER: (404, 404),
-    PENDING: (404, 404),
+    OUTSIDER: (403, 404),
+    PENDING: (403, 403),
     ACTIVE: (200, 200),
-    OTHER_FACILITATOR: (404, 404),
+    OTHER_FACILITATOR: (403, 404),
     FACILITATOR: (409, 409),
-    ADMIN: (404, 404),
+    ADMIN: (403, 403),
     CLIENT: (403, 403),
     SCOPED_CLIENT: (403, 403),
 }
@@ -854,7 +857,28 @@ def without_request_details(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key not in ("request_id", "instance")}
 
 
-def assert_status(response: Response, caller: str, status: int, unknown: Response | None) -> None:
+# Routes for a member's own action, and the words of their 403 to people not in the group.
+MEMBERS_ONLY = {"rsvp": "RSVP for its meetings", "check-in": "check in at its meetings"}
+
+
+def forbidden(route: "Route", caller: str) -> tuple[str, str | None]:
+    """The problem type a 403 must have for this caller, and the detail when it is fixed."""
+    if caller in CLIENTS:
+        return "insufficient-scope", None
+    if route.key not in MEMBERS_ONLY:
+        return "not-facilitator", None
+    doing = MEMBERS_ONLY[route.key]
+    if caller == PENDING:
+        return "membership-pending", (
+            "Your request to join this circle is waiting for a facilitator's approval. Once "
+            f"they have approved it, you can {doing}."
+        )
+    return "not-a-member", f"Join this circle first: only its members can {doing}."
+
+
+def assert_status(
+    response: Response, route: "Route", caller: str, status: int, unknown: Response | None
+) -> None:
     """The exact status, and the body each refusal must have. ``unknown`` is the same call
     with a random id: something hidden must be indistinguishable from nothing."""
     if status == 401:
@@ -863,8 +887,9 @@ def assert_status(response: Response, caller: str, status: int, unknown: Respons
         assert response.headers["www-authenticate"] == "Bearer"
     elif status == 403:
         body = assert_problem(response, 403)
-        slug = "insufficient-scope" if caller in CLIENTS else "not-facilitator"
+        slug, detail = forbidden(route, caller)
         assert body["type"].endswith(slug), body
+        assert detail is None or body["detail"] == detail, body
     elif status == 404:
         body = assert_problem(response, 404)
         assert unknown is not None
@@ -901,7 +926,7 @@ def test_matrix(scene: Scene, route: Route, visibility: str, caller: str, status
     if status == 404:
         random_ids = dict.fromkeys(ids, str(uuid.uuid4()))
         unknown = route.send(scene, caller, random_ids, body)
-    assert_status(response, caller, status, unknown)
+    assert_status(response, route, caller, status, unknown)
     if status < 300:
         route.check(scene, circle, caller, response)
     else:

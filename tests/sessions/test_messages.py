@@ -1,12 +1,12 @@
 """The refusals of groups and meetings in words people can act on: what is expected, never a
 Python repr, and times in the reader's own zone, written one way."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.factories import Person
+from tests.factories import Person, join, make_person
 from tests.sessions.conftest import Circle, Clock, make_circle, one_off
 from tests.sessions.test_rsvp import outbox_to
 from tests.support.problems import assert_no_python_repr, assert_problem
@@ -170,3 +170,46 @@ def test_an_emptied_field_says_how_to_keep_it(client: TestClient, circle: Circle
     assert assert_problem(response, 422)["detail"] == (
         "Give status a value, or leave it out to keep it as it is."
     )
+
+
+def test_people_not_in_the_circle_are_told_to_join_or_to_wait_for_approval(
+    client: TestClient, clock: Clock
+) -> None:
+    circle = make_circle(client, members=1, join_policy="approval")
+    session = one_off(client, circle, clock.now() + timedelta(minutes=10))
+    outsider, asking, removed = (make_person(client) for _ in range(3))
+    join(client, asking, circle.group.id)  # an approval group: pending
+    join(client, removed, circle.group.id)
+    approve = client.patch(
+        f"{circle.base}/members/{removed.user.id}",
+        headers=circle.facilitator.headers,
+        json={"status": "active"},
+    )
+    assert approve.status_code == 200, approve.text
+    gone = client.delete(
+        f"{circle.base}/members/{removed.user.id}", headers=circle.facilitator.headers
+    )
+    assert gone.status_code == 204
+    calls = (
+        ("PUT", "rsvp", {"status": "going"}, "RSVP for its meetings"),
+        ("POST", "check-in", {"code": "123456"}, "check in at its meetings"),
+    )
+
+    for person, kind, words in (
+        (outsider, "not-a-member", "Join this circle first"),
+        (removed, "not-a-member", "Join this circle first"),
+        (asking, "membership-pending", "waiting for a facilitator's approval"),
+    ):
+        for method, action, body, doing in calls:
+            response = client.request(
+                method,
+                f"/api/v1/sessions/{session['id']}/{action}",
+                headers=person.headers,
+                json=body,
+            )
+            problem = assert_problem(response, 403)
+            assert problem["type"].endswith(kind)
+            assert words in problem["detail"]
+            assert doing in problem["detail"]
+            assert circle.group.name not in response.text
+            assert_no_python_repr(problem_text(response))
