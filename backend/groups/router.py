@@ -23,6 +23,7 @@ from backend.groups.schemas import (
     MembershipRead,
     MembershipUpdate,
     MyGroup,
+    TimeOfDay,
     TopicCreate,
     TopicList,
     TopicRead,
@@ -72,6 +73,14 @@ def list_groups(
         Weekday | None,
         Query(description="Groups with an upcoming meeting on this weekday (local time)."),
     ] = None,
+    time_of_day: Annotated[
+        TimeOfDay | None,
+        Query(
+            description="Groups with a current schedule that starts in this part of the day, in "
+            "the group's local time: morning 05:00-12:00, midday 12:00-17:00, evening "
+            "17:00-21:00, night 21:00-05:00 (from inclusive, to exclusive)."
+        ),
+    ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[GroupSummary]:
@@ -85,6 +94,7 @@ def list_groups(
         language=language,
         has_room=open,
         day=day,
+        time_of_day=time_of_day,
         limit=limit,
         cursor=cursor,
     )

@@ -36,6 +36,7 @@ from backend.groups.models import (
     Visibility,
 )
 from backend.groups.schemas import (
+    TIMES_OF_DAY,
     WEEKDAYS,
     GroupCreate,
     GroupRead,
@@ -46,6 +47,7 @@ from backend.groups.schemas import (
     MembershipUpdate,
     MyGroup,
     MyMembership,
+    TimeOfDay,
     TopicCreate,
     Weekday,
 )
@@ -139,8 +141,12 @@ def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
 def _summaries(
     db: Session, groups: Sequence[SupportGroup], viewer: User | None
 ) -> list[GroupSummary]:
-    """Directory entries for a page of groups, in three queries whatever the page size."""
+    """Directory entries for a page of groups, in five queries whatever the page size."""
+    # Sessions build on groups; see archive_group.
+    from backend.sessions.service import timetables
+
     ids = [group.id for group in groups]
+    meets = timetables(db, ids, now=utcnow())
     topics: dict[uuid.UUID, list[str]] = defaultdict(list)
     for group_id, slug in db.execute(
         select(GroupTopic.group_id, GroupTopic.topic_slug)
@@ -181,6 +187,8 @@ def _summaries(
                 if group.id in mine
                 else None
             ),
+            schedules=meets[group.id].schedules,
+            next_session=meets[group.id].next_session,
         )
         for group in groups
     ]
@@ -228,6 +236,19 @@ def _meets_on(day: Weekday) -> ColumnElement[bool]:
     )
 
 
+def _starts_in(band: TimeOfDay) -> ColumnElement[bool]:
+    """A current schedule of the group starts in this band of the day, in its local time."""
+    from backend.sessions.models import Schedule  # see _meets_on
+    from backend.sessions.service import current_schedule
+
+    start, end = TIMES_OF_DAY[band]
+    if start < end:
+        in_band = (Schedule.start_time >= start) & (Schedule.start_time < end)
+    else:  # the night wraps past midnight
+        in_band = (Schedule.start_time >= start) | (Schedule.start_time < end)
+    return exists().where(Schedule.group_id == SupportGroup.id, current_schedule(utcnow()), in_band)
+
+
 def directory(
     db: Session,
     *,
@@ -240,6 +261,7 @@ def directory(
     limit: int,
     cursor: str | None,
     day: Weekday | None = None,
+    time_of_day: TimeOfDay | None = None,
 ) -> KeysetPage[GroupSummary]:
     """Listed groups that are not archived, for anyone; unlisted ones only for their members
     and admins. In slug order (alphabetical by name), by keyset."""
@@ -274,6 +296,8 @@ def directory(
         query = query.where(_language_matches(language))
     if day is not None:
         query = query.where(_meets_on(day))
+    if time_of_day is not None:
+        query = query.where(_starts_in(time_of_day))
     if has_room is not None:
         taken = (
             select(func.count())
