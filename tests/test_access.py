@@ -27,6 +27,8 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),
     ("GET", "/api/v1/groups/{group_id}"),
+    # The same page by its slug, for links people can read; the same rule decides who sees it.
+    ("GET", "/api/v1/groups/by-slug/{slug}"),
     # A listed group's meeting times are part of finding it (no links, no names of members).
     ("GET", "/api/v1/groups/{group_id}/schedules"),
     ("GET", "/api/v1/groups/{group_id}/sessions"),

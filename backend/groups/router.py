@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser, OptionalUser
 from backend.core.access import Public
@@ -110,6 +110,16 @@ def list_groups(
 def create_group(data: GroupCreate, user: CurrentUser, db: DbSession) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""
     return service.create_group(db, actor=user, data=data)
+
+
+# Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose
+# slug is "members", not the member list of a group with the id "by-slug".
+@router.get("/groups/by-slug/{slug}", tags=["groups"], responses=problem_responses(401, 404))
+def read_group_by_slug(
+    slug: Annotated[str, Path(max_length=120)], viewer: OptionalUser, db: DbSession
+) -> GroupRead:
+    """A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules)."""
+    return service.get_group_by_slug(db, viewer=viewer, slug=slug)
 
 
 @router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))

@@ -321,6 +321,15 @@ def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> Group
     return _read(db, group, viewer)
 
 
+def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
+    """The same page as ``get_group``, under the same rule: a group the viewer may not know
+    of is the NotFound of a slug nobody has."""
+    group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
+    if group_id is None:
+        raise NotFound()
+    return get_group(db, viewer=viewer, group_id=group_id)
+
+
 # --- changing groups --------------------------------------------------------------------------
 
 

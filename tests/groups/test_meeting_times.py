@@ -394,3 +394,23 @@ def test_time_of_day_finds_groups_by_the_local_start_of_a_current_schedule(
         assert names(client, time_of_day=band) == expected, band
     assert names(client, time_of_day="evening", day="thursday") == ["Morning And Evening"]
     assert_problem(client.get(GROUPS, params={"time_of_day": "dusk"}), 422)
+
+
+# --- a page by its slug -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Members", "Sessions", "Schedules", "Attendance Report"])
+def test_a_slug_that_reads_like_a_sub_page_is_still_the_group(
+    client: TestClient, name: str
+) -> None:
+    """/groups/by-slug/members is the group "members", not the member list of a group whose
+    id would be "by-slug": the route is declared before the /groups/{group_id}/... ones."""
+    circle = make_circle(client, members=0, name=name)
+    slug = circle.group.slug
+    assert slug == name.lower().replace(" ", "-")
+
+    response = client.get(f"{GROUPS}/by-slug/{slug}")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == str(circle.group.id)
+    assert response.json() == client.get(circle.base).json()
