@@ -57,7 +57,7 @@ from backend.sessions.schemas import (
 from backend.sessions.service import (
     SessionAccess,
     any_session,
-    group_names,
+    group_labels,
     managed_group,
     managed_session,
     member_session,
@@ -325,12 +325,13 @@ def my_attendance(
     sessions = {
         s.id: s for s in db.scalars(select(GroupSession).where(GroupSession.id.in_(session_ids)))
     }
-    names = group_names(db, (s.group_id for s in sessions.values()))
+    labels = group_labels(db, (s.group_id for s in sessions.values()))
     items = [
         MyAttendance(
             session_id=r.session_id,
             group_id=sessions[r.session_id].group_id,
-            group_name=names[sessions[r.session_id].group_id],
+            group_name=labels[sessions[r.session_id].group_id].name,
+            group_slug=labels[sessions[r.session_id].group_id].slug,
             starts_at=sessions[r.session_id].starts_at,
             status=r.status,
             recorded_via=r.recorded_via,

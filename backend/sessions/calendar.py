@@ -35,6 +35,7 @@ from backend.groups.models import (
 )
 from backend.sessions import recurrence as rec
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
+from backend.sessions.service import meeting_place
 
 NEUTRAL_TITLE = "Circle meeting"
 UID_DOMAIN = "strength-circles"
@@ -97,7 +98,7 @@ def _local(moment: datetime, timezone: str) -> datetime:
 
 
 def _describe(event: Event, group: SupportGroup, link: str | None, location: str | None) -> None:
-    place = location or ", ".join(p for p in (group.address, group.city) if p) or None
+    place = meeting_place(location, group)
     if place:
         event.add("location", place)
     if link:

@@ -25,6 +25,7 @@ from backend.groups import permissions
 from backend.groups import service as groups
 from backend.groups.exceptions import NotFacilitator
 from backend.groups.models import (
+    GroupFormat,
     GroupMembership,
     GroupStatus,
     MemberRole,
@@ -158,13 +159,31 @@ def _readable_group(
     return group, None
 
 
-def group_names(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+@dataclass(frozen=True)
+class GroupLabel:
+    name: str
+    slug: str
+
+
+def group_labels(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, GroupLabel]:
     return {
-        row.id: row.name
+        row.id: GroupLabel(row.name, row.slug)
         for row in db.execute(
-            select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(set(group_ids)))
+            select(SupportGroup.id, SupportGroup.name, SupportGroup.slug).where(
+                SupportGroup.id.in_(set(group_ids))
+            )
         )
     }
+
+
+def meeting_place(location: str | None, group: SupportGroup) -> str | None:
+    """Where a meeting is: its own note, else the group's address and city (none for an
+    online group)."""
+    if location:
+        return location
+    if group.format == GroupFormat.online:
+        return None
+    return ", ".join(part for part in (group.address, group.city) if part) or None
 
 
 def _ensure_not_archived(group: SupportGroup) -> None:
@@ -451,6 +470,9 @@ def reads(
             SessionRead(
                 id=s.id,
                 group_id=s.group_id,
+                group_name=group.name,
+                group_slug=group.slug,
+                group_format=group.format,
                 schedule_id=s.schedule_id,
                 starts_at=s.starts_at,
                 ends_at=s.ends_at,
@@ -463,6 +485,7 @@ def reads(
                 waitlisted=counts[s.id][RsvpStatus.waitlisted],
                 seats_left=max(0, s.capacity - going),
                 location=s.location,
+                place=meeting_place(s.location, group),
                 online_url=_meeting_link(s, group) if s.group_id in links_for else None,
                 my_rsvp=mine.get(s.id),
             )
@@ -560,9 +583,8 @@ def my_sessions(
         limit=limit,
         cursor=cursor,
     )
-    names = group_names(db, group_ids)
     items = [
-        MySession(**read.model_dump(), group_name=names[read.group_id])
+        MySession(**read.model_dump())
         for read in reads(db, page.items, viewer=user, links_for=set(group_ids))
     ]
     return KeysetPage(items, page.next_cursor)
