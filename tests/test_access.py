@@ -34,6 +34,8 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/groups/{group_id}/sessions"),
     ("GET", "/api/v1/sessions/{session_id}"),
     ("GET", "/api/v1/groups/{group_id}/calendar.ics"),
+    # One meeting as a calendar file, for exactly whoever may read the meeting itself.
+    ("GET", "/api/v1/sessions/{session_id}/calendar.ics"),
     # A member's calendar feed: calendar apps cannot sign in, so the secret URL is the key.
     ("GET", "/api/v1/calendar/{token}.ics"),
     # The published library.

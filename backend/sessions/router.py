@@ -396,3 +396,23 @@ def member_calendar(
 def group_calendar(group_id: uuid.UUID, db: DbSession) -> Response:
     """A listed group's meeting times as an iCalendar feed (neutral titles, no links)."""
     return Response(calendar.group_feed(db, group_id=group_id), media_type=CALENDAR_TYPE)
+
+
+@router.get(
+    "/sessions/{session_id}/calendar.ics",
+    tags=["sessions"],
+    responses={**ICS, **problem_responses(401, 403, 404)},
+    response_class=Response,
+)
+def session_calendar(session_id: uuid.UUID, principal: SessionReader, db: DbSession) -> Response:
+    """One meeting as an iCalendar file to add to any calendar app (whoever may read it).
+    Neutral title unless you chose group names; the link only for those who may see it."""
+    viewer, integrator = _viewer(principal)
+    body = calendar.session_file(
+        db, viewer=viewer.user if viewer else None, can_read_all=integrator, session_id=session_id
+    )
+    return Response(
+        body,
+        media_type=CALENDAR_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="circle-meeting.ics"'},
+    )

@@ -535,19 +535,24 @@ def list_group_sessions(
     return KeysetPage(reads(db, page.items, viewer=viewer, links_for=links), page.next_cursor)
 
 
+def readable_session(
+    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
+) -> tuple[SessionAccess, bool]:
+    """The session as the viewer may read it (integrators, ``can_read_all``, read every one),
+    and whether they may see its meeting link."""
+    if can_read_all:
+        return any_session(db, session_id), False
+    access = _session_access(db, session_id, viewer)
+    return access, permissions.can_see_meeting_link(viewer, access.membership)
+
+
 def get_session(
     db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
 ) -> SessionRead:
-    if can_read_all:
-        access = any_session(db, session_id)
-        links: set[uuid.UUID] = set()
-    else:
-        access = _session_access(db, session_id, viewer)
-        links = (
-            {access.group.id}
-            if permissions.can_see_meeting_link(viewer, access.membership)
-            else set()
-        )
+    access, show_link = readable_session(
+        db, viewer=viewer, can_read_all=can_read_all, session_id=session_id
+    )
+    links = {access.group.id} if show_link else set()
     return reads(db, [access.session], viewer=viewer, links_for=links)[0]
 
 

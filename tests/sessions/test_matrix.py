@@ -33,6 +33,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from icalendar import Calendar
 from sqlalchemy import func, select
 
 from backend.accounts.models import Role, User
@@ -511,6 +512,21 @@ def check_group_feed(scene: Scene, circle: Circle, caller: str, response: Respon
     assert circle.group.name not in text
 
 
+def check_session_file(scene: Scene, circle: Circle, caller: str, response: Response) -> None:
+    """The meeting starting soon as one event: its own UID, its zone, the group's name only for
+    the member who chose names, the link only for those who see links."""
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"session-{circle.soon}@strength-circles"
+    assert event["DTSTART"].params["TZID"] == "America/Chicago"
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    title = circle.group.name if caller == ACTIVE else "Circle meeting"  # ACTIVE chose names
+    assert str(event["SUMMARY"]) == title
+    assert (circle.soon_link in unfolded(response)) is (caller in SEES_MEETING_LINK)
+
+
 def check_my_sessions(scene: Scene, circle: None, caller: str, response: Response) -> None:
     ids = {item["id"] for item in response.json()["items"]}
     for member_of in scene.circles.values():
@@ -794,6 +810,14 @@ ROUTES = [
         target="group",
     ),
     Route(
+        "session-calendar",
+        "GET",
+        "/sessions/{session_id}/calendar.ics",
+        READ,
+        check_session_file,
+        target="soon",
+    ),
+    Route(
         "my-sessions",
         "GET",
         "/me/sessions",
@@ -822,7 +846,7 @@ ROUTES = [
 ROUTES_BY_KEY = {route.key: route for route in ROUTES}
 # Routes a service client may call, and the one scope each needs.
 SCOPED_ROUTES = {
-    Scope.sessions_read: ["list-schedules", "list-sessions", "read-session"],
+    Scope.sessions_read: ["list-schedules", "list-sessions", "read-session", "session-calendar"],
     Scope.attendance_read: ["read-attendance", "attendance-report"],
     Scope.attendance_write: ["record-attendance"],
 }
@@ -1071,6 +1095,7 @@ def reads_of(circle: Circle, caller: str) -> list[Read]:
             params=report_window(),
         ),
         Read("group-feed", f"/groups/{circle.group.id}/calendar.ics", expected("group-calendar")),
+        Read("session-feed", f"/sessions/{circle.soon}/calendar.ics", expected("session-calendar")),
     ]
 
 
@@ -1082,7 +1107,7 @@ def test_privacy_canary(scene: Scene, caller: str) -> None:
     """Crawl every GET of the sessions endpoints as ``caller``. Meeting links reach active
     members, the group's facilitators and admins alone; the anonymous attendee is named to
     admins alone; no email ever; group names and topics never in a calendar feed, except the
-    member's own feed when they chose to see names."""
+    member's own feed and the file of one meeting when they chose to see names."""
     headers = scene.headers(caller)
     answers: dict[tuple[str, str], Response] = {}
     for visibility, circle in scene.circles.items():
@@ -1113,7 +1138,10 @@ def test_privacy_canary(scene: Scene, caller: str) -> None:
         if key.endswith("feed"):
             assert TOPIC not in text.lower(), (where, key)
             for circle in scene.circles.values():
-                shown = caller == ACTIVE and key == "feed"  # their own feed, names chosen
+                # Names chosen: their own feed, and the file of a meeting of that group.
+                shown = caller == ACTIVE and (
+                    key == "feed" or (key == "session-feed" and where == circle.visibility)
+                )
                 assert (circle.group.name in text) is shown, (where, key, circle.group.name)
                 assert circle.group.slug not in text, (where, key)
 
