@@ -13,6 +13,7 @@ CLOCK_USERS = (
     "backend.sessions.attendance",
     "backend.sessions.calendar",
     "backend.sessions.notices",
+    "backend.sessions.seed",
     "backend.core.ratelimit",
     "backend.groups.service",
     "backend.mentoring.service",
