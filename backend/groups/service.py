@@ -53,6 +53,8 @@ from backend.groups.schemas import (
 )
 
 DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
+# What _slugify and _unique_slug make.
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LOCATION_FIELDS = ("address", "city", "region", "postal_code", "country", "latitude", "longitude")
 
 
@@ -324,6 +326,8 @@ def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> Group
 def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
     """The same page as ``get_group``, under the same rule: a group the viewer may not know
     of is the NotFound of a slug nobody has."""
+    if not SLUG.fullmatch(slug):  # nothing else is a slug, so nothing else is looked up
+        raise NotFound()
     group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
     if group_id is None:
         raise NotFound()

@@ -414,3 +414,11 @@ def test_a_slug_that_reads_like_a_sub_page_is_still_the_group(
     assert response.status_code == 200, response.text
     assert response.json()["id"] == str(circle.group.id)
     assert response.json() == client.get(circle.base).json()
+
+
+@pytest.mark.parametrize("slug", ["a%00b", "UPPER", "-dash-first", "caf%C3%A9", "x" * 120])
+def test_what_cannot_be_a_slug_is_the_404_of_an_unknown_one(client: TestClient, slug: str) -> None:
+    response = client.get(f"{GROUPS}/by-slug/{slug}")
+    unknown = client.get(f"{GROUPS}/by-slug/no-group-has-this-slug")
+
+    assert assert_problem(response, 404)["detail"] == assert_problem(unknown, 404)["detail"]
