@@ -14,7 +14,7 @@ from backend.core.db import create_db_engine, create_session_factory
 from backend.groups.seed import seed_demo_groups
 from backend.library.seed import seed_demo_library, seed_demo_stories
 from backend.mentoring.seed import seed_demo_mentoring
-from backend.sessions.seed import seed_demo_sessions
+from backend.sessions.seed import seed_demo_check_in, seed_demo_sessions
 
 # A seeder adds its demo data and returns lines for the sign-in summary.
 Seeder = Callable[[Session], list[str]]
@@ -24,6 +24,7 @@ DEMO_SEEDERS: list[Seeder] = [
     seed_demo_accounts,
     seed_demo_groups,
     seed_demo_sessions,
+    seed_demo_check_in,
     seed_demo_mentoring,
     seed_demo_library,
     seed_demo_stories,

@@ -30,11 +30,15 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/topics"),
     ("GET", "/api/v1/groups"),
     ("GET", "/api/v1/groups/{group_id}"),
+    # The same page by its slug, for links people can read; the same rule decides who sees it.
+    ("GET", "/api/v1/groups/by-slug/{slug}"),
     # A listed group's meeting times are part of finding it (no links, no names of members).
     ("GET", "/api/v1/groups/{group_id}/schedules"),
     ("GET", "/api/v1/groups/{group_id}/sessions"),
     ("GET", "/api/v1/sessions/{session_id}"),
     ("GET", "/api/v1/groups/{group_id}/calendar.ics"),
+    # One meeting as a calendar file, for exactly whoever may read the meeting itself.
+    ("GET", "/api/v1/sessions/{session_id}/calendar.ics"),
     # A member's calendar feed: calendar apps cannot sign in, so the secret URL is the key.
     ("GET", "/api/v1/calendar/{token}.ics"),
     # The published library.

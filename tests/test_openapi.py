@@ -1,15 +1,18 @@
 """The contract is a file: the committed openapi/openapi.json is what the app serves, and it
 is a valid OpenAPI document with readable operation ids and problem+json errors."""
 
+import inspect
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 from openapi_spec_validator import validate
 
 from backend.core.config import Settings
+from backend.core.routing import summary_of
 from backend.main import create_app
 
 COMMITTED = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
@@ -64,3 +67,76 @@ def test_every_error_response_is_problem_json(spec: dict[str, Any]) -> None:
                 )
     assert "Problem" in spec["components"]["schemas"]
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+# --- operation summaries ----------------------------------------------------------------------
+
+# Words an English sentence does not end on: a summary ending on one was cut off.
+DANGLING = {"a", "an", "and", "but", "my", "nor", "or", "our", "per", "the", "their", "your"}
+
+
+def whole_sentence_problems(summary: str) -> list[str]:
+    problems = []
+    if not summary[:1].isupper() and not summary.startswith("`"):
+        problems.append("does not start a sentence")
+    if not summary.endswith((".", "?", "!")):
+        problems.append("does not end with . ? or !")
+    words = re.findall(r"\w+", summary)
+    if words and words[-1].lower() in DANGLING:
+        problems.append(f"ends on '{words[-1]}'")
+    # "[from, to)" is an interval, so any opening bracket may close with either.
+    if summary.count("(") + summary.count("[") != summary.count(")") + summary.count("]"):
+        problems.append("has an unclosed bracket")
+    if summary.count("`") % 2:
+        problems.append("has an unclosed backtick")
+    return problems
+
+
+def test_every_route_summary_is_the_whole_first_sentence_of_its_docstring(
+    tmp_path: Path,
+) -> None:
+    """/docs shows each route's summary alone: it must be a whole sentence, the first one of
+    the docstring's first paragraph, however the lines were wrapped."""
+    settings = Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    cut = []
+    checked = 0
+    for route in iter_route_contexts(create_app(settings).routes):
+        original = route.original_route
+        if not isinstance(original, APIRoute) or not original.include_in_schema:
+            continue
+        checked += 1
+        summary = str(original.summary)
+        paragraph = " ".join((inspect.getdoc(original.endpoint) or "").split("\n\n")[0].split())
+        problems = whole_sentence_problems(summary)
+        if not paragraph.startswith(summary):
+            problems.append("is not the start of the docstring")
+        rest = paragraph.removeprefix(summary)
+        if rest and not re.match(r" [A-Z`\"'(\[]", rest):
+            problems.append(f"stops before the sentence does ({rest[:30]!r} follows)")
+        if problems:
+            cut.append(f"{sorted(original.methods)} {route.path}: {summary!r} {problems}")
+    assert cut == []
+    assert checked > 80  # every domain's routes, health checks included
+
+
+@pytest.mark.parametrize(
+    ("doc", "summary"),
+    [
+        ("Close my account. Send the\ncurrent password to confirm.", "Close my account."),
+        (
+            "Every meeting (366 days at most\nper request). Listed groups: anyone.",
+            "Every meeting (366 days at most per request).",
+        ),
+        ("A rule, e.g. 'FREQ=WEEKLY'. More.", "A rule, e.g. 'FREQ=WEEKLY'."),
+        ("Without a full stop", "Without a full stop."),
+        ("First paragraph\nwrapped.\n\nSecond paragraph.", "First paragraph wrapped."),
+    ],
+)
+def test_a_summary_is_the_first_sentence_with_its_lines_joined(doc: str, summary: str) -> None:
+    assert summary_of(doc) == summary
+    assert whole_sentence_problems(summary) == []
+
+
+def test_the_sentence_check_catches_a_cut_summary() -> None:
+    assert whole_sentence_problems("Close my account for good. Send the") != []
+    assert whole_sentence_problems("Every meeting (366 days at most") != []

@@ -1,6 +1,7 @@
 """The route class of the API: a JSON body must be sent as JSON (415 otherwise)."""
 
 import inspect
+import re
 from collections.abc import Callable, Coroutine
 from email.message import Message
 from typing import Any
@@ -13,6 +14,18 @@ from starlette.responses import Response
 from backend.core.errors import UnsupportedMediaType
 
 API_PREFIX = "/api/v1"
+# A sentence ends at . ? or ! followed by a space and what starts the next one (a capital, a
+# backtick, a quote or a bracket); "e.g." and "i.e." end none, and "(366 days at most per
+# request)" stays inside its sentence.
+_SENTENCE_END = re.compile(r"(?<=[.?!])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`\"'(\[])")
+
+
+def summary_of(doc: str) -> str:
+    """The first sentence of the first paragraph of a docstring, its wrapped lines joined: the
+    OpenAPI summary of a route. A paragraph without a full stop is one sentence and gets one."""
+    paragraph = " ".join(doc.strip().split("\n\n", 1)[0].split())
+    first = _SENTENCE_END.split(paragraph, maxsplit=1)[0]
+    return first if first.endswith((".", "?", "!")) else f"{first}."
 
 
 def is_json_media_type(content_type: str) -> bool:
@@ -34,8 +47,9 @@ def _has_body(request: Request) -> bool:
 class JSONRoute(APIRoute):
     """The route class of every API router.
 
-    - The first line of the endpoint's docstring is the OpenAPI summary (the rest stays the
-      description), so /docs reads "The caller's own profile" rather than "Read Me".
+    - The first sentence of the endpoint's docstring is the OpenAPI summary (the whole
+      docstring stays the description), so /docs reads "The caller's own profile and privacy
+      choices." rather than "Read Me", and a sentence wrapped over two lines is not cut.
     - A JSON body sent in another format gets 415: without this FastAPI reads it as raw bytes
       and answers with a confusing 422.
     """
@@ -43,7 +57,7 @@ class JSONRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         doc = inspect.getdoc(endpoint)
         if kwargs.get("summary") is None and doc:
-            kwargs["summary"] = doc.splitlines()[0].rstrip(".")
+            kwargs["summary"] = summary_of(doc)
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

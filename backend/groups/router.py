@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser, OptionalUser
 from backend.core.access import Public
@@ -23,6 +23,7 @@ from backend.groups.schemas import (
     MembershipRead,
     MembershipUpdate,
     MyGroup,
+    TimeOfDay,
     TopicCreate,
     TopicList,
     TopicRead,
@@ -72,6 +73,14 @@ def list_groups(
         Weekday | None,
         Query(description="Groups with an upcoming meeting on this weekday (local time)."),
     ] = None,
+    time_of_day: Annotated[
+        TimeOfDay | None,
+        Query(
+            description="Groups with a current schedule that starts in this part of the day, in "
+            "the group's local time: morning 05:00-12:00, midday 12:00-17:00, evening "
+            "17:00-21:00, night 21:00-05:00 (from inclusive, to exclusive)."
+        ),
+    ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[GroupSummary]:
@@ -85,6 +94,7 @@ def list_groups(
         language=language,
         has_room=open,
         day=day,
+        time_of_day=time_of_day,
         limit=limit,
         cursor=cursor,
     )
@@ -100,6 +110,16 @@ def list_groups(
 def create_group(data: GroupCreate, user: CurrentUser, db: DbSession) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""
     return service.create_group(db, actor=user, data=data)
+
+
+# Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose
+# slug is "members", not the member list of a group with the id "by-slug".
+@router.get("/groups/by-slug/{slug}", tags=["groups"], responses=problem_responses(401, 404))
+def read_group_by_slug(
+    slug: Annotated[str, Path(max_length=120)], viewer: OptionalUser, db: DbSession
+) -> GroupRead:
+    """A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules)."""
+    return service.get_group_by_slug(db, viewer=viewer, slug=slug)
 
 
 @router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))

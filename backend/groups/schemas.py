@@ -1,7 +1,7 @@
 """Request and response shapes of groups and membership."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Literal, get_args
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, model_validator
@@ -15,9 +15,22 @@ from backend.groups.models import (
     MembershipStatus,
     Visibility,
 )
+from backend.sessions.models import SessionStatus
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+TimeOfDay = Literal["morning", "midday", "evening", "night"]
+# Bands of a schedule's local start time, [from, to); night wraps past midnight.
+TIMES_OF_DAY: dict[TimeOfDay, tuple[time, time]] = {
+    "morning": (time(5), time(12)),
+    "midday": (time(12), time(17)),
+    "evening": (time(17), time(21)),
+    "night": (time(21), time(5)),
+}
+Frequency = Literal["weekly", "every_other_week", "monthly", "other"]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+# At most this many schedules describe a group in a directory entry.
+MAX_SCHEDULE_SUMMARIES = 5
 
 TopicSlug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=40)
@@ -108,7 +121,8 @@ class GroupUpdate(StrictModel):
     join_policy: JoinPolicy | None = None
     capacity: Capacity | None = None
     guidelines: Guidelines | None = None
-    status: Literal[GroupStatus.active, GroupStatus.paused] | None = Field(
+    # Plain strings: a Literal of enum members makes validation messages show Python reprs.
+    status: Literal["active", "paused"] | None = Field(
         default=None, description="Pause or resume; archiving has its own endpoint."
     )
 
@@ -116,6 +130,39 @@ class GroupUpdate(StrictModel):
 class MyMembership(BaseModel):
     role: MemberRole
     status: MembershipStatus
+
+
+class ScheduleSummary(BaseModel):
+    """One current schedule of a group, as the directory shows it: in the group's own time."""
+
+    rrule: str = Field(description="The RFC 5545 rule, normalised, e.g. 'FREQ=WEEKLY;BYDAY=TU'.")
+    frequency: Frequency = Field(
+        description="weekly, every_other_week or monthly; other for any other pattern."
+    )
+    weekdays: list[Weekday] = Field(
+        description="The days it meets on, Monday first; empty for a day of the month."
+    )
+    start_time: ClockTime = Field(description="Local start, 24-hour, e.g. '19:00'.")
+    end_time: ClockTime = Field(description="Local end, 24-hour, e.g. '20:30'.")
+    duration_minutes: int
+    timezone: str = Field(description="The IANA zone the times are in.")
+    description: str = Field(
+        description="When it meets in plain English, in the group's own time, e.g. 'Tuesdays, "
+        "7:00\u20138:30 pm', 'Every other Monday, 6:00\u20137:00 pm', 'First Thursday of the "
+        "month, 7:00\u20138:30 pm'; 'Meets regularly' for a rule too unusual to put in words."
+    )
+
+
+class NextSession(BaseModel):
+    """The group's next meeting that has not ended (one in progress counts; cancelled ones do
+    not), among the meetings already generated."""
+
+    id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: SessionStatus
+    seats_left: int
 
 
 class GroupSummary(BaseModel):
@@ -137,6 +184,13 @@ class GroupSummary(BaseModel):
     capacity: int
     seats_left: int
     my_membership: MyMembership | None = None
+    schedules: list[ScheduleSummary] = Field(
+        description=f"Its current (not ended) schedules, at most {MAX_SCHEDULE_SUMMARIES}, "
+        "oldest first.",
+    )
+    next_session: NextSession | None = Field(
+        description="Its next meeting that has not ended, or null."
+    )
 
 
 class GroupRead(GroupSummary):
@@ -175,7 +229,7 @@ class MemberRead(BaseModel):
 
 
 class MembershipUpdate(StrictModel):
-    status: Literal[MembershipStatus.active] | None = Field(
+    status: Literal["active"] | None = Field(
         default=None, description="Approve a pending request (or re-admit a removed member)."
     )
     role: MemberRole | None = None

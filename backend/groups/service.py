@@ -36,6 +36,7 @@ from backend.groups.models import (
     Visibility,
 )
 from backend.groups.schemas import (
+    TIMES_OF_DAY,
     WEEKDAYS,
     GroupCreate,
     GroupRead,
@@ -46,11 +47,14 @@ from backend.groups.schemas import (
     MembershipUpdate,
     MyGroup,
     MyMembership,
+    TimeOfDay,
     TopicCreate,
     Weekday,
 )
 
 DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
+# What _slugify and _unique_slug make.
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LOCATION_FIELDS = ("address", "city", "region", "postal_code", "country", "latitude", "longitude")
 
 
@@ -139,8 +143,12 @@ def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
 def _summaries(
     db: Session, groups: Sequence[SupportGroup], viewer: User | None
 ) -> list[GroupSummary]:
-    """Directory entries for a page of groups, in three queries whatever the page size."""
+    """Directory entries for a page of groups, in five queries whatever the page size."""
+    # Sessions build on groups; see archive_group.
+    from backend.sessions.service import timetables
+
     ids = [group.id for group in groups]
+    meets = timetables(db, ids, now=utcnow())
     topics: dict[uuid.UUID, list[str]] = defaultdict(list)
     for group_id, slug in db.execute(
         select(GroupTopic.group_id, GroupTopic.topic_slug)
@@ -181,6 +189,8 @@ def _summaries(
                 if group.id in mine
                 else None
             ),
+            schedules=meets[group.id].schedules,
+            next_session=meets[group.id].next_session,
         )
         for group in groups
     ]
@@ -228,6 +238,19 @@ def _meets_on(day: Weekday) -> ColumnElement[bool]:
     )
 
 
+def _starts_in(band: TimeOfDay) -> ColumnElement[bool]:
+    """A current schedule of the group starts in this band of the day, in its local time."""
+    from backend.sessions.models import Schedule  # see _meets_on
+    from backend.sessions.service import current_schedule
+
+    start, end = TIMES_OF_DAY[band]
+    if start < end:
+        in_band = (Schedule.start_time >= start) & (Schedule.start_time < end)
+    else:  # the night wraps past midnight
+        in_band = (Schedule.start_time >= start) | (Schedule.start_time < end)
+    return exists().where(Schedule.group_id == SupportGroup.id, current_schedule(utcnow()), in_band)
+
+
 def directory(
     db: Session,
     *,
@@ -240,6 +263,7 @@ def directory(
     limit: int,
     cursor: str | None,
     day: Weekday | None = None,
+    time_of_day: TimeOfDay | None = None,
 ) -> KeysetPage[GroupSummary]:
     """Listed groups that are not archived, for anyone; unlisted ones only for their members
     and admins. In slug order (alphabetical by name), by keyset."""
@@ -274,6 +298,8 @@ def directory(
         query = query.where(_language_matches(language))
     if day is not None:
         query = query.where(_meets_on(day))
+    if time_of_day is not None:
+        query = query.where(_starts_in(time_of_day))
     if has_room is not None:
         taken = (
             select(func.count())
@@ -295,6 +321,17 @@ def directory(
 def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
     group, _ = visible_group(db, group_id, viewer)
     return _read(db, group, viewer)
+
+
+def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
+    """The same page as ``get_group``, under the same rule: a group the viewer may not know
+    of is the NotFound of a slug nobody has."""
+    if not SLUG.fullmatch(slug):  # nothing else is a slug, so nothing else is looked up
+        raise NotFound()
+    group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
+    if group_id is None:
+        raise NotFound()
+    return get_group(db, viewer=viewer, group_id=group_id)
 
 
 # --- changing groups --------------------------------------------------------------------------
@@ -386,6 +423,8 @@ def update_group(
         _set_location(group, changes.location)
     if "online_url" in values:
         values["online_url"] = str(changes.online_url) if changes.online_url else None
+    if values.get("status") is not None:
+        values["status"] = GroupStatus(values["status"])
     new_guidelines = values.get("guidelines")
     if new_guidelines is not None and new_guidelines != group.guidelines:
         group.guidelines_version += 1

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AttendancePrivacy, Role, User
-from backend.core import ratelimit
+from backend.core import ratelimit, times
 from backend.core.config import Settings
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -57,7 +57,7 @@ from backend.sessions.schemas import (
 from backend.sessions.service import (
     SessionAccess,
     any_session,
-    group_names,
+    group_labels,
     managed_group,
     managed_session,
     member_session,
@@ -87,13 +87,16 @@ def _code(settings: Settings, session_id: uuid.UUID, period: int) -> str:
     return str(int.from_bytes(digest[:8], "big") % 10**CODE_DIGITS).zfill(CODE_DIGITS)
 
 
-def _check_in_window(session: GroupSession, now: datetime) -> None:
+def _check_in_window(session: GroupSession, now: datetime, *, viewer: User) -> None:
+    """Open from 30 minutes before the start to the end; the refusal says when it opens in
+    the viewer's own time zone."""
     if session.status == SessionStatus.cancelled:
         raise SessionCancelled()
     opens = session.starts_at - CHECK_IN_OPENS
     if now < opens:
         raise CheckInNotOpen(
-            f"Check-in opens 30 minutes before the meeting starts, at {opens:%Y-%m-%dT%H:%MZ}."
+            "Check-in opens 30 minutes before the meeting starts: at "
+            f"{times.moment(opens, viewer.timezone, now=now)}."
         )
     if now >= session.ends_at:
         raise CheckInNotOpen(
@@ -107,7 +110,7 @@ def check_in_code(
 ) -> CheckInCode:
     access = managed_session(db, session_id, actor)
     now = utcnow()
-    _check_in_window(access.session, now)
+    _check_in_window(access.session, now, viewer=actor)
     period = _period(now)
     period_end = datetime.fromtimestamp((period + 1) * CODE_PERIOD.total_seconds(), UTC)
     return CheckInCode(
@@ -156,10 +159,10 @@ def check_in(
     db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, code: str
 ) -> AttendanceRead:
     """Self check-in with the code shown in the room: present, or late after ten minutes."""
-    access = member_session(db, session_id, user)
+    access = member_session(db, session_id, user, doing="check in at its meetings")
     session = access.session
     now = utcnow()
-    _check_in_window(session, now)
+    _check_in_window(session, now, viewer=user)
     key = f"check-in:{session.id}:{user.id}"
     wait = ratelimit.retry_after_seconds(db, key, limit=WRONG_CODE_LIMIT, window=WRONG_CODE_WINDOW)
     if wait is not None:
@@ -322,12 +325,13 @@ def my_attendance(
     sessions = {
         s.id: s for s in db.scalars(select(GroupSession).where(GroupSession.id.in_(session_ids)))
     }
-    names = group_names(db, (s.group_id for s in sessions.values()))
+    labels = group_labels(db, (s.group_id for s in sessions.values()))
     items = [
         MyAttendance(
             session_id=r.session_id,
             group_id=sessions[r.session_id].group_id,
-            group_name=names[sessions[r.session_id].group_id],
+            group_name=labels[sessions[r.session_id].group_id].name,
+            group_slug=labels[sessions[r.session_id].group_id].slug,
             starts_at=sessions[r.session_id].starts_at,
             status=r.status,
             recorded_via=r.recorded_via,

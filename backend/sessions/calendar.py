@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) feeds: a member's own, behind a secret URL, and one per listed group.
+"""iCalendar (RFC 5545) feeds: a member's own, behind a secret URL, and one per listed group;
+and one meeting as a file of its own, for whoever may read it.
 
 A series is one recurring event (RRULE in its local zone, with a VTIMEZONE), so calendar apps
 keep 7 pm at 7 pm across daylight-saving changes. An occurrence cancelled or changed on its own
@@ -35,6 +36,7 @@ from backend.groups.models import (
 )
 from backend.sessions import recurrence as rec
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
+from backend.sessions.service import meeting_place, readable_session
 
 NEUTRAL_TITLE = "Circle meeting"
 UID_DOMAIN = "strength-circles"
@@ -97,7 +99,7 @@ def _local(moment: datetime, timezone: str) -> datetime:
 
 
 def _describe(event: Event, group: SupportGroup, link: str | None, location: str | None) -> None:
-    place = location or ", ".join(p for p in (group.address, group.city) if p) or None
+    place = meeting_place(location, group)
     if place:
         event.add("location", place)
     if link:
@@ -270,3 +272,31 @@ def group_feed(db: Session, *, group_id: uuid.UUID) -> bytes:
     return _build(
         db, [group], name="Strength Circles", title_for={group.id: NEUTRAL_TITLE}, show_links=False
     )
+
+
+def session_file(
+    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
+) -> bytes:
+    """One meeting as a calendar of one event, for whoever may read ``GET /sessions/{id}``.
+    Its UID is the session's own, so importing it again updates the event (SEQUENCE says
+    which is newer); the title names the group only for a signed-in person who chose that,
+    and the link is there only for those who may see it (never for anonymous callers)."""
+    access, show_link = readable_session(
+        db, viewer=viewer, can_read_all=can_read_all, session_id=session_id
+    )
+    session, group = access.session, access.group
+    names = viewer is not None and viewer.calendar_shows_group_names
+    calendar = _calendar("Strength Circles")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(
+        _session_event(
+            session,
+            group,
+            group.name if names else NEUTRAL_TITLE,
+            show_link=show_link,
+            series=None,
+        )
+    )
+    first = _local(session.starts_at, session.timezone).date()
+    calendar.add_missing_timezones(first_date=first, last_date=first + timedelta(days=366))
+    return bytes(calendar.to_ical())

@@ -1,6 +1,25 @@
 """Errors of sessions, RSVPs, check-in and attendance, in words a person can act on."""
 
-from backend.core.errors import Conflict, TooManyRequests, UnprocessableContent
+from backend.core.errors import Conflict, Forbidden, TooManyRequests, UnprocessableContent
+
+
+class NotAMember(Forbidden):
+    """Someone who may see a meeting but is not in its circle (yet)."""
+
+    slug = "not-a-member"
+
+    def __init__(self, doing: str):
+        super().__init__(f"Join this circle first: only its members can {doing}.")
+
+
+class MembershipPending(Forbidden):
+    slug = "membership-pending"
+
+    def __init__(self, doing: str):
+        super().__init__(
+            "Your request to join this circle is waiting for a facilitator's approval. Once "
+            f"they have approved it, you can {doing}."
+        )
 
 
 class InvalidSchedule(UnprocessableContent):

@@ -1,26 +1,27 @@
 """What members are told by email when a meeting changes or a seat opens.
 
 Messages are neutral: they never name the group or its topic (an inbox can be seen by others),
-only the time, in the meeting's own time zone, and where to look in the app.
+only the time, in the meeting's own time zone (named, so a member elsewhere can convert it),
+and where to look in the app.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import times
 from backend.core.config import Settings
+from backend.core.orm import utcnow
 from backend.notifications.service import notify_people
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    hour = local.strftime("%I:%M %p").lstrip("0").lower()
-    return f"{local:%A %d %B %Y} at {hour} ({timezone})"
+    """``7:00 pm (America/Chicago time) on Tuesday, 3 March``."""
+    return times.moment(moment, timezone, now=utcnow())
 
 
 def _send(db: Session, settings: Settings, users: Iterable[User], subject: str, text: str) -> None:
@@ -50,7 +51,7 @@ def cancelled(db: Session, settings: Settings, session: GroupSession, users: lis
         settings,
         users,
         "A circle meeting has been cancelled",
-        f"The circle meeting on {when} that you planned to attend has been cancelled.{reason}\n\n"
+        f"The circle meeting at {when} that you planned to attend has been cancelled.{reason}\n\n"
         "Your other RSVPs are unchanged.",
     )
 
@@ -65,7 +66,7 @@ def moved(
         settings,
         users,
         "A circle meeting has a new time",
-        f"The circle meeting you planned to attend on {before} now takes place on {after}.\n\n"
+        f"The circle meeting you planned to attend at {before} now takes place at {after}.\n\n"
         "Your RSVP still stands; if the new time does not suit you, you can change it in the app.",
     )
 
@@ -77,7 +78,7 @@ def restored(db: Session, settings: Settings, session: GroupSession, users: list
         settings,
         users,
         "A circle meeting is back on",
-        f"The circle meeting on {when} is taking place after all. Your RSVP stands.",
+        f"The circle meeting at {when} is taking place after all. Your RSVP stands.",
     )
 
 
@@ -88,7 +89,7 @@ def seat_opened(db: Session, settings: Settings, session: GroupSession, user: Us
         settings,
         [user],
         "A seat opened up for you",
-        f"A seat opened up at the circle meeting on {when}, and it is yours: your RSVP is now "
+        f"A seat opened up at the circle meeting at {when}, and it is yours: your RSVP is now "
         "'going'.\n\nIf you can no longer come, please say 'not going' in the app so the seat "
         "goes to the next person waiting.",
     )

@@ -73,17 +73,35 @@ def normalise_rule(text: str) -> str:
         if name in parts:
             raise InvalidRecurrence(f"{name} appears twice in the rule.")
         parts[name] = value
-    try:
-        # Naive on purpose: rules are expanded in local time (see the module docstring).
-        parsed = rrulestr(rule, dtstart=datetime.combine(date(2000, 1, 3), time()), forceset=False)
-    except (ValueError, TypeError) as exc:
-        raise InvalidRecurrence(f"The recurrence rule cannot be read: {exc}.") from exc
-    if not isinstance(parsed, rrule) or parts.get("FREQ") not in ALLOWED_FREQUENCIES:
+    if "FREQ" not in parts:
+        raise InvalidRecurrence(
+            "Say how often the group meets with FREQ, e.g. 'FREQ=WEEKLY;BYDAY=TU'."
+        )
+    if parts["FREQ"] not in ALLOWED_FREQUENCIES:
         raise InvalidRecurrence(
             "Meetings can repeat daily, weekly, monthly or yearly (FREQ=DAILY, WEEKLY, MONTHLY "
             "or YEARLY)."
         )
+    if _parse(rule) is None:
+        # Name the part that is wrong: the parser's own words are written for programmers.
+        for name, value in parts.items():
+            if name != "FREQ" and _parse(f"FREQ={parts['FREQ']};{name}={value}") is None:
+                raise InvalidRecurrence(
+                    f"The recurrence rule cannot be read: check its part '{name}={value}'."
+                )
+        raise InvalidRecurrence(
+            "The recurrence rule cannot be read: its parts do not fit together."
+        )
     return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
+def _parse(rule: str) -> rrule | None:
+    try:
+        # Naive on purpose: rules are expanded in local time (see the module docstring).
+        parsed = rrulestr(rule, dtstart=datetime.combine(date(2000, 1, 3), time()), forceset=False)
+    except (ValueError, TypeError):
+        return None
+    return parsed if isinstance(parsed, rrule) else None
 
 
 def _rule(rule_text: str, starts_on: date, start_time: time, until: date | None) -> rrule:

@@ -20,6 +20,7 @@ from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, service
+from backend.sessions.models import RsvpStatus
 from backend.sessions.schemas import (
     AttendanceRead,
     AttendanceReport,
@@ -210,7 +211,10 @@ def update_session(
     "/sessions/{session_id}/rsvp",
     tags=["sessions"],
     responses=problem_responses(
-        401, 403, 404, s409="Cancelled, started, a facilitator, or too many RSVPs held."
+        401,
+        404,
+        s403="Not in the group yet (or still awaiting approval), or a service client.",
+        s409="Cancelled, started, a facilitator, or too many RSVPs held.",
     ),
 )
 def rsvp(
@@ -222,7 +226,8 @@ def rsvp(
 ) -> MyRsvp:
     """Say whether you are going. When the meeting is full you join the waitlist, and a seat
     that frees up goes to the first person waiting."""
-    return service.set_rsvp(db, settings, user=user, session_id=session_id, wanted=data.status)
+    wanted = RsvpStatus(data.status)
+    return service.set_rsvp(db, settings, user=user, session_id=session_id, wanted=wanted)
 
 
 # --- check-in and attendance ------------------------------------------------------------------
@@ -245,8 +250,8 @@ def read_check_in_code(
     tags=["sessions"],
     responses=problem_responses(
         401,
-        403,
         404,
+        s403="Not in the group yet (or still awaiting approval), or a service client.",
         s409="Check-in is not open.",
         s422="Wrong code.",
         s429="Too many wrong codes.",
@@ -391,3 +396,23 @@ def member_calendar(
 def group_calendar(group_id: uuid.UUID, db: DbSession) -> Response:
     """A listed group's meeting times as an iCalendar feed (neutral titles, no links)."""
     return Response(calendar.group_feed(db, group_id=group_id), media_type=CALENDAR_TYPE)
+
+
+@router.get(
+    "/sessions/{session_id}/calendar.ics",
+    tags=["sessions"],
+    responses={**ICS, **problem_responses(401, 403, 404)},
+    response_class=Response,
+)
+def session_calendar(session_id: uuid.UUID, principal: SessionReader, db: DbSession) -> Response:
+    """One meeting as an iCalendar file to add to any calendar app (whoever may read it).
+    Neutral title unless you chose group names; the link only for those who may see it."""
+    viewer, integrator = _viewer(principal)
+    body = calendar.session_file(
+        db, viewer=viewer.user if viewer else None, can_read_all=integrator, session_id=session_id
+    )
+    return Response(
+        body,
+        media_type=CALENDAR_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="circle-meeting.ics"'},
+    )

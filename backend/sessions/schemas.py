@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from backend.accounts.schemas import StrictModel, Timezone
+from backend.groups.models import GroupFormat
 from backend.sessions.models import AttendanceStatus, RecordedVia, RsvpStatus, SessionStatus
 from backend.sessions.recurrence import InvalidRecurrence, normalise_rule
 
@@ -148,6 +149,9 @@ class MyRsvp(BaseModel):
 class SessionRead(BaseModel):
     id: uuid.UUID
     group_id: uuid.UUID
+    group_name: str
+    group_slug: str
+    group_format: GroupFormat = Field(description="in_person, online or hybrid.")
     schedule_id: uuid.UUID | None
     starts_at: datetime
     ends_at: datetime
@@ -159,7 +163,11 @@ class SessionRead(BaseModel):
     going: int
     waitlisted: int
     seats_left: int
-    location: str | None
+    location: str | None = Field(description="This meeting's own place note, if it has one.")
+    place: str | None = Field(
+        description="Where to go: the meeting's place note, else the group's address and city; "
+        "null for an online group without a note."
+    )
     online_url: str | None = Field(description="Present for active members only.")
     my_rsvp: MyRsvp | None
 
@@ -170,7 +178,7 @@ class SessionList(BaseModel):
 
 
 class MySession(SessionRead):
-    group_name: str
+    """One of my meetings: a session of a group I am an active member of."""
 
 
 class MySessionList(BaseModel):
@@ -179,7 +187,8 @@ class MySessionList(BaseModel):
 
 
 class RsvpWrite(StrictModel):
-    status: Literal[RsvpStatus.going, RsvpStatus.not_going]
+    # Plain strings: a Literal of enum members makes validation messages show Python reprs.
+    status: Literal["going", "not_going"]
 
 
 class CheckInCode(BaseModel):
@@ -267,6 +276,7 @@ class MyAttendance(BaseModel):
     session_id: uuid.UUID
     group_id: uuid.UUID
     group_name: str
+    group_slug: str
     starts_at: datetime
     status: AttendanceStatus
     recorded_via: RecordedVia

@@ -1,20 +1,30 @@
 """Demo meetings: a schedule for every demo group (weekly, fortnightly, monthly, in a few time
-zones), six weeks of past meetings with RSVPs and attendance, and RSVPs for the next ones.
+zones), six weeks of past meetings with RSVPs and attendance, and RSVPs for the next ones; and,
+whenever the demo starts, a meeting of River's whose check-in is open.
 
 Attendance is varied but the same on every run (a random generator seeded per group)."""
 
 import random
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import times
 from backend.core.orm import utcnow
-from backend.groups.models import GroupMembership, MemberRole, MembershipStatus, SupportGroup
+from backend.groups.models import (
+    GroupMembership,
+    GroupStatus,
+    MemberRole,
+    MembershipStatus,
+    SupportGroup,
+)
+from backend.groups.seed import DEMO_MEMBERSHIPS
 from backend.sessions import attendance, service
-from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule
-from backend.sessions.schemas import AttendanceEntry, ScheduleCreate
+from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule, SessionStatus
+from backend.sessions.schemas import AttendanceEntry, ScheduleCreate, SessionCreate
 
 # group name -> (rule, local start, minutes, zone)
 DEMO_SCHEDULES: dict[str, tuple[str, str, int, str]] = {
@@ -47,6 +57,11 @@ DEMO_SCHEDULES: dict[str, tuple[str, str, int, str]] = {
     ),
 }
 HISTORY = timedelta(weeks=6)
+# The member whose meeting is open for check-in whenever the demo starts, and who runs it.
+CHECK_IN_MEMBER = "river@example.org"
+FACILITATOR = "facilitator@example.org"
+CHECK_IN_LEAD = timedelta(minutes=10)
+CHECK_IN_MEETING_MINUTES = 60
 
 
 def _members(db: Session, group_id: object) -> list[User]:
@@ -165,3 +180,81 @@ def seed_demo_sessions(db: Session) -> list[str]:
     if not added:
         return []
     return [f"Meetings for {added} demo groups: six weeks of history and the next three months."]
+
+
+def _open_for_check_in(
+    db: Session, group_ids: list[uuid.UUID], now: datetime
+) -> tuple[GroupSession, SupportGroup] | None:
+    row = db.execute(
+        select(GroupSession, SupportGroup)
+        .join(SupportGroup, SupportGroup.id == GroupSession.group_id)
+        .where(
+            GroupSession.group_id.in_(group_ids),
+            GroupSession.status == SessionStatus.scheduled,
+            GroupSession.starts_at <= now + attendance.CHECK_IN_OPENS,
+            GroupSession.ends_at > now,
+        )
+        .order_by(GroupSession.starts_at, GroupSession.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def seed_demo_check_in(db: Session) -> list[str]:
+    """Make sure a group River is an active member of has a meeting open for check-in now
+    (the demo facilitator runs it and can show the code): unless one already is, a one-off
+    starting at the next five minutes plus ten. Runs on every start of the demo; a second run
+    while that meeting is open adds nothing."""
+    facilitator = db.scalar(select(User).where(User.email == FACILITATOR))
+    river = db.scalar(select(User).where(User.email == CHECK_IN_MEMBER))
+    if facilitator is None or river is None:
+        return []
+    facilitated = select(GroupMembership.group_id).where(
+        GroupMembership.user_id == facilitator.id,
+        GroupMembership.role == MemberRole.facilitator,
+        GroupMembership.status == MembershipStatus.active,
+    )
+    groups = {
+        group.name: group
+        for group in db.scalars(
+            select(SupportGroup)
+            .join(GroupMembership, GroupMembership.group_id == SupportGroup.id)
+            .where(
+                GroupMembership.user_id == river.id,
+                GroupMembership.status == MembershipStatus.active,
+                SupportGroup.status == GroupStatus.active,
+                SupportGroup.id.in_(facilitated),
+            )
+        )
+    }
+    if not groups:
+        return []
+    now = utcnow()
+    found = _open_for_check_in(db, [group.id for group in groups.values()], now)
+    if found is None:
+        group = next(
+            (groups[name] for name in DEMO_MEMBERSHIPS[CHECK_IN_MEMBER] if name in groups),
+            min(groups.values(), key=lambda g: g.name),
+        )
+        five = now.replace(minute=0, second=0, microsecond=0) + timedelta(
+            minutes=(now.minute // 5 + 1) * 5
+        )
+        zone = db.scalar(select(Schedule.timezone).where(Schedule.group_id == group.id).limit(1))
+        session = service.create_session(
+            db,
+            actor=facilitator,
+            group_id=group.id,
+            data=SessionCreate(
+                starts_at=five + CHECK_IN_LEAD,
+                duration_minutes=CHECK_IN_MEETING_MINUTES,
+                timezone=zone or "America/Chicago",
+            ),
+        )
+        found = session, group
+    session, group = found
+    when = times.moment(session.starts_at, session.timezone, now=now)
+    return [
+        f"Check-in is open for a meeting of {group.name} (River, {CHECK_IN_MEMBER}, is a "
+        f"member) {'starting' if session.starts_at > now else 'that began'} at {when}; "
+        f"{FACILITATOR} can read its check-in code."
+    ]

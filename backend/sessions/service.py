@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -25,18 +25,22 @@ from backend.groups import permissions
 from backend.groups import service as groups
 from backend.groups.exceptions import NotFacilitator
 from backend.groups.models import (
+    GroupFormat,
     GroupMembership,
     GroupStatus,
     MemberRole,
     MembershipStatus,
     SupportGroup,
 )
-from backend.sessions import notices
+from backend.groups.schemas import MAX_SCHEDULE_SUMMARIES, NextSession, ScheduleSummary
+from backend.sessions import describe, notices
 from backend.sessions import recurrence as rec
 from backend.sessions.exceptions import (
     FacilitatorsNeedNoSeat,
     InvalidSchedule,
     InvalidWindow,
+    MembershipPending,
+    NotAMember,
     RsvpLimit,
     ScheduleEnded,
     SessionCancelled,
@@ -95,13 +99,17 @@ def _session_access(db: Session, session_id: uuid.UUID, viewer: User | None) -> 
     return SessionAccess(session, group, membership)
 
 
-def member_session(db: Session, session_id: uuid.UUID, user: User) -> SessionAccess:
-    """The session of a group the user is an active member of; anyone else gets 404, so a
-    listed group's meeting cannot be joined in on from outside."""
+def member_session(db: Session, session_id: uuid.UUID, user: User, *, doing: str) -> SessionAccess:
+    """The session of a group the user is an active member of. Someone who may see the
+    meeting but is not a member is told what to do about it (403: join first, or wait for the
+    approval they asked for); a meeting they may not see is 404, like a random id. ``doing``
+    finishes the sentence "only its members can ...", e.g. "RSVP for its meetings"."""
     access = _session_access(db, session_id, user)
-    if not access.is_member:
-        raise NotFound()
-    return access
+    if access.is_member:
+        return access
+    if access.membership is not None and access.membership.status == MembershipStatus.pending:
+        raise MembershipPending(doing)
+    raise NotAMember(doing)
 
 
 def managed_session(db: Session, session_id: uuid.UUID, actor: User) -> SessionAccess:
@@ -151,18 +159,163 @@ def _readable_group(
     return group, None
 
 
-def group_names(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+@dataclass(frozen=True)
+class GroupLabel:
+    name: str
+    slug: str
+
+
+def group_labels(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, GroupLabel]:
     return {
-        row.id: row.name
+        row.id: GroupLabel(row.name, row.slug)
         for row in db.execute(
-            select(SupportGroup.id, SupportGroup.name).where(SupportGroup.id.in_(set(group_ids)))
+            select(SupportGroup.id, SupportGroup.name, SupportGroup.slug).where(
+                SupportGroup.id.in_(set(group_ids))
+            )
         )
     }
+
+
+def meeting_place(location: str | None, group: SupportGroup) -> str | None:
+    """Where a meeting is: its own note, else the group's address and city (none for an
+    online group)."""
+    if location:
+        return location
+    if group.format == GroupFormat.online:
+        return None
+    return ", ".join(part for part in (group.address, group.city) if part) or None
 
 
 def _ensure_not_archived(group: SupportGroup) -> None:
     if group.status == GroupStatus.archived:
         raise InvalidSchedule("This group is archived, so it has no more meetings.")
+
+
+# --- when groups meet, for the directory -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timetable:
+    schedules: list[ScheduleSummary]
+    next_session: NextSession | None
+
+
+def current_schedule(now: datetime) -> ColumnElement[bool]:
+    """A schedule that has not ended: not stopped, and its last day (``until``) not over yet.
+    ``until`` is a local date; a day is over everywhere once it is over at UTC-12, so that is
+    the day compared, with no zone arithmetic in SQL."""
+    return Schedule.ended_at.is_(None) & or_(
+        Schedule.until.is_(None), Schedule.until >= (now - timedelta(hours=12)).date()
+    )
+
+
+def _clock(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+def schedule_summary(
+    *, rrule: str, starts_on: date, start_time: time, duration_minutes: int, timezone: str
+) -> ScheduleSummary:
+    pattern = describe.describe(
+        rrule, starts_on=starts_on, start_time=start_time, duration_minutes=duration_minutes
+    )
+    return ScheduleSummary.model_validate(
+        {
+            "rrule": rrule,
+            "frequency": pattern.frequency,
+            "weekdays": pattern.weekdays,
+            "start_time": _clock(pattern.start_time),
+            "end_time": _clock(pattern.end_time),
+            "duration_minutes": duration_minutes,
+            "timezone": timezone,
+            "description": pattern.description,
+        }
+    )
+
+
+def timetables(
+    db: Session, group_ids: Sequence[uuid.UUID], *, now: datetime
+) -> dict[uuid.UUID, Timetable]:
+    """Each group's current schedules (at most ``MAX_SCHEDULE_SUMMARIES``, oldest first) and
+    its next meeting that has not ended, among those generated: two queries whatever the
+    number of groups (window functions pick per group)."""
+    if not group_ids:
+        return {}
+    ranked_schedules = (
+        select(
+            Schedule.group_id,
+            Schedule.rrule,
+            Schedule.starts_on,
+            Schedule.start_time,
+            Schedule.duration_minutes,
+            Schedule.timezone,
+            func.row_number()
+            .over(partition_by=Schedule.group_id, order_by=(Schedule.created_at, Schedule.id))
+            .label("rank"),
+        )
+        .where(Schedule.group_id.in_(group_ids), current_schedule(now))
+        .subquery()
+    )
+    schedules: dict[uuid.UUID, list[ScheduleSummary]] = defaultdict(list)
+    for row in db.execute(
+        select(ranked_schedules)
+        .where(ranked_schedules.c.rank <= MAX_SCHEDULE_SUMMARIES)
+        .order_by(ranked_schedules.c.group_id, ranked_schedules.c.rank)
+    ):
+        schedules[row.group_id].append(
+            schedule_summary(
+                rrule=row.rrule,
+                starts_on=row.starts_on,
+                start_time=row.start_time,
+                duration_minutes=row.duration_minutes,
+                timezone=row.timezone,
+            )
+        )
+    ranked_sessions = (
+        select(
+            GroupSession.id,
+            GroupSession.group_id,
+            GroupSession.starts_at,
+            GroupSession.ends_at,
+            GroupSession.timezone,
+            GroupSession.status,
+            GroupSession.capacity,
+            func.row_number()
+            .over(
+                partition_by=GroupSession.group_id,
+                order_by=(GroupSession.starts_at, GroupSession.id),
+            )
+            .label("rank"),
+        )
+        .where(
+            GroupSession.group_id.in_(group_ids),
+            GroupSession.status == SessionStatus.scheduled,
+            GroupSession.ends_at > now,  # a meeting in progress is still the next one
+        )
+        .subquery()
+    )
+    going = (
+        select(func.count())
+        .where(Rsvp.session_id == ranked_sessions.c.id, Rsvp.status == RsvpStatus.going)
+        .scalar_subquery()
+    )
+    upcoming = {
+        row.group_id: NextSession(
+            id=row.id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            timezone=row.timezone,
+            status=row.status,
+            seats_left=max(0, row.capacity - row.going),
+        )
+        for row in db.execute(
+            select(ranked_sessions, going.label("going")).where(ranked_sessions.c.rank == 1)
+        )
+    }
+    return {
+        group_id: Timetable(schedules.get(group_id, []), upcoming.get(group_id))
+        for group_id in group_ids
+    }
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -317,6 +470,9 @@ def reads(
             SessionRead(
                 id=s.id,
                 group_id=s.group_id,
+                group_name=group.name,
+                group_slug=group.slug,
+                group_format=group.format,
                 schedule_id=s.schedule_id,
                 starts_at=s.starts_at,
                 ends_at=s.ends_at,
@@ -329,6 +485,7 @@ def reads(
                 waitlisted=counts[s.id][RsvpStatus.waitlisted],
                 seats_left=max(0, s.capacity - going),
                 location=s.location,
+                place=meeting_place(s.location, group),
                 online_url=_meeting_link(s, group) if s.group_id in links_for else None,
                 my_rsvp=mine.get(s.id),
             )
@@ -378,19 +535,24 @@ def list_group_sessions(
     return KeysetPage(reads(db, page.items, viewer=viewer, links_for=links), page.next_cursor)
 
 
+def readable_session(
+    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
+) -> tuple[SessionAccess, bool]:
+    """The session as the viewer may read it (integrators, ``can_read_all``, read every one),
+    and whether they may see its meeting link."""
+    if can_read_all:
+        return any_session(db, session_id), False
+    access = _session_access(db, session_id, viewer)
+    return access, permissions.can_see_meeting_link(viewer, access.membership)
+
+
 def get_session(
     db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
 ) -> SessionRead:
-    if can_read_all:
-        access = any_session(db, session_id)
-        links: set[uuid.UUID] = set()
-    else:
-        access = _session_access(db, session_id, viewer)
-        links = (
-            {access.group.id}
-            if permissions.can_see_meeting_link(viewer, access.membership)
-            else set()
-        )
+    access, show_link = readable_session(
+        db, viewer=viewer, can_read_all=can_read_all, session_id=session_id
+    )
+    links = {access.group.id} if show_link else set()
     return reads(db, [access.session], viewer=viewer, links_for=links)[0]
 
 
@@ -426,9 +588,8 @@ def my_sessions(
         limit=limit,
         cursor=cursor,
     )
-    names = group_names(db, group_ids)
     items = [
-        MySession(**read.model_dump(), group_name=names[read.group_id])
+        MySession(**read.model_dump())
         for read in reads(db, page.items, viewer=user, links_for=set(group_ids))
     ]
     return KeysetPage(items, page.next_cursor)
@@ -553,7 +714,7 @@ def update_schedule(
         raise InvalidSchedule("A schedule needs a rule; end the series to stop it.")
     for name in ("start_time", "duration_minutes", "timezone"):
         if name in timing and timing[name] is None:
-            raise InvalidSchedule(f"{name} cannot be empty.")
+            raise InvalidSchedule(f"Give {name} a value, or leave it out to keep it as it is.")
     now = utcnow()
     future_untouched = list(
         db.scalars(
@@ -740,7 +901,7 @@ def update_session(
     changes = data.model_dump(exclude_unset=True)
     for name in ("status", "duration_minutes", "capacity"):
         if name in changes and changes[name] is None:
-            raise InvalidSchedule(f"{name} cannot be empty.")
+            raise InvalidSchedule(f"Give {name} a value, or leave it out to keep it as it is.")
     people = notices.people_with_rsvps(db, session)
     previous_start = session.starts_at
 
@@ -836,7 +997,7 @@ def promote_waitlisted(db: Session, settings: Settings, session: GroupSession) -
 def set_rsvp(
     db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, wanted: RsvpStatus
 ) -> MyRsvp:
-    access = member_session(db, session_id, user)
+    access = member_session(db, session_id, user, doing="RSVP for its meetings")
     session = access.session
     if access.membership is not None and access.membership.role == MemberRole.facilitator:
         raise FacilitatorsNeedNoSeat()

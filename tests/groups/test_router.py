@@ -370,6 +370,31 @@ def test_matrix_group_page_and_its_meeting_link(
         assert scene.group.name not in response.text
 
 
+@pytest.mark.parametrize(
+    ("visibility", "caller", "status"), matrix(READ_GROUP, unlisted_also=[PENDING])
+)
+def test_matrix_group_page_by_slug_follows_the_same_rules_as_by_id(
+    client: TestClient, visibility: str, caller: str, status: int
+) -> None:
+    scene = make_scene(client, caller, visibility=visibility)
+
+    response = client.get(f"{GROUPS}/by-slug/{scene.group.slug}", headers=scene.headers)
+
+    unknown = client.get(f"{GROUPS}/by-slug/no-group-has-this-slug", headers=scene.headers)
+    assert_status(response, caller, status, unknown)
+    by_id = client.get(f"{GROUPS}/{scene.group.id}", headers=scene.headers)
+    assert response.status_code == by_id.status_code
+    if status == 200:
+        assert response.json() == by_id.json()
+        expected_link = scene.group.online_url if caller in SEES_MEETING_LINK else None
+        assert response.json()["online_url"] == expected_link
+    else:
+        # The very answer a hidden group gets by id (and an unknown slug, above).
+        assert without_request_details(response.json()) == without_request_details(by_id.json())
+        assert scene.group.online_url not in response.text
+        assert scene.group.name not in response.text
+
+
 MANAGE_GROUP = {
     ANONYMOUS: (401, 401),
     NON_MEMBER: (403, 404),

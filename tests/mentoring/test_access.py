@@ -832,6 +832,7 @@ def crawl_values(scene: Scene) -> dict[str, list[str]]:
         "user_id": [scene.user_id(MENTEE), scene.user_id(MENTOR), scene.user_id(OUTSIDER)],
         "client_id": [scene.client_id],
         "group_id": [str(uuid.uuid4())],
+        "slug": [f"no-group-{uuid.uuid4().hex[:8]}"],
         "session_id": [str(uuid.uuid4())],
         "resource_id": [str(uuid.uuid4())],
         "story_id": [str(uuid.uuid4())],

@@ -1,16 +1,20 @@
 """Calendar feeds: valid RFC 5545 that a real parser and a real recurrence expander read to the
 same meetings the API lists; secret, revocable URLs; neutral titles unless chosen."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import recurring_ical_events
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from tests.factories import make_person
 from tests.sessions.conftest import Circle, Clock, one_off
 from tests.sessions.test_schedules import create_schedule, sessions
 from tests.support.problems import assert_problem
 
+NEW_YORK = ZoneInfo("America/New_York")
 WINDOW = ("2026-10-01T00:00:00Z", "2027-01-15T00:00:00Z")
 
 
@@ -158,3 +162,113 @@ def test_unlisted_groups_have_no_public_feed(client: TestClient, clock: Clock) -
 def test_odd_feed_tokens_are_simply_not_found(client: TestClient) -> None:
     for token in ("é" * 64, "A" * 64, "0" * 63, "0" * 65, "g" * 64):
         assert_problem(client.get(f"/api/v1/calendar/{token}.ics"), 404)
+
+
+# --- one meeting as a file --------------------------------------------------------------------
+
+
+def meeting_file(
+    client: TestClient, session_id: object, headers: dict[str, str] | None = None
+) -> Calendar:
+    response = client.get(f"/api/v1/sessions/{session_id}/calendar.ics", headers=headers or {})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    # A neutral file name: downloads folders are seen by others too.
+    assert response.headers["content-disposition"] == 'attachment; filename="circle-meeting.ics"'
+    return Calendar.from_ical(response.content)
+
+
+def test_one_meeting_is_one_event_in_its_own_zone_with_a_uid_that_stays(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle)  # Tuesdays 19:00 New York
+    items = sessions(client, circle, "2026-11-01T00:00:00Z", "2026-11-15T00:00:00Z")
+    meeting = items[0]  # Tuesday 3 November, the first on standard time
+    member = circle.members[0]
+
+    calendar = meeting_file(client, meeting["id"], member.headers)
+
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"session-{meeting['id']}@strength-circles"
+    assert "RRULE" not in event  # this meeting alone, not its series
+    assert "RECURRENCE-ID" not in event
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert event["DTSTART"].dt == datetime(2026, 11, 3, 19, 0, tzinfo=NEW_YORK)
+    assert event["DTEND"].dt.astimezone(UTC) == datetime(2026, 11, 4, 1, 30, tzinfo=UTC)
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "America/New_York"
+    offsets = {part["TZOFFSETTO"].to_ical() for part in zone.subcomponents}
+    assert "-0500" in offsets  # the rule in force that day is in the file
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CONFIRMED", 0)
+    assert str(event["SUMMARY"]) == "Circle meeting"
+    assert circle.group.online_url in str(event["URL"])  # a member sees the link
+
+    moved = client.patch(
+        f"/api/v1/sessions/{meeting['id']}",
+        headers=circle.facilitator.headers,
+        json={"starts_at": "2026-11-04T00:30:00Z"},
+    )
+    assert moved.status_code == 200, moved.text
+    cancelled = client.patch(
+        f"/api/v1/sessions/{meeting['id']}",
+        headers=circle.facilitator.headers,
+        json={"status": "cancelled"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    (again,) = meeting_file(client, meeting["id"], member.headers).walk("VEVENT")
+    assert str(again["UID"]) == str(event["UID"])
+    assert again["DTSTART"].dt == datetime(2026, 11, 3, 19, 30, tzinfo=NEW_YORK)
+    assert (str(again["STATUS"]), int(again["SEQUENCE"])) == ("CANCELLED", 2)
+    assert "URL" not in again  # no link to a meeting that will not happen
+
+
+def test_the_file_shows_names_and_links_only_to_whom_the_meeting_page_does(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    meeting = one_off(client, circle, clock.now() + timedelta(days=2))
+    member = circle.members[0]
+    outsider = make_person(client)
+    chose = client.patch(
+        "/api/v1/me", headers=outsider.headers, json={"calendar_shows_group_names": True}
+    )
+    assert chose.status_code == 200, chose.text
+    link = str(circle.group.online_url)
+
+    anonymous = meeting_file(client, meeting["id"])
+    not_a_member = meeting_file(client, meeting["id"], outsider.headers)
+    in_it = meeting_file(client, meeting["id"], member.headers)
+
+    def text(calendar: Calendar) -> str:
+        return calendar.to_ical().decode().replace("\r\n ", "")
+
+    assert link not in text(anonymous)
+    assert link not in text(not_a_member)
+    assert link in text(in_it)
+    assert circle.group.name not in text(anonymous)
+    assert circle.group.name not in text(in_it)  # the member has not chosen names
+    (event,) = not_a_member.walk("VEVENT")
+    assert str(event["SUMMARY"]) == circle.group.name  # their choice, for a group they may see
+
+
+def test_an_unlisted_groups_meeting_file_is_not_found_for_outsiders(
+    client: TestClient, clock: Clock
+) -> None:
+    from tests.sessions.conftest import make_circle
+
+    hidden = make_circle(client, members=1)
+    meeting = one_off(client, hidden, clock.now() + timedelta(days=2))
+    unlisted = client.patch(
+        hidden.base, headers=hidden.facilitator.headers, json={"visibility": "unlisted"}
+    )
+    assert unlisted.status_code == 200, unlisted.text
+    outsider = make_person(client)
+
+    for headers in ({}, outsider.headers):
+        response = client.get(f"/api/v1/sessions/{meeting['id']}/calendar.ics", headers=headers)
+        unknown = client.get(f"/api/v1/sessions/{uuid.uuid4()}/calendar.ics", headers=headers)
+        assert assert_problem(response, 404)["detail"] == assert_problem(unknown, 404)["detail"]
+        assert hidden.group.name not in response.text
+    meeting_file(client, meeting["id"], hidden.members[0].headers)

@@ -7,9 +7,11 @@ facilitator, an admin, a service client without a relevant scope, and one holdin
 ``sessions:read``, ``attendance:read`` and ``attendance:write``; each for a listed and an unlisted
 group. The expected status of every cell comes from API.md and the sessions issue: 401 without a
 token; 403 for a member of the group on a facilitator's route and for a service client outside
-its scopes; 404, with the body of a random id, for people outside the group (a non-member cannot
-see a meeting link, RSVP, check in or read attendance; an unlisted group is hidden from all but
-its members, admins and scoped clients).
+its scopes; 403 saying what to do for someone who may see a meeting but is not an active member
+of its group and tries to RSVP or check in (join first, or wait for the approval asked for);
+404, with the body of a random id, for people outside the group otherwise (a non-member cannot
+see a meeting link or read attendance; an unlisted group is hidden from all but its members,
+admins and scoped clients).
 
 Building a scene signs in a dozen people, too slow to repeat for each of the ~300 cells, so one
 scene per database is shared by every test of this module (``scene`` below: a module fixture on
@@ -31,6 +33,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from icalendar import Calendar
 from sqlalchemy import func, select
 
 from backend.accounts.models import Role, User
@@ -509,6 +512,21 @@ def check_group_feed(scene: Scene, circle: Circle, caller: str, response: Respon
     assert circle.group.name not in text
 
 
+def check_session_file(scene: Scene, circle: Circle, caller: str, response: Response) -> None:
+    """The meeting starting soon as one event: its own UID, its zone, the group's name only for
+    the member who chose names, the link only for those who see links."""
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"session-{circle.soon}@strength-circles"
+    assert event["DTSTART"].params["TZID"] == "America/Chicago"
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    title = circle.group.name if caller == ACTIVE else "Circle meeting"  # ACTIVE chose names
+    assert str(event["SUMMARY"]) == title
+    assert (circle.soon_link in unfolded(response)) is (caller in SEES_MEETING_LINK)
+
+
 def check_my_sessions(scene: Scene, circle: None, caller: str, response: Response) -> None:
     ids = {item["id"] for item in response.json()["items"]}
     for member_of in scene.circles.values():
@@ -569,15 +587,16 @@ def manage(ok: int, *, scoped_client: int = 403) -> Expect:
 
 
 # A member's own action at a meeting: only active members of the group (a facilitator needs no
-# seat: 409); everyone else is outside it, admins included.
+# seat: 409). Whoever may see the meeting but is not an active member is told to join first, or
+# that their request awaits approval (403, admins included); a meeting they may not see is 404.
 RSVP: Expect = {
     ANONYMOUS: (401, 401),
-    OUTSIDER: (404, 404),
-    PENDING: (404, 404),
+    OUTSIDER: (403, 404),
+    PENDING: (403, 403),
     ACTIVE: (200, 200),
-    OTHER_FACILITATOR: (404, 404),
+    OTHER_FACILITATOR: (403, 404),
     FACILITATOR: (409, 409),
-    ADMIN: (404, 404),
+    ADMIN: (403, 403),
     CLIENT: (403, 403),
     SCOPED_CLIENT: (403, 403),
 }
@@ -791,6 +810,14 @@ ROUTES = [
         target="group",
     ),
     Route(
+        "session-calendar",
+        "GET",
+        "/sessions/{session_id}/calendar.ics",
+        READ,
+        check_session_file,
+        target="soon",
+    ),
+    Route(
         "my-sessions",
         "GET",
         "/me/sessions",
@@ -819,7 +846,7 @@ ROUTES = [
 ROUTES_BY_KEY = {route.key: route for route in ROUTES}
 # Routes a service client may call, and the one scope each needs.
 SCOPED_ROUTES = {
-    Scope.sessions_read: ["list-schedules", "list-sessions", "read-session"],
+    Scope.sessions_read: ["list-schedules", "list-sessions", "read-session", "session-calendar"],
     Scope.attendance_read: ["read-attendance", "attendance-report"],
     Scope.attendance_write: ["record-attendance"],
 }
@@ -854,7 +881,28 @@ def without_request_details(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key not in ("request_id", "instance")}
 
 
-def assert_status(response: Response, caller: str, status: int, unknown: Response | None) -> None:
+# Routes for a member's own action, and the words of their 403 to people not in the group.
+MEMBERS_ONLY = {"rsvp": "RSVP for its meetings", "check-in": "check in at its meetings"}
+
+
+def forbidden(route: "Route", caller: str) -> tuple[str, str | None]:
+    """The problem type a 403 must have for this caller, and the detail when it is fixed."""
+    if caller in CLIENTS:
+        return "insufficient-scope", None
+    if route.key not in MEMBERS_ONLY:
+        return "not-facilitator", None
+    doing = MEMBERS_ONLY[route.key]
+    if caller == PENDING:
+        return "membership-pending", (
+            "Your request to join this circle is waiting for a facilitator's approval. Once "
+            f"they have approved it, you can {doing}."
+        )
+    return "not-a-member", f"Join this circle first: only its members can {doing}."
+
+
+def assert_status(
+    response: Response, route: "Route", caller: str, status: int, unknown: Response | None
+) -> None:
     """The exact status, and the body each refusal must have. ``unknown`` is the same call
     with a random id: something hidden must be indistinguishable from nothing."""
     if status == 401:
@@ -863,8 +911,9 @@ def assert_status(response: Response, caller: str, status: int, unknown: Respons
         assert response.headers["www-authenticate"] == "Bearer"
     elif status == 403:
         body = assert_problem(response, 403)
-        slug = "insufficient-scope" if caller in CLIENTS else "not-facilitator"
+        slug, detail = forbidden(route, caller)
         assert body["type"].endswith(slug), body
+        assert detail is None or body["detail"] == detail, body
     elif status == 404:
         body = assert_problem(response, 404)
         assert unknown is not None
@@ -901,7 +950,7 @@ def test_matrix(scene: Scene, route: Route, visibility: str, caller: str, status
     if status == 404:
         random_ids = dict.fromkeys(ids, str(uuid.uuid4()))
         unknown = route.send(scene, caller, random_ids, body)
-    assert_status(response, caller, status, unknown)
+    assert_status(response, route, caller, status, unknown)
     if status < 300:
         route.check(scene, circle, caller, response)
     else:
@@ -1046,6 +1095,7 @@ def reads_of(circle: Circle, caller: str) -> list[Read]:
             params=report_window(),
         ),
         Read("group-feed", f"/groups/{circle.group.id}/calendar.ics", expected("group-calendar")),
+        Read("session-feed", f"/sessions/{circle.soon}/calendar.ics", expected("session-calendar")),
     ]
 
 
@@ -1057,7 +1107,7 @@ def test_privacy_canary(scene: Scene, caller: str) -> None:
     """Crawl every GET of the sessions endpoints as ``caller``. Meeting links reach active
     members, the group's facilitators and admins alone; the anonymous attendee is named to
     admins alone; no email ever; group names and topics never in a calendar feed, except the
-    member's own feed when they chose to see names."""
+    member's own feed and the file of one meeting when they chose to see names."""
     headers = scene.headers(caller)
     answers: dict[tuple[str, str], Response] = {}
     for visibility, circle in scene.circles.items():
@@ -1088,7 +1138,10 @@ def test_privacy_canary(scene: Scene, caller: str) -> None:
         if key.endswith("feed"):
             assert TOPIC not in text.lower(), (where, key)
             for circle in scene.circles.values():
-                shown = caller == ACTIVE and key == "feed"  # their own feed, names chosen
+                # Names chosen: their own feed, and the file of a meeting of that group.
+                shown = caller == ACTIVE and (
+                    key == "feed" or (key == "session-feed" and where == circle.visibility)
+                )
                 assert (circle.group.name in text) is shown, (where, key, circle.group.name)
                 assert circle.group.slug not in text, (where, key)
 

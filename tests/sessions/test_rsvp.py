@@ -177,7 +177,8 @@ def test_who_may_rsvp(client: TestClient, circle: Circle, clock: Clock) -> None:
     assert (
         client.get(f"/api/v1/sessions/{session['id']}", headers=outsider.headers).status_code == 200
     )
-    assert_problem(client.put(url, headers=outsider.headers, json={"status": "going"}), 404)
+    refused = client.put(url, headers=outsider.headers, json={"status": "going"})
+    assert assert_problem(refused, 403)["type"].endswith("not-a-member")
     facilitator = client.put(url, headers=circle.facilitator.headers, json={"status": "going"})
     assert_problem(facilitator, 409)
     bad = client.put(url, headers=circle.members[0].headers, json={"status": "waitlisted"})

@@ -13,6 +13,8 @@ CLOCK_USERS = (
     "backend.sessions.service",
     "backend.sessions.attendance",
     "backend.sessions.calendar",
+    "backend.sessions.notices",
+    "backend.sessions.seed",
     "backend.core.ratelimit",
     "backend.groups.service",
     "backend.mentoring.service",

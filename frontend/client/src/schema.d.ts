@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The process is alive (does not touch the database)
+         * The process is alive (does not touch the database).
          * @description The process is alive (does not touch the database).
          */
         get: operations["health-healthz"];
@@ -32,7 +32,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The service can answer requests: the database is reachable
+         * The service can answer requests: the database is reachable.
          * @description The service can answer requests: the database is reachable.
          */
         get: operations["health-readyz"];
@@ -54,7 +54,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign up; the answer is the same whether or not the address has an account
+         * Sign up; the answer is the same whether or not the address has an account.
          * @description Sign up; the answer is the same whether or not the address has an account.
          *
          *     The display name is the pseudonym other members see. A new address gets an account that
@@ -82,7 +82,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Confirm the email address with the emailed token and the password chosen at sign-up
+         * Confirm the email address with the emailed token and the password chosen at sign-up.
          * @description Confirm the email address with the emailed token and the password chosen at sign-up.
          *
          *     Afterwards sign in with the password grant. Wrong passwords count as failed sign-ins.
@@ -104,7 +104,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant
+         * Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant.
          * @description Issue tokens (OAuth2, RFC 6749) for the password, refresh_token or client_credentials grant.
          *
          *     **The web app** sends `X-Circles-Client: web`. Its refresh token is then never in the
@@ -134,7 +134,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign out this session (its refresh tokens stop working), or every session
+         * Sign out this session (its refresh tokens stop working), or every session.
          * @description Sign out this session (its refresh tokens stop working), or every session.
          *
          *     The answer also clears the web app's refresh cookie.
@@ -156,7 +156,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Email a one-time reset link; the answer is the same whether or not the email exists
+         * Email a one-time reset link; the answer is the same whether or not the email exists.
          * @description Email a one-time reset link; the answer is the same whether or not the email exists.
          */
         post: operations["auth-request_password_reset"];
@@ -176,7 +176,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set a new password with the emailed token; every existing session ends
+         * Set a new password with the emailed token; every existing session ends.
          * @description Set a new password with the emailed token; every existing session ends.
          *
          *     An unconfirmed address counts as confirmed afterwards (the link came by email). The
@@ -197,14 +197,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's own profile and privacy choices
+         * The caller's own profile and privacy choices.
          * @description The caller's own profile and privacy choices.
          */
         get: operations["me-read_me"];
         put?: never;
         post?: never;
         /**
-         * Close my account for good: personal data removed, anonymous figures kept
+         * Close my account for good: personal data removed, anonymous figures kept.
          * @description Close my account for good: personal data removed, anonymous figures kept.
          *
          *     Send the current password to confirm. The answer also clears the web app's refresh
@@ -214,7 +214,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the caller's profile and privacy choices (not role or email)
+         * Change the caller's profile and privacy choices (not role or email).
          * @description Change the caller's profile and privacy choices (not role or email).
          */
         patch: operations["me-update_me"];
@@ -230,7 +230,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change the password; other sessions end and the caller gets new tokens
+         * Change the password; other sessions end and the caller gets new tokens.
          * @description Change the password; other sessions end and the caller gets new tokens.
          *
          *     With `X-Circles-Client: web` the new refresh token is set as the `circles_refresh`
@@ -251,7 +251,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search accounts (admins)
+         * Search accounts (admins).
          * @description Search accounts (admins).
          */
         get: operations["users-list_users"];
@@ -271,7 +271,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One account (admins)
+         * One account (admins).
          * @description One account (admins).
          */
         get: operations["users-read_user"];
@@ -281,7 +281,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change an account's role or deactivate it (admins); its tokens stop working, and its
+         * Change an account's role or deactivate it (admins); its tokens stop working, and its open mentoring matches close (the other side is told they ended).
          * @description Change an account's role or deactivate it (admins); its tokens stop working, and its
          *     open mentoring matches close (the other side is told they ended).
          */
@@ -296,13 +296,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every integrator client, revoked ones included (admins)
+         * Every integrator client, revoked ones included (admins).
          * @description Every integrator client, revoked ones included (admins).
          */
         get: operations["service_clients-list_service_clients"];
         put?: never;
         /**
-         * Create an integrator client; its secret is shown in this response only
+         * Create an integrator client; its secret is shown in this response only.
          * @description Create an integrator client; its secret is shown in this response only.
          */
         post: operations["service_clients-create_service_client"];
@@ -320,14 +320,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One integrator client (admins)
+         * One integrator client (admins).
          * @description One integrator client (admins).
          */
         get: operations["service_clients-read_service_client"];
         put?: never;
         post?: never;
         /**
-         * Revoke an integrator client: its tokens stop working at once
+         * Revoke an integrator client: its tokens stop working at once.
          * @description Revoke an integrator client: its tokens stop working at once.
          */
         delete: operations["service_clients-revoke_service_client"];
@@ -344,13 +344,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The topics groups, mentors and resources are tagged with
+         * The topics groups, mentors and resources are tagged with.
          * @description The topics groups, mentors and resources are tagged with.
          */
         get: operations["groups-list_topics"];
         put?: never;
         /**
-         * Add a topic to the vocabulary (admins)
+         * Add a topic to the vocabulary (admins).
          * @description Add a topic to the vocabulary (admins).
          */
         post: operations["groups-create_topic"];
@@ -368,16 +368,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find a group: the directory of listed groups, open to anyone
+         * Find a group: the directory of listed groups, open to anyone.
          * @description Find a group: the directory of listed groups, open to anyone.
          */
         get: operations["groups-list_groups"];
         put?: never;
         /**
-         * Start a group (facilitators and admins); its creator becomes its facilitator
+         * Start a group (facilitators and admins); its creator becomes its facilitator.
          * @description Start a group (facilitators and admins); its creator becomes its facilitator.
          */
         post: operations["groups-create_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/by-slug/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules).
+         * @description A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules).
+         */
+        get: operations["groups-read_group_by_slug"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -392,7 +412,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A group's page; the meeting link only for its active members
+         * A group's page; the meeting link only for its active members.
          * @description A group's page; the meeting link only for its active members.
          */
         get: operations["groups-read_group"];
@@ -402,7 +422,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a group (its facilitators and admins); new guidelines start a new version
+         * Edit a group (its facilitators and admins); new guidelines start a new version.
          * @description Edit a group (its facilitators and admins); new guidelines start a new version.
          */
         patch: operations["groups-update_group"];
@@ -418,7 +438,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Archive a group: it leaves the directory, its history stays
+         * Archive a group: it leaves the directory, its history stays.
          * @description Archive a group: it leaves the directory, its history stays.
          */
         post: operations["groups-archive_group"];
@@ -436,13 +456,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who is in the group, by pseudonym and group role (its members and admins only)
+         * Who is in the group, by pseudonym and group role (its members and admins only).
          * @description Who is in the group, by pseudonym and group role (its members and admins only).
          */
         get: operations["groups-list_members"];
         put?: never;
         /**
-         * Join, accepting the guidelines: open groups admit at once, others wait for approval
+         * Join, accepting the guidelines: open groups admit at once, others wait for approval.
          * @description Join, accepting the guidelines: open groups admit at once, others wait for approval.
          */
         post: operations["groups-join_group"];
@@ -463,14 +483,14 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Leave the group (yourself), or remove a member (facilitators)
+         * Leave the group (yourself), or remove a member (facilitators).
          * @description Leave the group (yourself), or remove a member (facilitators).
          */
         delete: operations["groups-remove_member"];
         options?: never;
         head?: never;
         /**
-         * Approve a request or change a member's group role (facilitators of the group)
+         * Approve a request or change a member's group role (facilitators of the group).
          * @description Approve a request or change a member's group role (facilitators of the group).
          */
         patch: operations["groups-update_member"];
@@ -484,7 +504,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's groups and their status in each (pending requests included)
+         * The caller's groups and their status in each (pending requests included).
          * @description The caller's groups and their status in each (pending requests included).
          */
         get: operations["me-my_groups"];
@@ -504,13 +524,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The group's schedules (listed groups: anyone; links for members only)
+         * The group's schedules (listed groups: anyone; links for members only).
          * @description The group's schedules (listed groups: anyone; links for members only).
          */
         get: operations["sessions-list_schedules"];
         put?: never;
         /**
-         * Start a recurring schedule (facilitators of the group); its sessions are generated
+         * Start a recurring schedule (facilitators of the group); its sessions are generated.
          * @description Start a recurring schedule (facilitators of the group); its sessions are generated.
          */
         post: operations["sessions-create_schedule"];
@@ -534,7 +554,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the series from now on; past and individually changed sessions stay
+         * Change the series from now on; past and individually changed sessions stay.
          * @description Change the series from now on; past and individually changed sessions stay.
          */
         patch: operations["sessions-update_schedule"];
@@ -550,7 +570,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * End the series: future meetings are cancelled (people who RSVPd are told)
+         * End the series: future meetings are cancelled (people who RSVPd are told).
          * @description End the series: future meetings are cancelled (people who RSVPd are told).
          */
         post: operations["sessions-end_schedule"];
@@ -568,14 +588,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every meeting of the group starting in [from, to), however far ahead (366 days at most
+         * Every meeting of the group starting in [from, to), however far ahead (366 days at most per request).
          * @description Every meeting of the group starting in [from, to), however far ahead (366 days at most
          *     per request). Listed groups: anyone; meeting links only for members.
          */
         get: operations["sessions-list_sessions"];
         put?: never;
         /**
-         * Add a one-off meeting (facilitators of the group)
+         * Add a one-off meeting (facilitators of the group).
          * @description Add a one-off meeting (facilitators of the group).
          */
         post: operations["sessions-create_session"];
@@ -593,7 +613,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One meeting, with your RSVP (links for members only)
+         * One meeting, with your RSVP (links for members only).
          * @description One meeting, with your RSVP (links for members only).
          */
         get: operations["sessions-read_session"];
@@ -603,7 +623,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Cancel, restore or move one meeting, or change its seats or place (facilitators)
+         * Cancel, restore or move one meeting, or change its seats or place (facilitators).
          * @description Cancel, restore or move one meeting, or change its seats or place (facilitators).
          *     Members who RSVPd are told.
          */
@@ -619,7 +639,7 @@ export interface paths {
         };
         get?: never;
         /**
-         * Say whether you are going. When the meeting is full you join the waitlist, and a seat
+         * Say whether you are going.
          * @description Say whether you are going. When the meeting is full you join the waitlist, and a seat
          *     that frees up goes to the first person waiting.
          */
@@ -639,7 +659,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The code to show the room (facilitators); from 30 minutes before the start to the end
+         * The code to show the room (facilitators); from 30 minutes before the start to the end.
          * @description The code to show the room (facilitators); from 30 minutes before the start to the end.
          */
         get: operations["sessions-read_check_in_code"];
@@ -661,7 +681,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Check yourself in with the code shown in the room: present, or late after 10 minutes
+         * Check yourself in with the code shown in the room: present, or late after 10 minutes.
          * @description Check yourself in with the code shown in the room: present, or late after 10 minutes.
          */
         post: operations["sessions-check_in"];
@@ -679,13 +699,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The attendance sheet (facilitators, admins, `attendance:read` clients). Members who chose
+         * The attendance sheet (facilitators, admins, `attendance:read` clients).
          * @description The attendance sheet (facilitators, admins, `attendance:read` clients). Members who chose
          *     anonymous attendance are counted, and named only to admins.
          */
         get: operations["sessions-read_attendance"];
         /**
-         * Record present, late, excused or absent for many members at once, all or nothing
+         * Record present, late, excused or absent for many members at once, all or nothing (facilitators, admins, `attendance:write` clients).
          * @description Record present, late, excused or absent for many members at once, all or nothing
          *     (facilitators, admins, `attendance:write` clients).
          */
@@ -705,7 +725,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per session and per member over [from, to) (facilitators, admins, `attendance:read`
+         * Per session and per member over [from, to) (facilitators, admins, `attendance:read` clients).
          * @description Per session and per member over [from, to) (facilitators, admins, `attendance:read`
          *     clients). Send `Accept: text/csv` for a spreadsheet.
          */
@@ -726,7 +746,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * My upcoming meetings (of the groups I am in), with my RSVP
+         * My upcoming meetings (of the groups I am in), with my RSVP.
          * @description My upcoming meetings (of the groups I am in), with my RSVP.
          */
         get: operations["me-my_sessions"];
@@ -746,7 +766,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * My attendance history, newest first
+         * My attendance history, newest first.
          * @description My attendance history, newest first.
          */
         get: operations["me-my_attendance"];
@@ -766,14 +786,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A secret calendar feed of my meetings, for any calendar app. Keep it private
+         * A secret calendar feed of my meetings, for any calendar app.
          * @description A secret calendar feed of my meetings, for any calendar app. Keep it private.
          */
         get: operations["me-my_calendar_url"];
         put?: never;
         post?: never;
         /**
-         * Turn off my calendar feed; asking for the URL again gives a new one
+         * Turn off my calendar feed; asking for the URL again gives a new one.
          * @description Turn off my calendar feed; asking for the URL again gives a new one.
          */
         delete: operations["me-revoke_my_calendar_url"];
@@ -790,7 +810,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A member's meetings as an iCalendar feed; the secret URL is the only key
+         * A member's meetings as an iCalendar feed; the secret URL is the only key.
          * @description A member's meetings as an iCalendar feed; the secret URL is the only key.
          */
         get: operations["sessions-member_calendar"];
@@ -810,10 +830,31 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A listed group's meeting times as an iCalendar feed (neutral titles, no links)
+         * A listed group's meeting times as an iCalendar feed (neutral titles, no links).
          * @description A listed group's meeting times as an iCalendar feed (neutral titles, no links).
          */
         get: operations["sessions-group_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{session_id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One meeting as an iCalendar file to add to any calendar app (whoever may read it).
+         * @description One meeting as an iCalendar file to add to any calendar app (whoever may read it).
+         *     Neutral title unless you chose group names; the link only for those who may see it.
+         */
+        get: operations["sessions-session_calendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -830,12 +871,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your mentor profile and where it stands
+         * Your mentor profile and where it stands.
          * @description Your mentor profile and where it stands.
          */
         get: operations["mentoring-get_mentor_profile"];
         /**
-         * Offer to mentor, or change your offer; new offers wait for an admin's approval
+         * Offer to mentor, or change your offer; new offers wait for an admin's approval.
          * @description Offer to mentor, or change your offer; new offers wait for an admin's approval.
          */
         put: operations["mentoring-put_mentor_profile"];
@@ -854,7 +895,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Mentor profiles, oldest first (admins); `status=pending` is the review queue
+         * Mentor profiles, oldest first (admins); `status=pending` is the review queue.
          * @description Mentor profiles, oldest first (admins); `status=pending` is the review queue.
          */
         get: operations["mentoring-list_mentors"];
@@ -876,7 +917,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approve or reject an offer to mentor (admins); the member is told
+         * Approve or reject an offer to mentor (admins); the member is told.
          * @description Approve or reject an offer to mentor (admins); the member is told.
          */
         post: operations["mentoring-decide_mentor"];
@@ -894,18 +935,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What you asked for, and whether it is still waiting for a mentor
+         * What you asked for, and whether it is still waiting for a mentor.
          * @description What you asked for, and whether it is still waiting for a mentor.
          */
         get: operations["mentoring-get_mentee_request"];
         /**
-         * Ask for a mentor, or change what you are looking for
+         * Ask for a mentor, or change what you are looking for.
          * @description Ask for a mentor, or change what you are looking for.
          */
         put: operations["mentoring-put_mentee_request"];
         post?: never;
         /**
-         * Stop looking for a mentor; a proposal still waiting is withdrawn
+         * Stop looking for a mentor; a proposal still waiting is withdrawn.
          * @description Stop looking for a mentor; a proposal still waiting is withdrawn.
          */
         delete: operations["mentoring-delete_mentee_request"];
@@ -922,7 +963,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The mentors who fit your request best, each with a score and the reasons in words
+         * The mentors who fit your request best, each with a score and the reasons in words.
          * @description The mentors who fit your request best, each with a score and the reasons in words.
          */
         get: operations["mentoring-suggestions"];
@@ -942,13 +983,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Your matches as mentor or mentee, newest first; admins see every match
+         * Your matches as mentor or mentee, newest first; admins see every match.
          * @description Your matches as mentor or mentee, newest first; admins see every match.
          */
         get: operations["mentoring-list_matches"];
         put?: never;
         /**
-         * Propose a mentor for yourself (members) or for a member (admins); the mentor is asked
+         * Propose a mentor for yourself (members) or for a member (admins); the mentor is asked.
          * @description Propose a mentor for yourself (members) or for a member (admins); the mentor is asked.
          */
         post: operations["mentoring-propose_match"];
@@ -966,7 +1007,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One match (the pair, or an admin)
+         * One match (the pair, or an admin).
          * @description One match (the pair, or an admin).
          */
         get: operations["mentoring-get_match"];
@@ -988,7 +1029,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The mentor accepts a proposed match; the mentee is told
+         * The mentor accepts a proposed match; the mentee is told.
          * @description The mentor accepts a proposed match; the mentee is told.
          */
         post: operations["mentoring-accept_match"];
@@ -1008,7 +1049,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The mentor declines a proposed match; the pair is never proposed again
+         * The mentor declines a proposed match; the pair is never proposed again.
          * @description The mentor declines a proposed match; the pair is never proposed again.
          */
         post: operations["mentoring-decline_match"];
@@ -1028,7 +1069,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The mentee (or an admin) withdraws a proposal the mentor has not answered
+         * The mentee (or an admin) withdraws a proposal the mentor has not answered.
          * @description The mentee (or an admin) withdraws a proposal the mentor has not answered.
          */
         post: operations["mentoring-withdraw_match"];
@@ -1048,7 +1089,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Either of the pair (or an admin) ends an active match, with a reason the other sees
+         * Either of the pair (or an admin) ends an active match, with a reason the other sees.
          * @description Either of the pair (or an admin) ends an active match, with a reason the other sees.
          */
         post: operations["mentoring-end_match"];
@@ -1066,13 +1107,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The pair's meetings, most recent first (the pair only)
+         * The pair's meetings, most recent first (the pair only).
          * @description The pair's meetings, most recent first (the pair only).
          */
         get: operations["mentoring-list_check_ins"];
         put?: never;
         /**
-         * Log a meeting of the pair; the notes are for the two of you alone
+         * Log a meeting of the pair; the notes are for the two of you alone.
          * @description Log a meeting of the pair; the notes are for the two of you alone.
          */
         post: operations["mentoring-add_check_in"];
@@ -1090,12 +1131,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The feedback you left on a match
+         * The feedback you left on a match.
          * @description The feedback you left on a match.
          */
         get: operations["mentoring-get_feedback"];
         /**
-         * Your feedback on an ended match: a rating admins see only in aggregate, and a comment
+         * Your feedback on an ended match: a rating admins see only in aggregate, and a comment no one else reads.
          * @description Your feedback on an ended match: a rating admins see only in aggregate, and a comment
          *     no one else reads.
          */
@@ -1115,7 +1156,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Ratings in aggregate (admins): shown from five ratings on, never a comment
+         * Ratings in aggregate (admins): shown from five ratings on, never a comment.
          * @description Ratings in aggregate (admins): shown from five ratings on, never a comment.
          */
         get: operations["mentoring-feedback_summary"];
@@ -1137,7 +1178,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The best set of pairs over every open request at once (admins). A dry run shows the
+         * The best set of pairs over every open request at once (admins).
          * @description The best set of pairs over every open request at once (admins). A dry run shows the
          *     proposals and saves nothing; otherwise they are proposed to the mentors (201).
          */
@@ -1156,7 +1197,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The members you have blocked
+         * The members you have blocked.
          * @description The members you have blocked.
          */
         get: operations["me-list_blocks"];
@@ -1177,14 +1218,14 @@ export interface paths {
         };
         get?: never;
         /**
-         * Block a member: you are never suggested or matched with each other, and an open match
+         * Block a member: you are never suggested or matched with each other, and an open match between you ends (they are told only that it ended).
          * @description Block a member: you are never suggested or matched with each other, and an open match
          *     between you ends (they are told only that it ended). They are not told of the block.
          */
         put: operations["me-block_member"];
         post?: never;
         /**
-         * Unblock a member (nothing happens if they were not blocked)
+         * Unblock a member (nothing happens if they were not blocked).
          * @description Unblock a member (nothing happens if they were not blocked).
          */
         delete: operations["me-unblock_member"];
@@ -1201,13 +1242,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search the library: best match first for `q`, newest additions last otherwise
+         * Search the library: best match first for `q`, newest additions last otherwise.
          * @description Search the library: best match first for `q`, newest additions last otherwise.
          */
         get: operations["library-list_resources"];
         put?: never;
         /**
-         * Add a resource as a draft (facilitators, admins, `resources:write` clients)
+         * Add a resource as a draft (facilitators, admins, `resources:write` clients).
          * @description Add a resource as a draft (facilitators, admins, `resources:write` clients).
          */
         post: operations["library-create_resource"];
@@ -1225,7 +1266,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Published resources whose clinical review date has come (admins)
+         * Published resources whose clinical review date has come (admins).
          * @description Published resources whose clinical review date has come (admins).
          */
         get: operations["library-resources_due_for_review"];
@@ -1245,7 +1286,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Service and hotline resources as Open Referral HSDS 3.0 services (paginated as HSDS
+         * Service and hotline resources as Open Referral HSDS 3.0 services (paginated as HSDS pages its lists).
          * @description Service and hotline resources as Open Referral HSDS 3.0 services (paginated as HSDS
          *     pages its lists).
          */
@@ -1266,21 +1307,21 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One resource, its body in Markdown and as sanitised HTML
+         * One resource, its body in Markdown and as sanitised HTML.
          * @description One resource, its body in Markdown and as sanitised HTML.
          */
         get: operations["library-read_resource"];
         put?: never;
         post?: never;
         /**
-         * Archive a resource: it leaves the library but is kept
+         * Archive a resource: it leaves the library but is kept.
          * @description Archive a resource: it leaves the library but is kept.
          */
         delete: operations["library-archive_resource"];
         options?: never;
         head?: never;
         /**
-         * Edit a resource or move it through draft -> published -> archived
+         * Edit a resource or move it through draft -> published -> archived.
          * @description Edit a resource or move it through draft -> published -> archived.
          */
         patch: operations["library-update_resource"];
@@ -1294,7 +1335,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's saved resources, newest first
+         * The caller's saved resources, newest first.
          * @description The caller's saved resources, newest first.
          */
         get: operations["me-list_bookmarks"];
@@ -1315,13 +1356,13 @@ export interface paths {
         };
         get?: never;
         /**
-         * Save a published resource for later (saving twice keeps one bookmark)
+         * Save a published resource for later (saving twice keeps one bookmark).
          * @description Save a published resource for later (saving twice keeps one bookmark).
          */
         put: operations["me-save_bookmark"];
         post?: never;
         /**
-         * Forget a saved resource (nothing happens if it was not saved)
+         * Forget a saved resource (nothing happens if it was not saved).
          * @description Forget a saved resource (nothing happens if it was not saved).
          */
         delete: operations["me-delete_bookmark"];
@@ -1338,13 +1379,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stories by review status, oldest first (facilitators and admins)
+         * Stories by review status, oldest first (facilitators and admins).
          * @description Stories by review status, oldest first (facilitators and admins).
          */
         get: operations["library-story_review_queue"];
         put?: never;
         /**
-         * Share a recovery story; it is published after a facilitator or admin reads it
+         * Share a recovery story; it is published after a facilitator or admin reads it.
          * @description Share a recovery story; it is published after a facilitator or admin reads it.
          */
         post: operations["library-submit_story"];
@@ -1362,7 +1403,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's stories, with each one's review status and any note
+         * The caller's stories, with each one's review status and any note.
          * @description The caller's stories, with each one's review status and any note.
          */
         get: operations["me-my_stories"];
@@ -1382,7 +1423,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One story, for its author and reviewers
+         * One story, for its author and reviewers.
          * @description One story, for its author and reviewers.
          */
         get: operations["library-read_story"];
@@ -1392,7 +1433,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * The author edits a waiting or returned story; it goes back for review
+         * The author edits a waiting or returned story; it goes back for review.
          * @description The author edits a waiting or returned story; it goes back for review.
          */
         patch: operations["library-edit_story"];
@@ -1408,7 +1449,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approve (published as a story resource) or return with a note
+         * Approve (published as a story resource) or return with a note.
          * @description Approve (published as a story resource) or return with a note.
          */
         post: operations["library-review_story"];
@@ -1428,7 +1469,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The author takes their story down, at any time
+         * The author takes their story down, at any time.
          * @description The author takes their story down, at any time.
          */
         post: operations["library-withdraw_story"];
@@ -1446,7 +1487,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Crisis lines and emergency numbers for a region
+         * Crisis lines and emergency numbers for a region.
          * @description Crisis lines and emergency numbers for a region.
          *
          *     Open to anyone, and served from data shipped with the code, so it answers while the
@@ -1470,7 +1511,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Everything the service holds about me, as JSON (GDPR articles 15 and 20)
+         * Everything the service holds about me, as JSON (GDPR articles 15 and 20).
          * @description Everything the service holds about me, as JSON (GDPR articles 15 and 20).
          */
         get: operations["me-export_my_data"];
@@ -2021,6 +2062,13 @@ export interface components {
             /** Seats Left */
             seats_left: number;
             my_membership?: components["schemas"]["MyMembership"] | null;
+            /**
+             * Schedules
+             * @description Its current (not ended) schedules, at most 5, oldest first.
+             */
+            schedules: components["schemas"]["ScheduleSummary"][];
+            /** @description Its next meeting that has not ended, or null. */
+            next_session: components["schemas"]["NextSession"] | null;
             location: components["schemas"]["Location"] | null;
             /**
              * Online Url
@@ -2084,6 +2132,13 @@ export interface components {
             /** Seats Left */
             seats_left: number;
             my_membership?: components["schemas"]["MyMembership"] | null;
+            /**
+             * Schedules
+             * @description Its current (not ended) schedules, at most 5, oldest first.
+             */
+            schedules: components["schemas"]["ScheduleSummary"][];
+            /** @description Its next meeting that has not ended, or null. */
+            next_session: components["schemas"]["NextSession"] | null;
         };
         /**
          * GroupUpdate
@@ -2551,6 +2606,8 @@ export interface components {
             group_id: string;
             /** Group Name */
             group_name: string;
+            /** Group Slug */
+            group_slug: string;
             /**
              * Starts At
              * Format: date-time
@@ -2588,7 +2645,10 @@ export interface components {
              */
             waitlist_position: number | null;
         };
-        /** MySession */
+        /**
+         * MySession
+         * @description One of my meetings: a session of a group I am an active member of.
+         */
         MySession: {
             /**
              * Id
@@ -2600,6 +2660,12 @@ export interface components {
              * Format: uuid
              */
             group_id: string;
+            /** Group Name */
+            group_name: string;
+            /** Group Slug */
+            group_slug: string;
+            /** @description in_person, online or hybrid. */
+            group_format: components["schemas"]["GroupFormat"];
             /** Schedule Id */
             schedule_id: string | null;
             /**
@@ -2631,16 +2697,22 @@ export interface components {
             waitlisted: number;
             /** Seats Left */
             seats_left: number;
-            /** Location */
+            /**
+             * Location
+             * @description This meeting's own place note, if it has one.
+             */
             location: string | null;
+            /**
+             * Place
+             * @description Where to go: the meeting's place note, else the group's address and city; null for an online group without a note.
+             */
+            place: string | null;
             /**
              * Online Url
              * @description Present for active members only.
              */
             online_url: string | null;
             my_rsvp: components["schemas"]["MyRsvp"] | null;
-            /** Group Name */
-            group_name: string;
         };
         /** MySessionList */
         MySessionList: {
@@ -2648,6 +2720,33 @@ export interface components {
             items: components["schemas"]["MySession"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /**
+         * NextSession
+         * @description The group's next meeting that has not ended (one in progress counts; cancelled ones do
+         *     not), among the meetings already generated.
+         */
+        NextSession: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+            status: components["schemas"]["SessionStatus"];
+            /** Seats Left */
+            seats_left: number;
         };
         /** Page[BlockRead] */
         Page_BlockRead_: {
@@ -3199,6 +3298,50 @@ export interface components {
             ended_at: string | null;
         };
         /**
+         * ScheduleSummary
+         * @description One current schedule of a group, as the directory shows it: in the group's own time.
+         */
+        ScheduleSummary: {
+            /**
+             * Rrule
+             * @description The RFC 5545 rule, normalised, e.g. 'FREQ=WEEKLY;BYDAY=TU'.
+             */
+            rrule: string;
+            /**
+             * Frequency
+             * @description weekly, every_other_week or monthly; other for any other pattern.
+             * @enum {string}
+             */
+            frequency: "weekly" | "every_other_week" | "monthly" | "other";
+            /**
+             * Weekdays
+             * @description The days it meets on, Monday first; empty for a day of the month.
+             */
+            weekdays: ("monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")[];
+            /**
+             * Start Time
+             * @description Local start, 24-hour, e.g. '19:00'.
+             */
+            start_time: string;
+            /**
+             * End Time
+             * @description Local end, 24-hour, e.g. '20:30'.
+             */
+            end_time: string;
+            /** Duration Minutes */
+            duration_minutes: number;
+            /**
+             * Timezone
+             * @description The IANA zone the times are in.
+             */
+            timezone: string;
+            /**
+             * Description
+             * @description When it meets in plain English, in the group's own time, e.g. 'Tuesdays, 7:00–8:30 pm', 'Every other Monday, 6:00–7:00 pm', 'First Thursday of the month, 7:00–8:30 pm'; 'Meets regularly' for a rule too unusual to put in words.
+             */
+            description: string;
+        };
+        /**
          * ScheduleUpdate
          * @description Changes to the whole series. Past sessions and sessions changed on their own stay as
          *     they are; future ones are regenerated (RSVPs kept when the date stays the same).
@@ -3321,6 +3464,12 @@ export interface components {
              * Format: uuid
              */
             group_id: string;
+            /** Group Name */
+            group_name: string;
+            /** Group Slug */
+            group_slug: string;
+            /** @description in_person, online or hybrid. */
+            group_format: components["schemas"]["GroupFormat"];
             /** Schedule Id */
             schedule_id: string | null;
             /**
@@ -3352,8 +3501,16 @@ export interface components {
             waitlisted: number;
             /** Seats Left */
             seats_left: number;
-            /** Location */
+            /**
+             * Location
+             * @description This meeting's own place note, if it has one.
+             */
             location: string | null;
+            /**
+             * Place
+             * @description Where to go: the meeting's place note, else the group's address and city; null for an online group without a note.
+             */
+            place: string | null;
             /**
              * Online Url
              * @description Present for active members only.
@@ -3691,6 +3848,7 @@ export type MyMembership = components['schemas']['MyMembership'];
 export type MyRsvp = components['schemas']['MyRsvp'];
 export type MySession = components['schemas']['MySession'];
 export type MySessionList = components['schemas']['MySessionList'];
+export type NextSession = components['schemas']['NextSession'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
 export type PageCheckInRead = components['schemas']['Page_CheckInRead_'];
@@ -3724,6 +3882,7 @@ export type RsvpWrite = components['schemas']['RsvpWrite'];
 export type ScheduleCreate = components['schemas']['ScheduleCreate'];
 export type ScheduleList = components['schemas']['ScheduleList'];
 export type ScheduleRead = components['schemas']['ScheduleRead'];
+export type ScheduleSummary = components['schemas']['ScheduleSummary'];
 export type ScheduleUpdate = components['schemas']['ScheduleUpdate'];
 export type Scope = components['schemas']['Scope'];
 export type ServiceClientCreate = components['schemas']['ServiceClientCreate'];
@@ -4751,6 +4910,8 @@ export interface operations {
                 open?: boolean | null;
                 /** @description Groups with an upcoming meeting on this weekday (local time). */
                 day?: ("monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday") | null;
+                /** @description Groups with a current schedule that starts in this part of the day, in the group's local time: morning 05:00-12:00, midday 12:00-17:00, evening 17:00-21:00, night 21:00-05:00 (from inclusive, to exclusive). */
+                time_of_day?: ("morning" | "midday" | "evening" | "night") | null;
                 /** @description Items per page (at most 100). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, as given. */
@@ -4832,6 +4993,55 @@ export interface operations {
                 };
             };
             /** @description Invalid fields or unknown topics. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "groups-read_group_by_slug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5856,7 +6066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller may not do this. */
+            /** @description Not in the group yet (or still awaiting approval), or a service client. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5994,7 +6204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller may not do this. */
+            /** @description Not in the group yet (or still awaiting approval), or a service client. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6476,6 +6686,64 @@ export interface operations {
                 };
                 content: {
                     "text/calendar": unknown;
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sessions-session_calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An RFC 5545 calendar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found, or not visible to the caller. */
