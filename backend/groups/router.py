@@ -14,9 +14,9 @@ from backend.core.routing import JSONRoute
 from backend.groups import service
 from backend.groups.models import GroupFormat, GroupMembership
 from backend.groups.schemas import (
+    Directory,
     GroupCreate,
     GroupRead,
-    GroupSummary,
     GroupUpdate,
     JoinRequest,
     MemberRead,
@@ -83,9 +83,9 @@ def list_groups(
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[GroupSummary]:
+) -> Directory:
     """Find a group: the directory of listed groups, open to anyone."""
-    page = service.directory(
+    page, total = service.directory(
         db,
         viewer=viewer,
         q=q,
@@ -98,7 +98,7 @@ def list_groups(
         limit=limit,
         cursor=cursor,
     )
-    return Page[GroupSummary](items=page.items, next_cursor=page.next_cursor)
+    return Directory(items=page.items, next_cursor=page.next_cursor, total=total)
 
 
 @router.post(

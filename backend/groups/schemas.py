@@ -7,6 +7,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, model_validator
 
 from backend.accounts.schemas import LanguageCode, StrictModel
+from backend.core.pagination import Page
 from backend.groups.models import (
     GroupFormat,
     GroupStatus,
@@ -190,6 +191,16 @@ class GroupSummary(BaseModel):
     )
     next_session: NextSession | None = Field(
         description="Its next meeting that has not ended, or null."
+    )
+
+
+class Directory(Page[GroupSummary]):
+    """A page of the directory; the first one also says how many groups match in all."""
+
+    total: int | None = Field(
+        default=None,
+        description="How many groups match the filters, on the first page (without `cursor`); "
+        "null on later pages.",
     )
 
 

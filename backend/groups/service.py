@@ -264,9 +264,10 @@ def directory(
     cursor: str | None,
     day: Weekday | None = None,
     time_of_day: TimeOfDay | None = None,
-) -> KeysetPage[GroupSummary]:
+) -> tuple[KeysetPage[GroupSummary], int | None]:
     """Listed groups that are not archived, for anyone; unlisted ones only for their members
-    and admins. In slug order (alphabetical by name), by keyset."""
+    and admins. In slug order (alphabetical by name), by keyset. With the first page, how many
+    groups match in all (later pages leave the count out: the finder has it already)."""
     query = select(SupportGroup).where(SupportGroup.status != GroupStatus.archived)
     if not permissions.is_admin(viewer):
         visible = SupportGroup.visibility == Visibility.listed
@@ -315,7 +316,10 @@ def directory(
     page: KeysetPage[SupportGroup] = paginate(
         db, query, DIRECTORY_ORDER, limit=limit, cursor=cursor
     )
-    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor)
+    total = None
+    if cursor is None:
+        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor), total
 
 
 def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:

@@ -159,6 +159,11 @@ class SessionRead(BaseModel):
     local_start: datetime = Field(description="The start in the session's own time zone.")
     status: SessionStatus
     cancel_reason: str | None
+    moved_from: datetime | None = Field(
+        default=None,
+        description="For a meeting of a series that was moved on its own: when the series had "
+        "it. null for meetings at their planned time and for one-off meetings.",
+    )
     capacity: int
     going: int
     waitlisted: int

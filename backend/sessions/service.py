@@ -442,6 +442,17 @@ def _my_rsvps(
     }
 
 
+def planned_start(session: GroupSession) -> datetime | None:
+    """When a meeting of a series was moved on its own: the time its series had it at."""
+    if session.occurrence_key is None or not session.is_exception:
+        return None
+    local = datetime.fromisoformat(session.occurrence_key).replace(
+        tzinfo=rec.zone(session.timezone)
+    )
+    planned = local.astimezone(UTC)
+    return planned if planned != session.starts_at else None
+
+
 def _meeting_link(session: GroupSession, group: SupportGroup) -> str | None:
     return session.online_url or group.online_url
 
@@ -480,6 +491,7 @@ def reads(
                 local_start=s.starts_at.astimezone(rec.zone(s.timezone)),
                 status=s.status,
                 cancel_reason=s.cancel_reason,
+                moved_from=planned_start(s),
                 capacity=s.capacity,
                 going=going,
                 waitlisted=counts[s.id][RsvpStatus.waitlisted],

@@ -743,6 +743,20 @@ def test_directory_open_true_leaves_out_full_paused_and_archived_groups(
     assert directory_slugs(client) == ["full-circle", "paused-circle", "roomy-circle"]
 
 
+def test_the_first_page_counts_every_group_that_matches_the_filters(client: TestClient) -> None:
+    make_directory(app_of(client))
+
+    first = client.get(GROUPS, params={"q": "circle", "format": "online", "limit": "2"}).json()
+    assert [group["slug"] for group in first["items"]] == ["birch-circle", "dogwood-circle"]
+    assert first["total"] == 3  # the page holds two of them
+    later = client.get(
+        GROUPS, params={"q": "circle", "format": "online", "cursor": first["next_cursor"]}
+    ).json()
+    assert later["total"] is None  # the finder knows it from the first page
+    assert client.get(GROUPS, params={"topic": "no-such-topic"}).json()["total"] == 0
+    assert client.get(GROUPS).json()["total"] == 5
+
+
 def test_an_unlisted_group_disappears_for_a_member_who_was_removed_from_it(
     client: TestClient,
 ) -> None:

@@ -169,6 +169,9 @@ def test_one_occurrence_can_be_cancelled_or_moved_without_touching_the_rest(
     ]
     assert after[2]["starts_at"] == "2026-10-21T23:00:00Z"
     assert after[3]["starts_at"] == before[3]["starts_at"]
+    # The moved one says when it was planned, so its page can say it moved; the rest do not.
+    assert after[2]["moved_from"] == before[2]["starts_at"]
+    assert [i["moved_from"] for i in (after[0], after[1], after[3])] == [None, None, None]
 
 
 def test_editing_the_series_moves_future_untouched_sessions_and_keeps_rsvps(

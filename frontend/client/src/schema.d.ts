@@ -1910,6 +1910,24 @@ export interface components {
              */
             eu_member_states: string[];
         };
+        /**
+         * Directory
+         * @description A page of the directory; the first one also says how many groups match in all.
+         */
+        Directory: {
+            /** Items */
+            items: components["schemas"]["GroupSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description How many groups match the filters, on the first page (without `cursor`); null on later pages.
+             */
+            total?: number | null;
+        };
         /** EmailConfirm */
         EmailConfirm: {
             /**
@@ -2689,6 +2707,11 @@ export interface components {
             status: components["schemas"]["SessionStatus"];
             /** Cancel Reason */
             cancel_reason: string | null;
+            /**
+             * Moved From
+             * @description For a meeting of a series that was moved on its own: when the series had it. null for meetings at their planned time and for one-off meetings.
+             */
+            moved_from?: string | null;
             /** Capacity */
             capacity: number;
             /** Going */
@@ -2772,16 +2795,6 @@ export interface components {
         Page_CheckInRead_: {
             /** Items */
             items: components["schemas"]["CheckInRead"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
-        /** Page[GroupSummary] */
-        Page_GroupSummary_: {
-            /** Items */
-            items: components["schemas"]["GroupSummary"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -3493,6 +3506,11 @@ export interface components {
             status: components["schemas"]["SessionStatus"];
             /** Cancel Reason */
             cancel_reason: string | null;
+            /**
+             * Moved From
+             * @description For a meeting of a series that was moved on its own: when the series had it. null for meetings at their planned time and for one-off meetings.
+             */
+            moved_from?: string | null;
             /** Capacity */
             capacity: number;
             /** Going */
@@ -3802,6 +3820,7 @@ export type Contact = components['schemas']['Contact'];
 export type CrisisChannel = components['schemas']['CrisisChannel'];
 export type CrisisResource = components['schemas']['CrisisResource'];
 export type CrisisResources = components['schemas']['CrisisResources'];
+export type Directory = components['schemas']['Directory'];
 export type EmailConfirm = components['schemas']['EmailConfirm'];
 export type ErasureConfirmation = components['schemas']['ErasureConfirmation'];
 export type FeedbackRead = components['schemas']['FeedbackRead'];
@@ -3852,7 +3871,6 @@ export type NextSession = components['schemas']['NextSession'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
 export type PageCheckInRead = components['schemas']['Page_CheckInRead_'];
-export type PageGroupSummary = components['schemas']['Page_GroupSummary_'];
 export type PageMatchRead = components['schemas']['Page_MatchRead_'];
 export type PageMemberRead = components['schemas']['Page_MemberRead_'];
 export type PageMentorProfileRead = components['schemas']['Page_MentorProfileRead_'];
@@ -4929,7 +4947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_GroupSummary_"];
+                    "application/json": components["schemas"]["Directory"];
                 };
             };
             /** @description No valid access token: sign in, or refresh the token. */
