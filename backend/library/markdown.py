@@ -15,7 +15,6 @@ _ALLOWED_TAGS = {
     "br",
     "code",
     "em",
-    "h1",
     "h2",
     "h3",
     "h4",
@@ -35,13 +34,24 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 WORDS_PER_MINUTE = 200
+# The page showing a body has the title as its one h1: the body's headings start below it.
+_HEADING_LEVELS = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h4", "h5": "h4", "h6": "h4"}
+
+
+def _html(text: str) -> str:
+    tokens = _markdown.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = _HEADING_LEVELS[token.tag]
+    return _markdown.renderer.render(tokens, _markdown.options, {})
 
 
 def render_markdown(text: str) -> str:
-    """Safe HTML for ``text``. Links may only be http(s) or mailto, and every link gets
-    rel="noopener noreferrer" so a linked page cannot reach back into ours."""
+    """Safe HTML for ``text``, its headings one level down (``#`` is an h2). Links may only be
+    http(s) or mailto, and every link gets rel="noopener noreferrer" so a linked page cannot
+    reach back into ours."""
     return nh3.clean(
-        _markdown.render(text),
+        _html(text),
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

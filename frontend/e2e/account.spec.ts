@@ -88,7 +88,7 @@ test("privacy choices are saved, data downloads, and closing the account says wh
   await expect(page.getByText("It can't be undone")).toBeVisible();
   await expect(page.getByRole("button", { name: "Close my account for good" })).toBeDisabled();
   await checkPage(page, "close account");
-  await page.getByLabel("Your password").fill(password);
+  await page.getByLabel("Your password", { exact: true }).fill(password);
   await page.getByLabel("I understand that closing my account is for good").check();
   await page.getByRole("button", { name: "Close my account for good" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();

@@ -15,7 +15,7 @@ test("search, read with content notes first, save for later, share a story", asy
   await expect(page.getByRole("heading", { level: 1, name: "Library" })).toBeVisible();
 
   await test.step("search", async () => {
-    await page.getByLabel("Search the library").fill("grief");
+    await page.getByRole("searchbox", { name: "Search the library" }).fill("grief");
     await page.getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/q=grief/);
     await expect(page.getByRole("link", { name: "Grief: there is no right way to grieve" })).toBeVisible();
@@ -28,7 +28,9 @@ test("search, read with content notes first, save for later, share a story", asy
     await expect(page.getByRole("heading", { level: 1, name: "Grief: there is no right way to grieve" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Before you read" })).toBeVisible();
     await expect(page.getByText(/suicidal thoughts/).first()).toBeVisible();
-    const reveal = page.getByRole("button", { name: /^Show the/ });
+    // The button says "Show the article", then "Hide the article": one control, two states.
+    const reveal = page.getByRole("button", { name: /^(Show|Hide) the/ });
+    await expect(reveal).toHaveText(/^Show the/);
     await expect(reveal).toHaveAttribute("aria-expanded", "false");
     await checkPage(page, "resource with content notes");
     await screenshot(page, "resource-notes");
@@ -49,9 +51,9 @@ test("search, read with content notes first, save for later, share a story", asy
   await test.step("share a recovery story, anonymously", async () => {
     await page.goto("/stories/new");
     await checkPage(page, "share a story");
-    await page.getByLabel("Title").fill("The winter I started walking again");
+    await page.getByLabel("Title", { exact: true }).fill("The winter I started walking again");
     await page
-      .getByLabel("Your story")
+      .getByLabel("Your story", { exact: true })
       .fill(
         "After my brother died I stopped going outside. A friend from my circle asked me to walk " +
           "with her every Sunday, just around the block at first. Some weeks I said no. Most weeks I " +

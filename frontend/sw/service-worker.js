@@ -54,7 +54,7 @@ async function crisisList(request) {
     }
     throw new Error(`status ${response.status}`);
   } catch (error) {
-    const saved = await caches.match(CRISIS_PATH, { cacheName: DATA_CACHE });
+    const saved = await caches.match(CRISIS_PATH, { cacheName: DATA_CACHE, ignoreVary: true });
     if (saved) return saved;
     throw error;
   }
@@ -64,14 +64,16 @@ async function page(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const shell = await caches.match("/", { cacheName: SHELL_CACHE });
+    const shell = await caches.match("/", { cacheName: SHELL_CACHE, ignoreVary: true });
     if (shell) return shell;
     throw error;
   }
 }
 
 async function file(request) {
-  const cached = await caches.match(request, { cacheName: SHELL_CACHE });
+  // ignoreVary: the server says "Vary: Origin" (CORS), and module scripts are requested with an
+  // Origin the precache's requests did not have; the app's own files never depend on it.
+  const cached = await caches.match(request, { cacheName: SHELL_CACHE, ignoreVary: true });
   return cached ?? fetch(request);
 }
 

@@ -197,6 +197,9 @@ def test_a_hostile_body_comes_back_harmless(client: TestClient, editor: Person) 
     body = create(client, editor, body_markdown=hostile)
     tags = parsed_tags(body["body_html"])
     names = {name for name, _ in tags}
+    # The page's title is its only h1: "# Title" in a body is a second-level heading.
+    assert "h1" not in names
+    assert "<h2>Title</h2>" in body["body_html"]
     assert "script" not in names
     assert "img" not in names
     for _, attributes in tags:

@@ -10,7 +10,7 @@ import { API_PREFIX, type RefreshMode, Transport } from "./transport";
 
 export { ApiError, type ApiErrorKind, type FieldMessage, isApiError } from "./errors";
 export type * from "./schema";
-export { API_PREFIX, type RefreshMode, type SessionListener, WEB_CLIENT_HEADER } from "./transport";
+export { API_PREFIX, type RefreshMode, type SessionListener, type SignOutReason, WEB_CLIENT_HEADER } from "./transport";
 
 type Schemas = components["schemas"];
 /** The query parameters of a GET path. */

@@ -41,7 +41,11 @@ export interface TransportOptions {
   newKey?: () => string;
 }
 
-export type SessionListener = (signedIn: boolean) => void;
+/** Why a sign-in ended: the person signed out (or closed the account), or the server ended it
+ * (a refused refresh: expired, signed out elsewhere, password changed). */
+export type SignOutReason = "signed-out" | "ended";
+
+export type SessionListener = (signedIn: boolean, reason?: SignOutReason) => void;
 
 export class Transport {
   private accessToken: string | null = null;
@@ -84,16 +88,16 @@ export class Transport {
   }
 
   /** Forgets the tokens (the cookie is the server's to clear) and tells listeners. */
-  forget(): void {
+  forget(reason: SignOutReason = "signed-out"): void {
     const wasSignedIn = this.signedIn;
     this.accessToken = null;
     this.expiresAt = 0;
     this.refreshToken = null;
-    if (wasSignedIn) this.notify(false);
+    if (wasSignedIn) this.notify(false, reason);
   }
 
-  private notify(signedIn: boolean): void {
-    for (const listener of [...this.listeners]) listener(signedIn);
+  private notify(signedIn: boolean, reason?: SignOutReason): void {
+    for (const listener of [...this.listeners]) listener(signedIn, reason);
   }
 
   /** Posts a form to the token endpoint; the answer's tokens are kept. */
@@ -142,7 +146,7 @@ export class Transport {
       return true;
     } catch (error) {
       if (error instanceof ApiError && (error.kind === "refused" || error.status === 401)) {
-        this.forget();
+        this.forget("ended");
         return false;
       }
       throw error;

@@ -122,8 +122,8 @@ describe("silent refresh", () => {
     const { server, client } = setup("body");
     current = server;
     await signIn(server, client);
-    const told: boolean[] = [];
-    client.auth.subscribe((signedIn) => told.push(signedIn));
+    const told: [boolean, string | undefined][] = [];
+    client.auth.subscribe((signedIn, reason) => told.push([signedIn, reason]));
     server.on("GET /api/v1/me", unauthorized);
     server.on("GET /api/v1/groups", groupsFor("nobody"));
     server.on("POST /api/v1/auth/token", invalidGrant);
@@ -132,7 +132,7 @@ describe("silent refresh", () => {
 
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ kind: "refused", status: 401, title: "Not signed in" });
-    expect(told).toEqual([false]);
+    expect(told).toEqual([[false, "ended"]]);
     expect(client.auth.signedIn).toBe(false);
     expect(server.calls("GET /api/v1/me")).toHaveLength(1);
 

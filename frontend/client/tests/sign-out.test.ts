@@ -16,7 +16,11 @@ describe("sign out", () => {
     current = server;
     await signIn(server, client);
     const told: boolean[] = [];
-    client.auth.subscribe((signedIn) => told.push(signedIn));
+    const reasons: (string | undefined)[] = [];
+    client.auth.subscribe((signedIn, reason) => {
+      told.push(signedIn);
+      reasons.push(reason);
+    });
     server.on("POST /api/v1/auth/logout", noContent);
     server.on("GET /api/v1/groups", () => json(GROUP_PAGE));
 
@@ -29,6 +33,8 @@ describe("sign out", () => {
     expect(JSON.parse(logout?.body ?? "null")).toEqual({ everywhere: true });
     expect(client.auth.signedIn).toBe(false);
     expect(told).toEqual([false]);
+    // The app tells a sign-out the person asked for from one the server imposed.
+    expect(reasons).toEqual(["signed-out"]);
     expect(server.calls("GET /api/v1/groups")[0]?.headers.has("Authorization")).toBe(false);
   });
 

@@ -1,25 +1,14 @@
-import { Suspense, useEffect, useRef } from "react";
-import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Suspense } from "react";
+import { Link, NavLink, Outlet, useNavigate } from "react-router";
 
 import { circles } from "../api";
 import { useSession } from "../lib/session";
-import { markNavigation } from "./Page";
 import { Loading } from "./Problem";
 import { QuickExit } from "./QuickExit";
 
 export function Layout() {
   const { signedIn, me } = useSession();
-  const location = useLocation();
   const navigate = useNavigate();
-  const first = useRef(true);
-
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    markNavigation();
-  }, [location.pathname]);
 
   async function signOut() {
     await circles.auth.signOut().catch(() => undefined);

@@ -1,22 +1,19 @@
 import { type ReactNode, useEffect, useRef } from "react";
+import { useLocation } from "react-router";
 
-let navigated = false;
-
-/** Called by the layout on every route change after the first page. */
-export function markNavigation(): void {
-  navigated = true;
-}
-
-/** A page's title: sets the document title and, after a navigation, moves focus to the heading
- * so screen-reader and keyboard users start reading the new page from its top. */
+/** A page's title: sets the document title and, after a navigation inside the app, moves focus
+ * to the heading, so screen-reader and keyboard users start reading the new page from its top.
+ * (The first page of a visit keeps the browser's own focus, at the top of the document.) */
 export function PageHeading({ title, children }: { title: string; children?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const { key } = useLocation();
   useEffect(() => {
     document.title = `${title} – Strength Circles`;
   }, [title]);
   useEffect(() => {
-    if (navigated) heading.current?.focus();
-  }, []);
+    // React Router names the location a visit starts on "default"; every navigation gets a key.
+    if (key !== "default") heading.current?.focus();
+  }, [key]);
   return (
     <h1 ref={heading} tabIndex={-1}>
       {children ?? title}

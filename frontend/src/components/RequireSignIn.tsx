@@ -6,9 +6,12 @@ import { Loading } from "./Problem";
 
 /** Pages that are about the member: sign in first, then come back here. */
 export function RequireSignIn({ children }: { children: ReactNode }) {
-  const { ready, signedIn } = useSession();
+  const { ready, signedIn, ended } = useSession();
   const location = useLocation();
   if (!ready) return <Loading what="your account" />;
+  // Signing out or closing the account leaves the page where the person asked to go; only a
+  // visit without a sign-in, or one the server ended, is sent to sign in.
+  if (!signedIn && ended === "signed-out") return null;
   if (!signedIn) {
     const back = location.pathname + location.search;
     return <Navigate to={`/sign-in?next=${encodeURIComponent(back)}`} replace />;

@@ -1,5 +1,5 @@
 /** Who is signed in, for every page: restored from the refresh cookie when the app starts. */
-import type { MeRead } from "@strength-circles/client";
+import type { MeRead, SignOutReason } from "@strength-circles/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 
@@ -10,9 +10,16 @@ interface SessionState {
   ready: boolean;
   signedIn: boolean;
   me: MeRead | undefined;
+  /** Why the last sign-in of this visit ended, if one did. */
+  ended: SignOutReason | undefined;
 }
 
-const SessionContext = createContext<SessionState>({ ready: false, signedIn: false, me: undefined });
+const SessionContext = createContext<SessionState>({
+  ready: false,
+  signedIn: false,
+  me: undefined,
+  ended: undefined,
+});
 
 let restoring: Promise<boolean> | null = null;
 
@@ -20,10 +27,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [ready, setReady] = useState(false);
   const [signedIn, setSignedIn] = useState(circles.auth.signedIn);
+  const [ended, setEnded] = useState<SignOutReason | undefined>(undefined);
 
   useEffect(() => {
-    const stop = circles.auth.subscribe((now) => {
+    const stop = circles.auth.subscribe((now, reason) => {
       setSignedIn(now);
+      setEnded(now ? undefined : reason);
       // What one person saw must never show for the next one on a shared phone.
       if (!now) queryClient.clear();
     });
@@ -37,7 +46,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const me = useQuery({ queryKey: ["me"], queryFn: circles.me.read, enabled: signedIn });
   return (
-    <SessionContext.Provider value={{ ready, signedIn, me: signedIn ? me.data : undefined }}>
+    <SessionContext.Provider value={{ ready, signedIn, me: signedIn ? me.data : undefined, ended }}>
       {children}
     </SessionContext.Provider>
   );

@@ -7,10 +7,12 @@ import { Field } from "../components/Field";
 import { PageHeading } from "../components/Page";
 import { Problem } from "../components/Problem";
 import { safeNext } from "../components/RequireSignIn";
+import { useSession } from "../lib/session";
 
 export default function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
+  const { ended } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const next = safeNext(params.get("next"));
@@ -30,6 +32,11 @@ export default function SignInPage() {
       {params.get("reset") === "done" ? (
         <p className="notice success" role="status">
           Your password is changed. Sign in with the new one.
+        </p>
+      ) : null}
+      {ended === "ended" && !signIn.error ? (
+        <p className="notice" role="status">
+          You were signed out, perhaps after a while away or a password change. Please sign in again.
         </p>
       ) : null}
       <Problem error={signIn.error} />
