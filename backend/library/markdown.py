@@ -43,7 +43,8 @@ def _html(text: str) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = _HEADING_LEVELS[token.tag]
-    return _markdown.renderer.render(tokens, _markdown.options, {})
+    html: str = _markdown.renderer.render(tokens, _markdown.options, {})
+    return html
 
 
 def render_markdown(text: str) -> str:

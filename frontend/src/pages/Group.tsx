@@ -206,6 +206,8 @@ export default function GroupPage() {
   const { slug = "" } = useParams();
   const zone = useTimeZone();
   const group = useQuery({ queryKey: ["group", slug], queryFn: () => circles.groups.bySlug(slug) });
+  const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
+  const topicNames = new Map(topics.data?.items.map((topic) => [topic.slug, topic.name]) ?? []);
   const [calendarError, setCalendarError] = useState<unknown>(null);
 
   if (group.isPending) return <Loading what="the circle" />;
@@ -254,7 +256,9 @@ export default function GroupPage() {
       {data.description.split(/\n{2,}/).map((paragraph, index) => (
         <p key={index}>{paragraph}</p>
       ))}
-      {data.topics.length > 0 ? <p className="muted">Topics: {data.topics.join(", ").replaceAll("-", " ")}</p> : null}
+      {data.topics.length > 0 ? (
+        <p className="muted">Topics: {data.topics.map((slug) => topicNames.get(slug) ?? slug).join(", ")}</p>
+      ) : null}
 
       <h2>When it meets</h2>
       {data.schedules.length === 0 ? <p className="muted">Meeting times haven't been set yet.</p> : null}

@@ -15,6 +15,11 @@ const JOIN_LINK_EARLY_MS = 10 * 60_000;
 /** Check-in opens this long before the start (the server decides; this only shows the way). */
 const CHECK_IN_EARLY_MS = 30 * 60_000;
 
+/** A map search for the place, in the member's own map app: a link they choose to follow. */
+function directionsUrl(place: string): string {
+  return `https://www.openstreetmap.org/search?query=${encodeURIComponent(place)}`;
+}
+
 /** The current time, ticking every 30 seconds so buttons appear when their time comes. */
 function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
@@ -124,11 +129,7 @@ export default function MeetingPage() {
   const cancelled = data.status === "cancelled";
   const joinLinkOpen = now >= start.getTime() - JOIN_LINK_EARLY_MS && phase !== "ended";
   const checkInOpen = now >= start.getTime() - CHECK_IN_EARLY_MS && phase !== "ended";
-  const groupLocation = group.data?.location;
-  const address = [groupLocation?.address, groupLocation?.city, groupLocation?.region, groupLocation?.postal_code]
-    .filter(Boolean)
-    .join(", ");
-  const format = group.data?.format;
+  const format = data.group_format;
 
   async function addToCalendar() {
     setCalendarError(null);
@@ -183,8 +184,19 @@ export default function MeetingPage() {
       {!cancelled && phase !== "ended" ? (
         <>
           <h2>Where</h2>
-          {data.location ? <p>{data.location}</p> : null}
-          {format !== "online" && address ? <p>In person: {address}</p> : null}
+          {data.place ? (
+            <p>
+              {data.group_format === "online" ? data.place : `In person: ${data.place}`}
+              {data.group_format !== "online" ? (
+                <>
+                  {" "}
+                  <a href={directionsUrl(data.place)} target="_blank" rel="noopener noreferrer">
+                    Directions (opens a map)
+                  </a>
+                </>
+              ) : null}
+            </p>
+          ) : null}
           {format !== "in_person" ? (
             member ? (
               data.online_url && joinLinkOpen ? (
