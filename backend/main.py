@@ -16,7 +16,9 @@ from fastapi.openapi.docs import (
 )
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from backend import __version__
 from backend.accounts import service as accounts_service
@@ -25,7 +27,7 @@ from backend.core import health
 from backend.core.access import Public
 from backend.core.config import Settings, get_settings
 from backend.core.db import DB_CONCURRENCY, create_db_engine, create_session_factory
-from backend.core.errors import NotFound, install_error_handlers
+from backend.core.errors import install_error_handlers
 from backend.core.idempotency import IdempotencyMiddleware
 from backend.core.logging import install_request_id_records
 from backend.core.middleware import (
@@ -252,14 +254,22 @@ def _mount_web_app(app: FastAPI, frontend_dir: Path) -> None:
                 dependencies=[Public],
             )
 
-    # Registered last, so every route above and every API route is matched first.
-    @app.get("/{path:path}", include_in_schema=False, dependencies=[Public])
-    def web_app(path: str) -> Response:
-        if path.startswith(_NOT_APP_PATHS):
-            raise NotFound()
+    async def web_app(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"].lstrip("/")
+        reading = scope["type"] == "http" and scope["method"] in ("GET", "HEAD")
+        if not reading or path.startswith(_NOT_APP_PATHS):
+            raise StarletteHTTPException(404)
         if index.is_file():
-            return FileResponse(index, media_type="text/html")
-        return HTMLResponse(_NOT_BUILT_PAGE)
+            response: Response = FileResponse(index, media_type="text/html")
+        elif not path:
+            response = HTMLResponse(_NOT_BUILT_PAGE)
+        else:  # without a built app there is no page to answer other paths with
+            raise StarletteHTTPException(404)
+        await response(scope, receive, send)
+
+    # What the router answers when no route matched, so every route, including any added
+    # later, is matched first; the error handlers turn the 404s into problem+json.
+    app.router.default = web_app
 
 
 def _file_endpoint(path: Path) -> Callable[[], FileResponse]:

@@ -55,8 +55,6 @@ PUBLIC_ROUTES = {
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
-    # Every other path is the web app's page (index.html), so links into the app work.
-    ("GET", "/{path:path}"),
 }
 STATIC_MOUNTS = {"/static-docs", "/assets"}
 

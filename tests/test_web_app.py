@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backend.core.config import Settings
@@ -87,5 +88,26 @@ def test_built_files_are_served_with_the_right_caching(web: TestClient) -> None:
 
 def test_other_methods_on_app_paths_are_refused_plainly(web: TestClient) -> None:
     response = web.post("/groups/anything", json={})
-    assert response.status_code == 405
+    assert response.status_code == 404
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_a_route_added_after_the_app_is_still_matched_before_the_page(web: TestClient) -> None:
+    """The page answers only what no route matched, however late a route is added."""
+    app = web.app
+    assert isinstance(app, FastAPI)
+    app.add_api_route("/late-route", lambda: {"late": True}, methods=["GET"])
+    assert web.get("/late-route").json() == {"late": True}
+
+
+def test_without_a_built_app_only_the_front_page_explains(tmp_path: Path) -> None:
+    settings = Settings(
+        var_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        frontend_dir=tmp_path / "not-built",
+        jwt_secret="test-secret-" + "x" * 40,
+        outbox_interval_seconds=0,
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert "has not been built yet" in client.get("/").text
+        assert client.get("/groups/x").headers["content-type"] == PROBLEM

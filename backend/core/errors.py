@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -262,7 +262,19 @@ async def _validation_error(request: Request, exc: Exception) -> ProblemResponse
     )
 
 
+class UnstorableCharacter(UnprocessableContent):
+    slug = "unstorable-character"
+    detail = (
+        "The request holds a character that cannot be stored or searched for (a NUL, code 0). "
+        "Remove it and try again."
+    )
+
+
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
+    # PostgreSQL text cannot hold NUL: the caller's input, not an outage and not a bug. The
+    # request's transaction is rolled back as for any error, so nothing is half written.
+    if isinstance(exc, DataError) and "NUL" in str(exc.orig):
+        return await _app_error(request, UnstorableCharacter())
     if not is_database_unavailable(exc):
         raise exc
     logger.warning("database unavailable: %s", type(exc).__name__)

@@ -3,6 +3,7 @@ request ids, security headers, CORS and the one transaction per request."""
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -312,3 +313,23 @@ def test_docs_are_served_without_a_cdn(client: TestClient) -> None:
         assert "/static-docs/" in response.text
     assert client.get("/static-docs/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static-docs/redoc.standalone.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "options"),
+    [
+        ("GET", "/api/v1/groups", {"params": {"q": "calm\x00"}}),
+        ("GET", "/api/v1/groups", {"params": {"language": "es\x00"}}),
+        ("GET", "/api/v1/resources", {"params": {"q": "grief\x00"}}),
+    ],
+)
+def test_a_nul_character_in_input_is_never_a_500(
+    client: TestClient, method: str, path: str, options: dict[str, Any]
+) -> None:
+    """PostgreSQL text cannot hold NUL: a clear 422 there (SQLite stores and searches it)."""
+    response = client.request(method, path, **options)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        body = assert_problem(response, 422)
+        assert body["type"].endswith("unstorable-character")
+        assert "NUL" in body["detail"]
