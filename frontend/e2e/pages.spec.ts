@@ -110,6 +110,17 @@ test("a journey by keyboard alone: sign in, open My meetings, then a meeting", a
   }
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: /meeting$/ })).toBeFocused();
+  // Answer the RSVP by keyboard: Tab to its first button, press Enter, hear the new answer.
+  const rsvp = page.getByRole("region", { name: "Are you coming?" });
+  const answer = rsvp.getByRole("status");
+  const before = await answer.textContent();
+  for (let step = 0; step < 20; step += 1) {
+    const inRsvp = await rsvp.evaluate((region) => region.contains(document.activeElement) && document.activeElement?.tagName === "BUTTON");
+    if (inRsvp) break;
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  await expect(answer).not.toHaveText(before ?? "");
 });
 
 test("reduced motion is respected", async ({ page }) => {
