@@ -76,6 +76,10 @@ function Channels({ resource }: { resource: CrisisResource }) {
       {resource.channels.map((channel) => {
         const href = channelHref(channel);
         const external = channel.method === "chat" || channel.method === "web" || channel.method === "video";
+        const label = `${METHOD_WORDS[channel.method]}${channel.method === "call" || channel.method === "text" ? ` ${channel.value}` : ""}`;
+        // The instructions only when they add something ("Call 988, then press 1"), not when
+        // they repeat the button ("Call 911").
+        const addsSomething = channel.instructions.trim().replace(/\.$/, "").toLowerCase() !== label.toLowerCase();
         return (
           <li key={`${channel.method}-${channel.value}`}>
             {href ? (
@@ -84,10 +88,10 @@ function Channels({ resource }: { resource: CrisisResource }) {
                 href={href}
                 {...(external ? { rel: "noopener noreferrer", target: "_blank" } : {})}
               >
-                {METHOD_WORDS[channel.method]} {channel.method === "call" || channel.method === "text" ? channel.value : ""}
+                {label}
               </a>
             ) : null}
-            <p className="small">{channel.instructions}</p>
+            {addsSomething || !href ? <p className="small">{channel.instructions}</p> : null}
           </li>
         );
       })}
