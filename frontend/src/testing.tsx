@@ -3,6 +3,7 @@
  * and path (hosts do not matter), records every call and answers with the API's JSON shapes,
  * and a renderer with a memory router and a query client that never retries.
  */
+import type { GroupRead, GroupSummary } from "@strength-circles/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider, type RouteObject, useLocation } from "react-router";
@@ -92,3 +93,54 @@ export function renderRoutes(initialPath: string, routes: RouteObject[]) {
   return { ...view, router, client };
 }
 
+
+/** A directory entry of a weekly online circle, as the API answers it. */
+export function groupSummary(overrides: Partial<GroupSummary> = {}): GroupSummary {
+  return {
+    id: "00000000-0000-4000-8000-0000000000aa",
+    slug: "tuesday-evening-anxiety-circle",
+    name: "Tuesday Evening Anxiety Circle",
+    description: "A circle for people living with anxiety.",
+    topics: ["anxiety"],
+    format: "online",
+    language: "en",
+    city: null,
+    region: null,
+    country: null,
+    visibility: "listed",
+    join_policy: "open",
+    status: "active",
+    capacity: 14,
+    seats_left: 3,
+    my_membership: null,
+    schedules: [
+      {
+        rrule: "FREQ=WEEKLY;BYDAY=TU",
+        frequency: "weekly",
+        weekdays: ["tuesday"],
+        start_time: "19:00",
+        end_time: "20:30",
+        duration_minutes: 90,
+        timezone: "America/Chicago",
+        description: "Tuesdays, 7:00–8:30 pm",
+      },
+    ],
+    next_session: null,
+    ...overrides,
+  };
+}
+
+/** A circle's page as the API answers it. */
+export function groupRead(overrides: Partial<GroupRead> = {}): GroupRead {
+  return {
+    ...groupSummary(),
+    location: null,
+    online_url: null,
+    accessibility_notes: null,
+    guidelines: "Be kind. What is said here stays here.",
+    guidelines_version: 1,
+    created_at: "2026-11-01T00:00:00Z",
+    updated_at: "2026-11-01T00:00:00Z",
+    ...overrides,
+  };
+}

@@ -4,6 +4,7 @@ import { type FormEvent, useId } from "react";
 import { Link, useSearchParams } from "react-router";
 
 import { circles } from "../api";
+import { FilterChips } from "../components/FilterChips";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
 import { FORMAT_WORDS, LANGUAGE_NAMES, languageName } from "../lib/words";
@@ -251,25 +252,7 @@ export function FinderPage() {
           {groups.isPending ? "Looking for circles…" : groups.isError ? "Circles" : countWords || "Circles"}
           {inProgress > 0 ? <span className="muted small"> · {inProgress} meeting now</span> : null}
         </h2>
-        {chips.length > 0 ? (
-          <ul className="chips" aria-label="Filters in use">
-            {chips.map((chip) => (
-              <li key={chip.key}>
-                <button type="button" className="chip" onClick={() => update(chip.key, "")}>
-                  <span className="visually-hidden">Remove filter: </span>
-                  {chip.label} <span aria-hidden="true">×</span>
-                </button>
-              </li>
-            ))}
-            {chips.length > 1 ? (
-              <li>
-                <button type="button" className="button link" onClick={() => setParams(new URLSearchParams())}>
-                  Clear all filters
-                </button>
-              </li>
-            ) : null}
-          </ul>
-        ) : null}
+        <FilterChips chips={chips} onRemove={(key) => update(key, "")} onClear={() => setParams(new URLSearchParams())} />
         {groups.isPending ? <Loading what="circles" /> : null}
         <Problem error={groups.error} retry={() => void groups.refetch()} />
         {groups.isSuccess && items.length === 0 ? (

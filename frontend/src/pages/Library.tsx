@@ -6,6 +6,7 @@ import { type FormEvent, type ReactNode, useEffect, useId, useRef } from "react"
 import { Link, useSearchParams } from "react-router";
 
 import { circles } from "../api";
+import { FilterChips } from "../components/FilterChips";
 import { PageHeading } from "../components/Page";
 import { Problem } from "../components/Problem";
 import { useSession } from "../lib/session";
@@ -254,25 +255,7 @@ export default function LibraryPage() {
 
       <section aria-labelledby={ids.results}>
         <h2 id={ids.results}>Results</h2>
-        {chips.length > 0 ? (
-          <ul className="chips" aria-label="Filters in use">
-            {chips.map((chip) => (
-              <li key={chip.key}>
-                <button type="button" className="chip" onClick={() => update(chip.key, "")}>
-                  <span className="visually-hidden">Remove filter:</span> {chip.label}{" "}
-                  <span aria-hidden="true">×</span>
-                </button>
-              </li>
-            ))}
-            {chips.length > 1 ? (
-              <li>
-                <button type="button" className="button link" onClick={() => setParams(new URLSearchParams())}>
-                  Clear all filters
-                </button>
-              </li>
-            ) : null}
-          </ul>
-        ) : null}
+        <FilterChips chips={chips} onRemove={(key) => update(key, "")} onClear={() => setParams(new URLSearchParams())} />
         <p className="result-count" role="status">
           {results.isPending ? "Searching the library…" : results.isSuccess ? resultWords(items.length, results.hasNextPage) : ""}
         </p>

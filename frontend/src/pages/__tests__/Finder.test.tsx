@@ -3,7 +3,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { type Call, fakeApi, json, renderRoutes } from "../../testing";
+import { type Call, fakeApi, groupSummary, json, renderRoutes } from "../../testing";
 import { FinderPage } from "../Finder";
 
 const session = vi.hoisted(() => ({ ready: true, signedIn: false, me: undefined, ended: undefined }));
@@ -11,40 +11,8 @@ vi.mock("../../lib/session", () => ({ useSession: () => session, useTimeZone: ()
 
 const TOPICS = { items: [{ slug: "anxiety", name: "Anxiety" }, { slug: "grief-and-loss", name: "Grief and loss" }] };
 
-function group(overrides: Partial<GroupSummary> = {}): GroupSummary {
-  return {
-    id: "00000000-0000-4000-8000-000000000001",
-    slug: "tuesday-evening-anxiety-circle",
-    name: "Tuesday Evening Anxiety Circle",
-    description: "A circle for people living with anxiety.",
-    topics: ["anxiety"],
-    format: "online",
-    language: "en",
-    city: null,
-    region: null,
-    country: null,
-    visibility: "listed",
-    join_policy: "open",
-    status: "active",
-    capacity: 14,
-    seats_left: 3,
-    my_membership: null,
-    schedules: [
-      {
-        rrule: "FREQ=WEEKLY;BYDAY=TU",
-        frequency: "weekly",
-        weekdays: ["tuesday"],
-        start_time: "19:00",
-        end_time: "20:30",
-        duration_minutes: 90,
-        timezone: "America/Chicago",
-        description: "Tuesdays, 7:00–8:30 pm",
-      },
-    ],
-    next_session: null,
-    ...overrides,
-  };
-}
+const group = (overrides: Partial<GroupSummary> = {}) =>
+  groupSummary({ id: "00000000-0000-4000-8000-000000000001", ...overrides });
 
 function directory(answer: (call: Call) => { items: GroupSummary[]; total: number | null; next_cursor: string | null }) {
   return fakeApi({

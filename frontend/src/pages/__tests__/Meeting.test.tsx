@@ -3,7 +3,7 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { fakeApi, json, renderRoutes } from "../../testing";
+import { fakeApi, groupRead, json, renderRoutes } from "../../testing";
 import MeetingPage from "../Meeting";
 
 const session = vi.hoisted(() => ({ ready: true, signedIn: true, me: undefined, ended: undefined }));
@@ -41,33 +41,12 @@ function meeting(overrides: Partial<SessionRead> = {}): SessionRead {
 }
 
 function circle(status: "active" | "pending" | null): GroupRead {
-  return {
+  return groupRead({
     id: GROUP_ID,
     slug: "rainbow-circle",
     name: "Rainbow Circle",
-    description: "A peer circle.",
-    topics: ["lgbtq"],
-    format: "online",
-    language: "en",
-    city: null,
-    region: null,
-    country: null,
-    visibility: "listed",
-    join_policy: "open",
-    status: "active",
-    capacity: 18,
-    seats_left: 5,
     my_membership: status ? { role: "member", status } : null,
-    schedules: [],
-    next_session: null,
-    location: null,
-    online_url: null,
-    accessibility_notes: null,
-    guidelines: "Be kind.",
-    guidelines_version: 1,
-    created_at: "2026-11-01T00:00:00Z",
-    updated_at: "2026-11-01T00:00:00Z",
-  };
+  });
 }
 
 const page = [{ path: "/meetings/:sessionId", element: <MeetingPage /> }];
