@@ -1,6 +1,7 @@
 """The backend serves the built web app: its files, and index.html for every path that is not
 the API's, with the app's Content-Security-Policy. API paths keep their problem+json 404s."""
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +112,17 @@ def test_without_a_built_app_only_the_front_page_explains(tmp_path: Path) -> Non
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert "has not been built yet" in client.get("/").text
         assert client.get("/groups/x").headers["content-type"] == PROBLEM
+
+
+def test_the_log_names_no_page_of_the_app(
+    web: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A circle's address names the circle, and so often its topic: the log says only that the
+    app's page was served."""
+    caplog.set_level(logging.INFO, logger="backend.request")
+    web.get("/groups/steady-ground-bipolar-support")
+    web.get("/api/v1/no-such-thing")
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("GET (web app page) 200" in line for line in lines)
+    assert not any("bipolar" in line for line in lines)
+    assert any("GET /api/v1/no-such-thing 404" in line for line in lines)

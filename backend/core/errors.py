@@ -273,7 +273,7 @@ class UnstorableCharacter(UnprocessableContent):
 async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     # PostgreSQL text cannot hold NUL: the caller's input, not an outage and not a bug. The
     # request's transaction is rolled back as for any error, so nothing is half written.
-    if isinstance(exc, DataError) and "NUL" in str(exc.orig):
+    if isinstance(exc, DataError) and "0x00" in str(exc.orig):
         return await _app_error(request, UnstorableCharacter())
     if not is_database_unavailable(exc):
         raise exc

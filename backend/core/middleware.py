@@ -35,6 +35,7 @@ _DOCS_PREFIXES = ("/docs", "/redoc", "/static-docs/")
 # Everything else is the web app (backend.main answers its paths with index.html).
 _NOT_APP_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/readyz", "/dev/", *_DOCS_PREFIXES)
 _HSTS = "max-age=63072000; includeSubDomains"
+WEB_APP_PAGE = "(web app page)"
 
 
 def _is_app_page(path: str) -> bool:
@@ -69,10 +70,14 @@ def security_headers(path: str, status: int, *, production: bool) -> dict[str, s
 
 def _route_template(scope: Scope) -> str:
     """The matched route's template (``/calendar/{token}.ics``), so secrets in paths stay out
-    of the log; unmatched paths are logged as they came, without the query string."""
+    of the log; the web app's pages as one label, since their paths can name a group (and so a
+    topic); other unmatched paths as they came, without the query string."""
     route = scope.get("route")
     template = getattr(route, "path", None)
-    return template if isinstance(template, str) and template else scope.get("path", "")
+    if isinstance(template, str) and template:
+        return template
+    path: str = scope.get("path", "")
+    return WEB_APP_PAGE if _is_app_page(path) else path
 
 
 class RequestContextMiddleware:

@@ -15,13 +15,25 @@ from backend.notifications.schemas import DevMailRead
 
 PAGE_SIZE = 50
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 
 
 def from_this_machine(request: Request) -> None:
     """The pages show everyone's mail, reset links included: only to a browser on the machine
     the server runs on, so a development server reachable from a network shows them to no one
-    else (a missing CIRCLES_ENV=production must not leak them either)."""
-    if request.client is None or request.client.host not in LOOPBACK:
+    else (a missing CIRCLES_ENV=production must not leak them either). The connection must come
+    from loopback, be addressed to a loopback name (a DNS-rebinding page names its own host),
+    and carry no proxy's forwarding headers (a proxy on the same machine connects from
+    loopback on behalf of anyone)."""
+    host = request.headers.get("host", "").lower()
+    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+    if (
+        request.client is None
+        or request.client.host not in LOOPBACK
+        or name not in LOOPBACK_NAMES
+        or any(header in request.headers for header in PROXY_HEADERS)
+    ):
         raise NotFound()
 
 

@@ -103,8 +103,15 @@ test("a journey by keyboard alone: sign in, open My meetings, then a meeting", a
   await page.keyboard.press("Tab");
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
   expect(outline).not.toBe("none");
-  for (let step = 0; step < 20; step += 1) {
-    const onMeeting = await page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.getAttribute("href")?.startsWith("/meetings/") ?? false);
+  for (let step = 0; step < 40; step += 1) {
+    // A meeting that has not started yet, so it still takes an RSVP.
+    const onMeeting = await page.evaluate(() => {
+      const link = document.activeElement as HTMLAnchorElement | null;
+      const card = link?.closest("li");
+      return Boolean(
+        link?.getAttribute("href")?.match(/^\/meetings\/[^/]+$/) && card && !card.querySelector(".badge.live, .badge.off"),
+      );
+    });
     if (onMeeting) break;
     await page.keyboard.press("Tab");
   }

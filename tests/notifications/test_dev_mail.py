@@ -36,7 +36,12 @@ def queue(app: FastAPI, *messages: dict[str, object]) -> None:
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     """A browser on the machine the server runs on: the only one the pages answer."""
-    with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 50000)) as local:
+    with TestClient(
+        app,
+        base_url="http://127.0.0.1:8000",
+        raise_server_exceptions=False,
+        client=("127.0.0.1", 50000),
+    ) as local:
         yield local
 
 
@@ -51,6 +56,30 @@ def test_the_mail_pages_answer_no_one_on_another_machine(app: FastAPI, path: str
             response = remote.get(path)
             assert_problem(response, 404)
             assert "Reset your password" not in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "evil.example"},  # a DNS-rebinding page: loopback connection, its own name
+        {"Host": "circles.staging.example:8000"},
+        {"X-Forwarded-For": "203.0.113.7"},  # a proxy on this machine, for someone else
+        {"Forwarded": "for=203.0.113.7"},
+    ],
+)
+def test_the_mail_pages_answer_no_one_through_a_proxy_or_another_name(
+    client: TestClient, app: FastAPI, headers: dict[str, str]
+) -> None:
+    queue(app, {"subject": "Reset your password"})
+    for path in (PAGE, f"{LATEST}?to=someone@example.org"):
+        response = client.get(path, headers=headers)
+        assert_problem(response, 404)
+        assert "Reset your password" not in response.text
+
+
+def test_localhost_by_name_is_this_machine_too(client: TestClient, app: FastAPI) -> None:
+    queue(app, {"subject": "Confirm your email"})
+    assert "Confirm your email" in client.get(PAGE, headers={"Host": "localhost:8000"}).text
 
 
 def test_anyone_may_read_the_mail_pages_in_development(client: TestClient, app: FastAPI) -> None:
@@ -69,7 +98,10 @@ def test_the_mail_pages_do_not_exist_in_production(settings: Settings, path: str
     production = Settings.model_validate(settings.model_dump() | {"env": "production"})
     # From this machine, so only production's own rule can explain the 404.
     with TestClient(
-        create_app(production), raise_server_exceptions=False, client=("127.0.0.1", 50000)
+        create_app(production),
+        base_url="http://127.0.0.1:8000",
+        raise_server_exceptions=False,
+        client=("127.0.0.1", 50000),
     ) as client:
         queue(client.app, {"subject": "Not for production"})  # type: ignore[arg-type]
         response = client.get(path)

@@ -6,7 +6,7 @@ import createClient from "openapi-fetch";
 
 import { errorFromResponse } from "./errors";
 import type { components, paths } from "./schema";
-import { API_PREFIX, type RefreshMode, Transport } from "./transport";
+import { API_PREFIX, type RefreshMode, Transport, WEB_CLIENT_HEADER } from "./transport";
 
 export { ApiError, type ApiErrorKind, type FieldMessage, isApiError } from "./errors";
 export type * from "./schema";
@@ -72,20 +72,26 @@ export function createCirclesClient(options: ClientOptions) {
       return transport.signedIn;
     },
     subscribe: transport.subscribe.bind(transport),
-    /** Signs in with the password grant (username is the email). */
-    signIn: (email: string, password: string) =>
-      transport.requestToken({ grant_type: "password", username: email, password }),
-    /** Picks up a sign-in that outlived the page (the web app's cookie); false if there is none. */
-    restore: () => transport.refresh().catch(() => false),
-    /** Ends this sign-in, or every sign-in of the account. Forgets the tokens either way. */
-    async signOut(everywhere = false): Promise<void> {
-      try {
-        if (transport.signedIn) {
-          await done(api.POST("/api/v1/auth/logout", { body: { everywhere } }));
-        }
-      } finally {
+    /** Signs in with the password grant (username is the email). Someone else's sign-in on
+     * this device is ended first, so nothing of theirs shows for the new person. */
+    async signIn(email: string, password: string): Promise<void> {
+      if (transport.signedIn) {
+        await auth.signOut().catch(() => undefined);
         transport.forget();
       }
+      await transport.requestToken({ grant_type: "password", username: email, password });
+    },
+    /** Picks up a sign-in that outlived the page (the web app's cookie); false if there is none. */
+    restore: () => transport.refresh().catch(() => false),
+    /** Ends this sign-in, or every sign-in of the account. Only once the server has ended
+     * it (or says it was over already) are the tokens forgotten: a sign-out lost to a bad
+     * connection throws and leaves the person signed in, so they can try again, rather than
+     * looking signed out while the session, and its cookie, go on working. */
+    async signOut(everywhere = false): Promise<void> {
+      if (!transport.signedIn) return;
+      const { response, error } = await api.POST("/api/v1/auth/logout", { body: { everywhere } });
+      if (!response.ok && response.status !== 401) throw await errorFromResponse(response, error);
+      transport.forget();
     },
     register: (body: Schemas["UserRegister"]) => ok(api.POST("/api/v1/auth/register", { body })),
     /** Confirms the address of a new account with the emailed token and the chosen password. */
@@ -100,7 +106,9 @@ export function createCirclesClient(options: ClientOptions) {
     read: () => ok(api.GET("/api/v1/me")),
     update: (body: Schemas["MeUpdate"]) => ok(api.PATCH("/api/v1/me", { body })),
     async changePassword(body: Schemas["PasswordChange"]): Promise<void> {
-      const tokens = await ok(api.POST("/api/v1/me/password", { body }));
+      // In the web app the new refresh token comes back as the cookie, never in the body.
+      const header = transport.mode === "cookie" ? { [WEB_CLIENT_HEADER]: "web" as const } : {};
+      const tokens = await ok(api.POST("/api/v1/me/password", { body, params: { header } }));
       transport.accept(tokens);
     },
     /** Everything the service holds about the caller, as a JSON file. */

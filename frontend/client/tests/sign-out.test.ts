@@ -52,7 +52,7 @@ describe("sign out", () => {
   test.each([
     ["the network fails", networkFailure, "network"],
     ["the service is unavailable", () => problem(503, { title: "Unavailable" }), "unavailable"],
-  ] as const)("forgets the token even if the call fails (%s), and is not retried", async (_, answer, kind) => {
+  ] as const)("a sign-out the server did not carry out (%s) throws and keeps the person signed in", async (_, answer, kind) => {
     const { server, client, waits } = setup("body");
     current = server;
     await signIn(server, client);
@@ -60,19 +60,65 @@ describe("sign out", () => {
     client.auth.subscribe((signedIn) => told.push(signedIn));
     server.on("POST /api/v1/auth/logout", answer);
     server.on("GET /api/v1/groups", () => json(GROUP_PAGE));
-    server.on("POST /api/v1/auth/token", () => json({ access_token: "should-not-happen", expires_in: 900 }));
 
     await expect(client.auth.signOut(true)).rejects.toMatchObject({ kind });
 
-    expect(client.auth.signedIn).toBe(false);
-    expect(told).toEqual([false]);
+    // Looking signed out while the session goes on working would be worse: they try again.
+    expect(client.auth.signedIn).toBe(true);
+    expect(told).toEqual([]);
     expect(server.calls("POST /api/v1/auth/logout")).toHaveLength(1);
     expect(waits).toEqual([]);
-    // The refresh token is gone too: nothing can bring the sign-in back.
-    await expect(client.auth.restore()).resolves.toBe(false);
+    server.on("POST /api/v1/auth/logout", noContent);
+    await client.auth.signOut(true);
+    expect(client.auth.signedIn).toBe(false);
+    expect(told).toEqual([false]);
     await client.groups.list();
     expect(server.calls("GET /api/v1/groups")[0]?.headers.has("Authorization")).toBe(false);
-    expect(server.calls("POST /api/v1/auth/token")).toHaveLength(0);
+  });
+
+  test("a session the server had ended already counts as signed out", async () => {
+    const { server, client } = setup("body");
+    current = server;
+    await signIn(server, client);
+    server.on("POST /api/v1/auth/logout", () => problem(401, { title: "Not signed in" }));
+    server.on("POST /api/v1/auth/token", () => problem(400, { title: "Invalid grant", error: "invalid_grant" }));
+
+    await client.auth.signOut();
+
+    expect(client.auth.signedIn).toBe(false);
+  });
+
+  test("signing in over another person's sign-in ends theirs first", async () => {
+    const { server, client } = setup("cookie");
+    current = server;
+    await signIn(server, client);
+    const told: boolean[] = [];
+    client.auth.subscribe((signedIn) => told.push(signedIn));
+    let logouts = 0;
+    server.on("POST /api/v1/auth/logout", () => {
+      logouts += 1;
+      return noContent();
+    });
+
+    await signIn(server, client);
+
+    expect(logouts).toBe(1);
+    // Listeners hear the first person leave (the app clears what it showed them), then the next.
+    expect(told).toEqual([false, true]);
+  });
+
+  test("changing the password in the web app keeps the new refresh token in the cookie", async () => {
+    const { server, client } = setup("cookie");
+    current = server;
+    await signIn(server, client);
+    server.on("POST /api/v1/me/password", () => json({ access_token: "access-after", expires_in: 900, refresh_token: null }));
+    server.on("GET /api/v1/groups", () => json(GROUP_PAGE));
+
+    await client.me.changePassword({ current_password: "old one here", new_password: "new one here" });
+    await client.groups.list();
+
+    expect(server.calls("POST /api/v1/me/password")[0]?.headers.get("X-Circles-Client")).toBe("web");
+    expect(server.calls("GET /api/v1/groups")[0]?.token).toBe("access-after");
   });
 
   test("signed out already: nothing is sent", async () => {

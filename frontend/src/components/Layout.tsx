@@ -1,4 +1,4 @@
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router";
 
 import { circles } from "../api";
@@ -9,10 +9,16 @@ import { QuickExit } from "./QuickExit";
 export function Layout() {
   const { signedIn, me } = useSession();
   const navigate = useNavigate();
+  const [signOutFailed, setSignOutFailed] = useState(false);
 
   async function signOut() {
-    await circles.auth.signOut().catch(() => undefined);
-    void navigate("/", { replace: true });
+    try {
+      await circles.auth.signOut();
+      setSignOutFailed(false);
+      void navigate("/", { replace: true });
+    } catch {
+      setSignOutFailed(true);
+    }
   }
 
   return (
@@ -70,6 +76,12 @@ export function Layout() {
           </nav>
         </div>
       </header>
+      {signOutFailed && signedIn ? (
+        <p className="notice error sign-out-failed" role="alert">
+          We couldn't sign you out: Strength Circles didn't answer. Check your connection and press
+          Sign out again.
+        </p>
+      ) : null}
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading what="the page" />}>
           <Outlet />

@@ -6,14 +6,16 @@ import { useLocation } from "react-router";
  * (The first page of a visit keeps the browser's own focus, at the top of the document.) */
 export function PageHeading({ title, children }: { title: string; children?: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const { key } = useLocation();
+  const { key, pathname } = useLocation();
   useEffect(() => {
     document.title = `${title} – Strength Circles`;
   }, [title]);
   useEffect(() => {
     // React Router names the location a visit starts on "default"; every navigation gets a key.
+    // Only a new page moves focus: a filter changing the query string must leave it where the
+    // person is (on the select they are using).
     if (key !== "default") heading.current?.focus();
-  }, [key]);
+  }, [pathname]);
   return (
     <h1 ref={heading} tabIndex={-1}>
       {children ?? title}

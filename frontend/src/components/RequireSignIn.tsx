@@ -19,7 +19,15 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** Only paths inside the app may be a `next` target, never another site. */
+/** Only paths inside the app may be a `next` target, never another site (nor something a
+ * browser would read as one, like "/\\evil.example"). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (!next || !next.startsWith("/")) return "/";
+  try {
+    const target = new URL(next, window.location.origin);
+    if (target.origin !== window.location.origin) return "/";
+    return target.pathname + target.search + target.hash;
+  } catch {
+    return "/";
+  }
 }

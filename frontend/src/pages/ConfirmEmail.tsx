@@ -13,9 +13,14 @@ export default function ConfirmEmailPage() {
   const token = params.get("token") ?? "";
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  // The link works once: after it has, a retry (a mistyped email) only signs in again.
+  const [confirmed, setConfirmed] = useState(false);
   const confirm = useMutation({
     mutationFn: async () => {
-      await circles.auth.confirmEmail({ token, password });
+      if (!confirmed) {
+        await circles.auth.confirmEmail({ token, password });
+        setConfirmed(true);
+      }
       await circles.auth.signIn(email.trim(), password);
     },
     onSuccess: () => void navigate("/?welcome=1", { replace: true }),
@@ -41,7 +46,13 @@ export default function ConfirmEmailPage() {
   return (
     <div className="narrow">
       <PageHeading title="Confirm your email" />
-      <p>One last step: enter your email and the password you chose when you signed up.</p>
+      {confirmed ? (
+        <p className="notice success" role="status">
+          Your address is confirmed. Check the email you typed, then sign in.
+        </p>
+      ) : (
+        <p>One last step: enter your email and the password you chose when you signed up.</p>
+      )}
       <Problem error={confirm.error} />
       <form onSubmit={onSubmit}>
         <Field

@@ -234,7 +234,8 @@ export default function GroupPage() {
   async function addCircleToCalendar() {
     setCalendarError(null);
     try {
-      saveFile(await circles.groups.calendar(data.id), `${data.slug}.ics`);
+      // A neutral file name: a phone's downloads should not say which circle this is.
+      saveFile(await circles.groups.calendar(data.id), "circle-meetings.ics");
     } catch (error) {
       setCalendarError(error);
     }
