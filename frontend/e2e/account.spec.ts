@@ -86,6 +86,8 @@ test("privacy choices are saved, data downloads, and closing the account says wh
 
   await page.getByRole("button", { name: "I want to close my account" }).click();
   await expect(page.getByText("It can't be undone")).toBeVisible();
+  // The pressed button is gone; focus is on what it opened, not lost to the page.
+  await expect(page.getByText("It can't be undone")).toBeFocused();
   await expect(page.getByRole("button", { name: "Close my account for good" })).toBeDisabled();
   await checkPage(page, "close account");
   await page.getByLabel("Your password", { exact: true }).fill(password);

@@ -1,6 +1,6 @@
 import type { MeRead, MeUpdate } from "@strength-circles/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 
 import { circles } from "../api";
@@ -221,6 +221,11 @@ function YourData() {
 function CloseAccount() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
+  // Focus follows the person from the button they pressed to what it opened.
+  const opened = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (open) opened.current?.focus();
+  }, [open]);
   const [password, setPassword] = useState("");
   const [sure, setSure] = useState(false);
   const close = useMutation({
@@ -236,7 +241,9 @@ function CloseAccount() {
         </button>
       ) : (
         <>
-          <p>Before you decide, here is what happens. It can't be undone:</p>
+          <p tabIndex={-1} ref={opened}>
+            Before you decide, here is what happens. It can't be undone:
+          </p>
           <ul>
             <li>You are signed out everywhere and can't sign in again.</li>
             <li>Your name, email and profile are removed, and so are your bookmarks and calendar link.</li>

@@ -1,6 +1,6 @@
 import { type GroupRead, isApiError } from "@strength-circles/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
 import { circles } from "../api";
@@ -71,6 +71,15 @@ function Membership({ group }: { group: GroupRead }) {
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const [confirmingLeave, setConfirmingLeave] = useState(false);
+  // The button that was pressed goes away: focus moves to what replaced it, not to the page.
+  const question = useRef<HTMLSpanElement>(null);
+  const said = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (confirmingLeave) question.current?.focus();
+  }, [confirmingLeave]);
+  useEffect(() => {
+    if (message) said.current?.focus();
+  }, [message]);
   const leave = useMutation({
     mutationFn: () => circles.groups.leave(group.id, me?.id ?? ""),
     onSuccess: async () => {
@@ -95,7 +104,7 @@ function Membership({ group }: { group: GroupRead }) {
   return (
     <div>
       {message ? (
-        <p className="notice success" role="status">
+        <p className="notice success" role="status" tabIndex={-1} ref={said}>
           {message}
         </p>
       ) : null}
@@ -133,7 +142,9 @@ function Membership({ group }: { group: GroupRead }) {
         {status === "active" || status === "pending" ? (
           confirmingLeave ? (
             <>
-              <span>{status === "pending" ? "Withdraw your request?" : "Leave this circle? Your seats at its meetings go to others."}</span>
+              <span tabIndex={-1} ref={question}>
+                {status === "pending" ? "Withdraw your request?" : "Leave this circle? Your seats at its meetings go to others."}
+              </span>
               <button type="button" className="button danger" disabled={leave.isPending} onClick={() => leave.mutate()}>
                 {status === "pending" ? "Withdraw request" : "Leave the circle"}
               </button>
