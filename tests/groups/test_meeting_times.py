@@ -15,27 +15,11 @@ from sqlalchemy import event
 from backend.accounts.models import Role
 from backend.sessions.describe import describe
 from tests.factories import Person, join, make_group, make_person
-from tests.sessions.conftest import Circle, Clock, make_circle, one_off
+from tests.sessions.conftest import Circle, Clock, create_schedule, make_circle, one_off
 from tests.support.problems import assert_problem
 
 GROUPS = "/api/v1/groups"
 EN = "\u2013"  # the en dash between two times
-
-
-def add_schedule(client: TestClient, circle: Circle, **fields: object) -> dict[str, Any]:
-    body = {
-        "rrule": "FREQ=WEEKLY;BYDAY=TU",
-        "start_time": "19:00",
-        "duration_minutes": 90,
-        "timezone": "America/New_York",
-        "starts_on": "2026-10-01",
-    } | fields
-    response = client.post(
-        f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 def entry(client: TestClient, circle: Circle, person: Person | None = None) -> dict[str, Any]:
@@ -100,7 +84,7 @@ def test_each_current_schedule_is_described_in_the_groups_own_time(
 ) -> None:
     clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
     circle = make_circle(client, members=1)
-    add_schedule(client, circle, rrule=rule, start_time=start, duration_minutes=minutes)
+    create_schedule(client, circle, rrule=rule, start_time=start, duration_minutes=minutes)
     end = datetime.combine(date(2026, 1, 1), time.fromisoformat(start)) + timedelta(minutes=minutes)
 
     (schedule,) = entry(client, circle)["schedules"]
@@ -179,7 +163,7 @@ def test_the_words_stay_in_local_time_across_daylight_saving_while_utc_moves(
 ) -> None:
     clock.set(datetime(2026, 10, 21, 12, tzinfo=UTC))  # New York on summer time until 1 Nov
     circle = make_circle(client, members=0)
-    add_schedule(client, circle)  # Tuesdays 19:00 America/New_York
+    create_schedule(client, circle)  # Tuesdays 19:00 America/New_York
     summer = entry(client, circle)
 
     clock.set(datetime(2026, 11, 2, 12, tzinfo=UTC))  # standard time now
@@ -199,11 +183,11 @@ def test_only_current_schedules_are_shown_and_at_most_five(
 ) -> None:
     clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
     circle = make_circle(client, members=0)
-    ended = add_schedule(client, circle, rrule="FREQ=WEEKLY;BYDAY=SU")
-    finished = add_schedule(client, circle, rrule="FREQ=WEEKLY;BYDAY=SA", until="2026-10-10")
+    ended = create_schedule(client, circle, rrule="FREQ=WEEKLY;BYDAY=SU")
+    finished = create_schedule(client, circle, rrule="FREQ=WEEKLY;BYDAY=SA", until="2026-10-10")
     days = ["MO", "TU", "WE", "TH", "FR", "SA"]
     for code in days:
-        add_schedule(client, circle, rrule=f"FREQ=WEEKLY;BYDAY={code}", start_time="09:00")
+        create_schedule(client, circle, rrule=f"FREQ=WEEKLY;BYDAY={code}", start_time="09:00")
     response = client.post(
         f"/api/v1/schedules/{ended['id']}/end", headers=circle.facilitator.headers
     )
@@ -298,8 +282,8 @@ def busy_group(client: TestClient, facilitator: Person, member: Person, number: 
     assert isinstance(app, FastAPI)
     group = make_group(app, facilitator=facilitator.user, name=f"Counted Circle {number:02d}")
     circle = Circle(group, facilitator, [])
-    add_schedule(client, circle, starts_on="2026-10-01")
-    add_schedule(client, circle, rrule="FREQ=MONTHLY;BYDAY=1TH", starts_on="2026-10-01")
+    create_schedule(client, circle, starts_on="2026-10-01")
+    create_schedule(client, circle, rrule="FREQ=MONTHLY;BYDAY=1TH", starts_on="2026-10-01")
     join(client, member, group.id)
     meeting = one_off(client, circle, datetime(2026, 10, 2, 15, tzinfo=UTC))
     going = client.put(
@@ -376,12 +360,12 @@ def test_time_of_day_finds_groups_by_the_local_start_of_a_current_schedule(
     for start in BANDS:
         circle = make_circle(client, members=0, name=f"Starts At {start}")
         # Tokyo: the band is the group's own hour, whatever it is in UTC or for the caller.
-        add_schedule(client, circle, start_time=start, timezone="Asia/Tokyo")
+        create_schedule(client, circle, start_time=start, timezone="Asia/Tokyo")
     twice = make_circle(client, members=0, name="Morning And Evening")
-    add_schedule(client, twice, start_time="07:00")
-    add_schedule(client, twice, start_time="18:00", rrule="FREQ=WEEKLY;BYDAY=TH")
+    create_schedule(client, twice, start_time="07:00")
+    create_schedule(client, twice, start_time="18:00", rrule="FREQ=WEEKLY;BYDAY=TH")
     stopped = make_circle(client, members=0, name="Evening Series Ended")
-    series = add_schedule(client, stopped, start_time="18:30")
+    series = create_schedule(client, stopped, start_time="18:30")
     response = client.post(
         f"/api/v1/schedules/{series['id']}/end", headers=stopped.facilitator.headers
     )

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -41,6 +42,23 @@ def make_circle(client: TestClient, members: int = 2, **group_fields: object) ->
 @pytest.fixture
 def circle(client: TestClient) -> Circle:
     return make_circle(client)
+
+
+def create_schedule(client: TestClient, circle: Circle, **fields: object) -> dict[str, Any]:
+    """A weekly schedule, Tuesdays 19:00 New York from 2026-10-01, unless ``fields`` say else."""
+    body = {
+        "rrule": "FREQ=WEEKLY;BYDAY=TU",
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "timezone": "America/New_York",
+        "starts_on": "2026-10-01",
+    } | fields
+    response = client.post(
+        f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
 
 
 def one_off(

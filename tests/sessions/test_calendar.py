@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from tests.factories import make_person
-from tests.sessions.conftest import Circle, Clock, one_off
-from tests.sessions.test_schedules import create_schedule, sessions
+from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
+from tests.sessions.test_schedules import sessions
 from tests.support.problems import assert_problem
 
 NEW_YORK = ZoneInfo("America/New_York")

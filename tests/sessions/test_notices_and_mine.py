@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.sessions.conftest import Clock, make_circle, one_off
+from tests.sessions.conftest import Clock, create_schedule, make_circle, one_off
 from tests.sessions.test_rsvp import outbox_to, rsvp
-from tests.sessions.test_schedules import create_schedule
 
 
 def test_cancelling_or_moving_tells_everyone_who_rsvpd_and_no_one_else(

@@ -11,26 +11,10 @@ from sqlalchemy import func, select
 
 from backend.sessions.models import GroupSession
 from backend.sessions.service import generate_all_ahead
-from tests.sessions.conftest import Circle, Clock, one_off
+from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
 from tests.support.problems import assert_problem
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def create_schedule(client: TestClient, circle: Circle, **fields: object) -> dict[str, object]:
-    body = {
-        "rrule": "FREQ=WEEKLY;BYDAY=TU",
-        "start_time": "19:00",
-        "duration_minutes": 90,
-        "timezone": "America/New_York",
-        "starts_on": "2026-10-01",
-    } | fields
-    response = client.post(
-        f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body
-    )
-    assert response.status_code == 201, response.text
-    result: dict[str, object] = response.json()
-    return result
 
 
 def sessions(
