@@ -7,12 +7,7 @@ account cannot sign in; a password reset by email confirms the address too.
 """
 
 import hashlib
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -35,6 +30,7 @@ from tests.factories import (
     sign_up,
 )
 from tests.support.clock import Clock
+from tests.support.concurrency import at_once, dawdle
 from tests.support.problems import assert_problem
 
 REGISTER = "/api/v1/auth/register"
@@ -490,36 +486,11 @@ def test_confirmation_tokens_are_erased_with_the_account_and_never_exported(
 
 # --- at the same moment -----------------------------------------------------------------------
 
-DAWDLE_SECONDS = 0.2
-
-
-def dawdle(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Make ``service.name`` sleep after it runs: inside the transaction, before the commit."""
-    original = getattr(service, name)
-
-    def slowly(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
-        time.sleep(DAWDLE_SECONDS)
-        return result
-
-    monkeypatch.setattr(service, name, slowly)
-
-
-def at_once(*calls: Callable[[], Response]) -> list[Response]:
-    start = threading.Barrier(len(calls))
-
-    def go(call: Callable[[], Response]) -> Response:
-        start.wait(timeout=30)
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(go, calls))
-
 
 def test_a_double_clicked_sign_up_makes_one_account(
     client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dawdle(monkeypatch, "_send_confirmation_link")
+    dawdle(monkeypatch, service, "_send_confirmation_link")
 
     answers = at_once(lambda: register(client), lambda: register(client))
 
@@ -537,9 +508,9 @@ def test_a_sign_up_at_the_moment_of_confirmation_never_sets_the_password(
     link stops working); the account is never confirmed with the other person's password."""
     register(client)
     link = newest_link(app)
-    dawdle(monkeypatch, "verify_password")
-    dawdle(monkeypatch, "_send_confirmation_link")
-    dawdle(monkeypatch, "_send_already_registered")
+    dawdle(monkeypatch, service, "verify_password")
+    dawdle(monkeypatch, service, "_send_confirmation_link")
+    dawdle(monkeypatch, service, "_send_already_registered")
 
     confirmed, _ = at_once(
         lambda: confirm(client, link),

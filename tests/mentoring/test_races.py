@@ -2,16 +2,9 @@
 nothing is left half-true. Each test widens the race window by slowing the step between the
 check and the commit, so a missing lock loses every time rather than once in a while."""
 
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx2 import Response
 from sqlalchemy import func, select
 
 from backend.accounts.models import Role
@@ -30,31 +23,7 @@ from tests.mentoring.test_rules import (
     proposed,
     subjects,
 )
-
-DAWDLE_SECONDS = 0.2
-
-
-def dawdle(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
-    """Make ``module.name`` sleep after it runs: inside the transaction, before the commit."""
-    original = getattr(module, name)
-
-    def slowly(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
-        time.sleep(DAWDLE_SECONDS)
-        return result
-
-    monkeypatch.setattr(module, name, slowly)
-
-
-def at_once(*calls: Callable[[], Response]) -> list[Response]:
-    start = threading.Barrier(len(calls))
-
-    def go(call: Callable[[], Response]) -> Response:
-        start.wait(timeout=30)
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(go, calls))
+from tests.support.concurrency import at_once, dawdle
 
 
 def test_accept_and_withdraw_at_once_one_wins(
