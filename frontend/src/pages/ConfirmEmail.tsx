@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { circles } from "../api";
-import { Field } from "../components/Field";
+import { CredentialFields } from "../components/CredentialFields";
 import { PageHeading } from "../components/Page";
 import { Problem } from "../components/Problem";
 
@@ -55,22 +55,7 @@ export default function ConfirmEmailPage() {
       )}
       <Problem error={confirm.error} />
       <form onSubmit={onSubmit}>
-        <Field
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <CredentialFields email={email} password={password} onEmail={setEmail} onPassword={setPassword} />
         <button type="submit" className="button" disabled={confirm.isPending}>
           {confirm.isPending ? "Confirming…" : "Confirm and sign in"}
         </button>

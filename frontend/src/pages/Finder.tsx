@@ -6,6 +6,7 @@ import { Link, useSearchParams } from "react-router";
 import { circles } from "../api";
 import { FilterChips } from "../components/FilterChips";
 import { PageHeading } from "../components/Page";
+import { SearchBox } from "../components/SearchBox";
 import { Loading, Problem } from "../components/Problem";
 import { FORMAT_WORDS, LANGUAGE_NAMES, languageName } from "../lib/words";
 import { useTimeZone } from "../lib/session";
@@ -98,7 +99,7 @@ export function FinderPage() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const zone = useTimeZone();
-  const ids = { q: useId(), topic: useId(), format: useId(), language: useId(), day: useId(), time: useId() };
+  const ids = { topic: useId(), format: useId(), language: useId(), day: useId(), time: useId() };
 
   const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const topicName = (slug: string) => topics.data?.items.find((topic) => topic.slug === slug)?.name ?? slug;
@@ -174,78 +175,70 @@ export function FinderPage() {
         Peer support groups led by people who have been there. Meet online or in person, listen or
         share as much as feels right.
       </p>
-        <form className="finder-form" role="search" onSubmit={onSearch}>
+      <form className="finder-form" role="search" onSubmit={onSearch}>
+        <SearchBox label="Search by name or words" value={filters.q} maxLength={100} />
+        <div className="filters">
           <div className="field">
-            <label htmlFor={ids.q}>Search by name or words</label>
-            <div className="search-row">
-              <input id={ids.q} name="q" type="search" defaultValue={filters.q} key={filters.q} maxLength={100} />
-              <button type="submit" className="button">
-                Search
-              </button>
-            </div>
+            <label htmlFor={ids.topic}>Topic</label>
+            <select id={ids.topic} value={filters.topic} onChange={(e) => update("topic", e.target.value)}>
+              <option value="">Any topic</option>
+              {topics.data?.items.map((topic) => (
+                <option key={topic.slug} value={topic.slug}>
+                  {topic.name}
+                </option>
+              ))}
+            </select>
           </div>
-          <div className="filters">
-            <div className="field">
-              <label htmlFor={ids.topic}>Topic</label>
-              <select id={ids.topic} value={filters.topic} onChange={(e) => update("topic", e.target.value)}>
-                <option value="">Any topic</option>
-                {topics.data?.items.map((topic) => (
-                  <option key={topic.slug} value={topic.slug}>
-                    {topic.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.format}>Format</label>
-              <select id={ids.format} value={filters.format} onChange={(e) => update("format", e.target.value)}>
-                <option value="">Online or in person</option>
-                {FORMATS.map((format) => (
-                  <option key={format} value={format}>
-                    {FORMAT_WORDS[format]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.language}>Language</label>
-              <select id={ids.language} value={filters.language} onChange={(e) => update("language", e.target.value)}>
-                <option value="">Any language</option>
-                {Object.entries(LANGUAGE_NAMES).map(([code, name]) => (
-                  <option key={code} value={code}>
-                    {name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.day}>Day</label>
-              <select id={ids.day} value={filters.day} onChange={(e) => update("day", e.target.value)}>
-                <option value="">Any day</option>
-                {WEEKDAY_OPTIONS.map((day) => (
-                  <option key={day} value={day}>
-                    {capital(day)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.time}>Time of day</label>
-              <select id={ids.time} value={filters.time} onChange={(e) => update("time", e.target.value)}>
-                <option value="">Any time</option>
-                {Object.entries(TIME_OPTIONS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <label className="choice">
-              <input type="checkbox" checked={filters.open} onChange={(e) => update("open", e.target.checked ? "1" : "")} />
-              Has room for new members
-            </label>
+          <div className="field">
+            <label htmlFor={ids.format}>Format</label>
+            <select id={ids.format} value={filters.format} onChange={(e) => update("format", e.target.value)}>
+              <option value="">Online or in person</option>
+              {FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {FORMAT_WORDS[format]}
+                </option>
+              ))}
+            </select>
           </div>
-        </form>
+          <div className="field">
+            <label htmlFor={ids.language}>Language</label>
+            <select id={ids.language} value={filters.language} onChange={(e) => update("language", e.target.value)}>
+              <option value="">Any language</option>
+              {Object.entries(LANGUAGE_NAMES).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.day}>Day</label>
+            <select id={ids.day} value={filters.day} onChange={(e) => update("day", e.target.value)}>
+              <option value="">Any day</option>
+              {WEEKDAY_OPTIONS.map((day) => (
+                <option key={day} value={day}>
+                  {capital(day)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.time}>Time of day</label>
+            <select id={ids.time} value={filters.time} onChange={(e) => update("time", e.target.value)}>
+              <option value="">Any time</option>
+              {Object.entries(TIME_OPTIONS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="choice">
+            <input type="checkbox" checked={filters.open} onChange={(e) => update("open", e.target.checked ? "1" : "")} />
+            Has room for new members
+          </label>
+        </div>
+      </form>
 
       <section aria-labelledby="results-heading">
         <h2 id="results-heading" aria-live="polite">

@@ -8,6 +8,7 @@ import { Link, useSearchParams } from "react-router";
 import { circles } from "../api";
 import { FilterChips } from "../components/FilterChips";
 import { PageHeading } from "../components/Page";
+import { SearchBox } from "../components/SearchBox";
 import { Problem } from "../components/Problem";
 import { useSession } from "../lib/session";
 import { LANGUAGE_NAMES, RESOURCE_TYPE_WORDS, languageName } from "../lib/words";
@@ -109,7 +110,7 @@ export default function LibraryPage() {
   const { signedIn } = useSession();
   const topicName = useTopicNames();
   const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
-  const ids = { q: useId(), type: useId(), topic: useId(), language: useId(), results: useId() };
+  const ids = { type: useId(), topic: useId(), language: useId(), results: useId() };
   const focusFrom = useRef<number | null>(null);
 
   const query = {
@@ -196,15 +197,7 @@ export default function LibraryPage() {
       )}
 
       <form className="finder-form" role="search" aria-label="Search the library" method="get" action="/library" onSubmit={onSearch}>
-        <div className="field">
-          <label htmlFor={ids.q}>Search the library</label>
-          <div className="search-row">
-            <input id={ids.q} name="q" type="search" defaultValue={filters.q} key={filters.q} maxLength={200} />
-            <button type="submit" className="button">
-              Search
-            </button>
-          </div>
-        </div>
+        <SearchBox label="Search the library" value={filters.q} maxLength={200} />
         <div className="filters">
           <div className="field">
             <label htmlFor={ids.type}>Kind</label>

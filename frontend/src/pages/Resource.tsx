@@ -77,39 +77,6 @@ function ContactDetails({ contact }: { contact: Contact }) {
   );
 }
 
-function summaryOf(resource: ResourceRead): ResourceSummary {
-  const {
-    id,
-    title,
-    summary,
-    type,
-    topics,
-    language,
-    audience,
-    reading_minutes,
-    content_notes,
-    url,
-    byline,
-    status,
-    published_at,
-  } = resource;
-  return {
-    id,
-    title,
-    summary,
-    type,
-    topics,
-    language,
-    audience,
-    reading_minutes,
-    content_notes,
-    url,
-    byline,
-    status,
-    published_at,
-  };
-}
-
 /** The saved list with this resource in it (newest first) or without it. */
 function withBookmark(
   list: PageBookmarkRead | undefined,
@@ -148,7 +115,7 @@ function BookmarkToggle({ resource }: { resource: ResourceRead }) {
       setMessage("");
       await queryClient.cancelQueries({ queryKey: ["bookmarks"] });
       queryClient.setQueryData<PageBookmarkRead>(["bookmarks"], (list) =>
-        withBookmark(list, summaryOf(resource), save),
+        withBookmark(list, resource, save),
       );
     },
     onSuccess: (answer, save) => {
@@ -162,7 +129,7 @@ function BookmarkToggle({ resource }: { resource: ResourceRead }) {
     onError: (error, save) => {
       // Back to how it was; the list is read again below to be sure.
       queryClient.setQueryData<PageBookmarkRead>(["bookmarks"], (list) =>
-        withBookmark(list, summaryOf(resource), !save),
+        withBookmark(list, resource, !save),
       );
       setFailure(error);
     },

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { circles } from "../api";
-import { Field } from "../components/Field";
+import { CredentialFields } from "../components/CredentialFields";
 import { PageHeading } from "../components/Page";
 import { Problem } from "../components/Problem";
 import { safeNext } from "../components/RequireSignIn";
@@ -41,24 +41,7 @@ export default function SignInPage() {
       ) : null}
       <Problem error={signIn.error} />
       <form onSubmit={onSubmit}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <CredentialFields email={email} password={password} onEmail={setEmail} onPassword={setPassword} />
         <div className="actions">
           <button type="submit" className="button" disabled={signIn.isPending}>
             {signIn.isPending ? "Signing in…" : "Sign in"}
