@@ -10,11 +10,13 @@ from backend.library.router import router as library_router
 from backend.mentoring.router import router as mentoring_router
 from backend.privacy.router import router as privacy_router
 from backend.sessions.router import router as sessions_router
+from backend.topics.router import router as topics_router
 
 __all__ = ["API_PREFIX", "api_router"]
 
 api_router = APIRouter(prefix=API_PREFIX, route_class=JSONRoute)
 api_router.include_router(accounts_router)
+api_router.include_router(topics_router)
 api_router.include_router(groups_router)
 api_router.include_router(sessions_router)
 api_router.include_router(mentoring_router)

@@ -1,4 +1,4 @@
-"""The ``circles`` command: serve, migrate, seed, openapi."""
+"""The ``circles`` command: serve, worker, migrate, seed, openapi."""
 
 import json
 from pathlib import Path
@@ -51,6 +51,41 @@ def serve(
 
 
 @app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option(help="Run one round (due jobs, then the outbox) and exit.")
+    ] = False,
+) -> None:
+    """Deliver queued email and run the periodic jobs, until stopped (Ctrl-C or SIGTERM
+    finish the round in progress first). Run one or more beside the API processes."""
+    import signal
+
+    from backend.core.db import create_db_engine, create_session_factory
+    from backend.core.events import bus
+    from backend.notifications.senders import create_sender
+    from backend.wiring import wire
+    from backend.worker import Worker
+
+    _settings_or_exit()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    engine = create_db_engine(settings.resolved_database_url)
+    wire()
+    runner = Worker(create_session_factory(engine), settings, create_sender(settings), bus.jobs)
+    try:
+        if once:
+            sent = runner.run_once()
+            typer.echo(f"One round done: {sent} email(s) sent.")
+            return
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: runner.stop())
+        typer.echo("The worker is running: Ctrl-C stops it.")
+        runner.run_until_stopped()
+    finally:
+        engine.dispose()
+
+
+@app.command()
 def migrate() -> None:
     """Apply pending database migrations."""
     _settings_or_exit()
@@ -63,8 +98,10 @@ def migrate() -> None:
 def seed_demo() -> None:
     """Add demo data (safe to run again: nothing is added twice) and print how to sign in."""
     from backend.seed import run_demo_seed
+    from backend.wiring import wire
 
     _settings_or_exit()
+    wire()
     configure_logging(get_settings().log_level)
     upgrade_to_head()
     report = run_demo_seed()

@@ -15,7 +15,6 @@ from fastapi.openapi.docs import (
     get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -28,6 +27,7 @@ from backend.core.access import Public
 from backend.core.config import Settings, get_settings
 from backend.core.db import DB_CONCURRENCY, create_db_engine, create_session_factory
 from backend.core.errors import install_error_handlers
+from backend.core.events import bus
 from backend.core.idempotency import IdempotencyMiddleware
 from backend.core.logging import install_request_id_records
 from backend.core.middleware import (
@@ -36,11 +36,10 @@ from backend.core.middleware import (
     RequestContextMiddleware,
 )
 from backend.core.openapi import install_openapi, operation_id
-from backend.mentoring.service import lapse_unanswered_proposals
 from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
-from backend.notifications.worker import OutboxWorker
-from backend.sessions.service import generate_all_ahead
+from backend.wiring import wire
+from backend.worker import Worker
 
 DESCRIPTION = """\
 Strength Circles connects people living with anxiety, depression, grief, addiction or trauma
@@ -97,27 +96,14 @@ _NOT_BUILT_PAGE = """<!doctype html>
 """
 
 
-def housekeeping(db: Session, settings: Settings) -> None:
-    """What the worker does now and then, besides sending email."""
-    # Meetings exist ahead of time even for groups nobody looks at (the directory's day filter
-    # reads them).
-    generate_all_ahead(db)
-    # No mentee waits forever on a mentor who does not answer.
-    lapse_unanswered_proposals(db, settings)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_request_id_records()
     engine = create_db_engine(settings.resolved_database_url)
 
     session_factory = create_session_factory(engine)
-    outbox = OutboxWorker(
-        session_factory,
-        create_sender(settings),
-        interval=settings.outbox_interval_seconds,
-        housekeeping=lambda db: housekeeping(db, settings),
-    )
+    wire()
+    worker = Worker(session_factory, settings, create_sender(settings), bus.jobs)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -125,13 +111,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db_slots = anyio.Semaphore(DB_CONCURRENCY)
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
-        if settings.outbox_interval_seconds > 0:
-            outbox.start()
+        if settings.runs_embedded_worker:
+            worker.start_in_background()
         try:
             yield
         finally:
-            if settings.outbox_interval_seconds > 0:
-                outbox.stop()
+            if settings.runs_embedded_worker:
+                worker.stop()
             engine.dispose()
 
     app = FastAPI(

@@ -9,6 +9,7 @@ from backend.library import models as library_models
 from backend.mentoring import models as mentoring_models
 from backend.notifications import models as notifications_models
 from backend.sessions import models as sessions_models
+from backend.topics import models as topics_models
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "mentoring_models",
     "notifications_models",
     "sessions_models",
+    "topics_models",
 ]

@@ -19,8 +19,12 @@ from backend.core.db import create_db_engine
 from backend.core.migrations import upgrade_to_head
 from backend.main import create_app
 from backend.models import Base
+from backend.wiring import wire
 from tests.support.clock import Clock, install_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
+
+# Services publish domain events; tests that call them without an app need the handlers too.
+wire()
 
 DATABASES = ["sqlite", "postgresql"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -13,6 +13,7 @@ from backend.accounts import service as accounts
 from backend.accounts.models import Role, ServiceClient, User
 from backend.accounts.schemas import Scope, ServiceClientCreate
 from backend.groups import service as groups
+from backend.groups import views as group_views
 from backend.groups.schemas import GroupCreate, GroupRead
 from backend.notifications.models import OutboxMessage
 
@@ -169,7 +170,8 @@ def make_group(app: FastAPI, *, facilitator: User, **overrides: object) -> Group
     fields |= overrides
     with app.state.session_factory.begin() as db:
         actor = db.get_one(User, facilitator.id)
-        return groups.create_group(db, actor=actor, data=GroupCreate.model_validate(fields))
+        group = groups.create_group(db, actor=actor, data=GroupCreate.model_validate(fields))
+        return group_views.group_page(db, group, actor)
 
 
 def join(client: TestClient, person: "Person", group_id: object) -> dict[str, object]:

@@ -1,6 +1,8 @@
 """House rules that code review would otherwise have to remember."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -68,3 +70,98 @@ def test_every_api_route_has_a_tag_and_a_summary(tmp_path: Path) -> None:
             assert route.tags, route.path
             assert getattr(route.endpoint, "__doc__", None), f"{route.path} needs a docstring"
     assert checked > 15  # included routers' routes are reached
+
+
+# The domains from the bottom up. A domain may import its own modules and those of domains
+# below it; one above reacts to what happens below through events (backend/wiring.py), and a
+# lower one reads what a higher one knows only through a port the composition root fills
+# (groups.views.MeetingTimes). Domains on one line are siblings and may not import each other.
+LAYERS: list[set[str]] = [
+    {"core"},
+    {"notifications"},
+    {"accounts"},
+    {"topics"},
+    {"groups"},
+    {"sessions"},
+    {"mentoring", "library"},
+    {"privacy"},
+]
+LAYER_OF = {domain: level for level, domains in enumerate(LAYERS) for domain in domains}
+# The composition root and the entry points: they may import anything.
+ENTRY_POINTS = {"main", "api", "cli", "wiring", "worker", "seed", "models", "__init__"}
+
+
+def _domain_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "backend" else None
+
+
+def _imports_with_scope(path: Path) -> list[tuple[str, bool, int]]:
+    """(module, imported at module level, line) for every import of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    found: list[tuple[str, bool, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((a.name, id(node) in top_level, node.lineno) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, id(node) in top_level, node.lineno))
+    return found
+
+
+def domain_modules() -> list[tuple[Path, str]]:
+    modules = []
+    for path in python_files():
+        relative = path.relative_to(BACKEND)
+        if len(relative.parts) == 1:
+            assert relative.stem in ENTRY_POINTS, f"{relative}: a new top-level module?"
+            continue
+        modules.append((path, relative.parts[0]))
+    return modules
+
+
+def test_every_domain_has_a_layer() -> None:
+    assert {domain for _, domain in domain_modules()} == set(LAYER_OF)
+
+
+def test_no_domain_imports_one_above_it_or_beside_it() -> None:
+    offenders = []
+    for path, domain in domain_modules():
+        for module, _, line in _imports_with_scope(path):
+            other = _domain_of(module)
+            if other is None or other == domain:
+                continue
+            if other in ENTRY_POINTS or LAYER_OF[other] >= LAYER_OF[domain]:
+                offenders.append(f"{path.relative_to(BACKEND)}:{line} imports {module}")
+    assert offenders == []
+
+
+def test_no_function_imports_another_domain() -> None:
+    """An import inside a function hides a cycle; domains say what they use at the top."""
+    offenders = []
+    for path, domain in domain_modules():
+        for module, top_level, line in _imports_with_scope(path):
+            other = _domain_of(module)
+            if not top_level and other is not None and other != domain:
+                offenders.append(f"{path.relative_to(BACKEND)}:{line} imports {module}")
+    assert offenders == []
+
+
+def test_the_layering_test_catches_an_import_from_above(tmp_path: Path) -> None:
+    upward = tmp_path / "upward.py"
+    upward.write_text("def f():\n    from backend.sessions.service import close_group\n")
+    assert _imports_with_scope(upward) == [("backend.sessions.service", False, 2)]
+    assert LAYER_OF["sessions"] > LAYER_OF["groups"]
+
+
+def test_signing_in_does_not_load_the_matching_solver() -> None:
+    """The auth dependency every route uses stays cheap to import: SciPy (over a second of
+    import) is for the matching run alone."""
+    probe = (
+        "import sys, backend.accounts.dependencies; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'numpy')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

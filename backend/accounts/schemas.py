@@ -2,7 +2,6 @@
 
 import re
 import uuid
-import zoneinfo
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -12,13 +11,13 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
 )
 
 from backend.accounts.models import AttendancePrivacy, Role
+from backend.core.vocabulary import LanguageCode, StrictModel, Timezone
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
@@ -43,10 +42,6 @@ SCOPE_DESCRIPTIONS = {
     Scope.resources_read: "Read the resource library.",
     Scope.resources_write: "Create and edit library resources.",
 }
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 @lru_cache
@@ -100,18 +95,6 @@ DisplayName = Annotated[
 ]
 
 
-def _known_timezone(name: str) -> str:
-    if name not in zoneinfo.available_timezones():
-        raise ValueError("Use an IANA time zone name such as 'America/Chicago' or 'UTC'.")
-    return name
-
-
-Timezone = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
-LanguageCode = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20),
-    Field(description="A BCP 47 language tag such as 'en' or 'es-MX'."),
-]
 Pronouns = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 

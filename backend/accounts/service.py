@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
+from backend.accounts.events import AccountDeactivated
 from backend.accounts.models import (
     AuthSession,
     EmailConfirmationToken,
@@ -31,7 +32,7 @@ from backend.accounts.schemas import (
     UserAdminUpdate,
     UserRegister,
 )
-from backend.core import ratelimit
+from backend.core import events, ratelimit
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound, Unauthorized
@@ -50,7 +51,6 @@ from backend.core.security import (
     secrets_match,
     verify_password,
 )
-from backend.mentoring.service import close_open_matches
 from backend.notifications.service import enqueue_email
 
 CLIENT_SUBJECT_PREFIX = "client:"
@@ -667,10 +667,9 @@ def admin_update_user(
         setattr(user, field, value)
     if role_changed or deactivated:
         end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
-    if deactivated:
-        # No one waits on a proposal, or meets in a match, with an account that cannot sign in.
-        close_open_matches(db, settings, user_id=user.id)
     db.flush()
+    if deactivated:
+        events.publish(db, settings, AccountDeactivated(user_id=user.id))
     return user
 
 

@@ -53,7 +53,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "Strength Circles <no-reply@strength-circles.invalid>"
     smtp_timeout_seconds: float = 10.0
+    # How often the worker delivers the outbox; 0 stops the embedded worker (tests).
     outbox_interval_seconds: float = 5.0
+    # Whether a web process runs the worker in a thread. By default only in development, so
+    # `make run` stays one command; production runs `circles worker` processes instead, and
+    # API processes scale out without each repeating the housekeeping.
+    embedded_worker: bool | None = None
     # Where the built single-page app lives; the backend serves it at "/".
     frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
@@ -121,6 +126,12 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        if self.outbox_interval_seconds <= 0:
+            return False
+        return not self.is_production if self.embedded_worker is None else self.embedded_worker
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,6 +1,6 @@
 """Errors of groups and membership, in words a member can act on."""
 
-from backend.core.errors import Conflict, Forbidden, UnprocessableContent
+from backend.core.errors import Conflict, Forbidden
 
 
 class GroupFull(Conflict):
@@ -41,12 +41,3 @@ class NotFacilitator(Forbidden):
 class MayNotCreateGroups(Forbidden):
     slug = "may-not-create-groups"
     detail = "Only facilitators and admins can start groups."
-
-
-class UnknownTopics(UnprocessableContent):
-    slug = "unknown-topics"
-
-
-class TopicExists(Conflict):
-    slug = "topic-exists"
-    detail = "A topic with this slug or name exists already."

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum, utcnow
+from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum
 
 
 class GroupFormat(StrEnum):
@@ -42,16 +42,6 @@ class MembershipStatus(StrEnum):
     active = "active"
     removed = "removed"
     left = "left"
-
-
-class Topic(Base):
-    """The controlled vocabulary every domain shares (groups, mentoring, the library)."""
-
-    __tablename__ = "topic"
-
-    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SupportGroup(UUIDPrimaryKey, Timestamps, Base):

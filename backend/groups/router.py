@@ -5,13 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser, OptionalUser
-from backend.core.access import Public
+from backend.accounts.dependencies import AppSettings, CurrentUser, OptionalUser
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
-from backend.groups import service
+from backend.groups import service, views
 from backend.groups.models import GroupFormat, GroupMembership
 from backend.groups.schemas import (
     Directory,
@@ -24,9 +23,6 @@ from backend.groups.schemas import (
     MembershipUpdate,
     MyGroup,
     TimeOfDay,
-    TopicCreate,
-    TopicList,
-    TopicRead,
     Weekday,
 )
 
@@ -35,25 +31,6 @@ router = APIRouter(route_class=JSONRoute)
 
 def _membership_read(membership: GroupMembership) -> MembershipRead:
     return MembershipRead.model_validate(membership, from_attributes=True)
-
-
-@router.get("/topics", tags=["groups"], dependencies=[Public])
-def list_topics(db: DbSession) -> TopicList:
-    """The topics groups, mentors and resources are tagged with."""
-    return TopicList(
-        items=[TopicRead.model_validate(t, from_attributes=True) for t in service.list_topics(db)]
-    )
-
-
-@router.post(
-    "/topics",
-    tags=["groups"],
-    status_code=201,
-    responses=problem_responses(401, 403, s409="The slug or name is taken."),
-)
-def create_topic(data: TopicCreate, _admin: AdminUser, db: DbSession) -> TopicRead:
-    """Add a topic to the vocabulary (admins)."""
-    return TopicRead.model_validate(service.create_topic(db, data=data), from_attributes=True)
 
 
 @router.get("/groups", tags=["groups"], responses=problem_responses(401))
@@ -85,7 +62,7 @@ def list_groups(
     cursor: Cursor = None,
 ) -> Directory:
     """Find a group: the directory of listed groups, open to anyone."""
-    page, total = service.directory(
+    page, total = views.directory(
         db,
         viewer=viewer,
         q=q,
@@ -109,7 +86,7 @@ def list_groups(
 )
 def create_group(data: GroupCreate, user: CurrentUser, db: DbSession) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""
-    return service.create_group(db, actor=user, data=data)
+    return views.group_page(db, service.create_group(db, actor=user, data=data), user)
 
 
 # Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose
@@ -119,13 +96,13 @@ def read_group_by_slug(
     slug: Annotated[str, Path(max_length=120)], viewer: OptionalUser, db: DbSession
 ) -> GroupRead:
     """A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules)."""
-    return service.get_group_by_slug(db, viewer=viewer, slug=slug)
+    return views.get_group_by_slug(db, viewer=viewer, slug=slug)
 
 
 @router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))
 def read_group(group_id: uuid.UUID, viewer: OptionalUser, db: DbSession) -> GroupRead:
     """A group's page; the meeting link only for its active members."""
-    return service.get_group(db, viewer=viewer, group_id=group_id)
+    return views.get_group(db, viewer=viewer, group_id=group_id)
 
 
 @router.patch("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 403, 404))
@@ -133,7 +110,8 @@ def update_group(
     group_id: uuid.UUID, changes: GroupUpdate, user: CurrentUser, db: DbSession
 ) -> GroupRead:
     """Edit a group (its facilitators and admins); new guidelines start a new version."""
-    return service.update_group(db, actor=user, group_id=group_id, changes=changes)
+    group = service.update_group(db, actor=user, group_id=group_id, changes=changes)
+    return views.group_page(db, group, user)
 
 
 @router.post(
@@ -145,7 +123,8 @@ def archive_group(
     group_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
 ) -> GroupRead:
     """Archive a group: it leaves the directory, its history stays."""
-    return service.archive_group(db, settings, actor=user, group_id=group_id)
+    group = service.archive_group(db, settings, actor=user, group_id=group_id)
+    return views.group_page(db, group, user)
 
 
 @router.post(
@@ -168,7 +147,7 @@ def join_group(
 )
 def list_members(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Page[MemberRead]:
     """Who is in the group, by pseudonym and group role (its members and admins only)."""
-    members = service.list_members(db, viewer=user, group_id=group_id)
+    members = views.list_members(db, viewer=user, group_id=group_id)
     return Page[MemberRead](items=members, next_cursor=None)
 
 
@@ -213,4 +192,4 @@ def remove_member(
 @router.get("/me/groups", tags=["me"], responses=problem_responses(401, 403))
 def my_groups(user: CurrentUser, db: DbSession) -> Page[MyGroup]:
     """The caller's groups and their status in each (pending requests included)."""
-    return Page[MyGroup](items=service.my_groups(db, user=user), next_cursor=None)
+    return Page[MyGroup](items=views.my_groups(db, user=user), next_cursor=None)

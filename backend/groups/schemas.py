@@ -6,8 +6,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, model_validator
 
-from backend.accounts.schemas import LanguageCode, StrictModel
 from backend.core.pagination import Page
+from backend.core.vocabulary import LanguageCode, SessionStatus, StrictModel, TopicSlug
 from backend.groups.models import (
     GroupFormat,
     GroupStatus,
@@ -16,7 +16,6 @@ from backend.groups.models import (
     MembershipStatus,
     Visibility,
 )
-from backend.sessions.models import SessionStatus
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -33,9 +32,6 @@ ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5]
 # At most this many schedules describe a group in a directory entry.
 MAX_SCHEDULE_SUMMARIES = 5
 
-TopicSlug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=40)
-]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100)]
 Description = Annotated[
@@ -47,20 +43,6 @@ Guidelines = Annotated[
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Topics = Annotated[list[TopicSlug], Field(min_length=1, max_length=8)]
 Capacity = Annotated[int, Field(ge=1, le=500, description="Most active members at once.")]
-
-
-class TopicRead(BaseModel):
-    slug: str
-    name: str
-
-
-class TopicCreate(StrictModel):
-    slug: TopicSlug
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
-
-
-class TopicList(BaseModel):
-    items: list[TopicRead]
 
 
 class Location(StrictModel):

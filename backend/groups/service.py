@@ -1,30 +1,24 @@
-"""The rules of groups: the directory, group pages, membership and its privacy."""
+"""The rules of groups: topics, starting and changing groups, and membership. What people
+see of them is in ``views``."""
 
 import re
 import unicodedata
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.core import events
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
-from backend.core.pagination import (
-    KeysetPage,
-    SortKey,
-    contains_pattern,
-    escape_like,
-    paginate,
-)
 from backend.groups import exceptions as errors
 from backend.groups import permissions
+from backend.groups.events import GroupArchived, MembershipEnded
 from backend.groups.models import (
-    GroupFormat,
     GroupMembership,
     GroupStatus,
     GroupTopic,
@@ -32,63 +26,21 @@ from backend.groups.models import (
     MemberRole,
     MembershipStatus,
     SupportGroup,
-    Topic,
-    Visibility,
 )
 from backend.groups.schemas import (
-    TIMES_OF_DAY,
-    WEEKDAYS,
     GroupCreate,
-    GroupRead,
-    GroupSummary,
     GroupUpdate,
     Location,
-    MemberRead,
     MembershipUpdate,
-    MyGroup,
-    MyMembership,
-    TimeOfDay,
-    TopicCreate,
-    Weekday,
 )
+from backend.topics.service import check_topics
 
-DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
 # What _slugify and _unique_slug make.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LOCATION_FIELDS = ("address", "city", "region", "postal_code", "country", "latitude", "longitude")
 
 
 # --- topics -----------------------------------------------------------------------------------
-
-
-def list_topics(db: Session) -> list[Topic]:
-    return list(db.scalars(select(Topic).order_by(Topic.name)))
-
-
-def create_topic(db: Session, *, data: TopicCreate) -> Topic:
-    clash = db.scalar(
-        select(Topic.slug).where(
-            # lower() on both sides in SQL: Python and SQLite fold non-ASCII case differently.
-            or_(Topic.slug == data.slug, func.lower(Topic.name) == func.lower(data.name))
-        )
-    )
-    if clash is not None:
-        raise errors.TopicExists()
-    topic = Topic(slug=data.slug, name=data.name)
-    db.add(topic)
-    db.flush()
-    return topic
-
-
-def check_topics(db: Session, slugs: Sequence[str]) -> list[str]:
-    wanted = list(dict.fromkeys(slugs))
-    known = set(db.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
-    unknown = [slug for slug in wanted if slug not in known]
-    if unknown:
-        raise errors.UnknownTopics(
-            f"Unknown topic(s): {', '.join(unknown)}. GET /api/v1/topics lists the ones to use."
-        )
-    return wanted
 
 
 # --- reading groups ---------------------------------------------------------------------------
@@ -140,204 +92,6 @@ def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID,
     return {group_id: count for group_id, count in rows}  # noqa: C416 (rows are Row objects)
 
 
-def _summaries(
-    db: Session, groups: Sequence[SupportGroup], viewer: User | None
-) -> list[GroupSummary]:
-    """Directory entries for a page of groups, in five queries whatever the page size."""
-    # Sessions build on groups; see archive_group.
-    from backend.sessions.service import timetables
-
-    ids = [group.id for group in groups]
-    meets = timetables(db, ids, now=utcnow())
-    topics: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for group_id, slug in db.execute(
-        select(GroupTopic.group_id, GroupTopic.topic_slug)
-        .where(GroupTopic.group_id.in_(ids))
-        .order_by(GroupTopic.topic_slug)
-    ):
-        topics[group_id].append(slug)
-    taken = _seats_taken(db, ids)
-    mine: dict[uuid.UUID, GroupMembership] = {}
-    if viewer is not None:
-        mine = {
-            m.group_id: m
-            for m in db.scalars(
-                select(GroupMembership).where(
-                    GroupMembership.user_id == viewer.id, GroupMembership.group_id.in_(ids)
-                )
-            )
-        }
-    return [
-        GroupSummary(
-            id=group.id,
-            slug=group.slug,
-            name=group.name,
-            description=group.description,
-            topics=topics[group.id],
-            format=group.format,
-            language=group.language,
-            city=group.city,
-            region=group.region,
-            country=group.country,
-            visibility=group.visibility,
-            join_policy=group.join_policy,
-            status=group.status,
-            capacity=group.capacity,
-            seats_left=max(0, group.capacity - taken.get(group.id, 0)),
-            my_membership=(
-                MyMembership(role=mine[group.id].role, status=mine[group.id].status)
-                if group.id in mine
-                else None
-            ),
-            schedules=meets[group.id].schedules,
-            next_session=meets[group.id].next_session,
-        )
-        for group in groups
-    ]
-
-
-def _read(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
-    summary = _summaries(db, [group], viewer)[0]
-    membership = membership_of(db, group.id, viewer)
-    location = Location.model_validate({field: getattr(group, field) for field in LOCATION_FIELDS})
-    return GroupRead(
-        **summary.model_dump(),
-        location=location if any(location.model_dump().values()) else None,
-        online_url=group.online_url
-        if permissions.can_see_meeting_link(viewer, membership)
-        else None,
-        accessibility_notes=group.accessibility_notes,
-        guidelines=group.guidelines,
-        guidelines_version=group.guidelines_version,
-        created_at=group.created_at,
-        updated_at=group.updated_at,
-    )
-
-
-def _language_matches(language: str) -> ColumnElement[bool]:
-    # "es" finds "es" and "es-MX"; "es-MX" finds only "es-MX". Language tags ignore case
-    # (RFC 5646), and lower() on both sides in SQL keeps both databases in agreement.
-    stored = func.lower(SupportGroup.language)
-    wanted = func.lower(language)
-    return or_(
-        stored == wanted,
-        stored.like(func.lower(f"{escape_like(language)}-%"), escape="\\"),
-    )
-
-
-def _meets_on(day: Weekday) -> ColumnElement[bool]:
-    """The group has an upcoming meeting on this weekday, in the group's own time zone."""
-    # Sessions build on groups; see archive_group.
-    from backend.sessions.models import GroupSession, SessionStatus
-
-    return exists().where(
-        GroupSession.group_id == SupportGroup.id,
-        GroupSession.status == SessionStatus.scheduled,
-        GroupSession.starts_at >= utcnow(),
-        GroupSession.local_weekday == WEEKDAYS.index(day),
-    )
-
-
-def _starts_in(band: TimeOfDay) -> ColumnElement[bool]:
-    """A current schedule of the group starts in this band of the day, in its local time."""
-    from backend.sessions.models import Schedule  # see _meets_on
-    from backend.sessions.service import current_schedule
-
-    start, end = TIMES_OF_DAY[band]
-    if start < end:
-        in_band = (Schedule.start_time >= start) & (Schedule.start_time < end)
-    else:  # the night wraps past midnight
-        in_band = (Schedule.start_time >= start) | (Schedule.start_time < end)
-    return exists().where(Schedule.group_id == SupportGroup.id, current_schedule(utcnow()), in_band)
-
-
-def directory(
-    db: Session,
-    *,
-    viewer: User | None,
-    q: str | None,
-    topic: str | None,
-    format: GroupFormat | None,
-    language: str | None,
-    has_room: bool | None,
-    limit: int,
-    cursor: str | None,
-    day: Weekday | None = None,
-    time_of_day: TimeOfDay | None = None,
-) -> tuple[KeysetPage[GroupSummary], int | None]:
-    """Listed groups that are not archived, for anyone; unlisted ones only for their members
-    and admins. In slug order (alphabetical by name), by keyset. With the first page, how many
-    groups match in all (later pages leave the count out: the finder has it already)."""
-    query = select(SupportGroup).where(SupportGroup.status != GroupStatus.archived)
-    if not permissions.is_admin(viewer):
-        visible = SupportGroup.visibility == Visibility.listed
-        if viewer is not None:
-            visible = or_(
-                visible,
-                exists().where(
-                    GroupMembership.group_id == SupportGroup.id,
-                    GroupMembership.user_id == viewer.id,
-                    GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
-                ),
-            )
-        query = query.where(visible)
-    if q:
-        pattern = contains_pattern(q.strip())
-        query = query.where(
-            or_(
-                SupportGroup.name.ilike(pattern, escape="\\"),
-                SupportGroup.description.ilike(pattern, escape="\\"),
-            )
-        )
-    if topic:
-        query = query.where(
-            exists().where(GroupTopic.group_id == SupportGroup.id, GroupTopic.topic_slug == topic)
-        )
-    if format is not None:
-        query = query.where(SupportGroup.format == format)
-    if language:
-        query = query.where(_language_matches(language))
-    if day is not None:
-        query = query.where(_meets_on(day))
-    if time_of_day is not None:
-        query = query.where(_starts_in(time_of_day))
-    if has_room is not None:
-        taken = (
-            select(func.count())
-            .where(
-                GroupMembership.group_id == SupportGroup.id,
-                GroupMembership.status == MembershipStatus.active,
-                GroupMembership.role == MemberRole.member,
-            )
-            .scalar_subquery()
-        )
-        room = (SupportGroup.status == GroupStatus.active) & (taken < SupportGroup.capacity)
-        query = query.where(room if has_room else ~room)
-    page: KeysetPage[SupportGroup] = paginate(
-        db, query, DIRECTORY_ORDER, limit=limit, cursor=cursor
-    )
-    total = None
-    if cursor is None:
-        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor), total
-
-
-def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
-    group, _ = visible_group(db, group_id, viewer)
-    return _read(db, group, viewer)
-
-
-def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
-    """The same page as ``get_group``, under the same rule: a group the viewer may not know
-    of is the NotFound of a slug nobody has."""
-    if not SLUG.fullmatch(slug):  # nothing else is a slug, so nothing else is looked up
-        raise NotFound()
-    group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
-    if group_id is None:
-        raise NotFound()
-    return get_group(db, viewer=viewer, group_id=group_id)
-
-
 # --- changing groups --------------------------------------------------------------------------
 
 
@@ -375,7 +129,7 @@ def _set_topics(db: Session, group: SupportGroup, slugs: Sequence[str]) -> None:
     db.add_all(GroupTopic(group_id=group.id, topic_slug=slug) for slug in wanted)
 
 
-def create_group(db: Session, *, actor: User, data: GroupCreate) -> GroupRead:
+def create_group(db: Session, *, actor: User, data: GroupCreate) -> SupportGroup:
     if not permissions.may_create_groups(actor):
         raise errors.MayNotCreateGroups()
     group = SupportGroup(
@@ -410,12 +164,12 @@ def create_group(db: Session, *, actor: User, data: GroupCreate) -> GroupRead:
         )
     )
     db.flush()
-    return _read(db, group, actor)
+    return group
 
 
 def update_group(
     db: Session, *, actor: User, group_id: uuid.UUID, changes: GroupUpdate
-) -> GroupRead:
+) -> SupportGroup:
     group, _ = managed_group(db, group_id, actor)
     if group.status == GroupStatus.archived:
         raise errors.GroupNotJoinable("An archived group is kept as history and cannot change.")
@@ -437,22 +191,19 @@ def update_group(
             continue  # required fields cannot be cleared
         setattr(group, field, value)
     db.flush()
-    return _read(db, group, actor)
+    return group
 
 
 def archive_group(
     db: Session, settings: Settings, *, actor: User, group_id: uuid.UUID
-) -> GroupRead:
-    # Sessions build on groups, so groups reach for them here rather than at import time.
-    from backend.sessions.service import close_group
-
+) -> SupportGroup:
     group, _ = managed_group(db, group_id, actor)
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
         group.archived_at = utcnow()
-        close_group(db, settings, group_id=group.id)
         db.flush()
-    return _read(db, group, actor)
+        events.publish(db, settings, GroupArchived(group_id=group.id))
+    return group
 
 
 # --- membership -------------------------------------------------------------------------------
@@ -494,33 +245,6 @@ def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembersh
     membership.joined_at = None if needs_approval else now
     db.flush()
     return membership
-
-
-def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[MemberRead]:
-    """Pseudonyms and group roles, for the group's active members and admins. Facilitators
-    also see pending requests."""
-    group, membership = visible_group(db, group_id, viewer)
-    if not permissions.can_see_members(viewer, membership):
-        raise NotFound()
-    statuses = [MembershipStatus.active]
-    if permissions.can_manage_group(viewer, membership):
-        statuses.append(MembershipStatus.pending)
-    rows = db.execute(
-        select(GroupMembership, User.display_name, User.pronouns)
-        .join(User, User.id == GroupMembership.user_id)
-        .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
-        .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
-    )
-    return [
-        MemberRead(
-            user_id=member.user_id,
-            display_name=display_name,
-            pronouns=pronouns,
-            role=member.role,
-            status=member.status,
-        )
-        for member, display_name, pronouns in rows
-    ]
 
 
 def _target(db: Session, group_id: uuid.UUID, user_id: uuid.UUID) -> GroupMembership:
@@ -595,8 +319,6 @@ def remove_membership(
 ) -> None:
     """A member leaves (themselves), or a facilitator removes someone (who then needs
     approval to come back). Their seats at upcoming meetings go to the people waiting."""
-    from backend.sessions.service import release_future_rsvps  # see archive_group
-
     leaving = actor.id == user_id
     if leaving:
         group, membership = visible_group(db, group_id, actor)
@@ -622,28 +344,8 @@ def remove_membership(
     if not leaving:
         target.removed_at = utcnow()
     db.flush()
-    release_future_rsvps(db, settings, group_id=group.id, user_id=target.user_id)
-
-
-def my_groups(db: Session, *, user: User) -> list[MyGroup]:
-    rows = list(
-        db.execute(
-            select(GroupMembership, SupportGroup)
-            .join(SupportGroup, SupportGroup.id == GroupMembership.group_id)
-            .where(
-                GroupMembership.user_id == user.id,
-                GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
-            )
-            .order_by(SupportGroup.slug)
-        )
+    events.publish(
+        db,
+        settings,
+        MembershipEnded(group_id=group.id, user_id=target.user_id, removed=not leaving),
     )
-    summaries = _summaries(db, [group for _, group in rows], user)
-    return [
-        MyGroup(
-            group=summary,
-            role=membership.role,
-            status=membership.status,
-            joined_at=membership.joined_at,
-        )
-        for (membership, _), summary in zip(rows, summaries, strict=True)
-    ]

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from backend.accounts.schemas import LanguageCode
+from backend.core.vocabulary import LanguageCode
 
 DATA_PACKAGE = "backend.library"
 DATA_FILE = "crisis_resources.json"

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from backend.accounts.schemas import LanguageCode, StrictModel
-from backend.groups.schemas import TopicSlug
+from backend.core.vocabulary import LanguageCode, StrictModel, TopicSlug
 from backend.library.models import ResourceStatus, ResourceType, StoryStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]

@@ -20,7 +20,6 @@ from backend.core.pagination import (
     encode_cursor,
     paginate,
 )
-from backend.groups import service as groups_service
 from backend.library.markdown import reading_minutes, render_markdown
 from backend.library.models import (
     Bookmark,
@@ -41,6 +40,7 @@ from backend.library.schemas import (
     ResourceUpdate,
 )
 from backend.library.search import ranked_ids
+from backend.topics.service import check_topics
 
 EDITOR_ROLES = (Role.facilitator, Role.admin)
 MAX_OFFSET = 10_000
@@ -241,7 +241,7 @@ def _apply(db: Session, resource: Resource, data: ResourceCreate | ResourceUpdat
             setattr(resource, field, value)
     resource.reading_minutes = reading_minutes(resource.body_markdown)
     if "topics" in values and data.topics is not None:
-        wanted = groups_service.check_topics(db, data.topics)
+        wanted = check_topics(db, data.topics)
         db.execute(delete(ResourceTopic).where(ResourceTopic.resource_id == resource.id))
         db.add_all(ResourceTopic(resource_id=resource.id, topic_slug=slug) for slug in wanted)
 

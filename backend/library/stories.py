@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 from backend.core.orm import utcnow
-from backend.groups import service as groups_service
 from backend.library.markdown import reading_minutes
 from backend.library.models import (
     Resource,
@@ -21,6 +20,7 @@ from backend.library.models import (
     StoryStatus,
 )
 from backend.library.schemas import StoryCreate, StoryReview, StoryUpdate
+from backend.topics.service import check_topics
 
 REVIEWER_ROLES = (Role.facilitator, Role.admin)
 MAX_STORIES_IN_REVIEW = 5
@@ -73,7 +73,7 @@ def submit(db: Session, *, author: User, data: StoryCreate) -> Story:
         author_id=author.id,
         title=data.title,
         body_markdown=data.body_markdown,
-        topics=groups_service.check_topics(db, data.topics),
+        topics=check_topics(db, data.topics),
         anonymous=data.anonymous,
         language=data.language,
         status=StoryStatus.submitted,
@@ -112,7 +112,7 @@ def edit(db: Session, *, author: User, story_id: uuid.UUID, changes: StoryUpdate
         )
     values = changes.model_dump(exclude_unset=True, exclude_none=True)
     if "topics" in values:
-        values["topics"] = groups_service.check_topics(db, values["topics"])
+        values["topics"] = check_topics(db, values["topics"])
     for field, value in values.items():
         setattr(story, field, value)
     story.status = StoryStatus.submitted

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
-from backend.accounts.schemas import LanguageCode, StrictModel
-from backend.groups.schemas import TopicSlug
+from backend.core.vocabulary import LanguageCode, StrictModel, TopicSlug
 from backend.mentoring.models import MatchStatus, MentorStatus
 
 Languages = Annotated[

@@ -31,8 +31,6 @@ from backend.core.db import lock_for_update, lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, creation_order, paginate
-from backend.groups.models import Topic
-from backend.groups.service import check_topics
 from backend.mentoring import matching, notices
 from backend.mentoring.exceptions import (
     AlreadyMatched,
@@ -85,6 +83,8 @@ from backend.mentoring.schemas import (
     RatingSummary,
     Suggestion,
 )
+from backend.topics.models import Topic
+from backend.topics.service import check_topics
 
 Side = Literal["mentor", "mentee"]
 

@@ -4,11 +4,11 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.orm import utcnow
 from backend.notifications.models import OutboxMessage
@@ -20,6 +20,18 @@ MAX_ATTEMPTS = 8
 # A claim older than this belongs to a worker that died mid-send; the message is retried.
 CLAIM_TIMEOUT = timedelta(minutes=5)
 BATCH_SIZE = 50
+
+
+class Recipient(Protocol):
+    """Whom a notice goes to: an account (notifications sit below accounts, so they name
+    only what they use)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
 
 
 def enqueue_email(
@@ -55,7 +67,7 @@ def newest_message_to(db: Session, *, to_address: str) -> OutboxMessage | None:
 def notify_people(
     db: Session,
     settings: Settings,
-    users: Iterable[User],
+    users: Iterable[Recipient],
     *,
     subject: str,
     text: str,

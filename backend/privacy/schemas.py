@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from backend.accounts.schemas import StrictModel
+from backend.core.vocabulary import StrictModel
 
 
 class ErasureConfirmation(StrictModel):

@@ -14,18 +14,17 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts.events import AccountErased
 from backend.accounts.models import AttendancePrivacy, Role, User
 from backend.accounts.service import end_all_tokens
-from backend.core import ratelimit
+from backend.core import events, ratelimit
 from backend.core.config import Settings
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base, utcnow
 from backend.core.security import hash_password, new_secret, verify_password
 from backend.library.models import Resource, Story
-from backend.mentoring.service import close_open_matches, forget_person
 from backend.privacy.exceptions import TooManyErasureTries, WrongPassword
 from backend.privacy.policy import ACCOUNT_HIDDEN, REFERENCES, Erase
-from backend.sessions.service import release_all_future_rsvps
 
 ERASED_NAME = "Former member"
 WRONG_PASSWORD_LIMIT = 5
@@ -76,9 +75,7 @@ def erase(db: Session, settings: Settings, *, user: User, password: str) -> None
     ratelimit.clear(db, key)
 
     # Domain steps first, while the person's rows are all there.
-    release_all_future_rsvps(db, settings, user_id=user.id)
-    close_open_matches(db, settings, user_id=user.id)
-    forget_person(db, user_id=user.id)
+    events.publish(db, settings, AccountErased(user_id=user.id))
     published = select(Story.resource_id).where(
         Story.author_id == user.id, Story.resource_id.is_not(None)
     )

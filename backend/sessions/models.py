@@ -13,11 +13,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum
-
-
-class SessionStatus(StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
+from backend.core.vocabulary import (
+    SessionStatus as SessionStatus,  # re-exported: meetings say it too
+)
 
 
 class RsvpStatus(StrEnum):

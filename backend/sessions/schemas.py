@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from backend.accounts.schemas import StrictModel, Timezone
+from backend.core.vocabulary import StrictModel, Timezone
 from backend.groups.models import GroupFormat
 from backend.sessions.models import AttendanceStatus, RecordedVia, RsvpStatus, SessionStatus
 from backend.sessions.recurrence import InvalidRecurrence, normalise_rule

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
@@ -32,8 +32,7 @@ from backend.groups.models import (
     MembershipStatus,
     SupportGroup,
 )
-from backend.groups.schemas import MAX_SCHEDULE_SUMMARIES, NextSession, ScheduleSummary
-from backend.sessions import describe, notices
+from backend.sessions import notices
 from backend.sessions import recurrence as rec
 from backend.sessions.exceptions import (
     FacilitatorsNeedNoSeat,
@@ -192,130 +191,6 @@ def _ensure_not_archived(group: SupportGroup) -> None:
 
 
 # --- when groups meet, for the directory -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Timetable:
-    schedules: list[ScheduleSummary]
-    next_session: NextSession | None
-
-
-def current_schedule(now: datetime) -> ColumnElement[bool]:
-    """A schedule that has not ended: not stopped, and its last day (``until``) not over yet.
-    ``until`` is a local date; a day is over everywhere once it is over at UTC-12, so that is
-    the day compared, with no zone arithmetic in SQL."""
-    return Schedule.ended_at.is_(None) & or_(
-        Schedule.until.is_(None), Schedule.until >= (now - timedelta(hours=12)).date()
-    )
-
-
-def _clock(value: time) -> str:
-    return f"{value:%H:%M}"
-
-
-def schedule_summary(
-    *, rrule: str, starts_on: date, start_time: time, duration_minutes: int, timezone: str
-) -> ScheduleSummary:
-    pattern = describe.describe(
-        rrule, starts_on=starts_on, start_time=start_time, duration_minutes=duration_minutes
-    )
-    return ScheduleSummary.model_validate(
-        {
-            "rrule": rrule,
-            "frequency": pattern.frequency,
-            "weekdays": pattern.weekdays,
-            "start_time": _clock(pattern.start_time),
-            "end_time": _clock(pattern.end_time),
-            "duration_minutes": duration_minutes,
-            "timezone": timezone,
-            "description": pattern.description,
-        }
-    )
-
-
-def timetables(
-    db: Session, group_ids: Sequence[uuid.UUID], *, now: datetime
-) -> dict[uuid.UUID, Timetable]:
-    """Each group's current schedules (at most ``MAX_SCHEDULE_SUMMARIES``, oldest first) and
-    its next meeting that has not ended, among those generated: two queries whatever the
-    number of groups (window functions pick per group)."""
-    if not group_ids:
-        return {}
-    ranked_schedules = (
-        select(
-            Schedule.group_id,
-            Schedule.rrule,
-            Schedule.starts_on,
-            Schedule.start_time,
-            Schedule.duration_minutes,
-            Schedule.timezone,
-            func.row_number()
-            .over(partition_by=Schedule.group_id, order_by=(Schedule.created_at, Schedule.id))
-            .label("rank"),
-        )
-        .where(Schedule.group_id.in_(group_ids), current_schedule(now))
-        .subquery()
-    )
-    schedules: dict[uuid.UUID, list[ScheduleSummary]] = defaultdict(list)
-    for row in db.execute(
-        select(ranked_schedules)
-        .where(ranked_schedules.c.rank <= MAX_SCHEDULE_SUMMARIES)
-        .order_by(ranked_schedules.c.group_id, ranked_schedules.c.rank)
-    ):
-        schedules[row.group_id].append(
-            schedule_summary(
-                rrule=row.rrule,
-                starts_on=row.starts_on,
-                start_time=row.start_time,
-                duration_minutes=row.duration_minutes,
-                timezone=row.timezone,
-            )
-        )
-    ranked_sessions = (
-        select(
-            GroupSession.id,
-            GroupSession.group_id,
-            GroupSession.starts_at,
-            GroupSession.ends_at,
-            GroupSession.timezone,
-            GroupSession.status,
-            GroupSession.capacity,
-            func.row_number()
-            .over(
-                partition_by=GroupSession.group_id,
-                order_by=(GroupSession.starts_at, GroupSession.id),
-            )
-            .label("rank"),
-        )
-        .where(
-            GroupSession.group_id.in_(group_ids),
-            GroupSession.status == SessionStatus.scheduled,
-            GroupSession.ends_at > now,  # a meeting in progress is still the next one
-        )
-        .subquery()
-    )
-    going = (
-        select(func.count())
-        .where(Rsvp.session_id == ranked_sessions.c.id, Rsvp.status == RsvpStatus.going)
-        .scalar_subquery()
-    )
-    upcoming = {
-        row.group_id: NextSession(
-            id=row.id,
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-            timezone=row.timezone,
-            status=row.status,
-            seats_left=max(0, row.capacity - row.going),
-        )
-        for row in db.execute(
-            select(ranked_sessions, going.label("going")).where(ranked_sessions.c.rank == 1)
-        )
-    }
-    return {
-        group_id: Timetable(schedules.get(group_id, []), upcoming.get(group_id))
-        for group_id in group_ids
-    }
 
 
 # --- generation -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from httpx2 import Response
 
 from backend.accounts.models import Role, User
 from backend.groups import service as groups
+from backend.groups import views as group_views
 from backend.groups.models import GroupMembership, SupportGroup
 from backend.groups.schemas import GroupRead, GroupUpdate, MembershipUpdate
 from tests.factories import Person, join, make_group, make_person, make_user
@@ -1218,8 +1219,8 @@ def test_canary_no_get_shows_members_emails_names_or_meeting_links_to_outsiders(
     # The sentinels are there to be found: an active member sees the pseudonyms and the link.
     with app.state.session_factory() as db:
         viewer = db.get_one(User, active.id)
-        assert groups.get_group(db, viewer=viewer, group_id=hidden.id).online_url
-        assert groups.list_members(db, viewer=viewer, group_id=listed.id)
+        assert group_views.get_group(db, viewer=viewer, group_id=hidden.id).online_url
+        assert group_views.list_members(db, viewer=viewer, group_id=listed.id)
     secrets = [
         "canary-",
         "Sentinel Wren",

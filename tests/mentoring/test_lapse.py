@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from backend.accounts.models import Role
 from backend.core.config import Settings
-from backend.main import housekeeping
+from backend.core.events import bus
 from backend.mentoring.service import LAPSED_REASON, PROPOSAL_LAPSES_AFTER
 from tests.factories import Person, make_person
 from tests.mentoring.test_flow import API, approve, ask, offer
@@ -25,8 +25,10 @@ def propose(client: TestClient, mentee: Person, mentor: Person) -> dict[str, obj
 
 
 def run_housekeeping(app: FastAPI, settings: Settings) -> None:
-    with app.state.session_factory.begin() as db:
-        housekeeping(db, settings)
+    """Every periodic job, as one round of the worker runs them."""
+    for job in bus.jobs:
+        with app.state.session_factory.begin() as db:
+            job.run(db, settings)
 
 
 def test_an_unanswered_proposal_lapses_after_two_weeks(

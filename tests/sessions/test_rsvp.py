@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.accounts.models import Role
 from backend.notifications.models import OutboxMessage
 from tests.factories import Person, join, make_person
 from tests.sessions.conftest import Circle, Clock, make_circle, one_off
@@ -166,6 +167,28 @@ def test_leaving_the_group_frees_the_seat_for_the_next_person(
     mine = client.get(f"/api/v1/sessions/{session['id']}", headers=second.headers).json()
     assert mine["my_rsvp"]["status"] == "going"
     assert mine["going"] == 1
+
+
+def test_a_deactivated_account_gives_up_its_seats_and_keeps_its_memberships(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    """The same rule as leaving, for every group at once (backend/wiring.py): someone who can
+    no longer sign in holds no seat that another person waits for."""
+    circle = make_circle(client, members=2)
+    session = one_off(client, circle, clock.now() + timedelta(days=1), capacity=1)
+    first, second = circle.members
+    rsvp(client, first, session["id"], "going")
+    assert rsvp(client, second, session["id"], "going")["status"] == "waitlisted"
+    admin = make_person(client, role=Role.admin)
+    closed = client.patch(
+        f"/api/v1/users/{first.user.id}", json={"is_active": False}, headers=admin.headers
+    )
+    assert closed.status_code == 200, closed.text
+    mine = client.get(f"/api/v1/sessions/{session['id']}", headers=second.headers).json()
+    assert mine["my_rsvp"]["status"] == "going"
+    assert mine["going"] == 1
+    members = client.get(f"{circle.base}/members", headers=second.headers).json()["items"]
+    assert str(first.user.id) in {member["user_id"] for member in members}  # reopened: back
 
 
 def test_who_may_rsvp(client: TestClient, circle: Circle, clock: Clock) -> None:

@@ -17,6 +17,7 @@ CLOCK_USERS = (
     "backend.sessions.seed",
     "backend.core.ratelimit",
     "backend.groups.service",
+    "backend.groups.views",
     "backend.mentoring.service",
 )
 

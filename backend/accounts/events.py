@@ -1,0 +1,22 @@
+"""What happens to accounts that other domains react to (see backend.wiring)."""
+
+import uuid
+from dataclasses import dataclass
+
+from backend.core.events import Event
+
+
+@dataclass(frozen=True)
+class AccountDeactivated(Event):
+    """An admin closed the account: the person can no longer sign in (an admin may reopen
+    it). They give up what others wait on: seats at upcoming meetings and open matches."""
+
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AccountErased(Event):
+    """The person erased their account (privacy): the same as deactivation, and then what
+    other domains hold about them is forgotten, while their rows are all still there."""
+
+    user_id: uuid.UUID

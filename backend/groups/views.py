@@ -1,0 +1,328 @@
+"""What people see of groups: the directory, group pages, member lists and "my groups".
+
+When groups meet is kept by sessions, which build on groups; a group's page shows it all the
+same through the ``MeetingTimes`` port, which the composition root (``backend.wiring``) fills
+with the sessions domain's answer.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.core.errors import NotFound
+from backend.core.events import NotWired
+from backend.core.orm import utcnow
+from backend.core.pagination import (
+    KeysetPage,
+    SortKey,
+    contains_pattern,
+    escape_like,
+    paginate,
+)
+from backend.groups import permissions
+from backend.groups.models import (
+    GroupFormat,
+    GroupMembership,
+    GroupStatus,
+    GroupTopic,
+    MemberRole,
+    MembershipStatus,
+    SupportGroup,
+    Visibility,
+)
+from backend.groups.schemas import (
+    TIMES_OF_DAY,
+    WEEKDAYS,
+    GroupRead,
+    GroupSummary,
+    Location,
+    MemberRead,
+    MyGroup,
+    MyMembership,
+    NextSession,
+    ScheduleSummary,
+    TimeOfDay,
+    Weekday,
+)
+from backend.groups.service import LOCATION_FIELDS, SLUG, _seats_taken, membership_of, visible_group
+
+DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
+
+
+@dataclass(frozen=True)
+class Timetable:
+    schedules: list[ScheduleSummary]
+    next_session: NextSession | None
+
+
+class MeetingTimes(Protocol):
+    """When groups meet, as the directory shows and filters it."""
+
+    def timetables(
+        self, db: Session, group_ids: Sequence[uuid.UUID], *, now: datetime
+    ) -> dict[uuid.UUID, Timetable]:
+        """Each group's current schedules and next meeting, in a fixed number of queries."""
+        ...
+
+    def meets_on(self, weekday: int, *, now: datetime) -> ColumnElement[bool]:
+        """``SupportGroup`` has an upcoming meeting on this local weekday (0 is Monday)."""
+        ...
+
+    def starts_between(self, start: time, end: time, *, now: datetime) -> ColumnElement[bool]:
+        """A current schedule of ``SupportGroup`` starts at ``start`` or later and before
+        ``end`` in its local time (wrapping past midnight when ``end`` is earlier)."""
+        ...
+
+
+_meeting_times: MeetingTimes | None = None
+
+
+def use_meeting_times(provider: MeetingTimes) -> None:
+    """Called once by the composition root."""
+    global _meeting_times
+    _meeting_times = provider
+
+
+def meeting_times() -> MeetingTimes:
+    if _meeting_times is None:
+        raise NotWired("groups.views needs MeetingTimes: call backend.wiring.wire() first")
+    return _meeting_times
+
+
+def _summaries(
+    db: Session, groups: Sequence[SupportGroup], viewer: User | None
+) -> list[GroupSummary]:
+    """Directory entries for a page of groups, in five queries whatever the page size."""
+    ids = [group.id for group in groups]
+    meets = meeting_times().timetables(db, ids, now=utcnow())
+    topics: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for group_id, slug in db.execute(
+        select(GroupTopic.group_id, GroupTopic.topic_slug)
+        .where(GroupTopic.group_id.in_(ids))
+        .order_by(GroupTopic.topic_slug)
+    ):
+        topics[group_id].append(slug)
+    taken = _seats_taken(db, ids)
+    mine: dict[uuid.UUID, GroupMembership] = {}
+    if viewer is not None:
+        mine = {
+            m.group_id: m
+            for m in db.scalars(
+                select(GroupMembership).where(
+                    GroupMembership.user_id == viewer.id, GroupMembership.group_id.in_(ids)
+                )
+            )
+        }
+    return [
+        GroupSummary(
+            id=group.id,
+            slug=group.slug,
+            name=group.name,
+            description=group.description,
+            topics=topics[group.id],
+            format=group.format,
+            language=group.language,
+            city=group.city,
+            region=group.region,
+            country=group.country,
+            visibility=group.visibility,
+            join_policy=group.join_policy,
+            status=group.status,
+            capacity=group.capacity,
+            seats_left=max(0, group.capacity - taken.get(group.id, 0)),
+            my_membership=(
+                MyMembership(role=mine[group.id].role, status=mine[group.id].status)
+                if group.id in mine
+                else None
+            ),
+            schedules=meets[group.id].schedules,
+            next_session=meets[group.id].next_session,
+        )
+        for group in groups
+    ]
+
+
+def group_page(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
+    """A group as its page shows it to ``viewer`` (the meeting link only for members)."""
+    summary = _summaries(db, [group], viewer)[0]
+    membership = membership_of(db, group.id, viewer)
+    location = Location.model_validate({field: getattr(group, field) for field in LOCATION_FIELDS})
+    return GroupRead(
+        **summary.model_dump(),
+        location=location if any(location.model_dump().values()) else None,
+        online_url=group.online_url
+        if permissions.can_see_meeting_link(viewer, membership)
+        else None,
+        accessibility_notes=group.accessibility_notes,
+        guidelines=group.guidelines,
+        guidelines_version=group.guidelines_version,
+        created_at=group.created_at,
+        updated_at=group.updated_at,
+    )
+
+
+def _language_matches(language: str) -> ColumnElement[bool]:
+    # "es" finds "es" and "es-MX"; "es-MX" finds only "es-MX". Language tags ignore case
+    # (RFC 5646), and lower() on both sides in SQL keeps both databases in agreement.
+    stored = func.lower(SupportGroup.language)
+    wanted = func.lower(language)
+    return or_(
+        stored == wanted,
+        stored.like(func.lower(f"{escape_like(language)}-%"), escape="\\"),
+    )
+
+
+def _meets_on(day: Weekday) -> ColumnElement[bool]:
+    """The group has an upcoming meeting on this weekday, in the group's own time zone."""
+    return meeting_times().meets_on(WEEKDAYS.index(day), now=utcnow())
+
+
+def _starts_in(band: TimeOfDay) -> ColumnElement[bool]:
+    """A current schedule of the group starts in this band of the day, in its local time."""
+    start, end = TIMES_OF_DAY[band]
+    return meeting_times().starts_between(start, end, now=utcnow())
+
+
+def directory(
+    db: Session,
+    *,
+    viewer: User | None,
+    q: str | None,
+    topic: str | None,
+    format: GroupFormat | None,
+    language: str | None,
+    has_room: bool | None,
+    limit: int,
+    cursor: str | None,
+    day: Weekday | None = None,
+    time_of_day: TimeOfDay | None = None,
+) -> tuple[KeysetPage[GroupSummary], int | None]:
+    """Listed groups that are not archived, for anyone; unlisted ones only for their members
+    and admins. In slug order (alphabetical by name), by keyset. With the first page, how many
+    groups match in all (later pages leave the count out: the finder has it already)."""
+    query = select(SupportGroup).where(SupportGroup.status != GroupStatus.archived)
+    if not permissions.is_admin(viewer):
+        visible = SupportGroup.visibility == Visibility.listed
+        if viewer is not None:
+            visible = or_(
+                visible,
+                exists().where(
+                    GroupMembership.group_id == SupportGroup.id,
+                    GroupMembership.user_id == viewer.id,
+                    GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
+                ),
+            )
+        query = query.where(visible)
+    if q:
+        pattern = contains_pattern(q.strip())
+        query = query.where(
+            or_(
+                SupportGroup.name.ilike(pattern, escape="\\"),
+                SupportGroup.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if topic:
+        query = query.where(
+            exists().where(GroupTopic.group_id == SupportGroup.id, GroupTopic.topic_slug == topic)
+        )
+    if format is not None:
+        query = query.where(SupportGroup.format == format)
+    if language:
+        query = query.where(_language_matches(language))
+    if day is not None:
+        query = query.where(_meets_on(day))
+    if time_of_day is not None:
+        query = query.where(_starts_in(time_of_day))
+    if has_room is not None:
+        taken = (
+            select(func.count())
+            .where(
+                GroupMembership.group_id == SupportGroup.id,
+                GroupMembership.status == MembershipStatus.active,
+                GroupMembership.role == MemberRole.member,
+            )
+            .scalar_subquery()
+        )
+        room = (SupportGroup.status == GroupStatus.active) & (taken < SupportGroup.capacity)
+        query = query.where(room if has_room else ~room)
+    page: KeysetPage[SupportGroup] = paginate(
+        db, query, DIRECTORY_ORDER, limit=limit, cursor=cursor
+    )
+    total = None
+    if cursor is None:
+        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor), total
+
+
+def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
+    group, _ = visible_group(db, group_id, viewer)
+    return group_page(db, group, viewer)
+
+
+def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
+    """The same page as ``get_group``, under the same rule: a group the viewer may not know
+    of is the NotFound of a slug nobody has."""
+    if not SLUG.fullmatch(slug):  # nothing else is a slug, so nothing else is looked up
+        raise NotFound()
+    group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
+    if group_id is None:
+        raise NotFound()
+    return get_group(db, viewer=viewer, group_id=group_id)
+
+
+def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[MemberRead]:
+    """Pseudonyms and group roles, for the group's active members and admins. Facilitators
+    also see pending requests."""
+    group, membership = visible_group(db, group_id, viewer)
+    if not permissions.can_see_members(viewer, membership):
+        raise NotFound()
+    statuses = [MembershipStatus.active]
+    if permissions.can_manage_group(viewer, membership):
+        statuses.append(MembershipStatus.pending)
+    rows = db.execute(
+        select(GroupMembership, User.display_name, User.pronouns)
+        .join(User, User.id == GroupMembership.user_id)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
+        .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
+    )
+    return [
+        MemberRead(
+            user_id=member.user_id,
+            display_name=display_name,
+            pronouns=pronouns,
+            role=member.role,
+            status=member.status,
+        )
+        for member, display_name, pronouns in rows
+    ]
+
+
+def my_groups(db: Session, *, user: User) -> list[MyGroup]:
+    rows = list(
+        db.execute(
+            select(GroupMembership, SupportGroup)
+            .join(SupportGroup, SupportGroup.id == GroupMembership.group_id)
+            .where(
+                GroupMembership.user_id == user.id,
+                GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
+            )
+            .order_by(SupportGroup.slug)
+        )
+    )
+    summaries = _summaries(db, [group for _, group in rows], user)
+    return [
+        MyGroup(
+            group=summary,
+            role=membership.role,
+            status=membership.status,
+            joined_at=membership.joined_at,
+        )
+        for (membership, _), summary in zip(rows, summaries, strict=True)
+    ]

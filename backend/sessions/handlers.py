@@ -1,0 +1,25 @@
+"""How meetings follow what happens to groups and accounts (subscribed in backend.wiring)."""
+
+from sqlalchemy.orm import Session
+
+from backend.accounts.events import AccountDeactivated, AccountErased
+from backend.core.config import Settings
+from backend.groups.events import GroupArchived, MembershipEnded
+from backend.sessions import service
+
+
+def free_seats_in_the_group(db: Session, settings: Settings, event: MembershipEnded) -> None:
+    """Whoever leaves a group, or is removed, gives their seats at its upcoming meetings to
+    the people waiting."""
+    service.release_future_rsvps(db, settings, group_id=event.group_id, user_id=event.user_id)
+
+
+def free_every_seat(
+    db: Session, settings: Settings, event: AccountDeactivated | AccountErased
+) -> None:
+    """Someone who can no longer sign in gives up their seats at every upcoming meeting."""
+    service.release_all_future_rsvps(db, settings, user_id=event.user_id)
+
+
+def close_the_group(db: Session, settings: Settings, event: GroupArchived) -> None:
+    service.close_group(db, settings, group_id=event.group_id)

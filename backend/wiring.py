@@ -1,0 +1,60 @@
+"""The composition root: who reacts to what, and which periodic jobs the worker runs.
+
+Domains never import a domain above them; when something in one has consequences in another,
+the lower one publishes an event (``backend/*/events.py``) and the handlers listed here react,
+in the same transaction. Read this table to know what leaving, archiving or closing an account
+does everywhere.
+
+| event                | consequences, in order                                              |
+|----------------------|---------------------------------------------------------------------|
+| MembershipEnded      | the person's seats at the group's upcoming meetings go to the waitlist |
+| GroupArchived        | the group's series end; its upcoming meetings are cancelled            |
+| AccountDeactivated   | seats at every upcoming meeting freed; open matches closed             |
+| AccountErased        | as deactivation, then mentoring forgets what it held about the person  |
+"""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from backend.accounts.events import AccountDeactivated, AccountErased
+from backend.core.config import Settings
+from backend.core.events import Job, bus
+from backend.groups import views as group_views
+from backend.groups.events import GroupArchived, MembershipEnded
+from backend.mentoring import handlers as mentoring
+from backend.mentoring.service import lapse_unanswered_proposals
+from backend.sessions import handlers as sessions
+from backend.sessions.service import generate_all_ahead
+from backend.sessions.timetable import SessionsMeetingTimes
+
+_lock = threading.Lock()
+
+
+def _generate_meetings_ahead(db: Session, settings: Settings) -> None:
+    # Meetings exist ahead of time even for groups nobody looks at (the directory's day
+    # filter reads them).
+    generate_all_ahead(db)
+
+
+def wire() -> None:
+    """Subscribe every handler and register every job, once per process."""
+    with _lock:
+        if bus.wired:
+            return
+        group_views.use_meeting_times(SessionsMeetingTimes())
+        bus.subscribe(MembershipEnded, sessions.free_seats_in_the_group)
+        bus.subscribe(GroupArchived, sessions.close_the_group)
+        bus.subscribe(AccountDeactivated, sessions.free_every_seat)
+        bus.subscribe(AccountDeactivated, mentoring.close_open_matches)
+        bus.subscribe(AccountErased, sessions.free_every_seat)
+        bus.subscribe(AccountErased, mentoring.close_open_matches)
+        bus.subscribe(AccountErased, mentoring.forget_the_person)
+
+        bus.add_job(Job("generate meetings ahead", timedelta(hours=1), _generate_meetings_ahead))
+        # No mentee waits forever on a mentor who does not answer.
+        bus.add_job(
+            Job("lapse unanswered proposals", timedelta(hours=1), lapse_unanswered_proposals)
+        )
+        bus.wired = True
