@@ -14,7 +14,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/client/sr
 # Browser tests use Debian's chromium; Playwright never downloads one.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help install run dev test test-python test-web lint format migrate migration openapi \
+.PHONY: help install run dev test test-python test-web lint typecheck-python format migrate migration openapi \
 	bench lock frontend frontend-deps system-deps clean
 
 help:
@@ -97,8 +97,12 @@ test-web: install system-deps frontend-deps
 lint: install frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict backend bench
+	$(MAKE) --no-print-directory typecheck-python
 	cd frontend && npm run typecheck
+
+# One list of what mypy checks, for `make lint` and the pre-commit hook.
+typecheck-python: install
+	$(BIN)/mypy --strict backend bench
 
 format: install
 	$(BIN)/ruff check --fix .
