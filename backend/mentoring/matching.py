@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
+from backend.mentoring.wording import LANGUAGE_NAMES, in_sentence, join_words, room_reason
+
 __all__ = [
     "AVAILABILITY_SATURATION_HOURS",
     "BLOCK_MINUTES",
@@ -76,88 +78,6 @@ _SATURATION_BLOCKS = AVAILABILITY_SATURATION_HOURS * 60 // BLOCK_MINUTES
 # A slot ending at 23:59 or later means "until midnight": a time of day cannot say 24:00.
 _END_OF_DAY = datetime.time(23, 59)
 
-# Names of common language codes (ISO 639); a region or script variant ("es-MX", "zh-Hant")
-# falls back to its base language, and a code not listed here is shown as written.
-LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "am": "Amharic",
-        "ar": "Arabic",
-        "ase": "American Sign Language",
-        "bfi": "British Sign Language",
-        "bg": "Bulgarian",
-        "bn": "Bengali",
-        "bs": "Bosnian",
-        "ca": "Catalan",
-        "cs": "Czech",
-        "cy": "Welsh",
-        "da": "Danish",
-        "de": "German",
-        "el": "Greek",
-        "en": "English",
-        "es": "Spanish",
-        "eu": "Basque",
-        "fa": "Persian",
-        "fi": "Finnish",
-        "fil": "Filipino",
-        "fr": "French",
-        "ga": "Irish",
-        "gl": "Galician",
-        "gu": "Gujarati",
-        "ha": "Hausa",
-        "he": "Hebrew",
-        "hi": "Hindi",
-        "hmn": "Hmong",
-        "hr": "Croatian",
-        "ht": "Haitian Creole",
-        "hu": "Hungarian",
-        "hy": "Armenian",
-        "id": "Indonesian",
-        "ig": "Igbo",
-        "it": "Italian",
-        "ja": "Japanese",
-        "km": "Khmer",
-        "ko": "Korean",
-        "ku": "Kurdish",
-        "lo": "Lao",
-        "lt": "Lithuanian",
-        "lv": "Latvian",
-        "ml": "Malayalam",
-        "mr": "Marathi",
-        "ms": "Malay",
-        "my": "Burmese",
-        "nb": "Norwegian",
-        "ne": "Nepali",
-        "nl": "Dutch",
-        "nn": "Norwegian",
-        "no": "Norwegian",
-        "pa": "Punjabi",
-        "pl": "Polish",
-        "ps": "Pashto",
-        "pt": "Portuguese",
-        "ro": "Romanian",
-        "ru": "Russian",
-        "sk": "Slovak",
-        "sl": "Slovenian",
-        "so": "Somali",
-        "sq": "Albanian",
-        "sr": "Serbian",
-        "sv": "Swedish",
-        "sw": "Swahili",
-        "ta": "Tamil",
-        "te": "Telugu",
-        "th": "Thai",
-        "ti": "Tigrinya",
-        "tl": "Tagalog",
-        "tr": "Turkish",
-        "uk": "Ukrainian",
-        "ur": "Urdu",
-        "vi": "Vietnamese",
-        "yi": "Yiddish",
-        "yo": "Yoruba",
-        "zh": "Chinese",
-        "zu": "Zulu",
-    }
-)
 
 _NO_EXCLUSIONS: frozenset[tuple[uuid.UUID, uuid.UUID]] = frozenset()
 
@@ -424,7 +344,7 @@ class _Table:
             _experience_reason(mentee, mentor, vocabulary),
             _availability_reason(int(self.common_blocks[i, j])),
             _recovery_reason(mentee, mentor),
-            _room_reason(int(self.seats[j])),
+            room_reason(int(self.seats[j])),
         ]
         return Evaluation(
             mentor_id=mentor.user_id,
@@ -590,31 +510,10 @@ def _common_blocks(
     return counts.reshape(len(mentees), len(mentors))
 
 
-def _join(words: Sequence[str]) -> str:
-    """ "grief and anxiety", "grief, anxiety and trauma"; when a name has its own "and"
-    ("grief and loss"), a serial comma keeps three or more names apart, and two are joined by
-    "as well as" ("anxiety as well as grief and loss", not "anxiety and grief and loss")."""
-    if len(words) <= 1:
-        return "".join(words)
-    inner_and = any(" and " in w for w in words)
-    if len(words) == 2 and inner_and:
-        return f"{words[0]} as well as {words[1]}"
-    last = ", and " if inner_and else " and "
-    return ", ".join(words[:-1]) + last + words[-1]
-
-
-def _in_sentence(name: str) -> str:
-    """A topic name as it reads mid-sentence: "Grief and loss" -> "grief and loss", while
-    acronyms keep their capitals ("Trauma and PTSD" -> "trauma and PTSD", "LGBTQ+")."""
-    return " ".join(
-        word if sum(c.isupper() for c in word) > 1 else word.lower() for word in name.split(" ")
-    )
-
-
 def _language_reason(mentee: MenteeNeed, mentor: MentorCandidate, vocabulary: Vocabulary) -> str:
     names = {**LANGUAGE_NAMES, **vocabulary.language_names}
     shared = _bases(mentee.languages) & _bases(mentor.languages)
-    return "both speak " + _join(sorted({names.get(code, code) for code in shared}))
+    return "both speak " + join_words(sorted({names.get(code, code) for code in shared}))
 
 
 def _experience_reason(
@@ -624,10 +523,10 @@ def _experience_reason(
     if not shared:
         return None
     names = sorted(
-        {_in_sentence(vocabulary.topic_names.get(slug, slug)) for slug in shared},
+        {in_sentence(vocabulary.topic_names.get(slug, slug)) for slug in shared},
         key=lambda name: (name.casefold(), name),
     )
-    return "lived experience with " + _join(names)
+    return "lived experience with " + join_words(names)
 
 
 def _availability_reason(blocks: int) -> str:
@@ -656,7 +555,3 @@ def _recovery_reason(mentee: MenteeNeed, mentor: MentorCandidate) -> str | None:
         return "a little further along in recovery"
     years = math.floor(ahead)
     return f"{years} year{'s' if years != 1 else ''} further along in recovery"
-
-
-def _room_reason(seats: int) -> str:
-    return f"has room for {seats} more mentee{'s' if seats != 1 else ''}"

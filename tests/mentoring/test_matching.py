@@ -12,13 +12,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from backend.mentoring import matching
+from backend.mentoring import matching, wording
 from backend.mentoring.matching import (
     WEIGHTS,
     Evaluation,
@@ -104,11 +105,10 @@ def reasons_of(
     return evaluation.reasons
 
 
-def test_the_matching_module_stays_pure() -> None:
-    """No database, no web framework, no other part of the app: callable from anywhere."""
-    tree = ast.parse(Path(matching.__file__).read_text(encoding="utf-8"))
-    imported = {
-        name.split(".")[0]
+def _imports(module: ModuleType) -> set[str]:
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    return {
+        name
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
         for name in (
@@ -117,17 +117,27 @@ def test_the_matching_module_stays_pure() -> None:
             else [node.module or ""]
         )
     }
-    assert imported <= {
-        "collections",
-        "dataclasses",
-        "datetime",
-        "math",
-        "numpy",
-        "scipy",
-        "types",
-        "uuid",
-        "zoneinfo",
-    }
+
+
+PURE = {
+    "collections",
+    "dataclasses",
+    "datetime",
+    "math",
+    "numpy",
+    "scipy",
+    "types",
+    "uuid",
+    "zoneinfo",
+}
+
+
+def test_the_matching_module_stays_pure() -> None:
+    """No database, no web framework, no other part of the app: callable from anywhere. Its
+    words (wording.py) are pure too."""
+    imported = _imports(matching)
+    assert {name.split(".")[0] for name in imported - {"backend.mentoring.wording"}} <= PURE
+    assert {name.split(".")[0] for name in _imports(wording)} <= PURE
 
 
 # --- hard constraints -----------------------------------------------------------------------
