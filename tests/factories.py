@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.accounts import admin as accounts_admin
 from backend.accounts import service as accounts
 from backend.accounts.models import Role, ServiceClient, User
 from backend.accounts.schemas import Scope, ServiceClientCreate
@@ -133,7 +134,7 @@ def make_service_client(
 ) -> Integrator:
     admin = make_user(app, role=Role.admin)
     with app.state.session_factory.begin() as db:
-        client, secret = accounts.create_service_client(
+        client, secret = accounts_admin.create_service_client(
             db, actor=admin, data=ServiceClientCreate(name=name, scopes=scopes)
         )
         db.expunge(client)

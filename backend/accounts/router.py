@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Form, Header, Query, Request, Response
 
-from backend.accounts import service, web
+from backend.accounts import admin as accounts_admin
+from backend.accounts import passwords, service, web
 from backend.accounts.dependencies import (
     AdminUser,
     AppSettings,
@@ -204,10 +205,10 @@ def request_password_reset(
     data: PasswordResetRequest, db: DbSession, settings: AppSettings
 ) -> Message:
     """Email a one-time reset link; the answer is the same whether or not the email exists."""
-    service.request_password_reset(db, email=data.email, settings=settings)
+    passwords.request_password_reset(db, email=data.email, settings=settings)
     return Message(
         message="If an account uses this email, a link to reset the password is on its way. "
-        f"It works for {int(service.RESET_TOKEN_TTL.total_seconds() // 60)} minutes."
+        f"It works for {int(passwords.RESET_TOKEN_TTL.total_seconds() // 60)} minutes."
     )
 
 
@@ -226,7 +227,7 @@ def confirm_password_reset(
     An unconfirmed address counts as confirmed afterwards (the link came by email). The
     answer clears the web app's refresh cookie, whose session has ended.
     """
-    service.confirm_password_reset(db, confirm=data)
+    passwords.confirm_password_reset(db, confirm=data)
     return web.clear_cookie(Response(status_code=204), settings)
 
 
@@ -265,7 +266,7 @@ def change_password(
     With `X-Circles-Client: web` the new refresh token is set as the `circles_refresh`
     cookie (as by the token endpoint) and `refresh_token` in the body is null.
     """
-    tokens = service.change_password(db, user=user, change=change, settings=settings)
+    tokens = passwords.change_password(db, user=user, change=change, settings=settings)
     return web.in_cookie(response, tokens, settings) if from_web_app else tokens
 
 
@@ -280,14 +281,18 @@ def list_users(
     cursor: Cursor = None,
 ) -> Page[UserAdminRead]:
     """Search accounts (admins)."""
-    page = service.list_users(db, q=q, role=role, is_active=is_active, limit=limit, cursor=cursor)
+    page = accounts_admin.list_users(
+        db, q=q, role=role, is_active=is_active, limit=limit, cursor=cursor
+    )
     return Page[UserAdminRead].model_validate(page, from_attributes=True)
 
 
 @router.get("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
 def read_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserAdminRead:
     """One account (admins)."""
-    return UserAdminRead.model_validate(service.get_user(db, user_id=user_id), from_attributes=True)
+    return UserAdminRead.model_validate(
+        accounts_admin.get_user(db, user_id=user_id), from_attributes=True
+    )
 
 
 @router.patch("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
@@ -300,7 +305,9 @@ def update_user(
 ) -> UserAdminRead:
     """Change an account's role or deactivate it (admins); its tokens stop working, and its
     open mentoring matches close (the other side is told they ended)."""
-    user = service.admin_update_user(db, settings, actor=admin, user_id=user_id, changes=changes)
+    user = accounts_admin.admin_update_user(
+        db, settings, actor=admin, user_id=user_id, changes=changes
+    )
     return UserAdminRead.model_validate(user, from_attributes=True)
 
 
@@ -325,14 +332,14 @@ def create_service_client(
     data: ServiceClientCreate, admin: AdminUser, db: DbSession
 ) -> ServiceClientCreated:
     """Create an integrator client; its secret is shown in this response only."""
-    client, secret = service.create_service_client(db, actor=admin, data=data)
+    client, secret = accounts_admin.create_service_client(db, actor=admin, data=data)
     return ServiceClientCreated(**_client_read(client).model_dump(), client_secret=secret)
 
 
 @router.get("/service-clients", tags=["service_clients"], responses=problem_responses(401, 403))
 def list_service_clients(_admin: AdminUser, db: DbSession) -> Page[ServiceClientRead]:
     """Every integrator client, revoked ones included (admins)."""
-    clients = service.list_service_clients(db)
+    clients = accounts_admin.list_service_clients(db)
     return Page[ServiceClientRead](items=[_client_read(c) for c in clients], next_cursor=None)
 
 
@@ -345,7 +352,7 @@ def read_service_client(
     client_id: uuid.UUID, _admin: AdminUser, db: DbSession
 ) -> ServiceClientRead:
     """One integrator client (admins)."""
-    return _client_read(service.get_service_client(db, client_id=client_id))
+    return _client_read(accounts_admin.get_service_client(db, client_id=client_id))
 
 
 @router.delete(
@@ -356,5 +363,5 @@ def read_service_client(
 )
 def revoke_service_client(client_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> Response:
     """Revoke an integrator client: its tokens stop working at once."""
-    service.revoke_service_client(db, client_id=client_id)
+    accounts_admin.revoke_service_client(db, client_id=client_id)
     return Response(status_code=204)

@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeGuard
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
-from backend.accounts.events import AccountDeactivated
 from backend.accounts.models import (
     AuthSession,
     EmailConfirmationToken,
-    PasswordResetToken,
     RefreshToken,
     Role,
     ServiceClient,
@@ -25,19 +23,14 @@ from backend.accounts.models import (
 )
 from backend.accounts.schemas import (
     MeUpdate,
-    PasswordChange,
-    PasswordResetConfirm,
-    ServiceClientCreate,
     TokenResponse,
-    UserAdminUpdate,
     UserRegister,
 )
-from backend.core import events, ratelimit
+from backend.core import ratelimit
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
-from backend.core.errors import NotFound, Unauthorized
+from backend.core.errors import Unauthorized
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, contains_pattern, creation_order, paginate
 from backend.core.security import (
     ACCESS_TOKEN_TTL,
     CLIENT_TOKEN_TTL,
@@ -57,8 +50,6 @@ CLIENT_SUBJECT_PREFIX = "client:"
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 30
-RESET_TOKEN_TTL = timedelta(minutes=60)
-RESET_REQUESTS_PER_HOUR = 3
 WRONG_CREDENTIALS = "The email or password is not right."
 CONFIRMATION_TOKEN_TTL = timedelta(hours=48)
 REGISTRATION_EMAILS_PER_HOUR = 3
@@ -173,7 +164,7 @@ def _insert_unconfirmed_user(
     return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def _greeting(user: User) -> str:
+def greeting(user: User) -> str:
     """Until the address is confirmed, whoever signed up chose the display name, perhaps not
     the address's owner: emails to it must not carry their words."""
     return f"Hello {user.display_name}," if user.email_confirmed_at is not None else "Hello,"
@@ -196,7 +187,7 @@ def _send_confirmation_link(db: Session, settings: Settings, user: User) -> None
         to_address=user.email,
         subject="Confirm your email address for Strength Circles",
         body_text=(
-            f"{_greeting(user)}\n\n"
+            f"{greeting(user)}\n\n"
             "Thank you for signing up to Strength Circles. To finish, open this link within "
             f"{hours} hours and type the password you chose:\n\n"
             f"{settings.public_url.rstrip('/')}/confirm-email?token={token}\n\n"
@@ -216,7 +207,7 @@ def _send_already_registered(db: Session, settings: Settings, user: User) -> Non
         to_address=user.email,
         subject="You already have a Strength Circles account",
         body_text=(
-            f"{_greeting(user)}\n\n"
+            f"{greeting(user)}\n\n"
             "Someone, hopefully you, tried to sign up to Strength Circles with this email "
             "address. You already have an account with it, so nothing has changed.\n\n"
             f"To sign in: {url}/sign-in\n"
@@ -287,7 +278,7 @@ def update_me(db: Session, *, user: User, changes: MeUpdate) -> User:
 # --- tokens -----------------------------------------------------------------------------------
 
 
-def _start_session(db: Session, user: User, settings: Settings) -> TokenResponse:
+def start_session(db: Session, user: User, settings: Settings) -> TokenResponse:
     session = AuthSession(user_id=user.id)
     db.add(session)
     db.flush()
@@ -372,7 +363,7 @@ def password_grant(
         user.password_hash = new_hash
     user.last_login_at = utcnow()
     ratelimit.clear(db, keys[0][0])
-    return _start_session(db, user, settings)
+    return start_session(db, user, settings)
 
 
 def refresh_grant(db: Session, *, refresh_token: str, settings: Settings) -> TokenResponse:
@@ -534,175 +525,7 @@ def logout(db: Session, *, principal: UserPrincipal, everywhere: bool) -> None:
 # --- passwords --------------------------------------------------------------------------------
 
 
-def change_password(
-    db: Session, *, user: User, change: PasswordChange, settings: Settings
-) -> TokenResponse:
-    """Every other session ends; the caller gets a fresh pair and stays signed in."""
-    matches, _ = verify_password(change.current_password, user.password_hash)
-    if not matches:
-        raise errors.WrongCurrentPassword()
-    user.password_hash = hash_password(change.new_password)
-    end_all_tokens(db, user, reason="password_change")
-    return _start_session(db, user, settings)
-
-
-def request_password_reset(db: Session, *, email: str, settings: Settings) -> None:
-    """Sends a one-time link when the account exists; the caller learns nothing either way."""
-    email = normalize_email(email)
-    user = db.scalar(select(User).where(User.email == email, User.is_active.is_(True)))
-    if user is None:
-        return
-    throttle_key = f"reset:account:{email}"
-    if ratelimit.retry_after_seconds(
-        db, throttle_key, limit=RESET_REQUESTS_PER_HOUR, window=timedelta(hours=1)
-    ):
-        return
-    ratelimit.record_hit(db, throttle_key, window=timedelta(hours=1))
-    token = new_secret()
-    db.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=hash_secret(token),
-            expires_at=utcnow() + RESET_TOKEN_TTL,
-        )
-    )
-    minutes = int(RESET_TOKEN_TTL.total_seconds() // 60)
-    enqueue_email(
-        db,
-        user_id=user.id,
-        to_address=user.email,
-        subject="Reset your Strength Circles password",
-        body_text=(
-            f"{_greeting(user)}\n\n"
-            "Someone, hopefully you, asked to reset the password of your Strength Circles "
-            f"account. Open this link within {minutes} minutes to choose a new one:\n\n"
-            f"{settings.public_url.rstrip('/')}/reset-password?token={token}\n\n"
-            "If you did not ask for this, you can ignore this email: your password stays "
-            "the same.\n\n" + NOT_A_CRISIS_SERVICE
-        ),
-    )
-
-
-def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> None:
-    now = utcnow()
-    reset = db.scalar(
-        select(PasswordResetToken).where(
-            PasswordResetToken.token_hash == hash_secret(confirm.token)
-        )
-    )
-    if reset is None or reset.used_at is not None or reset.expires_at <= now:
-        raise errors.InvalidResetToken()
-    user = db.get_one(User, reset.user_id)
-    if not user.is_active:
-        raise errors.InvalidResetToken()
-    spent = db.execute(
-        update(PasswordResetToken)
-        .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now)
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise errors.InvalidResetToken()
-    user.password_hash = hash_password(confirm.new_password)
-    # The link came by email, which proves the address as well as a confirmation link does.
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = now
-    db.execute(delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id))
-    end_all_tokens(db, user, reason="password_reset")
-    # A locked-out account gets back in with its new password at once.
-    ratelimit.clear(db, f"login:account:{user.email}")
-
-
 # --- admin: users -----------------------------------------------------------------------------
 
 
-def list_users(
-    db: Session,
-    *,
-    q: str | None,
-    role: Role | None,
-    is_active: bool | None,
-    limit: int,
-    cursor: str | None,
-) -> KeysetPage[User]:
-    query = select(User)
-    if q:
-        pattern = contains_pattern(q.strip().lower())
-        query = query.where(
-            or_(
-                User.email.like(pattern, escape="\\"),
-                User.display_name.ilike(pattern, escape="\\"),
-            )
-        )
-    if role is not None:
-        query = query.where(User.role == role)
-    if is_active is not None:
-        query = query.where(User.is_active.is_(is_active))
-    return paginate(db, query, creation_order(User), limit=limit, cursor=cursor)
-
-
-def get_user(db: Session, *, user_id: uuid.UUID) -> User:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    return user
-
-
-def admin_update_user(
-    db: Session,
-    settings: Settings,
-    *,
-    actor: User,
-    user_id: uuid.UUID,
-    changes: UserAdminUpdate,
-) -> User:
-    user = get_user(db, user_id=user_id)
-    values = changes.model_dump(exclude_unset=True, exclude_none=True)
-    if user.id == actor.id and (
-        values.get("is_active") is False or values.get("role", Role.admin) != Role.admin
-    ):
-        raise errors.SelfLockout()
-    role_changed = "role" in values and values["role"] != user.role
-    deactivated = values.get("is_active") is False and user.is_active
-    for field, value in values.items():
-        setattr(user, field, value)
-    if role_changed or deactivated:
-        end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
-    db.flush()
-    if deactivated:
-        events.publish(db, settings, AccountDeactivated(user_id=user.id))
-    return user
-
-
 # --- admin: service clients -------------------------------------------------------------------
-
-
-def create_service_client(
-    db: Session, *, actor: User, data: ServiceClientCreate
-) -> tuple[ServiceClient, str]:
-    secret = new_secret()
-    client = ServiceClient(
-        name=data.name,
-        secret_hash=hash_secret(secret),
-        scopes=sorted({scope.value for scope in data.scopes}),
-        created_by_id=actor.id,
-    )
-    db.add(client)
-    db.flush()
-    return client, secret
-
-
-def list_service_clients(db: Session) -> list[ServiceClient]:
-    return list(db.scalars(select(ServiceClient).order_by(ServiceClient.created_at)))
-
-
-def get_service_client(db: Session, *, client_id: uuid.UUID) -> ServiceClient:
-    client = db.get(ServiceClient, client_id)
-    if client is None:
-        raise NotFound()
-    return client
-
-
-def revoke_service_client(db: Session, *, client_id: uuid.UUID) -> None:
-    client = get_service_client(db, client_id=client_id)
-    if client.revoked_at is None:
-        client.revoked_at = utcnow()

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import func, select
 
-from backend.accounts import service
+from backend.accounts import passwords, service
 from backend.core.config import Settings
 from backend.notifications.models import OutboxMessage
 from backend.notifications.senders import create_sender
@@ -363,11 +363,11 @@ def test_a_locked_out_account_can_still_reset_and_sign_in(
 
 def test_reset_requests_are_capped_per_account(client: TestClient, app: FastAPI) -> None:
     person = make_user(app)
-    for _ in range(service.RESET_REQUESTS_PER_HOUR + 2):
+    for _ in range(passwords.RESET_REQUESTS_PER_HOUR + 2):
         request_reset(client, person.email)
     with app.state.session_factory() as db:
         queued = db.scalar(select(func.count()).select_from(OutboxMessage))
-    assert queued == service.RESET_REQUESTS_PER_HOUR
+    assert queued == passwords.RESET_REQUESTS_PER_HOUR
 
 
 def test_without_smtp_development_writes_the_email_to_the_log(

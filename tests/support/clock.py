@@ -10,6 +10,8 @@ from backend.core import orm
 # Every module that asks the time imports utcnow from these places.
 CLOCK_USERS = (
     "backend.accounts.service",
+    "backend.accounts.passwords",
+    "backend.accounts.admin",
     "backend.sessions.service",
     "backend.sessions.attendance",
     "backend.sessions.calendar",

@@ -1,0 +1,119 @@
+"""Admins' side of accounts: finding people, changing roles, deactivating accounts, and
+integrators' service clients."""
+
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from backend.accounts import exceptions as errors
+from backend.accounts.events import AccountDeactivated
+from backend.accounts.models import (
+    Role,
+    ServiceClient,
+    User,
+)
+from backend.accounts.schemas import (
+    ServiceClientCreate,
+    UserAdminUpdate,
+)
+from backend.accounts.service import end_all_tokens
+from backend.core import events
+from backend.core.config import Settings
+from backend.core.errors import NotFound
+from backend.core.orm import utcnow
+from backend.core.pagination import KeysetPage, contains_pattern, creation_order, paginate
+from backend.core.security import (
+    hash_secret,
+    new_secret,
+)
+
+
+def list_users(
+    db: Session,
+    *,
+    q: str | None,
+    role: Role | None,
+    is_active: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[User]:
+    query = select(User)
+    if q:
+        pattern = contains_pattern(q.strip().lower())
+        query = query.where(
+            or_(
+                User.email.like(pattern, escape="\\"),
+                User.display_name.ilike(pattern, escape="\\"),
+            )
+        )
+    if role is not None:
+        query = query.where(User.role == role)
+    if is_active is not None:
+        query = query.where(User.is_active.is_(is_active))
+    return paginate(db, query, creation_order(User), limit=limit, cursor=cursor)
+
+
+def get_user(db: Session, *, user_id: uuid.UUID) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def admin_update_user(
+    db: Session,
+    settings: Settings,
+    *,
+    actor: User,
+    user_id: uuid.UUID,
+    changes: UserAdminUpdate,
+) -> User:
+    user = get_user(db, user_id=user_id)
+    values = changes.model_dump(exclude_unset=True, exclude_none=True)
+    if user.id == actor.id and (
+        values.get("is_active") is False or values.get("role", Role.admin) != Role.admin
+    ):
+        raise errors.SelfLockout()
+    role_changed = "role" in values and values["role"] != user.role
+    deactivated = values.get("is_active") is False and user.is_active
+    for field, value in values.items():
+        setattr(user, field, value)
+    if role_changed or deactivated:
+        end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
+    db.flush()
+    if deactivated:
+        events.publish(db, settings, AccountDeactivated(user_id=user.id))
+    return user
+
+
+def create_service_client(
+    db: Session, *, actor: User, data: ServiceClientCreate
+) -> tuple[ServiceClient, str]:
+    secret = new_secret()
+    client = ServiceClient(
+        name=data.name,
+        secret_hash=hash_secret(secret),
+        scopes=sorted({scope.value for scope in data.scopes}),
+        created_by_id=actor.id,
+    )
+    db.add(client)
+    db.flush()
+    return client, secret
+
+
+def list_service_clients(db: Session) -> list[ServiceClient]:
+    return list(db.scalars(select(ServiceClient).order_by(ServiceClient.created_at)))
+
+
+def get_service_client(db: Session, *, client_id: uuid.UUID) -> ServiceClient:
+    client = db.get(ServiceClient, client_id)
+    if client is None:
+        raise NotFound()
+    return client
+
+
+def revoke_service_client(db: Session, *, client_id: uuid.UUID) -> None:
+    client = get_service_client(db, client_id=client_id)
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
