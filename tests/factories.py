@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.accounts import admin as accounts_admin
 from backend.accounts import service as accounts
+from backend.accounts.actor import Actor
 from backend.accounts.models import Role, ServiceClient, User
 from backend.accounts.schemas import Scope, ServiceClientCreate
 from backend.groups import service as groups
@@ -135,7 +136,7 @@ def make_service_client(
     admin = make_user(app, role=Role.admin)
     with app.state.session_factory.begin() as db:
         client, secret = accounts_admin.create_service_client(
-            db, actor=admin, data=ServiceClientCreate(name=name, scopes=scopes)
+            db, actor=Actor.of_person(admin), data=ServiceClientCreate(name=name, scopes=scopes)
         )
         db.expunge(client)
     return Integrator(client, str(client.id), secret)
@@ -171,8 +172,9 @@ def make_group(app: FastAPI, *, facilitator: User, **overrides: object) -> Group
     fields |= overrides
     with app.state.session_factory.begin() as db:
         actor = db.get_one(User, facilitator.id)
-        group = groups.create_group(db, actor=actor, data=GroupCreate.model_validate(fields))
-        return group_views.group_page(db, group, actor)
+        who = Actor.of_person(actor)
+        group = groups.create_group(db, actor=who, data=GroupCreate.model_validate(fields))
+        return group_views.group_page(db, group, who)
 
 
 def join(client: TestClient, person: "Person", group_id: object) -> dict[str, object]:

@@ -9,7 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import Mount
 
-from backend.accounts.dependencies import get_optional_principal, get_optional_user
+from backend.accounts.dependencies import get_optional_actor, get_optional_person
 from backend.core.access import ACCESS_RULES, public
 from backend.core.config import Settings
 from backend.main import create_app
@@ -98,7 +98,7 @@ def test_the_public_routes_are_exactly_the_allowlist(tmp_path: Path) -> None:
     for route in app_routes(tmp_path):
         if not isinstance(route.original_route, APIRoute):
             continue
-        if set(calls(route.dependant)) & {public, get_optional_user, get_optional_principal}:
+        if set(calls(route.dependant)) & {public, get_optional_person, get_optional_actor}:
             found.update((method, str(route.path)) for method in route.methods or [])
     assert found == PUBLIC_ROUTES
 
@@ -108,9 +108,9 @@ def test_routes_that_refuse_service_clients_document_the_403(tmp_path: Path) -> 
     and a scoped route answers 403 to a client without the scope: the OpenAPI entry of each
     must say so, since the document describes exactly what the server does."""
     from backend.accounts.dependencies import (
-        get_current_session,
-        get_optional_principal,
-        get_principal,
+        get_actor,
+        get_optional_actor,
+        get_person,
     )
 
     missing = []
@@ -118,9 +118,9 @@ def test_routes_that_refuse_service_clients_document_the_403(tmp_path: Path) -> 
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
         if set(calls(route.dependant)) & {
-            get_current_session,
-            get_principal,
-            get_optional_principal,
+            get_person,
+            get_actor,
+            get_optional_actor,
         }:
             responses = route.original_route.responses or {}
             if 403 not in responses and "403" not in responses:

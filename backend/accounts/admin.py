@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
+from backend.accounts.actor import Actor
 from backend.accounts.events import AccountDeactivated
 from backend.accounts.models import (
     Role,
@@ -65,13 +66,13 @@ def admin_update_user(
     db: Session,
     settings: Settings,
     *,
-    actor: User,
+    actor: Actor,
     user_id: uuid.UUID,
     changes: UserAdminUpdate,
 ) -> User:
     user = get_user(db, user_id=user_id)
     values = changes.model_dump(exclude_unset=True, exclude_none=True)
-    if user.id == actor.id and (
+    if user.id == actor.person_id and (
         values.get("is_active") is False or values.get("role", Role.admin) != Role.admin
     ):
         raise errors.SelfLockout()
@@ -88,14 +89,14 @@ def admin_update_user(
 
 
 def create_service_client(
-    db: Session, *, actor: User, data: ServiceClientCreate
+    db: Session, *, actor: Actor, data: ServiceClientCreate
 ) -> tuple[ServiceClient, str]:
     secret = new_secret()
     client = ServiceClient(
         name=data.name,
         secret_hash=hash_secret(secret),
         scopes=sorted({scope.value for scope in data.scopes}),
-        created_by_id=actor.id,
+        created_by_id=actor.person.id,
     )
     db.add(client)
     db.flush()

@@ -1,8 +1,10 @@
-"""Who is calling: the authentication dependencies every domain uses to declare access.
+"""Who is calling: the authentication dependencies every domain uses to declare access, each
+giving the route one ``Actor`` to pass to its service.
 
-``CurrentUser`` for signed-in people, ``OptionalUser`` for public routes that show members
-more, ``AdminUser`` for staff routes, and ``Security(get_principal, scopes=[...])`` for routes
-that integrators' service clients may call too (the scopes show in /docs).
+``CurrentActor`` for signed-in people, ``OptionalActor`` for public routes that show members
+more, ``AdminActor`` / ``StaffActor`` for staff routes, and ``Security(get_actor, scopes=[...])``
+(or ``get_optional_actor``) for routes that integrators' service clients may call too (the
+scopes show in /docs).
 """
 
 from typing import Annotated, Literal
@@ -11,10 +13,12 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 from fastapi.security.utils import get_authorization_scheme_param
+from sqlalchemy.orm import Session
 
 from backend.accounts import service, web
+from backend.accounts.actor import Actor
 from backend.accounts.exceptions import InsufficientScope
-from backend.accounts.models import Role, User
+from backend.accounts.models import Role
 from backend.accounts.schemas import SCOPE_DESCRIPTIONS
 from backend.core.access import access_rule
 from backend.core.config import Settings
@@ -56,26 +60,22 @@ def _bearer_token(authorization: str | None) -> str | None:
     return token
 
 
-def _authenticated(
-    db: DbSession, settings: Settings, token: str, required: list[str]
-) -> service.Principal:
+def _authenticated(db: Session, settings: Settings, token: str, required: list[str]) -> Actor:
     """The caller behind a token; a service client must hold every scope the route asks for
     (and a route that asks for none is not for service clients)."""
-    principal = service.authenticate(db, token=token, settings=settings)
-    if isinstance(principal, service.ClientPrincipal) and (
-        not required or set(required) - principal.scopes
-    ):
+    actor = service.authenticate(db, token=token, settings=settings)
+    if actor.is_integrator and (not required or set(required) - actor.scopes):
         raise InsufficientScope(required)
-    return principal
+    return actor
 
 
 @access_rule
-def get_principal(
+def get_actor(
     security_scopes: SecurityScopes,
     db: DbSession,
     settings: AppSettings,
     authorization: Annotated[str | None, Depends(oauth2)],
-) -> service.Principal:
+) -> Actor:
     """A signed-in person, or a service client holding every scope the route asks for."""
     token = _bearer_token(authorization)
     if token is None:
@@ -84,49 +84,41 @@ def get_principal(
 
 
 @access_rule
-def get_current_session(
-    principal: Annotated[service.Principal, Security(get_principal)],
-) -> service.UserPrincipal:
+def get_person(actor: Annotated[Actor, Security(get_actor)]) -> Actor:
     """A signed-in person (service clients are refused)."""
-    if not isinstance(principal, service.UserPrincipal):
+    if not actor.is_person:
         raise InsufficientScope([])
-    return principal
+    return actor
 
 
 @access_rule
-def get_current_user(
-    session: Annotated[service.UserPrincipal, Depends(get_current_session)],
-) -> User:
-    return session.user
-
-
-@access_rule
-def get_optional_user(
+def get_optional_person(
     db: DbSession,
     settings: AppSettings,
     authorization: Annotated[str | None, Depends(oauth2)],
-) -> User | None:
-    """The signed-in person on a public route, or None when anonymous. A token that is sent
-    but not valid is still a 401, so a client knows to refresh it."""
+) -> Actor:
+    """The signed-in person on a public route, or nobody; a service client is served as
+    nobody. A token that is sent but not valid is still a 401, so a client knows to refresh
+    it."""
     token = _bearer_token(authorization)
     if token is None:
-        return None
-    principal = service.authenticate(db, token=token, settings=settings)
-    return principal.user if isinstance(principal, service.UserPrincipal) else None
+        return Actor.anonymous()
+    actor = service.authenticate(db, token=token, settings=settings)
+    return actor if actor.is_person else Actor.anonymous()
 
 
 @access_rule
-def get_optional_principal(
+def get_optional_actor(
     security_scopes: SecurityScopes,
     db: DbSession,
     settings: AppSettings,
     authorization: Annotated[str | None, Depends(oauth2)],
-) -> service.Principal | None:
-    """On a public route that integrators may call too: None when anonymous, a signed-in
-    person, or a service client holding every scope the route asks for."""
+) -> Actor:
+    """On a public route that integrators may call too: nobody, a signed-in person, or a
+    service client holding every scope the route asks for."""
     token = _bearer_token(authorization)
     if token is None:
-        return None
+        return Actor.anonymous()
     return _authenticated(db, settings, token, security_scopes.scopes)
 
 
@@ -153,17 +145,18 @@ def web_client(
 
 
 def require_role(*roles: Role) -> object:
-    def check_role(user: Annotated[User, Depends(get_current_user)]) -> User:
-        if user.role not in roles:
+    def check_role(actor: Annotated[Actor, Depends(get_person)]) -> Actor:
+        if actor.role not in roles:
             raise Forbidden("Your role does not allow this.")
-        return user
+        return actor
 
     return access_rule(check_role)
 
 
-CurrentSession = Annotated[service.UserPrincipal, Depends(get_current_session)]
-CurrentUser = Annotated[User, Depends(get_current_user)]
-OptionalUser = Annotated[User | None, Depends(get_optional_user)]
-AdminUser = Annotated[User, Depends(require_role(Role.admin))]
-StaffUser = Annotated[User, Depends(require_role(Role.facilitator, Role.admin))]
+# Who may call a route, as the one value its service receives (see accounts/actor.py). Routes
+# that integrators may call too use Security(get_actor or get_optional_actor, scopes=[...]).
+CurrentActor = Annotated[Actor, Depends(get_person)]
+OptionalActor = Annotated[Actor, Depends(get_optional_person)]
+AdminActor = Annotated[Actor, Depends(require_role(Role.admin))]
+StaffActor = Annotated[Actor, Depends(require_role(Role.facilitator, Role.admin))]
 WebClient = Annotated[bool, Depends(web_client)]

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
+from backend.accounts.actor import Actor
 from backend.accounts.models import (
     EmailConfirmationToken,
     PasswordResetToken,
@@ -41,9 +42,10 @@ RESET_REQUESTS_PER_HOUR = 3
 
 
 def change_password(
-    db: Session, *, user: User, change: PasswordChange, settings: Settings
+    db: Session, *, actor: Actor, change: PasswordChange, settings: Settings
 ) -> TokenResponse:
     """Every other session ends; the caller gets a fresh pair and stays signed in."""
+    user = actor.person
     matches, _ = verify_password(change.current_password, user.password_hash)
     if not matches:
         raise errors.WrongCurrentPassword()

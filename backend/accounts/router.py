@@ -11,10 +11,9 @@ from fastapi import APIRouter, Cookie, Form, Header, Query, Request, Response
 from backend.accounts import admin as accounts_admin
 from backend.accounts import passwords, service, web
 from backend.accounts.dependencies import (
-    AdminUser,
+    AdminActor,
     AppSettings,
-    CurrentSession,
-    CurrentUser,
+    CurrentActor,
     WebClient,
 )
 from backend.accounts.exceptions import (
@@ -187,7 +186,7 @@ def issue_token(
 
 @router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401, 403))
 def logout(
-    session: CurrentSession,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
     data: LogoutRequest | None = None,
@@ -196,7 +195,7 @@ def logout(
 
     The answer also clears the web app's refresh cookie.
     """
-    service.logout(db, principal=session, everywhere=bool(data and data.everywhere))
+    service.logout(db, actor=actor, everywhere=bool(data and data.everywhere))
     return web.clear_cookie(Response(status_code=204), settings)
 
 
@@ -232,16 +231,16 @@ def confirm_password_reset(
 
 
 @router.get("/me", tags=["me"], responses=problem_responses(401, 403))
-def read_me(user: CurrentUser) -> MeRead:
+def read_me(actor: CurrentActor) -> MeRead:
     """The caller's own profile and privacy choices."""
-    return MeRead.model_validate(user, from_attributes=True)
+    return MeRead.model_validate(actor.person, from_attributes=True)
 
 
 @router.patch("/me", tags=["me"], responses=problem_responses(401, 403))
-def update_me(changes: MeUpdate, user: CurrentUser, db: DbSession) -> MeRead:
+def update_me(changes: MeUpdate, actor: CurrentActor, db: DbSession) -> MeRead:
     """Change the caller's profile and privacy choices (not role or email)."""
     return MeRead.model_validate(
-        service.update_me(db, user=user, changes=changes), from_attributes=True
+        service.update_me(db, actor=actor, changes=changes), from_attributes=True
     )
 
 
@@ -255,7 +254,7 @@ def update_me(changes: MeUpdate, user: CurrentUser, db: DbSession) -> MeRead:
 )
 def change_password(
     change: PasswordChange,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
     response: Response,
@@ -266,13 +265,13 @@ def change_password(
     With `X-Circles-Client: web` the new refresh token is set as the `circles_refresh`
     cookie (as by the token endpoint) and `refresh_token` in the body is null.
     """
-    tokens = passwords.change_password(db, user=user, change=change, settings=settings)
+    tokens = passwords.change_password(db, actor=actor, change=change, settings=settings)
     return web.in_cookie(response, tokens, settings) if from_web_app else tokens
 
 
 @router.get("/users", tags=["users"], responses=problem_responses(401, 403))
 def list_users(
-    _admin: AdminUser,
+    _admin: AdminActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=100, description="Part of email or name.")] = None,
     role: Role | None = None,
@@ -288,7 +287,7 @@ def list_users(
 
 
 @router.get("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
-def read_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserAdminRead:
+def read_user(user_id: uuid.UUID, _admin: AdminActor, db: DbSession) -> UserAdminRead:
     """One account (admins)."""
     return UserAdminRead.model_validate(
         accounts_admin.get_user(db, user_id=user_id), from_attributes=True
@@ -299,14 +298,14 @@ def read_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserAdmin
 def update_user(
     user_id: uuid.UUID,
     changes: UserAdminUpdate,
-    admin: AdminUser,
+    actor: AdminActor,
     db: DbSession,
     settings: AppSettings,
 ) -> UserAdminRead:
     """Change an account's role or deactivate it (admins); its tokens stop working, and its
     open mentoring matches close (the other side is told they ended)."""
     user = accounts_admin.admin_update_user(
-        db, settings, actor=admin, user_id=user_id, changes=changes
+        db, settings, actor=actor, user_id=user_id, changes=changes
     )
     return UserAdminRead.model_validate(user, from_attributes=True)
 
@@ -329,15 +328,15 @@ def _client_read(client: ServiceClient) -> ServiceClientRead:
     responses=problem_responses(401, 403),
 )
 def create_service_client(
-    data: ServiceClientCreate, admin: AdminUser, db: DbSession
+    data: ServiceClientCreate, actor: AdminActor, db: DbSession
 ) -> ServiceClientCreated:
     """Create an integrator client; its secret is shown in this response only."""
-    client, secret = accounts_admin.create_service_client(db, actor=admin, data=data)
+    client, secret = accounts_admin.create_service_client(db, actor=actor, data=data)
     return ServiceClientCreated(**_client_read(client).model_dump(), client_secret=secret)
 
 
 @router.get("/service-clients", tags=["service_clients"], responses=problem_responses(401, 403))
-def list_service_clients(_admin: AdminUser, db: DbSession) -> Page[ServiceClientRead]:
+def list_service_clients(_admin: AdminActor, db: DbSession) -> Page[ServiceClientRead]:
     """Every integrator client, revoked ones included (admins)."""
     clients = accounts_admin.list_service_clients(db)
     return Page[ServiceClientRead](items=[_client_read(c) for c in clients], next_cursor=None)
@@ -349,7 +348,7 @@ def list_service_clients(_admin: AdminUser, db: DbSession) -> Page[ServiceClient
     responses=problem_responses(401, 403, 404),
 )
 def read_service_client(
-    client_id: uuid.UUID, _admin: AdminUser, db: DbSession
+    client_id: uuid.UUID, _admin: AdminActor, db: DbSession
 ) -> ServiceClientRead:
     """One integrator client (admins)."""
     return _client_read(accounts_admin.get_service_client(db, client_id=client_id))
@@ -361,7 +360,7 @@ def read_service_client(
     status_code=204,
     responses=problem_responses(401, 403, 404),
 )
-def revoke_service_client(client_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> Response:
+def revoke_service_client(client_id: uuid.UUID, _admin: AdminActor, db: DbSession) -> Response:
     """Revoke an integrator client: its tokens stop working at once."""
     accounts_admin.revoke_service_client(db, client_id=client_id)
     return Response(status_code=204)

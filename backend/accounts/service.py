@@ -4,7 +4,6 @@ clients."""
 
 import contextlib
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeGuard
 
@@ -13,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
+from backend.accounts.actor import CLIENT_SUBJECT_PREFIX, Actor
 from backend.accounts.models import (
     AuthSession,
     EmailConfirmationToken,
@@ -46,7 +46,6 @@ from backend.core.security import (
 )
 from backend.notifications.service import enqueue_email
 
-CLIENT_SUBJECT_PREFIX = "client:"
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 30
@@ -58,21 +57,6 @@ NOT_A_CRISIS_SERVICE = (
     "Strength Circles is peer support, not a crisis service. If you are in danger, call your "
     "local emergency number.\n"
 )
-
-
-@dataclass(frozen=True)
-class UserPrincipal:
-    user: User
-    session_id: uuid.UUID
-
-
-@dataclass(frozen=True)
-class ClientPrincipal:
-    client: ServiceClient
-    scopes: frozenset[str]
-
-
-Principal = UserPrincipal | ClientPrincipal
 
 
 def normalize_email(email: str) -> str:
@@ -266,7 +250,8 @@ def _confirmable(confirmation: EmailConfirmationToken | None) -> TypeGuard[Email
     )
 
 
-def update_me(db: Session, *, user: User, changes: MeUpdate) -> User:
+def update_me(db: Session, *, actor: Actor, changes: MeUpdate) -> User:
+    user = actor.person
     for field, value in changes.model_dump(exclude_unset=True).items():
         if value is None and field not in ("pronouns",):
             continue  # only pronouns may be cleared; the rest always have a value
@@ -462,7 +447,7 @@ def client_credentials_grant(
     )
 
 
-def authenticate(db: Session, *, token: str, settings: Settings) -> Principal:
+def authenticate(db: Session, *, token: str, settings: Settings) -> Actor:
     """The principal behind an access token, or Unauthorized (401 with WWW-Authenticate)."""
     not_valid = Unauthorized("The access token is not valid or has expired. Sign in again.")
     try:
@@ -478,7 +463,7 @@ def authenticate(db: Session, *, token: str, settings: Settings) -> Principal:
         if client is None or client.revoked_at is not None:
             raise not_valid
         # Scopes taken from a client after its token was issued are gone at once.
-        return ClientPrincipal(client, claims.scopes & frozenset(client.scopes))
+        return Actor.of_client(client, claims.scopes & frozenset(client.scopes))
     try:
         user_id = uuid.UUID(claims.subject)
         session_id = uuid.UUID(claims.session_id or "")
@@ -496,36 +481,24 @@ def authenticate(db: Session, *, token: str, settings: Settings) -> Principal:
         raise not_valid
     if claims.version != user.token_version:
         raise not_valid
-    return UserPrincipal(user, session_id)
+    return Actor.of_person(user, session_id)
 
 
 def caller_id(db: Session, token: str, settings: Settings) -> str | None:
     """A stable id of whoever holds ``token`` (for per-caller records), or None when the
     token would not be accepted."""
     try:
-        principal = authenticate(db, token=token, settings=settings)
+        return authenticate(db, token=token, settings=settings).caller_key
     except Unauthorized:
         return None
-    if isinstance(principal, ClientPrincipal):
-        return f"{CLIENT_SUBJECT_PREFIX}{principal.client.id}"
-    return str(principal.user.id)
 
 
-def logout(db: Session, *, principal: UserPrincipal, everywhere: bool) -> None:
+def logout(db: Session, *, actor: Actor, everywhere: bool) -> None:
     if everywhere:
-        end_all_tokens(db, principal.user, reason="logout_everywhere")
+        end_all_tokens(db, actor.person, reason="logout_everywhere")
         return
     db.execute(
         update(AuthSession)
-        .where(AuthSession.id == principal.session_id, AuthSession.revoked_at.is_(None))
+        .where(AuthSession.id == actor.session_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason="logout")
     )
-
-
-# --- passwords --------------------------------------------------------------------------------
-
-
-# --- admin: users -----------------------------------------------------------------------------
-
-
-# --- admin: service clients -------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""Who may see and do what with a group: pure predicates over the user and their membership.
+"""Who may see and do what with a group: pure predicates over the actor and their membership.
 
-A group the caller may not know about answers 404 (the dependency/service raises NotFound),
-never 403, so group ids leak nothing.
+The one policy for a group the caller may not know about: it answers 404 (NotFound), never
+403, so group ids leak nothing. A group the caller may see but not manage answers 403
+(NotFacilitator). ``service.visible_group`` and ``service.managed_group`` apply it, and every
+domain that manages something of a group goes through them.
 """
 
-from backend.accounts.models import Role, User
+from backend.accounts.actor import Actor
 from backend.groups.models import (
     GroupMembership,
     MemberRole,
@@ -14,12 +16,8 @@ from backend.groups.models import (
 )
 
 
-def is_admin(user: User | None) -> bool:
-    return user is not None and user.role == Role.admin
-
-
-def may_create_groups(user: User) -> bool:
-    return user.role in (Role.facilitator, Role.admin)
+def may_create_groups(actor: Actor) -> bool:
+    return actor.is_staff
 
 
 def is_active_member(membership: GroupMembership | None) -> bool:
@@ -34,12 +32,10 @@ def is_facilitator_of(membership: GroupMembership | None) -> bool:
     )
 
 
-def can_see_group(
-    user: User | None, group: SupportGroup, membership: GroupMembership | None
-) -> bool:
+def can_see_group(actor: Actor, group: SupportGroup, membership: GroupMembership | None) -> bool:
     """Listed groups are open to anyone; unlisted ones to their members (pending included,
     since they asked to join) and admins."""
-    if group.visibility == Visibility.listed or is_admin(user):
+    if group.visibility == Visibility.listed or actor.is_admin:
         return True
     return membership is not None and membership.status in (
         MembershipStatus.active,
@@ -47,13 +43,13 @@ def can_see_group(
     )
 
 
-def can_manage_group(user: User, membership: GroupMembership | None) -> bool:
-    return is_admin(user) or is_facilitator_of(membership)
+def can_manage_group(actor: Actor, membership: GroupMembership | None) -> bool:
+    return actor.is_admin or is_facilitator_of(membership)
 
 
-def can_see_members(user: User, membership: GroupMembership | None) -> bool:
-    return is_admin(user) or is_active_member(membership)
+def can_see_members(actor: Actor, membership: GroupMembership | None) -> bool:
+    return actor.is_admin or is_active_member(membership)
 
 
-def can_see_meeting_link(user: User | None, membership: GroupMembership | None) -> bool:
-    return is_admin(user) or is_active_member(membership)
+def can_see_meeting_link(actor: Actor, membership: GroupMembership | None) -> bool:
+    return actor.is_admin or is_active_member(membership)

@@ -5,12 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from backend.accounts.dependencies import AppSettings, CurrentUser, OptionalUser
+from backend.accounts.dependencies import AppSettings, CurrentActor, OptionalActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
 from backend.groups import service, views
+from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
 from backend.groups.models import GroupFormat, GroupMembership
 from backend.groups.schemas import (
     Directory,
@@ -35,7 +36,7 @@ def _membership_read(membership: GroupMembership) -> MembershipRead:
 
 @router.get("/groups", tags=["groups"], responses=problem_responses(401))
 def list_groups(
-    viewer: OptionalUser,
+    actor: OptionalActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=100, description="Words in name or text.")] = None,
     topic: Annotated[str | None, Query(max_length=40, description="A topic slug.")] = None,
@@ -64,7 +65,7 @@ def list_groups(
     """Find a group: the directory of listed groups, open to anyone."""
     page, total = views.directory(
         db,
-        viewer=viewer,
+        actor=actor,
         q=q,
         topic=topic,
         format=format,
@@ -84,34 +85,32 @@ def list_groups(
     status_code=201,
     responses=problem_responses(401, 403, s422="Invalid fields or unknown topics."),
 )
-def create_group(data: GroupCreate, user: CurrentUser, db: DbSession) -> GroupRead:
+def create_group(data: GroupCreate, actor: CurrentActor, db: DbSession) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""
-    return views.group_page(db, service.create_group(db, actor=user, data=data), user)
+    return views.group_page(db, service.create_group(db, actor=actor, data=data), actor)
 
 
 # Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose
 # slug is "members", not the member list of a group with the id "by-slug".
 @router.get("/groups/by-slug/{slug}", tags=["groups"], responses=problem_responses(401, 404))
 def read_group_by_slug(
-    slug: Annotated[str, Path(max_length=120)], viewer: OptionalUser, db: DbSession
+    slug: Annotated[str, Path(max_length=120)], actor: OptionalActor, db: DbSession
 ) -> GroupRead:
     """A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules)."""
-    return views.get_group_by_slug(db, viewer=viewer, slug=slug)
+    return views.get_group_by_slug(db, actor=actor, slug=slug)
 
 
 @router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))
-def read_group(group_id: uuid.UUID, viewer: OptionalUser, db: DbSession) -> GroupRead:
+def read_group(access: PublicGroup, db: DbSession) -> GroupRead:
     """A group's page; the meeting link only for its active members."""
-    return views.get_group(db, viewer=viewer, group_id=group_id)
+    return views.get_group(db, access)
 
 
 @router.patch("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 403, 404))
-def update_group(
-    group_id: uuid.UUID, changes: GroupUpdate, user: CurrentUser, db: DbSession
-) -> GroupRead:
+def update_group(access: ManagedGroup, changes: GroupUpdate, db: DbSession) -> GroupRead:
     """Edit a group (its facilitators and admins); new guidelines start a new version."""
-    group = service.update_group(db, actor=user, group_id=group_id, changes=changes)
-    return views.group_page(db, group, user)
+    group = service.update_group(db, access, changes=changes)
+    return views.group_page(db, group, access.actor)
 
 
 @router.post(
@@ -119,12 +118,10 @@ def update_group(
     tags=["groups"],
     responses=problem_responses(401, 403, 404),
 )
-def archive_group(
-    group_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
-) -> GroupRead:
+def archive_group(access: ManagedGroup, db: DbSession, settings: AppSettings) -> GroupRead:
     """Archive a group: it leaves the directory, its history stays."""
-    group = service.archive_group(db, settings, actor=user, group_id=group_id)
-    return views.group_page(db, group, user)
+    group = service.archive_group(db, settings, access)
+    return views.group_page(db, group, access.actor)
 
 
 @router.post(
@@ -135,19 +132,17 @@ def archive_group(
         401, 403, 404, s409="Full, not taking members, or already a member."
     ),
 )
-def join_group(
-    group_id: uuid.UUID, _terms: JoinRequest, user: CurrentUser, db: DbSession
-) -> MembershipRead:
+def join_group(access: VisibleGroup, _terms: JoinRequest, db: DbSession) -> MembershipRead:
     """Join, accepting the guidelines: open groups admit at once, others wait for approval."""
-    return _membership_read(service.join_group(db, user=user, group_id=group_id))
+    return _membership_read(service.join_group(db, access))
 
 
 @router.get(
     "/groups/{group_id}/members", tags=["groups"], responses=problem_responses(401, 403, 404)
 )
-def list_members(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Page[MemberRead]:
+def list_members(access: VisibleGroup, db: DbSession) -> Page[MemberRead]:
     """Who is in the group, by pseudonym and group role (its members and admins only)."""
-    members = views.list_members(db, viewer=user, group_id=group_id)
+    members = views.list_members(db, access)
     return Page[MemberRead](items=members, next_cursor=None)
 
 
@@ -157,18 +152,10 @@ def list_members(group_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Page[
     responses=problem_responses(401, 403, 404, s409="Full, or the last facilitator."),
 )
 def update_member(
-    group_id: uuid.UUID,
-    user_id: uuid.UUID,
-    changes: MembershipUpdate,
-    user: CurrentUser,
-    db: DbSession,
+    access: ManagedGroup, user_id: uuid.UUID, changes: MembershipUpdate, db: DbSession
 ) -> MembershipRead:
     """Approve a request or change a member's group role (facilitators of the group)."""
-    return _membership_read(
-        service.update_membership(
-            db, actor=user, group_id=group_id, user_id=user_id, changes=changes
-        )
-    )
+    return _membership_read(service.update_membership(db, access, user_id=user_id, changes=changes))
 
 
 @router.delete(
@@ -178,18 +165,14 @@ def update_member(
     responses=problem_responses(401, 403, 404, s409="The last facilitator cannot go."),
 )
 def remove_member(
-    group_id: uuid.UUID,
-    user_id: uuid.UUID,
-    user: CurrentUser,
-    db: DbSession,
-    settings: AppSettings,
+    access: VisibleGroup, user_id: uuid.UUID, db: DbSession, settings: AppSettings
 ) -> Response:
     """Leave the group (yourself), or remove a member (facilitators)."""
-    service.remove_membership(db, settings, actor=user, group_id=group_id, user_id=user_id)
+    service.remove_membership(db, settings, access, user_id=user_id)
     return Response(status_code=204)
 
 
 @router.get("/me/groups", tags=["me"], responses=problem_responses(401, 403))
-def my_groups(user: CurrentUser, db: DbSession) -> Page[MyGroup]:
+def my_groups(actor: CurrentActor, db: DbSession) -> Page[MyGroup]:
     """The caller's groups and their status in each (pending requests included)."""
-    return Page[MyGroup](items=views.my_groups(db, user=user), next_cursor=None)
+    return Page[MyGroup](items=views.my_groups(db, actor=actor), next_cursor=None)

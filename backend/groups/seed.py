@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.groups import service
 from backend.groups.models import GroupMembership, SupportGroup
@@ -185,7 +186,9 @@ def seed_demo_groups(db: Session) -> list[str]:
         if db.scalar(select(SupportGroup.id).where(SupportGroup.name == spec["name"])):
             continue
         data = {"language": "en", "guidelines": GUIDELINES} | spec
-        service.create_group(db, actor=facilitator, data=GroupCreate.model_validate(data))
+        service.create_group(
+            db, actor=Actor.of_person(facilitator), data=GroupCreate.model_validate(data)
+        )
     for email, names in DEMO_MEMBERSHIPS.items():
         member = db.scalar(select(User).where(User.email == email))
         for name in names:
@@ -198,5 +201,5 @@ def seed_demo_groups(db: Session) -> list[str]:
                 )
             )
             if already is None:
-                service.join_group(db, user=member, group_id=group_id)
+                service.join_group(db, service.visible_group(db, group_id, Actor.of_person(member)))
     return [f"{len(DEMO_GROUPS)} demo groups, run by facilitator@example.org."]

@@ -5,11 +5,12 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
+from backend.accounts.actor import Actor
 from backend.core import events
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
@@ -40,42 +41,55 @@ SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LOCATION_FIELDS = ("address", "city", "region", "postal_code", "country", "latitude", "longitude")
 
 
-# --- topics -----------------------------------------------------------------------------------
+# --- access: the one policy ------------------------------------------------------------------
 
 
-# --- reading groups ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupAccess:
+    """A group, the actor, and the actor's membership in it: loaded and authorised once
+    (``dependencies.VisibleGroup`` / ``ManagedGroup``), then handed to the service."""
+
+    group: SupportGroup
+    membership: GroupMembership | None
+    actor: Actor
+
+    @property
+    def may_manage(self) -> bool:
+        return permissions.can_manage_group(self.actor, self.membership)
 
 
-def membership_of(db: Session, group_id: uuid.UUID, user: User | None) -> GroupMembership | None:
-    if user is None:
+def membership_of(db: Session, group_id: uuid.UUID, actor: Actor) -> GroupMembership | None:
+    if actor.person_id is None:
         return None
     return db.scalar(
         select(GroupMembership).where(
-            GroupMembership.group_id == group_id, GroupMembership.user_id == user.id
+            GroupMembership.group_id == group_id, GroupMembership.user_id == actor.person_id
         )
     )
 
 
-def visible_group(
-    db: Session, group_id: uuid.UUID, viewer: User | None
-) -> tuple[SupportGroup, GroupMembership | None]:
-    """The group and the viewer's membership, or NotFound when the viewer may not know of it."""
+def visible_group(db: Session, group_id: uuid.UUID, actor: Actor) -> GroupAccess:
+    """The group as ``actor`` may know it, or NotFound (404) when they may not."""
     group = db.get(SupportGroup, group_id)
     if group is None:
         raise NotFound()
-    membership = membership_of(db, group_id, viewer)
-    if not permissions.can_see_group(viewer, group, membership):
+    membership = membership_of(db, group_id, actor)
+    if not permissions.can_see_group(actor, group, membership):
         raise NotFound()
-    return group, membership
+    return GroupAccess(group, membership, actor)
 
 
-def managed_group(
-    db: Session, group_id: uuid.UUID, actor: User
-) -> tuple[SupportGroup, GroupMembership | None]:
-    group, membership = visible_group(db, group_id, actor)
-    if not permissions.can_manage_group(actor, membership):
+def require_manager(access: GroupAccess) -> GroupAccess:
+    """Facilitators of the group and admins pass; anyone else who may see the group is told
+    so (403, NotFacilitator). With ``visible_group`` first, this is "may manage this group"."""
+    if not access.may_manage:
         raise errors.NotFacilitator()
-    return group, membership
+    return access
+
+
+def managed_group(db: Session, group_id: uuid.UUID, actor: Actor) -> GroupAccess:
+    """The group if ``actor`` may manage it: 404 when they may not know of it, else 403."""
+    return require_manager(visible_group(db, group_id, actor))
 
 
 def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -129,7 +143,7 @@ def _set_topics(db: Session, group: SupportGroup, slugs: Sequence[str]) -> None:
     db.add_all(GroupTopic(group_id=group.id, topic_slug=slug) for slug in wanted)
 
 
-def create_group(db: Session, *, actor: User, data: GroupCreate) -> SupportGroup:
+def create_group(db: Session, *, actor: Actor, data: GroupCreate) -> SupportGroup:
     if not permissions.may_create_groups(actor):
         raise errors.MayNotCreateGroups()
     group = SupportGroup(
@@ -145,7 +159,7 @@ def create_group(db: Session, *, actor: User, data: GroupCreate) -> SupportGroup
         capacity=data.capacity,
         guidelines=data.guidelines,
         guidelines_version=1,
-        created_by_id=actor.id,
+        created_by_id=actor.person.id,
     )
     _set_location(group, data.location)
     db.add(group)
@@ -155,7 +169,7 @@ def create_group(db: Session, *, actor: User, data: GroupCreate) -> SupportGroup
     db.add(
         GroupMembership(
             group_id=group.id,
-            user_id=actor.id,
+            user_id=actor.person.id,
             role=MemberRole.facilitator,
             status=MembershipStatus.active,
             guidelines_accepted_at=now,
@@ -167,10 +181,8 @@ def create_group(db: Session, *, actor: User, data: GroupCreate) -> SupportGroup
     return group
 
 
-def update_group(
-    db: Session, *, actor: User, group_id: uuid.UUID, changes: GroupUpdate
-) -> SupportGroup:
-    group, _ = managed_group(db, group_id, actor)
+def update_group(db: Session, access: GroupAccess, *, changes: GroupUpdate) -> SupportGroup:
+    group = require_manager(access).group
     if group.status == GroupStatus.archived:
         raise errors.GroupNotJoinable("An archived group is kept as history and cannot change.")
     values = changes.model_dump(exclude_unset=True)
@@ -194,10 +206,8 @@ def update_group(
     return group
 
 
-def archive_group(
-    db: Session, settings: Settings, *, actor: User, group_id: uuid.UUID
-) -> SupportGroup:
-    group, _ = managed_group(db, group_id, actor)
+def archive_group(db: Session, settings: Settings, access: GroupAccess) -> SupportGroup:
+    group = require_manager(access).group
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
         group.archived_at = utcnow()
@@ -209,10 +219,10 @@ def archive_group(
 # --- membership -------------------------------------------------------------------------------
 
 
-def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembership:
+def join_group(db: Session, access: GroupAccess) -> GroupMembership:
     """Open groups admit at once while there is room; approval groups, and anyone a
     facilitator removed before, wait for a facilitator."""
-    group, membership = visible_group(db, group_id, user)
+    group, membership, user = access.group, access.membership, access.actor.person
     if group.status != GroupStatus.active:
         raise errors.GroupNotJoinable()
     if membership is not None and membership.status in (
@@ -272,15 +282,10 @@ def _active_facilitators(db: Session, group_id: uuid.UUID) -> int:
 
 
 def update_membership(
-    db: Session,
-    *,
-    actor: User,
-    group_id: uuid.UUID,
-    user_id: uuid.UUID,
-    changes: MembershipUpdate,
+    db: Session, access: GroupAccess, *, user_id: uuid.UUID, changes: MembershipUpdate
 ) -> GroupMembership:
     """Approve a request, re-admit a removed member, or change a member's group role."""
-    group, _ = managed_group(db, group_id, actor)
+    group = require_manager(access).group
     target = _target(db, group.id, user_id)
     if changes.status == MembershipStatus.active and target.status != MembershipStatus.active:
         if target.status not in (MembershipStatus.pending, MembershipStatus.removed):
@@ -315,13 +320,13 @@ def update_membership(
 
 
 def remove_membership(
-    db: Session, settings: Settings, *, actor: User, group_id: uuid.UUID, user_id: uuid.UUID
+    db: Session, settings: Settings, access: GroupAccess, *, user_id: uuid.UUID
 ) -> None:
     """A member leaves (themselves), or a facilitator removes someone (who then needs
     approval to come back). Their seats at upcoming meetings go to the people waiting."""
-    leaving = actor.id == user_id
+    group, membership = access.group, access.membership
+    leaving = access.actor.person_id == user_id
     if leaving:
-        group, membership = visible_group(db, group_id, actor)
         if membership is None or membership.status not in (
             MembershipStatus.active,
             MembershipStatus.pending,
@@ -329,7 +334,7 @@ def remove_membership(
             raise NotFound()
         target = membership
     else:
-        group, _ = managed_group(db, group_id, actor)
+        require_manager(access)
         target = _target(db, group.id, user_id)
         if target.status == MembershipStatus.removed:
             return

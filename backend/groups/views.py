@@ -15,6 +15,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core.errors import NotFound
 from backend.core.events import NotWired
@@ -51,7 +52,14 @@ from backend.groups.schemas import (
     TimeOfDay,
     Weekday,
 )
-from backend.groups.service import LOCATION_FIELDS, SLUG, _seats_taken, membership_of, visible_group
+from backend.groups.service import (
+    LOCATION_FIELDS,
+    SLUG,
+    GroupAccess,
+    _seats_taken,
+    membership_of,
+    visible_group,
+)
 
 DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
 
@@ -96,9 +104,7 @@ def meeting_times() -> MeetingTimes:
     return _meeting_times
 
 
-def _summaries(
-    db: Session, groups: Sequence[SupportGroup], viewer: User | None
-) -> list[GroupSummary]:
+def _summaries(db: Session, groups: Sequence[SupportGroup], actor: Actor) -> list[GroupSummary]:
     """Directory entries for a page of groups, in five queries whatever the page size."""
     ids = [group.id for group in groups]
     meets = meeting_times().timetables(db, ids, now=utcnow())
@@ -111,12 +117,12 @@ def _summaries(
         topics[group_id].append(slug)
     taken = _seats_taken(db, ids)
     mine: dict[uuid.UUID, GroupMembership] = {}
-    if viewer is not None:
+    if actor.person_id is not None:
         mine = {
             m.group_id: m
             for m in db.scalars(
                 select(GroupMembership).where(
-                    GroupMembership.user_id == viewer.id, GroupMembership.group_id.in_(ids)
+                    GroupMembership.user_id == actor.person_id, GroupMembership.group_id.in_(ids)
                 )
             )
         }
@@ -149,16 +155,16 @@ def _summaries(
     ]
 
 
-def group_page(db: Session, group: SupportGroup, viewer: User | None) -> GroupRead:
-    """A group as its page shows it to ``viewer`` (the meeting link only for members)."""
-    summary = _summaries(db, [group], viewer)[0]
-    membership = membership_of(db, group.id, viewer)
+def group_page(db: Session, group: SupportGroup, actor: Actor) -> GroupRead:
+    """A group as its page shows it to ``actor`` (the meeting link only for members)."""
+    summary = _summaries(db, [group], actor)[0]
+    membership = membership_of(db, group.id, actor)
     location = Location.model_validate({field: getattr(group, field) for field in LOCATION_FIELDS})
     return GroupRead(
         **summary.model_dump(),
         location=location if any(location.model_dump().values()) else None,
         online_url=group.online_url
-        if permissions.can_see_meeting_link(viewer, membership)
+        if permissions.can_see_meeting_link(actor, membership)
         else None,
         accessibility_notes=group.accessibility_notes,
         guidelines=group.guidelines,
@@ -193,7 +199,7 @@ def _starts_in(band: TimeOfDay) -> ColumnElement[bool]:
 def directory(
     db: Session,
     *,
-    viewer: User | None,
+    actor: Actor,
     q: str | None,
     topic: str | None,
     format: GroupFormat | None,
@@ -208,14 +214,14 @@ def directory(
     and admins. In slug order (alphabetical by name), by keyset. With the first page, how many
     groups match in all (later pages leave the count out: the finder has it already)."""
     query = select(SupportGroup).where(SupportGroup.status != GroupStatus.archived)
-    if not permissions.is_admin(viewer):
+    if not actor.is_admin:
         visible = SupportGroup.visibility == Visibility.listed
-        if viewer is not None:
+        if actor.person_id is not None:
             visible = or_(
                 visible,
                 exists().where(
                     GroupMembership.group_id == SupportGroup.id,
-                    GroupMembership.user_id == viewer.id,
+                    GroupMembership.user_id == actor.person_id,
                     GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
                 ),
             )
@@ -258,33 +264,32 @@ def directory(
     total = None
     if cursor is None:
         total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return KeysetPage(_summaries(db, page.items, viewer), page.next_cursor), total
+    return KeysetPage(_summaries(db, page.items, actor), page.next_cursor), total
 
 
-def get_group(db: Session, *, viewer: User | None, group_id: uuid.UUID) -> GroupRead:
-    group, _ = visible_group(db, group_id, viewer)
-    return group_page(db, group, viewer)
+def get_group(db: Session, access: GroupAccess) -> GroupRead:
+    return group_page(db, access.group, access.actor)
 
 
-def get_group_by_slug(db: Session, *, viewer: User | None, slug: str) -> GroupRead:
-    """The same page as ``get_group``, under the same rule: a group the viewer may not know
+def get_group_by_slug(db: Session, *, actor: Actor, slug: str) -> GroupRead:
+    """The same page as ``get_group``, under the same rule: a group the actor may not know
     of is the NotFound of a slug nobody has."""
     if not SLUG.fullmatch(slug):  # nothing else is a slug, so nothing else is looked up
         raise NotFound()
     group_id = db.scalar(select(SupportGroup.id).where(SupportGroup.slug == slug))
     if group_id is None:
         raise NotFound()
-    return get_group(db, viewer=viewer, group_id=group_id)
+    return get_group(db, visible_group(db, group_id, actor))
 
 
-def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[MemberRead]:
+def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
     """Pseudonyms and group roles, for the group's active members and admins. Facilitators
     also see pending requests."""
-    group, membership = visible_group(db, group_id, viewer)
-    if not permissions.can_see_members(viewer, membership):
+    group, membership = access.group, access.membership
+    if not permissions.can_see_members(access.actor, membership):
         raise NotFound()
     statuses = [MembershipStatus.active]
-    if permissions.can_manage_group(viewer, membership):
+    if access.may_manage:
         statuses.append(MembershipStatus.pending)
     rows = db.execute(
         select(GroupMembership, User.display_name, User.pronouns)
@@ -304,19 +309,19 @@ def list_members(db: Session, *, viewer: User, group_id: uuid.UUID) -> list[Memb
     ]
 
 
-def my_groups(db: Session, *, user: User) -> list[MyGroup]:
+def my_groups(db: Session, *, actor: Actor) -> list[MyGroup]:
     rows = list(
         db.execute(
             select(GroupMembership, SupportGroup)
             .join(SupportGroup, SupportGroup.id == GroupMembership.group_id)
             .where(
-                GroupMembership.user_id == user.id,
+                GroupMembership.user_id == actor.person.id,
                 GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
             )
             .order_by(SupportGroup.slug)
         )
     )
-    summaries = _summaries(db, [group for _, group in rows], user)
+    summaries = _summaries(db, [group for _, group in rows], actor)
     return [
         MyGroup(
             group=summary,

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, Security
 
-from backend.accounts.dependencies import AdminUser, CurrentUser, OptionalUser, get_principal
+from backend.accounts.actor import Actor
+from backend.accounts.dependencies import AdminActor, CurrentActor, OptionalActor, get_actor
 from backend.accounts.schemas import Scope
-from backend.accounts.service import Principal, UserPrincipal
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
@@ -30,21 +30,13 @@ from backend.library.schemas import (
 
 router = APIRouter(route_class=JSONRoute)
 
-Editor = Annotated[Principal, Security(get_principal, scopes=[Scope.resources_write])]
-
-
-def _editor_user_id(principal: Principal) -> uuid.UUID | None:
-    """People must be facilitators or admins; service clients hold resources:write."""
-    if isinstance(principal, UserPrincipal):
-        if not service.is_editor(principal.user):
-            raise service.NotAnEditor()
-        return principal.user.id
-    return None
+# People must be facilitators or admins (the service checks); service clients hold the scope.
+Editor = Annotated[Actor, Security(get_actor, scopes=[Scope.resources_write])]
 
 
 @router.get("/resources", tags=["library"], responses=problem_responses(401))
 def list_resources(
-    viewer: OptionalUser,
+    actor: OptionalActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=200, description="Words to search for.")] = None,
     topic: Annotated[str | None, Query(max_length=40)] = None,
@@ -64,7 +56,7 @@ def list_resources(
         type=type,
         language=language,
         status=status,
-        editor=service.is_editor(viewer),
+        actor=actor,
         limit=limit,
         cursor=cursor,
     )
@@ -74,11 +66,11 @@ def list_resources(
 @router.post("/resources", tags=["library"], status_code=201, responses=problem_responses(401, 403))
 def create_resource(data: ResourceCreate, editor: Editor, db: DbSession) -> ResourceRead:
     """Add a resource as a draft (facilitators, admins, `resources:write` clients)."""
-    return service.create_resource(db, author_id=_editor_user_id(editor), data=data)
+    return service.create_resource(db, actor=editor, data=data)
 
 
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
-def resources_due_for_review(_admin: AdminUser, db: DbSession) -> Page[ResourceSummary]:
+def resources_due_for_review(_admin: AdminActor, db: DbSession) -> Page[ResourceSummary]:
     """Published resources whose clinical review date has come (admins)."""
     items = service.due_for_review(db, on=utcnow().date())
     return Page[ResourceSummary](items=items, next_cursor=None)
@@ -96,9 +88,9 @@ def export_hsds(
 
 
 @router.get("/resources/{resource_id}", tags=["library"], responses=problem_responses(401, 404))
-def read_resource(resource_id: uuid.UUID, viewer: OptionalUser, db: DbSession) -> ResourceRead:
+def read_resource(resource_id: uuid.UUID, actor: OptionalActor, db: DbSession) -> ResourceRead:
     """One resource, its body in Markdown and as sanitised HTML."""
-    return service.get_resource(db, resource_id=resource_id, editor=service.is_editor(viewer))
+    return service.get_resource(db, actor=actor, resource_id=resource_id)
 
 
 @router.patch(
@@ -110,8 +102,7 @@ def update_resource(
     resource_id: uuid.UUID, changes: ResourceUpdate, editor: Editor, db: DbSession
 ) -> ResourceRead:
     """Edit a resource or move it through draft -> published -> archived."""
-    _editor_user_id(editor)
-    return service.update_resource(db, resource_id=resource_id, changes=changes)
+    return service.update_resource(db, actor=editor, resource_id=resource_id, changes=changes)
 
 
 @router.delete(
@@ -122,21 +113,20 @@ def update_resource(
 )
 def archive_resource(resource_id: uuid.UUID, editor: Editor, db: DbSession) -> Response:
     """Archive a resource: it leaves the library but is kept."""
-    _editor_user_id(editor)
-    service.archive_resource(db, resource_id=resource_id)
+    service.archive_resource(db, actor=editor, resource_id=resource_id)
     return Response(status_code=204)
 
 
 @router.get("/me/bookmarks", tags=["me"], responses=problem_responses(401, 403))
-def list_bookmarks(user: CurrentUser, db: DbSession) -> Page[BookmarkRead]:
+def list_bookmarks(actor: CurrentActor, db: DbSession) -> Page[BookmarkRead]:
     """The caller's saved resources, newest first."""
-    return Page[BookmarkRead](items=service.bookmarks(db, user=user), next_cursor=None)
+    return Page[BookmarkRead](items=service.bookmarks(db, actor=actor), next_cursor=None)
 
 
 @router.put("/me/bookmarks/{resource_id}", tags=["me"], responses=problem_responses(401, 403, 404))
-def save_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> BookmarkRead:
+def save_bookmark(resource_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> BookmarkRead:
     """Save a published resource for later (saving twice keeps one bookmark)."""
-    return service.bookmark(db, user=user, resource_id=resource_id)
+    return service.bookmark(db, actor=actor, resource_id=resource_id)
 
 
 @router.delete(
@@ -145,9 +135,9 @@ def save_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> B
     status_code=204,
     responses=problem_responses(401, 403),
 )
-def delete_bookmark(resource_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
+def delete_bookmark(resource_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Response:
     """Forget a saved resource (nothing happens if it was not saved)."""
-    service.remove_bookmark(db, user=user, resource_id=resource_id)
+    service.remove_bookmark(db, actor=actor, resource_id=resource_id)
     return Response(status_code=204)
 
 
@@ -158,31 +148,31 @@ def _story_read(story: Story) -> StoryRead:
 @router.post(
     "/stories", tags=["library"], status_code=201, responses=problem_responses(401, 403, 409)
 )
-def submit_story(data: StoryCreate, user: CurrentUser, db: DbSession) -> StoryRead:
+def submit_story(data: StoryCreate, actor: CurrentActor, db: DbSession) -> StoryRead:
     """Share a recovery story; it is published after a facilitator or admin reads it."""
-    return _story_read(stories.submit(db, author=user, data=data))
+    return _story_read(stories.submit(db, actor=actor, data=data))
 
 
 @router.get("/stories", tags=["library"], responses=problem_responses(401, 403))
 def story_review_queue(
-    user: CurrentUser, db: DbSession, status: StoryStatus = StoryStatus.submitted
+    actor: CurrentActor, db: DbSession, status: StoryStatus = StoryStatus.submitted
 ) -> Page[StoryRead]:
     """Stories by review status, oldest first (facilitators and admins)."""
-    items = [_story_read(s) for s in stories.review_queue(db, reviewer=user, status=status)]
+    items = [_story_read(s) for s in stories.review_queue(db, actor=actor, status=status)]
     return Page[StoryRead](items=items, next_cursor=None)
 
 
 @router.get("/me/stories", tags=["me"], responses=problem_responses(401, 403))
-def my_stories(user: CurrentUser, db: DbSession) -> Page[StoryRead]:
+def my_stories(actor: CurrentActor, db: DbSession) -> Page[StoryRead]:
     """The caller's stories, with each one's review status and any note."""
-    items = [_story_read(s) for s in stories.mine(db, author=user)]
+    items = [_story_read(s) for s in stories.mine(db, actor=actor)]
     return Page[StoryRead](items=items, next_cursor=None)
 
 
 @router.get("/stories/{story_id}", tags=["library"], responses=problem_responses(401, 403, 404))
-def read_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRead:
+def read_story(story_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> StoryRead:
     """One story, for its author and reviewers."""
-    return _story_read(stories.get(db, viewer=user, story_id=story_id))
+    return _story_read(stories.get(db, actor=actor, story_id=story_id))
 
 
 @router.patch(
@@ -191,10 +181,10 @@ def read_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRe
     responses=problem_responses(401, 403, 404, s409="Published or withdrawn."),
 )
 def edit_story(
-    story_id: uuid.UUID, changes: StoryUpdate, user: CurrentUser, db: DbSession
+    story_id: uuid.UUID, changes: StoryUpdate, actor: CurrentActor, db: DbSession
 ) -> StoryRead:
     """The author edits a waiting or returned story; it goes back for review."""
-    return _story_read(stories.edit(db, author=user, story_id=story_id, changes=changes))
+    return _story_read(stories.edit(db, actor=actor, story_id=story_id, changes=changes))
 
 
 @router.post(
@@ -203,10 +193,10 @@ def edit_story(
     responses=problem_responses(401, 403, 404, s409="Not waiting for review."),
 )
 def review_story(
-    story_id: uuid.UUID, decision: StoryReview, user: CurrentUser, db: DbSession
+    story_id: uuid.UUID, decision: StoryReview, actor: CurrentActor, db: DbSession
 ) -> StoryRead:
     """Approve (published as a story resource) or return with a note."""
-    return _story_read(stories.review(db, reviewer=user, story_id=story_id, decision=decision))
+    return _story_read(stories.review(db, actor=actor, story_id=story_id, decision=decision))
 
 
 @router.post(
@@ -214,6 +204,6 @@ def review_story(
     tags=["library"],
     responses=problem_responses(401, 403, 404),
 )
-def withdraw_story(story_id: uuid.UUID, user: CurrentUser, db: DbSession) -> StoryRead:
+def withdraw_story(story_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> StoryRead:
     """The author takes their story down, at any time."""
-    return _story_read(stories.withdraw(db, author=user, story_id=story_id))
+    return _story_read(stories.withdraw(db, actor=actor, story_id=story_id))

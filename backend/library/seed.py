@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.library import service, stories
 from backend.library.models import Resource, ResourceStatus, Story
@@ -2000,10 +2001,11 @@ def seed_demo_library(db: Session) -> list[str]:
         if exists is not None:
             continue
         created = service.create_resource(
-            db, author_id=facilitator.id, data=ResourceCreate.model_validate(item)
+            db, actor=Actor.of_person(facilitator), data=ResourceCreate.model_validate(item)
         )
         service.update_resource(
             db,
+            actor=Actor.of_person(facilitator),
             resource_id=created.id,
             changes=ResourceUpdate(status=ResourceStatus.published),
         )
@@ -2025,8 +2027,13 @@ def seed_demo_stories(db: Session) -> list[str]:
             select(Story.id).where(Story.author_id == author.id, Story.title == item["title"])
         ):
             continue
-        story = stories.submit(db, author=author, data=StoryCreate.model_validate(item))
+        story = stories.submit(
+            db, actor=Actor.of_person(author), data=StoryCreate.model_validate(item)
+        )
         stories.review(
-            db, reviewer=admin, story_id=story.id, decision=StoryReview(decision="approve")
+            db,
+            actor=Actor.of_person(admin),
+            story_id=story.id,
+            decision=StoryReview(decision="approve"),
         )
     return [f"{len(DEMO_STORIES)} recovery stories."]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import Role, User
+from backend.accounts.actor import Actor
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import (
@@ -20,6 +20,7 @@ from backend.core.pagination import (
     encode_cursor,
     paginate,
 )
+from backend.library import permissions
 from backend.library.markdown import reading_minutes, render_markdown
 from backend.library.models import (
     Bookmark,
@@ -42,7 +43,6 @@ from backend.library.schemas import (
 from backend.library.search import ranked_ids
 from backend.topics.service import check_topics
 
-EDITOR_ROLES = (Role.facilitator, Role.admin)
 MAX_OFFSET = 10_000
 ALLOWED_MOVES = {
     ResourceStatus.draft: {ResourceStatus.published, ResourceStatus.archived},
@@ -68,8 +68,9 @@ class WorkflowStep(Conflict):
     slug = "workflow-step"
 
 
-def is_editor(user: User | None) -> bool:
-    return user is not None and user.role in EDITOR_ROLES
+def _require_editor(actor: Actor) -> None:
+    if not permissions.may_edit_library(actor):
+        raise NotAnEditor()
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -137,8 +138,8 @@ def _visible(db: Session, resource_id: uuid.UUID, viewer_may_edit: bool) -> Reso
     return resource
 
 
-def get_resource(db: Session, *, resource_id: uuid.UUID, editor: bool) -> ResourceRead:
-    return read_model(db, _visible(db, resource_id, editor))
+def get_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> ResourceRead:
+    return read_model(db, _visible(db, resource_id, permissions.may_edit_library(actor)))
 
 
 def _filtered(
@@ -173,13 +174,19 @@ def search_resources(
     type: ResourceType | None,
     language: str | None,
     status: ResourceStatus | None,
-    editor: bool,
+    actor: Actor,
     limit: int,
     cursor: str | None,
 ) -> KeysetPage[ResourceSummary]:
     """Published resources (editors may ask for another status), best match first when ``q``
     is given, else newest first."""
-    candidates = _filtered(topic=topic, type=type, language=language, status=status, editor=editor)
+    candidates = _filtered(
+        topic=topic,
+        type=type,
+        language=language,
+        status=status,
+        editor=permissions.may_edit_library(actor),
+    )
     if not q or not q.strip():
         page: KeysetPage[Resource] = paginate(
             db,
@@ -246,10 +253,9 @@ def _apply(db: Session, resource: Resource, data: ResourceCreate | ResourceUpdat
         db.add_all(ResourceTopic(resource_id=resource.id, topic_slug=slug) for slug in wanted)
 
 
-def create_resource(
-    db: Session, *, author_id: uuid.UUID | None, data: ResourceCreate
-) -> ResourceRead:
-    """A new resource starts as a draft."""
+def create_resource(db: Session, *, actor: Actor, data: ResourceCreate) -> ResourceRead:
+    """A new resource starts as a draft (its author is the person, none for an integrator)."""
+    _require_editor(actor)
     resource = Resource(
         title=data.title,
         summary=data.summary,
@@ -257,7 +263,7 @@ def create_resource(
         type=data.type,
         language=data.language,
         status=ResourceStatus.draft,
-        author_id=author_id,
+        author_id=actor.person_id,
         content_notes=[],
     )
     db.add(resource)
@@ -268,8 +274,9 @@ def create_resource(
 
 
 def update_resource(
-    db: Session, *, resource_id: uuid.UUID, changes: ResourceUpdate
+    db: Session, *, actor: Actor, resource_id: uuid.UUID, changes: ResourceUpdate
 ) -> ResourceRead:
+    _require_editor(actor)
     resource = _visible(db, resource_id, viewer_may_edit=True)
     _apply(db, resource, changes)
     if changes.status is not None and changes.status != resource.status:
@@ -297,7 +304,8 @@ def _withdrawn_story(db: Session, resource: Resource) -> bool:
     )
 
 
-def archive_resource(db: Session, *, resource_id: uuid.UUID) -> None:
+def archive_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> None:
+    _require_editor(actor)
     resource = _visible(db, resource_id, viewer_may_edit=True)
     resource.status = ResourceStatus.archived
     db.flush()
@@ -306,7 +314,8 @@ def archive_resource(db: Session, *, resource_id: uuid.UUID) -> None:
 # --- bookmarks --------------------------------------------------------------------------------
 
 
-def bookmark(db: Session, *, user: User, resource_id: uuid.UUID) -> BookmarkRead:
+def bookmark(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> BookmarkRead:
+    user = actor.person
     resource = _visible(db, resource_id, viewer_may_edit=False)
     saved = db.get(Bookmark, (user.id, resource.id))
     if saved is None:
@@ -316,14 +325,16 @@ def bookmark(db: Session, *, user: User, resource_id: uuid.UUID) -> BookmarkRead
     return BookmarkRead(resource=summaries(db, [resource])[0], saved_at=saved.created_at)
 
 
-def remove_bookmark(db: Session, *, user: User, resource_id: uuid.UUID) -> None:
+def remove_bookmark(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> None:
+    user = actor.person
     db.execute(
         delete(Bookmark).where(Bookmark.user_id == user.id, Bookmark.resource_id == resource_id)
     )
 
 
-def bookmarks(db: Session, *, user: User) -> list[BookmarkRead]:
+def bookmarks(db: Session, *, actor: Actor) -> list[BookmarkRead]:
     """Saved resources, newest first; ones since archived drop out of the list."""
+    user = actor.person
     rows = db.execute(
         select(Bookmark, Resource)
         .join(Resource, Resource.id == Bookmark.resource_id)

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 from backend.core.orm import utcnow
@@ -19,6 +20,7 @@ from backend.library.models import (
     Story,
     StoryStatus,
 )
+from backend.library.permissions import may_review_stories
 from backend.library.schemas import StoryCreate, StoryReview, StoryUpdate
 from backend.topics.service import check_topics
 
@@ -49,19 +51,16 @@ class OwnStory(Forbidden):
     detail = "Someone else reviews your own story."
 
 
-def is_reviewer(user: User) -> bool:
-    return user.role in REVIEWER_ROLES
-
-
-def _story(db: Session, story_id: uuid.UUID, viewer: User) -> Story:
+def _story(db: Session, story_id: uuid.UUID, actor: Actor) -> Story:
     """The story for its author and reviewers; anyone else gets the 404 of an unknown id."""
     story = db.get(Story, story_id)
-    if story is None or not (story.author_id == viewer.id or is_reviewer(viewer)):
+    if story is None or not (story.author_id == actor.person_id or may_review_stories(actor)):
         raise NotFound()
     return story
 
 
-def submit(db: Session, *, author: User, data: StoryCreate) -> Story:
+def submit(db: Session, *, actor: Actor, data: StoryCreate) -> Story:
+    author = actor.person
     waiting = db.scalar(
         select(func.count()).where(
             Story.author_id == author.id, Story.status == StoryStatus.submitted
@@ -83,7 +82,8 @@ def submit(db: Session, *, author: User, data: StoryCreate) -> Story:
     return story
 
 
-def mine(db: Session, *, author: User) -> list[Story]:
+def mine(db: Session, *, actor: Actor) -> list[Story]:
+    author = actor.person
     return list(
         db.scalars(
             select(Story).where(Story.author_id == author.id).order_by(Story.created_at.desc())
@@ -91,20 +91,20 @@ def mine(db: Session, *, author: User) -> list[Story]:
     )
 
 
-def review_queue(db: Session, *, reviewer: User, status: StoryStatus) -> list[Story]:
-    if not is_reviewer(reviewer):
+def review_queue(db: Session, *, actor: Actor, status: StoryStatus) -> list[Story]:
+    if not may_review_stories(actor):
         raise Forbidden("Only facilitators and admins review stories.")
     return list(db.scalars(select(Story).where(Story.status == status).order_by(Story.created_at)))
 
 
-def get(db: Session, *, viewer: User, story_id: uuid.UUID) -> Story:
-    return _story(db, story_id, viewer)
+def get(db: Session, *, actor: Actor, story_id: uuid.UUID) -> Story:
+    return _story(db, story_id, actor)
 
 
-def edit(db: Session, *, author: User, story_id: uuid.UUID, changes: StoryUpdate) -> Story:
+def edit(db: Session, *, actor: Actor, story_id: uuid.UUID, changes: StoryUpdate) -> Story:
     """The author edits a story that is waiting or was returned; it goes back for review."""
-    story = _story(db, story_id, author)
-    if story.author_id != author.id:
+    story = _story(db, story_id, actor)
+    if story.author_id != actor.person_id:
         raise Forbidden("Only the author edits a story.")
     if story.status not in (StoryStatus.submitted, StoryStatus.returned):
         raise StoryNotEditable(
@@ -120,9 +120,10 @@ def edit(db: Session, *, author: User, story_id: uuid.UUID, changes: StoryUpdate
     return story
 
 
-def review(db: Session, *, reviewer: User, story_id: uuid.UUID, decision: StoryReview) -> Story:
-    story = _story(db, story_id, reviewer)
-    if not is_reviewer(reviewer):
+def review(db: Session, *, actor: Actor, story_id: uuid.UUID, decision: StoryReview) -> Story:
+    story = _story(db, story_id, actor)
+    reviewer = actor.person
+    if not may_review_stories(actor):
         raise Forbidden("Only facilitators and admins review stories.")
     if story.author_id == reviewer.id:
         raise OwnStory()
@@ -160,10 +161,10 @@ def review(db: Session, *, reviewer: User, story_id: uuid.UUID, decision: StoryR
     return story
 
 
-def withdraw(db: Session, *, author: User, story_id: uuid.UUID) -> Story:
+def withdraw(db: Session, *, actor: Actor, story_id: uuid.UUID) -> Story:
     """The author takes their story down, published or not, at any time."""
-    story = _story(db, story_id, author)
-    if story.author_id != author.id:
+    story = _story(db, story_id, actor)
+    if story.author_id != actor.person_id:
         raise Forbidden("Only the author can withdraw a story.")
     if story.resource_id is not None:
         resource = db.get(Resource, story.resource_id)

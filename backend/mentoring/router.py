@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from backend.accounts.dependencies import AdminUser, AppSettings, CurrentUser
+from backend.accounts.dependencies import AdminActor, AppSettings, CurrentActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
@@ -47,24 +47,24 @@ SuggestionLimit = Annotated[int, Query(ge=1, le=100, description="How many, best
     responses=problem_responses(401, 403, s422="Unknown topics or invalid slots."),
 )
 def put_mentor_profile(
-    data: MentorProfileWrite, user: CurrentUser, db: DbSession
+    data: MentorProfileWrite, actor: CurrentActor, db: DbSession
 ) -> MentorProfileRead:
     """Offer to mentor, or change your offer; new offers wait for an admin's approval."""
-    profile = service.put_mentor_profile(db, user=user, data=data)
+    profile = service.put_mentor_profile(db, actor=actor, data=data)
     return service.mentor_profile_read(db, profile)
 
 
 @router.get(
     "/mentoring/mentor-profile", tags=["mentoring"], responses=problem_responses(401, 403, 404)
 )
-def get_mentor_profile(user: CurrentUser, db: DbSession) -> MentorProfileRead:
+def get_mentor_profile(actor: CurrentActor, db: DbSession) -> MentorProfileRead:
     """Your mentor profile and where it stands."""
-    return service.mentor_profile_read(db, service.own_mentor_profile(db, user=user))
+    return service.mentor_profile_read(db, service.own_mentor_profile(db, actor=actor))
 
 
 @router.get("/mentoring/mentors", tags=["mentoring"], responses=problem_responses(401, 403))
 def list_mentors(
-    admin: AdminUser,
+    actor: AdminActor,
     db: DbSession,
     status: MentorStatus | None = None,
     limit: Limit = 20,
@@ -83,12 +83,12 @@ def list_mentors(
 def decide_mentor(
     user_id: uuid.UUID,
     data: ApprovalDecision,
-    admin: AdminUser,
+    actor: AdminActor,
     db: DbSession,
     settings: AppSettings,
 ) -> MentorProfileRead:
     """Approve or reject an offer to mentor (admins); the member is told."""
-    profile = service.decide_mentor(db, settings, admin=admin, user_id=user_id, data=data)
+    profile = service.decide_mentor(db, settings, actor=actor, user_id=user_id, data=data)
     return service.mentor_profile_read(db, profile)
 
 
@@ -101,19 +101,19 @@ def decide_mentor(
     responses=problem_responses(401, 403, s422="Unknown topics or invalid slots."),
 )
 def put_mentee_request(
-    data: MenteeRequestWrite, user: CurrentUser, db: DbSession
+    data: MenteeRequestWrite, actor: CurrentActor, db: DbSession
 ) -> MenteeRequestRead:
     """Ask for a mentor, or change what you are looking for."""
-    request = service.put_mentee_request(db, user=user, data=data)
+    request = service.put_mentee_request(db, actor=actor, data=data)
     return service.mentee_request_read(db, request)
 
 
 @router.get(
     "/mentoring/mentee-request", tags=["mentoring"], responses=problem_responses(401, 403, 404)
 )
-def get_mentee_request(user: CurrentUser, db: DbSession) -> MenteeRequestRead:
+def get_mentee_request(actor: CurrentActor, db: DbSession) -> MenteeRequestRead:
     """What you asked for, and whether it is still waiting for a mentor."""
-    return service.mentee_request_read(db, service.own_mentee_request(db, user=user))
+    return service.mentee_request_read(db, service.own_mentee_request(db, actor=actor))
 
 
 @router.delete(
@@ -122,9 +122,9 @@ def get_mentee_request(user: CurrentUser, db: DbSession) -> MenteeRequestRead:
     status_code=204,
     responses=problem_responses(401, 403, 404),
 )
-def delete_mentee_request(user: CurrentUser, db: DbSession, settings: AppSettings) -> Response:
+def delete_mentee_request(actor: CurrentActor, db: DbSession, settings: AppSettings) -> Response:
     """Stop looking for a mentor; a proposal still waiting is withdrawn."""
-    service.delete_mentee_request(db, settings, user=user)
+    service.delete_mentee_request(db, settings, actor=actor)
     return Response(status_code=204)
 
 
@@ -133,9 +133,9 @@ def delete_mentee_request(user: CurrentUser, db: DbSession, settings: AppSetting
     tags=["mentoring"],
     responses=problem_responses(401, 403, s409="Ask for a mentor first."),
 )
-def suggestions(user: CurrentUser, db: DbSession, limit: SuggestionLimit = 10) -> SuggestionList:
+def suggestions(actor: CurrentActor, db: DbSession, limit: SuggestionLimit = 10) -> SuggestionList:
     """The mentors who fit your request best, each with a score and the reasons in words."""
-    return SuggestionList(items=service.suggestions(db, user=user, limit=limit))
+    return SuggestionList(items=service.suggestions(db, actor=actor, limit=limit))
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -154,32 +154,32 @@ def suggestions(user: CurrentUser, db: DbSession, limit: SuggestionLimit = 10) -
     ),
 )
 def propose_match(
-    data: MatchCreate, user: CurrentUser, db: DbSession, settings: AppSettings
+    data: MatchCreate, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """Propose a mentor for yourself (members) or for a member (admins); the mentor is asked."""
-    match = service.propose(db, settings, actor=user, data=data)
-    return service.match_read(db, match, viewer=user)
+    match = service.propose(db, settings, actor=actor, data=data)
+    return service.match_read(db, match, actor=actor)
 
 
 @router.get("/mentoring/matches", tags=["mentoring"], responses=problem_responses(401, 403))
 def list_matches(
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     status: MatchStatus | None = None,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[MatchRead]:
     """Your matches as mentor or mentee, newest first; admins see every match."""
-    page = service.list_matches(db, viewer=user, status=status, limit=limit, cursor=cursor)
+    page = service.list_matches(db, actor=actor, status=status, limit=limit, cursor=cursor)
     return Page[MatchRead](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
     "/mentoring/matches/{match_id}", tags=["mentoring"], responses=problem_responses(401, 403, 404)
 )
-def get_match(match_id: uuid.UUID, user: CurrentUser, db: DbSession) -> MatchRead:
+def get_match(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> MatchRead:
     """One match (the pair, or an admin)."""
-    return service.match_read(db, service.visible_match(db, match_id, user), viewer=user)
+    return service.match_read(db, service.visible_match(db, match_id, actor), actor=actor)
 
 
 _ANSWER = problem_responses(401, 403, 404, s409="The match is not in a state for this.")
@@ -187,47 +187,47 @@ _ANSWER = problem_responses(401, 403, 404, s409="The match is not in a state for
 
 @router.post("/mentoring/matches/{match_id}/accept", tags=["mentoring"], responses=_ANSWER)
 def accept_match(
-    match_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+    match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """The mentor accepts a proposed match; the mentee is told."""
-    match = service.accept(db, settings, user=user, match_id=match_id)
-    return service.match_read(db, match, viewer=user)
+    match = service.accept(db, settings, actor=actor, match_id=match_id)
+    return service.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/decline", tags=["mentoring"], responses=_ANSWER)
 def decline_match(
     match_id: uuid.UUID,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
     data: MatchClose | None = None,
 ) -> MatchRead:
     """The mentor declines a proposed match; the pair is never proposed again."""
     reason = data.reason if data else None
-    match = service.decline(db, settings, user=user, match_id=match_id, reason=reason)
-    return service.match_read(db, match, viewer=user)
+    match = service.decline(db, settings, actor=actor, match_id=match_id, reason=reason)
+    return service.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/withdraw", tags=["mentoring"], responses=_ANSWER)
 def withdraw_match(
-    match_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+    match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """The mentee (or an admin) withdraws a proposal the mentor has not answered."""
-    match = service.withdraw(db, settings, user=user, match_id=match_id)
-    return service.match_read(db, match, viewer=user)
+    match = service.withdraw(db, settings, actor=actor, match_id=match_id)
+    return service.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/end", tags=["mentoring"], responses=_ANSWER)
 def end_match(
     match_id: uuid.UUID,
     data: MatchEnd,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> MatchRead:
     """Either of the pair (or an admin) ends an active match, with a reason the other sees."""
-    match = service.end(db, settings, user=user, match_id=match_id, reason=data.reason)
-    return service.match_read(db, match, viewer=user)
+    match = service.end(db, settings, actor=actor, match_id=match_id, reason=data.reason)
+    return service.match_read(db, match, actor=actor)
 
 
 # --- check-ins and feedback: the pair's own ----------------------------------------------------
@@ -242,10 +242,12 @@ def end_match(
     ),
 )
 def add_check_in(
-    match_id: uuid.UUID, data: CheckInCreate, user: CurrentUser, db: DbSession
+    match_id: uuid.UUID, data: CheckInCreate, actor: CurrentActor, db: DbSession
 ) -> CheckInRead:
     """Log a meeting of the pair; the notes are for the two of you alone."""
-    return service.check_in_read(service.add_check_in(db, user=user, match_id=match_id, data=data))
+    return service.check_in_read(
+        service.add_check_in(db, actor=actor, match_id=match_id, data=data)
+    )
 
 
 @router.get(
@@ -255,13 +257,13 @@ def add_check_in(
 )
 def list_check_ins(
     match_id: uuid.UUID,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[CheckInRead]:
     """The pair's meetings, most recent first (the pair only)."""
-    page = service.list_check_ins(db, user=user, match_id=match_id, limit=limit, cursor=cursor)
+    page = service.list_check_ins(db, actor=actor, match_id=match_id, limit=limit, cursor=cursor)
     return Page[CheckInRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -273,11 +275,13 @@ def list_check_ins(
     ),
 )
 def put_feedback(
-    match_id: uuid.UUID, data: FeedbackWrite, user: CurrentUser, db: DbSession
+    match_id: uuid.UUID, data: FeedbackWrite, actor: CurrentActor, db: DbSession
 ) -> FeedbackRead:
     """Your feedback on an ended match: a rating admins see only in aggregate, and a comment
     no one else reads."""
-    return service.feedback_read(service.put_feedback(db, user=user, match_id=match_id, data=data))
+    return service.feedback_read(
+        service.put_feedback(db, actor=actor, match_id=match_id, data=data)
+    )
 
 
 @router.get(
@@ -285,15 +289,15 @@ def put_feedback(
     tags=["mentoring"],
     responses=problem_responses(401, 403, 404),
 )
-def get_feedback(match_id: uuid.UUID, user: CurrentUser, db: DbSession) -> FeedbackRead:
+def get_feedback(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> FeedbackRead:
     """The feedback you left on a match."""
-    return service.feedback_read(service.own_feedback(db, user=user, match_id=match_id))
+    return service.feedback_read(service.own_feedback(db, actor=actor, match_id=match_id))
 
 
 @router.get(
     "/mentoring/feedback-summary", tags=["mentoring"], responses=problem_responses(401, 403)
 )
-def feedback_summary(admin: AdminUser, db: DbSession) -> FeedbackSummary:
+def feedback_summary(actor: AdminActor, db: DbSession) -> FeedbackSummary:
     """Ratings in aggregate (admins): shown from five ratings on, never a comment."""
     return service.feedback_summary(db)
 
@@ -312,14 +316,14 @@ def feedback_summary(admin: AdminUser, db: DbSession) -> FeedbackSummary:
 )
 def run_matching(
     data: MatchingRunRequest,
-    admin: AdminUser,
+    actor: AdminActor,
     db: DbSession,
     settings: AppSettings,
     response: Response,
 ) -> MatchingRunResult:
     """The best set of pairs over every open request at once (admins). A dry run shows the
     proposals and saves nothing; otherwise they are proposed to the mentors (201)."""
-    result = service.run_matching(db, settings, admin=admin, dry_run=data.dry_run)
+    result = service.run_matching(db, settings, actor=actor, dry_run=data.dry_run)
     if not data.dry_run:
         response.status_code = 201
     return result
@@ -330,10 +334,10 @@ def run_matching(
 
 @router.get("/me/blocks", tags=["me"], responses=problem_responses(401, 403))
 def list_blocks(
-    user: CurrentUser, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
 ) -> Page[BlockRead]:
     """The members you have blocked."""
-    page = service.list_blocks(db, user=user, limit=limit, cursor=cursor)
+    page = service.list_blocks(db, actor=actor, limit=limit, cursor=cursor)
     return Page[BlockRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -343,17 +347,17 @@ def list_blocks(
     responses=problem_responses(401, 403, 404, s422="You cannot block yourself."),
 )
 def block_member(
-    user_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+    user_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> BlockRead:
     """Block a member: you are never suggested or matched with each other, and an open match
     between you ends (they are told only that it ended). They are not told of the block."""
-    return service.block_read(db, service.block(db, settings, user=user, other_id=user_id))
+    return service.block_read(db, service.block(db, settings, actor=actor, other_id=user_id))
 
 
 @router.delete(
     "/me/blocks/{user_id}", tags=["me"], status_code=204, responses=problem_responses(401, 403)
 )
-def unblock_member(user_id: uuid.UUID, user: CurrentUser, db: DbSession) -> Response:
+def unblock_member(user_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Response:
     """Unblock a member (nothing happens if they were not blocked)."""
-    service.unblock(db, user=user, other_id=user_id)
+    service.unblock(db, actor=actor, other_id=user_id)
     return Response(status_code=204)

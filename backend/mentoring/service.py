@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.core.config import Settings
 from backend.core.db import lock_for_update, lock_rows_for_update
@@ -261,9 +262,10 @@ def mentor_profile_read(
     )
 
 
-def put_mentor_profile(db: Session, *, user: User, data: MentorProfileWrite) -> MentorProfile:
+def put_mentor_profile(db: Session, *, actor: Actor, data: MentorProfileWrite) -> MentorProfile:
     """Offer to mentor, or change the offer. A new offer (or one edited after a rejection)
     waits for an admin; an approved mentor's edits apply at once."""
+    user = actor.person
     areas = check_topics(db, data.experience_areas)
     _lock_own_row(db, user)
     profile = _profile_of(db, user.id)
@@ -287,7 +289,8 @@ def put_mentor_profile(db: Session, *, user: User, data: MentorProfileWrite) -> 
     return profile
 
 
-def own_mentor_profile(db: Session, *, user: User) -> MentorProfile:
+def own_mentor_profile(db: Session, *, actor: Actor) -> MentorProfile:
+    user = actor.person
     profile = _profile_of(db, user.id)
     if profile is None:
         raise NoMentorProfile()
@@ -316,10 +319,11 @@ def list_mentor_profiles(
 
 
 def decide_mentor(
-    db: Session, settings: Settings, *, admin: User, user_id: uuid.UUID, data: ApprovalDecision
+    db: Session, settings: Settings, *, actor: Actor, user_id: uuid.UUID, data: ApprovalDecision
 ) -> MentorProfile:
     """Approve or reject an offer to mentor. Rejecting an approved mentor declines the
     proposals waiting for them; pairs already meeting carry on until one of them ends it."""
+    admin = actor.person
     lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == user_id)
     profile = _profile_of(db, user_id)
     if profile is None:
@@ -375,7 +379,8 @@ def mentee_request_read(db: Session, request: MenteeRequest) -> MenteeRequestRea
     )
 
 
-def put_mentee_request(db: Session, *, user: User, data: MenteeRequestWrite) -> MenteeRequest:
+def put_mentee_request(db: Session, *, actor: Actor, data: MenteeRequestWrite) -> MenteeRequest:
+    user = actor.person
     needs = check_topics(db, data.needs)
     _lock_own_row(db, user)
     request = _request_of(db, user.id)
@@ -392,18 +397,20 @@ def put_mentee_request(db: Session, *, user: User, data: MenteeRequestWrite) -> 
     return request
 
 
-def own_mentee_request(db: Session, *, user: User) -> MenteeRequest:
+def own_mentee_request(db: Session, *, actor: Actor) -> MenteeRequest:
+    user = actor.person
     request = _request_of(db, user.id)
     if request is None:
         raise NoMenteeRequest()
     return request
 
 
-def delete_mentee_request(db: Session, settings: Settings, *, user: User) -> None:
+def delete_mentee_request(db: Session, settings: Settings, *, actor: Actor) -> None:
     """Stop looking for a mentor: a proposal still waiting is withdrawn; a mentor you already
     meet stays your mentor until one of you ends it."""
+    user = actor.person
     lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id == user.id)
-    request = own_mentee_request(db, user=user)
+    request = own_mentee_request(db, actor=actor)
     waiting = _locked_matches(
         db, MentorMatch.mentee_id == user.id, MentorMatch.status == MatchStatus.proposed
     )
@@ -417,7 +424,8 @@ def delete_mentee_request(db: Session, settings: Settings, *, user: User) -> Non
 # --- suggestions ------------------------------------------------------------------------------
 
 
-def suggestions(db: Session, *, user: User, limit: int) -> list[Suggestion]:
+def suggestions(db: Session, *, actor: Actor, limit: int) -> list[Suggestion]:
+    user = actor.person
     request = _request_of(db, user.id)
     if request is None:
         raise MenteeRequestNeeded()
@@ -455,9 +463,10 @@ def _names(db: Session, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 
 def match_read(
-    db: Session, match: MentorMatch, *, viewer: User, names: dict[uuid.UUID, str] | None = None
+    db: Session, match: MentorMatch, *, actor: Actor, names: dict[uuid.UUID, str] | None = None
 ) -> MatchRead:
     """``names`` may be given by a caller that looked up a whole page's names at once."""
+    viewer = actor.person
     names = names or _names(db, [match.mentor_id, match.mentee_id])
     side = _side(match, viewer)
     return MatchRead(
@@ -523,11 +532,11 @@ def _lock_own_row(db: Session, user: User) -> None:
     lock_for_update(db, User.id, user.id)
 
 
-def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) -> MentorMatch:
+def propose(db: Session, settings: Settings, *, actor: Actor, data: MatchCreate) -> MentorMatch:
     """Propose a pair: a member for themselves, an admin for anyone. The mentor is asked."""
-    if data.mentee_id is not None and data.mentee_id != actor.id and actor.role != Role.admin:
+    if data.mentee_id is not None and data.mentee_id != actor.person_id and not actor.is_admin:
         raise OnlyAdminsProposeForOthers()
-    mentee_id = data.mentee_id or actor.id
+    mentee_id = data.mentee_id or actor.person.id
     if mentee_id == data.mentor_id:
         raise CannotMentorYourself()
     mentee = db.get(User, mentee_id)
@@ -554,7 +563,7 @@ def propose(db: Session, settings: Settings, *, actor: User, data: MatchCreate) 
         status=MatchStatus.proposed,
         score=round(evaluation.score, 3),
         reasons=list(evaluation.reasons),
-        proposed_by_id=actor.id,
+        proposed_by_id=actor.person.id,
     )
     db.add(match)
     notices.proposed(db, settings, mentor)
@@ -585,10 +594,11 @@ def evaluate_pair(db: Session, *, mentee: User, mentor: User) -> matching.Evalua
 
 
 def visible_match(
-    db: Session, match_id: uuid.UUID, viewer: User, *, for_update: bool = False
+    db: Session, match_id: uuid.UUID, actor: Actor, *, for_update: bool = False
 ) -> MentorMatch:
     """A match the viewer is half of, or any match for an admin; 404 for anyone else.
     ``for_update`` locks it first, for answers that depend on its status."""
+    viewer = actor.person
     match = db.get(MentorMatch, match_id)
     if match is None or (_side(match, viewer) is None and viewer.role != Role.admin):
         raise NotFound()
@@ -614,8 +624,9 @@ def _require_status(match: MentorMatch, status: MatchStatus, doing: str) -> None
         )
 
 
-def accept(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
-    match = visible_match(db, match_id, user, for_update=True)
+def accept(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID) -> MentorMatch:
+    user = actor.person
+    match = visible_match(db, match_id, actor, for_update=True)
     if _side(match, user) != "mentor":
         raise NotYourSide(detail="Only the mentor can accept a proposed match.")
     _require_status(match, MatchStatus.proposed, "accepted")
@@ -627,9 +638,10 @@ def accept(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) 
 
 
 def decline(
-    db: Session, settings: Settings, *, user: User, match_id: uuid.UUID, reason: str | None
+    db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID, reason: str | None
 ) -> MentorMatch:
-    match = visible_match(db, match_id, user, for_update=True)
+    user = actor.person
+    match = visible_match(db, match_id, actor, for_update=True)
     if _side(match, user) != "mentor":
         raise NotYourSide(detail="Only the mentor can decline a proposed match.")
     _require_status(match, MatchStatus.proposed, "declined")
@@ -639,9 +651,10 @@ def decline(
     return match
 
 
-def withdraw(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID) -> MentorMatch:
+def withdraw(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID) -> MentorMatch:
     """The mentee (or an admin) takes back a proposal the mentor has not answered."""
-    match = visible_match(db, match_id, user, for_update=True)
+    user = actor.person
+    match = visible_match(db, match_id, actor, for_update=True)
     if _side(match, user) != "mentee" and user.role != Role.admin:
         raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
     _require_status(match, MatchStatus.proposed, "withdrawn")
@@ -652,11 +665,12 @@ def withdraw(db: Session, settings: Settings, *, user: User, match_id: uuid.UUID
 
 
 def end(
-    db: Session, settings: Settings, *, user: User, match_id: uuid.UUID, reason: str
+    db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID, reason: str
 ) -> MentorMatch:
     """Either of the pair (or an admin, for safety) ends an active match; the other side is
     told, and the pair is never proposed again."""
-    match = visible_match(db, match_id, user, for_update=True)
+    user = actor.person
+    match = visible_match(db, match_id, actor, for_update=True)
     _require_status(match, MatchStatus.active, "ended")
     _close(match, MatchStatus.ended, by=user.id, reason=reason)
     others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]
@@ -668,12 +682,13 @@ def end(
 def list_matches(
     db: Session,
     *,
-    viewer: User,
+    actor: Actor,
     status: MatchStatus | None,
     limit: int,
     cursor: str | None,
 ) -> KeysetPage[MatchRead]:
     """The viewer's matches (as mentor or mentee), newest first; admins see every match."""
+    viewer = actor.person
     statement = select(MentorMatch)
     if viewer.role != Role.admin:
         statement = statement.where(
@@ -686,7 +701,7 @@ def list_matches(
     )
     names = _names(db, {p for m in page.items for p in (m.mentor_id, m.mentee_id)})
     return KeysetPage(
-        [match_read(db, m, viewer=viewer, names=names) for m in page.items], page.next_cursor
+        [match_read(db, m, actor=actor, names=names) for m in page.items], page.next_cursor
     )
 
 
@@ -767,13 +782,14 @@ def lapse_unanswered_proposals(db: Session, settings: Settings) -> int:
 
 
 def run_matching(
-    db: Session, settings: Settings, *, admin: User, dry_run: bool
+    db: Session, settings: Settings, *, actor: Actor, dry_run: bool
 ) -> MatchingRunResult:
     """The best set of pairs for every open request at once (see ``matching.assign``).
 
     A saved run first locks every request and then every mentor profile (the order single
     proposals use), so what it computes is still true when it writes.
     """
+    admin = actor.person
     if not dry_run:
         lock_rows_for_update(db, MenteeRequest.user_id, MenteeRequest.user_id.is_not(None))
         # Every profile, whatever its status: an approval waits for the run to finish.
@@ -867,8 +883,9 @@ def check_in_read(check_in: MentoringCheckIn) -> CheckInRead:
 
 
 def add_check_in(
-    db: Session, *, user: User, match_id: uuid.UUID, data: CheckInCreate
+    db: Session, *, actor: Actor, match_id: uuid.UUID, data: CheckInCreate
 ) -> MentoringCheckIn:
+    user = actor.person
     match, _ = _pair_match(db, match_id, user)
     _require_status(match, MatchStatus.active, "logged")
     # Dates as the author's own calendar has them.
@@ -901,9 +918,10 @@ def add_check_in(
 
 
 def list_check_ins(
-    db: Session, *, user: User, match_id: uuid.UUID, limit: int, cursor: str | None
+    db: Session, *, actor: Actor, match_id: uuid.UUID, limit: int, cursor: str | None
 ) -> KeysetPage[CheckInRead]:
     """The pair's meetings, most recent first."""
+    user = actor.person
     match, _ = _pair_match(db, match_id, user)
     page: KeysetPage[MentoringCheckIn] = paginate(
         db,
@@ -931,9 +949,10 @@ def feedback_read(feedback: MatchFeedback) -> FeedbackRead:
 
 
 def put_feedback(
-    db: Session, *, user: User, match_id: uuid.UUID, data: FeedbackWrite
+    db: Session, *, actor: Actor, match_id: uuid.UUID, data: FeedbackWrite
 ) -> MatchFeedback:
     """Leave (or change) one's own feedback on an ended match."""
+    user = actor.person
     match, side = _pair_match(db, match_id, user)
     _require_status(match, MatchStatus.ended, "rated")
     _lock_own_row(db, user)
@@ -953,7 +972,8 @@ def put_feedback(
     return feedback
 
 
-def own_feedback(db: Session, *, user: User, match_id: uuid.UUID) -> MatchFeedback:
+def own_feedback(db: Session, *, actor: Actor, match_id: uuid.UUID) -> MatchFeedback:
+    user = actor.person
     match, _ = _pair_match(db, match_id, user)
     feedback = db.scalar(
         select(MatchFeedback).where(
@@ -1021,9 +1041,10 @@ def feedback_summary(db: Session) -> FeedbackSummary:
 # --- blocks -----------------------------------------------------------------------------------
 
 
-def block(db: Session, settings: Settings, *, user: User, other_id: uuid.UUID) -> MemberBlock:
+def block(db: Session, settings: Settings, *, actor: Actor, other_id: uuid.UUID) -> MemberBlock:
     """Block a member: never suggested or matched with them again, either way round; an open
     match between the two is closed, and the other side is told only that it ended."""
+    user = actor.person
     if other_id == user.id:
         raise CannotBlockYourself()
     other = db.get(User, other_id)
@@ -1056,7 +1077,8 @@ def block(db: Session, settings: Settings, *, user: User, other_id: uuid.UUID) -
     return record
 
 
-def unblock(db: Session, *, user: User, other_id: uuid.UUID) -> None:
+def unblock(db: Session, *, actor: Actor, other_id: uuid.UUID) -> None:
+    user = actor.person
     db.execute(
         delete(MemberBlock).where(
             MemberBlock.blocker_id == user.id, MemberBlock.blocked_id == other_id
@@ -1073,8 +1095,9 @@ def block_read(db: Session, record: MemberBlock, *, name: str | None = None) -> 
 
 
 def list_blocks(
-    db: Session, *, user: User, limit: int, cursor: str | None
+    db: Session, *, actor: Actor, limit: int, cursor: str | None
 ) -> KeysetPage[BlockRead]:
+    user = actor.person
     page: KeysetPage[MemberBlock] = paginate(
         db,
         select(MemberBlock).where(MemberBlock.blocker_id == user.id),

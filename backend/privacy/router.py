@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from backend.accounts import web
-from backend.accounts.dependencies import AppSettings, CurrentUser
+from backend.accounts.dependencies import AppSettings, CurrentActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.routing import JSONRoute
@@ -16,9 +16,9 @@ router = APIRouter(route_class=JSONRoute)
 
 
 @router.get("/me/export", tags=["me"], responses=problem_responses(401, 403))
-def export_my_data(user: CurrentUser, db: DbSession) -> dict[str, Any]:
+def export_my_data(actor: CurrentActor, db: DbSession) -> dict[str, Any]:
     """Everything the service holds about me, as JSON (GDPR articles 15 and 20)."""
-    return service.export(db, user=user)
+    return service.export(db, actor=actor)
 
 
 @router.delete(
@@ -30,12 +30,12 @@ def export_my_data(user: CurrentUser, db: DbSession) -> dict[str, Any]:
     ),
 )
 def close_my_account(
-    confirmation: ErasureConfirmation, user: CurrentUser, db: DbSession, settings: AppSettings
+    confirmation: ErasureConfirmation, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> Response:
     """Close my account for good: personal data removed, anonymous figures kept.
 
     Send the current password to confirm. The answer also clears the web app's refresh
     cookie.
     """
-    service.erase(db, settings, user=user, password=confirmation.password)
+    service.erase(db, settings, actor=actor, password=confirmation.password)
     return web.clear_cookie(Response(status_code=204), settings)

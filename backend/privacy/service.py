@@ -14,8 +14,9 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.events import AccountErased
-from backend.accounts.models import AttendancePrivacy, Role, User
+from backend.accounts.models import AttendancePrivacy, Role
 from backend.accounts.service import end_all_tokens
 from backend.core import events, ratelimit
 from backend.core.config import Settings
@@ -39,8 +40,9 @@ def _row(mapping: Any, hidden: tuple[str, ...]) -> dict[str, Any]:
     return {key: to_jsonable_python(value) for key, value in mapping.items() if key not in hidden}
 
 
-def export(db: Session, *, user: User) -> dict[str, Any]:
+def export(db: Session, *, actor: Actor) -> dict[str, Any]:
     """Everything held about the caller, table by table, without secrets or other people."""
+    user = actor.person
     account = db.execute(
         select(_table("user_account")).where(_table("user_account").c.id == user.id)
     )
@@ -60,8 +62,9 @@ def export(db: Session, *, user: User) -> dict[str, Any]:
     }
 
 
-def erase(db: Session, settings: Settings, *, user: User, password: str) -> None:
+def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> None:
     """Close the account for good (after the password is confirmed)."""
+    user = actor.person
     key = f"erase:{user.id}"
     wait = ratelimit.retry_after_seconds(
         db, key, limit=WRONG_PASSWORD_LIMIT, window=WRONG_PASSWORD_WINDOW

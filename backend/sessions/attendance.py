@@ -11,20 +11,26 @@ import hmac
 import io
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import AttendancePrivacy, Role, User
+from backend.accounts.actor import Actor
+from backend.accounts.models import AttendancePrivacy, User
+from backend.accounts.schemas import Scope
 from backend.core import ratelimit, times
 from backend.core.config import Settings
-from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.core.security import keyed_digest
-from backend.groups.models import GroupMembership, MemberRole, MembershipStatus, SupportGroup
+from backend.groups.models import GroupMembership, MemberRole, MembershipStatus
+from backend.sessions.access import (
+    attendance_group,
+    attendance_session,
+    managed_session,
+    member_session,
+)
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
     CheckInNotOpen,
@@ -43,6 +49,7 @@ from backend.sessions.models import (
     RsvpStatus,
     SessionStatus,
 )
+from backend.sessions.permissions import reads_attendee_names, sees_anonymous_attendees
 from backend.sessions.schemas import (
     AttendanceEntry,
     AttendanceRead,
@@ -54,14 +61,7 @@ from backend.sessions.schemas import (
     ReportMember,
     ReportSession,
 )
-from backend.sessions.service import (
-    SessionAccess,
-    any_session,
-    group_labels,
-    managed_group,
-    managed_session,
-    member_session,
-)
+from backend.sessions.service import group_labels
 
 CHECK_IN_OPENS = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)
@@ -106,11 +106,11 @@ def _check_in_window(session: GroupSession, now: datetime, *, viewer: User) -> N
 
 
 def check_in_code(
-    db: Session, settings: Settings, *, actor: User, session_id: uuid.UUID
+    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID
 ) -> CheckInCode:
     access = managed_session(db, session_id, actor)
     now = utcnow()
-    _check_in_window(access.session, now, viewer=actor)
+    _check_in_window(access.session, now, viewer=actor.person)
     period = _period(now)
     period_end = datetime.fromtimestamp((period + 1) * CODE_PERIOD.total_seconds(), UTC)
     return CheckInCode(
@@ -156,10 +156,11 @@ def _attendance_read(record: AttendanceRecord) -> AttendanceRead:
 
 
 def check_in(
-    db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, code: str
+    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, code: str
 ) -> AttendanceRead:
     """Self check-in with the code shown in the room: present, or late after ten minutes."""
-    access = member_session(db, session_id, user, doing="check in at its meetings")
+    access = member_session(db, session_id, actor, doing="check in at its meetings")
+    user = actor.person
     session = access.session
     now = utcnow()
     _check_in_window(session, now, viewer=user)
@@ -194,25 +195,6 @@ def check_in(
 
 
 # --- attendance sheets ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recorder:
-    """Who records attendance: a facilitator or admin, or an integrator's service client."""
-
-    user: User | None = None
-    client_id: uuid.UUID | None = None
-    reads_names: bool = True
-
-    @property
-    def sees_anonymous(self) -> bool:
-        return self.user is not None and self.user.role == Role.admin
-
-
-def _sheet_access(db: Session, recorder: Recorder, session_id: uuid.UUID) -> SessionAccess:
-    if recorder.user is not None:
-        return managed_session(db, session_id, recorder.user)
-    return any_session(db, session_id)
 
 
 def _people(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
@@ -253,16 +235,16 @@ def _sheet(
     return AttendanceSheet(records=rows, anonymous=dict(hidden))
 
 
-def attendance_sheet(db: Session, *, recorder: Recorder, session_id: uuid.UUID) -> AttendanceSheet:
-    access = _sheet_access(db, recorder, session_id)
-    return _sheet(db, access.session, sees_anonymous=recorder.sees_anonymous)
+def attendance_sheet(db: Session, *, actor: Actor, session_id: uuid.UUID) -> AttendanceSheet:
+    access = attendance_session(db, session_id, actor, scope=Scope.attendance_read)
+    return _sheet(db, access.session, sees_anonymous=sees_anonymous_attendees(actor))
 
 
 def record_attendance(
-    db: Session, *, recorder: Recorder, session_id: uuid.UUID, entries: list[AttendanceEntry]
+    db: Session, *, actor: Actor, session_id: uuid.UUID, entries: list[AttendanceEntry]
 ) -> AttendanceSheet:
     """Record many at once, all or nothing. Each record keeps who recorded it and how."""
-    access = _sheet_access(db, recorder, session_id)
+    access = attendance_session(db, session_id, actor, scope=Scope.attendance_write)
     session = access.session
     if session.status == SessionStatus.cancelled:
         raise SessionCancelled()
@@ -290,7 +272,7 @@ def record_attendance(
             f"These people are not members of this group, so nothing was recorded: "
             f"{', '.join(unknown)}."
         )
-    via = RecordedVia.facilitator if recorder.user is not None else RecordedVia.integrator
+    via = RecordedVia.integrator if actor.is_integrator else RecordedVia.facilitator
     for entry in entries:
         _record(
             db,
@@ -298,17 +280,23 @@ def record_attendance(
             entry.user_id,
             entry.status,
             via=via,
-            by_user=recorder.user.id if recorder.user is not None else None,
-            by_client=recorder.client_id,
+            by_user=actor.person_id,
+            by_client=actor.client.id if actor.client is not None else None,
         )
     db.flush()
-    return _sheet(db, session, sees_anonymous=recorder.sees_anonymous, names=recorder.reads_names)
+    return _sheet(
+        db,
+        session,
+        sees_anonymous=sees_anonymous_attendees(actor),
+        names=reads_attendee_names(actor),
+    )
 
 
 def my_attendance(
-    db: Session, *, user: User, limit: int, cursor: str | None
+    db: Session, *, actor: Actor, limit: int, cursor: str | None
 ) -> KeysetPage[MyAttendance]:
     """My attendance history, newest first."""
+    user = actor.person
     order = [
         SortKey(AttendanceRecord.recorded_at, datetime.fromisoformat, lambda v: v.isoformat()),
         SortKey(AttendanceRecord.id, lambda value: uuid.UUID(str(value))),
@@ -344,26 +332,17 @@ def my_attendance(
 # --- reports ----------------------------------------------------------------------------------
 
 
-def _report_group(db: Session, recorder: Recorder, group_id: uuid.UUID) -> SupportGroup:
-    if recorder.user is not None:
-        return managed_group(db, group_id, recorder.user)
-    group = db.get(SupportGroup, group_id)  # integrators' scopes cover every group
-    if group is None:
-        raise NotFound()
-    return group
-
-
 def attendance_report(
     db: Session,
     *,
-    recorder: Recorder,
+    actor: Actor,
     group_id: uuid.UUID,
     start: datetime | None,
     end: datetime | None,
 ) -> AttendanceReport:
     """Per session (held, cancelled or upcoming; headcount, seats, RSVPs, no-shows) and per
     member (sessions attended and the share of held sessions) over [start, end)."""
-    group = _report_group(db, recorder, group_id)
+    group = attendance_group(db, group_id, actor, scope=Scope.attendance_read).group
     now = utcnow()
     end = end.astimezone(UTC) if end else now
     start = start.astimezone(UTC) if start else end - timedelta(days=90)
@@ -441,7 +420,7 @@ def attendance_report(
         anonymous = person.attendance_privacy == AttendancePrivacy.anonymous
         if anonymous and counts[user_id]:
             anonymous_attendees += 1
-        if anonymous and not recorder.sees_anonymous:
+        if anonymous and not sees_anonymous_attendees(actor):
             continue
         members.append(
             ReportMember(

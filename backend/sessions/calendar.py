@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, vRecur
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.errors import NotFound
@@ -35,8 +36,9 @@ from backend.groups.models import (
     Visibility,
 )
 from backend.sessions import recurrence as rec
+from backend.sessions.access import readable_session, shows_meeting_link
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
-from backend.sessions.service import meeting_place, readable_session
+from backend.sessions.service import meeting_place
 
 NEUTRAL_TITLE = "Circle meeting"
 UID_DOMAIN = "strength-circles"
@@ -55,8 +57,9 @@ def _signature(settings: Settings, feed_id: uuid.UUID) -> str:
     return digest[:TOKEN_DIGEST_BYTES].hex()
 
 
-def feed_url(db: Session, settings: Settings, *, user: User) -> str:
+def feed_url(db: Session, settings: Settings, *, actor: Actor) -> str:
     """The member's secret feed URL, made on first use and the same until revoked."""
+    user = actor.person
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is None:
         feed = CalendarFeed(user_id=user.id)
@@ -66,7 +69,8 @@ def feed_url(db: Session, settings: Settings, *, user: User) -> str:
     return f"{settings.public_url.rstrip('/')}{API_PREFIX}/calendar/{token}.ics"
 
 
-def revoke_feed(db: Session, *, user: User) -> None:
+def revoke_feed(db: Session, *, actor: Actor) -> None:
+    user = actor.person
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is not None:
         db.delete(feed)
@@ -274,18 +278,15 @@ def group_feed(db: Session, *, group_id: uuid.UUID) -> bytes:
     )
 
 
-def session_file(
-    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
-) -> bytes:
+def session_file(db: Session, *, actor: Actor, session_id: uuid.UUID) -> bytes:
     """One meeting as a calendar of one event, for whoever may read ``GET /sessions/{id}``.
     Its UID is the session's own, so importing it again updates the event (SEQUENCE says
     which is newer); the title names the group only for a signed-in person who chose that,
     and the link is there only for those who may see it (never for anonymous callers)."""
-    access, show_link = readable_session(
-        db, viewer=viewer, can_read_all=can_read_all, session_id=session_id
-    )
+    access = readable_session(db, session_id, actor)
+    show_link = shows_meeting_link(access)
     session, group = access.session, access.group
-    names = viewer is not None and viewer.calendar_shows_group_names
+    names = actor.user is not None and actor.user.calendar_shows_group_names
     calendar = _calendar("Strength Circles")
     calendar.add("method", "PUBLISH")
     calendar.add_component(

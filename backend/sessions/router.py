@@ -4,22 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response, Security
+from fastapi import APIRouter, Header, Path, Query, Response
 
-from backend.accounts.dependencies import (
-    AppSettings,
-    CurrentUser,
-    get_optional_principal,
-    get_principal,
-)
-from backend.accounts.schemas import Scope
-from backend.accounts.service import ClientPrincipal, Principal, UserPrincipal
+from backend.accounts.dependencies import AppSettings, CurrentActor
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, service
+from backend.sessions.dependencies import AttendanceReader, AttendanceWriter, SessionReader
 from backend.sessions.models import RsvpStatus
 from backend.sessions.schemas import (
     AttendanceRead,
@@ -45,35 +39,12 @@ from backend.sessions.schemas import (
 
 router = APIRouter(route_class=JSONRoute)
 
-SessionReader = Annotated[
-    Principal | None, Security(get_optional_principal, scopes=[Scope.sessions_read])
-]
-AttendanceReader = Annotated[Principal, Security(get_principal, scopes=[Scope.attendance_read])]
-AttendanceWriter = Annotated[Principal, Security(get_principal, scopes=[Scope.attendance_write])]
 From = Annotated[datetime | None, Query(alias="from", description="RFC 3339; default: now.")]
 To = Annotated[datetime | None, Query(description="RFC 3339, exclusive; default: 4 weeks on.")]
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 ICS: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/calendar": {}}, "description": "An RFC 5545 calendar."}
 }
-
-
-def _viewer(principal: Principal | None) -> tuple[UserPrincipal | None, bool]:
-    """The signed-in person (if any), and whether the caller is an integrator reading every
-    group's meetings under its ``sessions:read`` scope."""
-    if isinstance(principal, ClientPrincipal):
-        return None, True
-    return principal, False
-
-
-def _recorder(principal: Principal) -> attendance.Recorder:
-    if isinstance(principal, ClientPrincipal):
-        # A client that may only write learns nothing it did not send: no names.
-        return attendance.Recorder(
-            client_id=principal.client.id,
-            reads_names=Scope.attendance_read in principal.scopes,
-        )
-    return attendance.Recorder(user=principal.user)
 
 
 # --- schedules --------------------------------------------------------------------------------
@@ -86,22 +57,19 @@ def _recorder(principal: Principal) -> attendance.Recorder:
     responses=problem_responses(401, 403, 404, s422="An invalid rule, zone or dates."),
 )
 def create_schedule(
-    group_id: uuid.UUID, data: ScheduleCreate, user: CurrentUser, db: DbSession
+    group_id: uuid.UUID, data: ScheduleCreate, actor: CurrentActor, db: DbSession
 ) -> ScheduleRead:
     """Start a recurring schedule (facilitators of the group); its sessions are generated."""
-    schedule = service.create_schedule(db, actor=user, group_id=group_id, data=data)
+    schedule = service.create_schedule(db, actor=actor, group_id=group_id, data=data)
     return service.schedule_read(schedule, show_link=True)
 
 
 @router.get(
     "/groups/{group_id}/schedules", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
-def list_schedules(group_id: uuid.UUID, principal: SessionReader, db: DbSession) -> ScheduleList:
+def list_schedules(group_id: uuid.UUID, actor: SessionReader, db: DbSession) -> ScheduleList:
     """The group's schedules (listed groups: anyone; links for members only)."""
-    viewer, integrator = _viewer(principal)
-    items = service.list_schedules(
-        db, viewer=viewer.user if viewer else None, can_read_all=integrator, group_id=group_id
-    )
+    items = service.list_schedules(db, actor=actor, group_id=group_id)
     return ScheduleList(items=items)
 
 
@@ -113,12 +81,14 @@ def list_schedules(group_id: uuid.UUID, principal: SessionReader, db: DbSession)
 def update_schedule(
     schedule_id: uuid.UUID,
     data: ScheduleUpdate,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> ScheduleRead:
     """Change the series from now on; past and individually changed sessions stay."""
-    schedule = service.update_schedule(db, settings, actor=user, schedule_id=schedule_id, data=data)
+    schedule = service.update_schedule(
+        db, settings, actor=actor, schedule_id=schedule_id, data=data
+    )
     return service.schedule_read(schedule, show_link=True)
 
 
@@ -126,10 +96,10 @@ def update_schedule(
     "/schedules/{schedule_id}/end", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
 def end_schedule(
-    schedule_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+    schedule_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> ScheduleRead:
     """End the series: future meetings are cancelled (people who RSVPd are told)."""
-    schedule = service.end_schedule(db, settings, actor=user, schedule_id=schedule_id)
+    schedule = service.end_schedule(db, settings, actor=actor, schedule_id=schedule_id)
     return service.schedule_read(schedule, show_link=True)
 
 
@@ -143,7 +113,7 @@ def end_schedule(
 )
 def list_sessions(
     group_id: uuid.UUID,
-    principal: SessionReader,
+    actor: SessionReader,
     db: DbSession,
     start: From = None,
     to: To = None,
@@ -152,11 +122,9 @@ def list_sessions(
 ) -> SessionList:
     """Every meeting of the group starting in [from, to), however far ahead (366 days at most
     per request). Listed groups: anyone; meeting links only for members."""
-    viewer, integrator = _viewer(principal)
     page = service.list_group_sessions(
         db,
-        viewer=viewer.user if viewer else None,
-        can_read_all=integrator,
+        actor=actor,
         group_id=group_id,
         start=start,
         end=to,
@@ -173,20 +141,17 @@ def list_sessions(
     responses=problem_responses(401, 403, 404),
 )
 def create_session(
-    group_id: uuid.UUID, data: SessionCreate, user: CurrentUser, db: DbSession
+    group_id: uuid.UUID, data: SessionCreate, actor: CurrentActor, db: DbSession
 ) -> SessionRead:
     """Add a one-off meeting (facilitators of the group)."""
-    session = service.create_session(db, actor=user, group_id=group_id, data=data)
-    return service.get_session(db, viewer=user, can_read_all=False, session_id=session.id)
+    session = service.create_session(db, actor=actor, group_id=group_id, data=data)
+    return service.get_session(db, actor=actor, session_id=session.id)
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"], responses=problem_responses(401, 403, 404))
-def read_session(session_id: uuid.UUID, principal: SessionReader, db: DbSession) -> SessionRead:
+def read_session(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> SessionRead:
     """One meeting, with your RSVP (links for members only)."""
-    viewer, integrator = _viewer(principal)
-    return service.get_session(
-        db, viewer=viewer.user if viewer else None, can_read_all=integrator, session_id=session_id
-    )
+    return service.get_session(db, actor=actor, session_id=session_id)
 
 
 @router.patch(
@@ -197,14 +162,14 @@ def read_session(session_id: uuid.UUID, principal: SessionReader, db: DbSession)
 def update_session(
     session_id: uuid.UUID,
     data: SessionUpdate,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> SessionRead:
     """Cancel, restore or move one meeting, or change its seats or place (facilitators).
     Members who RSVPd are told."""
-    service.update_session(db, settings, actor=user, session_id=session_id, data=data)
-    return service.get_session(db, viewer=user, can_read_all=False, session_id=session_id)
+    service.update_session(db, settings, actor=actor, session_id=session_id, data=data)
+    return service.get_session(db, actor=actor, session_id=session_id)
 
 
 @router.put(
@@ -220,14 +185,14 @@ def update_session(
 def rsvp(
     session_id: uuid.UUID,
     data: RsvpWrite,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> MyRsvp:
     """Say whether you are going. When the meeting is full you join the waitlist, and a seat
     that frees up goes to the first person waiting."""
     wanted = RsvpStatus(data.status)
-    return service.set_rsvp(db, settings, user=user, session_id=session_id, wanted=wanted)
+    return service.set_rsvp(db, settings, actor=actor, session_id=session_id, wanted=wanted)
 
 
 # --- check-in and attendance ------------------------------------------------------------------
@@ -239,10 +204,10 @@ def rsvp(
     responses=problem_responses(401, 403, 404, s409="Check-in is not open."),
 )
 def read_check_in_code(
-    session_id: uuid.UUID, user: CurrentUser, db: DbSession, settings: AppSettings
+    session_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> CheckInCode:
     """The code to show the room (facilitators); from 30 minutes before the start to the end."""
-    return attendance.check_in_code(db, settings, actor=user, session_id=session_id)
+    return attendance.check_in_code(db, settings, actor=actor, session_id=session_id)
 
 
 @router.post(
@@ -260,12 +225,12 @@ def read_check_in_code(
 def check_in(
     session_id: uuid.UUID,
     data: CheckIn,
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> AttendanceRead:
     """Check yourself in with the code shown in the room: present, or late after 10 minutes."""
-    return attendance.check_in(db, settings, user=user, session_id=session_id, code=data.code)
+    return attendance.check_in(db, settings, actor=actor, session_id=session_id, code=data.code)
 
 
 @router.get(
@@ -274,11 +239,11 @@ def check_in(
     responses=problem_responses(401, 403, 404),
 )
 def read_attendance(
-    session_id: uuid.UUID, principal: AttendanceReader, db: DbSession
+    session_id: uuid.UUID, actor: AttendanceReader, db: DbSession
 ) -> AttendanceSheet:
     """The attendance sheet (facilitators, admins, `attendance:read` clients). Members who chose
     anonymous attendance are counted, and named only to admins."""
-    return attendance.attendance_sheet(db, recorder=_recorder(principal), session_id=session_id)
+    return attendance.attendance_sheet(db, actor=actor, session_id=session_id)
 
 
 @router.put(
@@ -289,12 +254,12 @@ def read_attendance(
     ),
 )
 def record_attendance(
-    session_id: uuid.UUID, data: AttendanceUpdate, principal: AttendanceWriter, db: DbSession
+    session_id: uuid.UUID, data: AttendanceUpdate, actor: AttendanceWriter, db: DbSession
 ) -> AttendanceSheet:
     """Record present, late, excused or absent for many members at once, all or nothing
     (facilitators, admins, `attendance:write` clients)."""
     return attendance.record_attendance(
-        db, recorder=_recorder(principal), session_id=session_id, entries=data.records
+        db, actor=actor, session_id=session_id, entries=data.records
     )
 
 
@@ -309,7 +274,7 @@ def record_attendance(
 )
 def attendance_report(
     group_id: uuid.UUID,
-    principal: AttendanceReader,
+    actor: AttendanceReader,
     db: DbSession,
     start: Annotated[
         datetime | None, Query(alias="from", description="RFC 3339; default: 90 days ago.")
@@ -319,9 +284,7 @@ def attendance_report(
 ) -> AttendanceReport | Response:
     """Per session and per member over [from, to) (facilitators, admins, `attendance:read`
     clients). Send `Accept: text/csv` for a spreadsheet."""
-    report = attendance.attendance_report(
-        db, recorder=_recorder(principal), group_id=group_id, start=start, end=to
-    )
+    report = attendance.attendance_report(db, actor=actor, group_id=group_id, start=start, end=to)
     if accept and "text/csv" in accept:
         return Response(
             attendance.report_csv(report),
@@ -336,7 +299,7 @@ def attendance_report(
 
 @router.get("/me/sessions", tags=["me"], responses=problem_responses(401, 403))
 def my_sessions(
-    user: CurrentUser,
+    actor: CurrentActor,
     db: DbSession,
     start: From = None,
     to: To = None,
@@ -344,31 +307,31 @@ def my_sessions(
     cursor: Cursor = None,
 ) -> MySessionList:
     """My upcoming meetings (of the groups I am in), with my RSVP."""
-    page = service.my_sessions(db, user=user, start=start, end=to, limit=limit, cursor=cursor)
+    page = service.my_sessions(db, actor=actor, start=start, end=to, limit=limit, cursor=cursor)
     return MySessionList(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/me/attendance", tags=["me"], responses=problem_responses(401, 403))
 def my_attendance(
-    user: CurrentUser, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
 ) -> MyAttendanceList:
     """My attendance history, newest first."""
-    page = attendance.my_attendance(db, user=user, limit=limit, cursor=cursor)
+    page = attendance.my_attendance(db, actor=actor, limit=limit, cursor=cursor)
     return MyAttendanceList(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/me/calendar-url", tags=["me"], responses=problem_responses(401, 403))
-def my_calendar_url(user: CurrentUser, db: DbSession, settings: AppSettings) -> CalendarUrl:
+def my_calendar_url(actor: CurrentActor, db: DbSession, settings: AppSettings) -> CalendarUrl:
     """A secret calendar feed of my meetings, for any calendar app. Keep it private."""
-    return CalendarUrl(url=calendar.feed_url(db, settings, user=user))
+    return CalendarUrl(url=calendar.feed_url(db, settings, actor=actor))
 
 
 @router.delete(
     "/me/calendar-url", tags=["me"], status_code=204, responses=problem_responses(401, 403)
 )
-def revoke_my_calendar_url(user: CurrentUser, db: DbSession) -> Response:
+def revoke_my_calendar_url(actor: CurrentActor, db: DbSession) -> Response:
     """Turn off my calendar feed; asking for the URL again gives a new one."""
-    calendar.revoke_feed(db, user=user)
+    calendar.revoke_feed(db, actor=actor)
     return Response(status_code=204)
 
 
@@ -404,13 +367,10 @@ def group_calendar(group_id: uuid.UUID, db: DbSession) -> Response:
     responses={**ICS, **problem_responses(401, 403, 404)},
     response_class=Response,
 )
-def session_calendar(session_id: uuid.UUID, principal: SessionReader, db: DbSession) -> Response:
+def session_calendar(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> Response:
     """One meeting as an iCalendar file to add to any calendar app (whoever may read it).
     Neutral title unless you chose group names; the link only for those who may see it."""
-    viewer, integrator = _viewer(principal)
-    body = calendar.session_file(
-        db, viewer=viewer.user if viewer else None, can_read_all=integrator, session_id=session_id
-    )
+    body = calendar.session_file(db, actor=actor, session_id=session_id)
     return Response(
         body,
         media_type=CALENDAR_TYPE,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core import times
 from backend.core.orm import utcnow
@@ -119,7 +120,7 @@ def _history(db: Session, facilitator: User, group: SupportGroup, rng: random.Ra
         if entries:
             attendance.record_attendance(
                 db,
-                recorder=attendance.Recorder(user=facilitator),
+                actor=Actor.of_person(facilitator),
                 session_id=session.id,
                 entries=entries,
             )
@@ -161,7 +162,7 @@ def seed_demo_sessions(db: Session) -> list[str]:
             continue
         service.create_schedule(
             db,
-            actor=facilitator,
+            actor=Actor.of_person(facilitator),
             group_id=group.id,
             data=ScheduleCreate.model_validate(
                 {
@@ -242,7 +243,7 @@ def seed_demo_check_in(db: Session) -> list[str]:
         zone = db.scalar(select(Schedule.timezone).where(Schedule.group_id == group.id).limit(1))
         session = service.create_session(
             db,
-            actor=facilitator,
+            actor=Actor.of_person(facilitator),
             group_id=group.id,
             data=SessionCreate(
                 starts_at=five + CHECK_IN_LEAD,

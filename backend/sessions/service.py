@@ -15,15 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
-from backend.groups import permissions
-from backend.groups import service as groups
-from backend.groups.exceptions import NotFacilitator
 from backend.groups.models import (
     GroupFormat,
     GroupMembership,
@@ -34,12 +32,19 @@ from backend.groups.models import (
 )
 from backend.sessions import notices
 from backend.sessions import recurrence as rec
+from backend.sessions.access import (
+    SessionAccess,
+    managed_group,
+    managed_session,
+    member_session,
+    readable_group,
+    readable_session,
+    shows_meeting_link,
+)
 from backend.sessions.exceptions import (
     FacilitatorsNeedNoSeat,
     InvalidSchedule,
     InvalidWindow,
-    MembershipPending,
-    NotAMember,
     RsvpLimit,
     ScheduleEnded,
     SessionCancelled,
@@ -72,90 +77,6 @@ SESSION_ORDER = [
     SortKey(GroupSession.starts_at, datetime.fromisoformat, lambda value: value.isoformat()),
     SortKey(GroupSession.id, lambda value: uuid.UUID(str(value))),
 ]
-
-
-@dataclass(frozen=True)
-class SessionAccess:
-    """A session with its group and what the viewer may do there."""
-
-    session: GroupSession
-    group: SupportGroup
-    membership: GroupMembership | None
-
-    @property
-    def is_member(self) -> bool:
-        return permissions.is_active_member(self.membership)
-
-
-# --- access -----------------------------------------------------------------------------------
-
-
-def _session_access(db: Session, session_id: uuid.UUID, viewer: User | None) -> SessionAccess:
-    session = db.get(GroupSession, session_id)
-    if session is None:
-        raise NotFound()
-    group, membership = groups.visible_group(db, session.group_id, viewer)
-    return SessionAccess(session, group, membership)
-
-
-def member_session(db: Session, session_id: uuid.UUID, user: User, *, doing: str) -> SessionAccess:
-    """The session of a group the user is an active member of. Someone who may see the
-    meeting but is not a member is told what to do about it (403: join first, or wait for the
-    approval they asked for); a meeting they may not see is 404, like a random id. ``doing``
-    finishes the sentence "only its members can ...", e.g. "RSVP for its meetings"."""
-    access = _session_access(db, session_id, user)
-    if access.is_member:
-        return access
-    if access.membership is not None and access.membership.status == MembershipStatus.pending:
-        raise MembershipPending(doing)
-    raise NotAMember(doing)
-
-
-def managed_session(db: Session, session_id: uuid.UUID, actor: User) -> SessionAccess:
-    """The session of a group the actor facilitates (or any, for admins). Members of the group
-    get 403; people outside it get 404."""
-    access = _session_access(db, session_id, actor)
-    _require_manager(actor, access.membership)
-    return access
-
-
-def any_session(db: Session, session_id: uuid.UUID) -> SessionAccess:
-    """For integrators, whose scopes cover every group of the service."""
-    session = db.get(GroupSession, session_id)
-    if session is None:
-        raise NotFound()
-    group = db.get(SupportGroup, session.group_id)
-    assert group is not None  # a foreign key
-    return SessionAccess(session, group, None)
-
-
-def _require_manager(actor: User, membership: GroupMembership | None) -> None:
-    """Facilitators of the group and admins pass; its members get 403; people outside it, who
-    may not even know it, 404."""
-    if permissions.can_manage_group(actor, membership):
-        return
-    if permissions.is_active_member(membership):
-        raise NotFacilitator()
-    raise NotFound()
-
-
-def managed_group(db: Session, group_id: uuid.UUID, actor: User) -> SupportGroup:
-    """A group the actor facilitates (or any, for admins)."""
-    group, membership = groups.visible_group(db, group_id, actor)
-    _require_manager(actor, membership)
-    return group
-
-
-def _readable_group(
-    db: Session, group_id: uuid.UUID, viewer: User | None, *, can_read_all: bool
-) -> tuple[SupportGroup, GroupMembership | None]:
-    """The group as the viewer may see it; integrators (``can_read_all``) see every group."""
-    if not can_read_all:
-        return groups.visible_group(db, group_id, viewer)
-    group = db.get(SupportGroup, group_id)
-    if group is None:
-        raise NotFound()
-    return group, None
 
 
 @dataclass(frozen=True)
@@ -304,12 +225,12 @@ def waitlist_position(db: Session, rsvp: Rsvp) -> int | None:
 
 
 def _my_rsvps(
-    db: Session, session_ids: Sequence[uuid.UUID], viewer: User | None
+    db: Session, session_ids: Sequence[uuid.UUID], actor: Actor
 ) -> dict[uuid.UUID, MyRsvp]:
-    if viewer is None or not session_ids:
+    if actor.person_id is None or not session_ids:
         return {}
     mine = db.scalars(
-        select(Rsvp).where(Rsvp.session_id.in_(session_ids), Rsvp.user_id == viewer.id)
+        select(Rsvp).where(Rsvp.session_id.in_(session_ids), Rsvp.user_id == actor.person_id)
     )
     return {
         r.session_id: MyRsvp(status=r.status, waitlist_position=waitlist_position(db, r))
@@ -336,14 +257,14 @@ def reads(
     db: Session,
     sessions: Sequence[GroupSession],
     *,
-    viewer: User | None,
+    actor: Actor,
     links_for: set[uuid.UUID],
 ) -> list[SessionRead]:
-    """Sessions as the viewer may see them; ``links_for`` holds the groups whose meeting links
-    the viewer may see."""
+    """Sessions as ``actor`` may see them; ``links_for`` holds the groups whose meeting links
+    they may see."""
     ids = [s.id for s in sessions]
     counts = _counts(db, ids)
-    mine = _my_rsvps(db, ids, viewer)
+    mine = _my_rsvps(db, ids, actor)
     group_ids = {s.group_id for s in sessions}
     groups_by_id = {
         g.id: g for g in db.scalars(select(SupportGroup).where(SupportGroup.id.in_(group_ids)))
@@ -395,8 +316,7 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
 def list_group_sessions(
     db: Session,
     *,
-    viewer: User | None,
-    can_read_all: bool,
+    actor: Actor,
     group_id: uuid.UUID,
     start: datetime | None,
     end: datetime | None,
@@ -404,7 +324,8 @@ def list_group_sessions(
     cursor: str | None,
 ) -> KeysetPage[SessionRead]:
     """Every session of the group starting in [start, end), cancelled ones included."""
-    group, membership = _readable_group(db, group_id, viewer, can_read_all=can_read_all)
+    access = readable_group(db, group_id, actor)
+    group = access.group
     window_start, window_end = _window(start, end)
     ensure_generated(db, [group.id], max(window_end, utcnow() + GENERATE_AHEAD))
     page: KeysetPage[GroupSession] = paginate(
@@ -418,35 +339,20 @@ def list_group_sessions(
         limit=limit,
         cursor=cursor,
     )
-    links = {group.id} if permissions.can_see_meeting_link(viewer, membership) else set()
-    return KeysetPage(reads(db, page.items, viewer=viewer, links_for=links), page.next_cursor)
+    links = {group.id} if shows_meeting_link(access) else set()
+    return KeysetPage(reads(db, page.items, actor=actor, links_for=links), page.next_cursor)
 
 
-def readable_session(
-    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
-) -> tuple[SessionAccess, bool]:
-    """The session as the viewer may read it (integrators, ``can_read_all``, read every one),
-    and whether they may see its meeting link."""
-    if can_read_all:
-        return any_session(db, session_id), False
-    access = _session_access(db, session_id, viewer)
-    return access, permissions.can_see_meeting_link(viewer, access.membership)
-
-
-def get_session(
-    db: Session, *, viewer: User | None, can_read_all: bool, session_id: uuid.UUID
-) -> SessionRead:
-    access, show_link = readable_session(
-        db, viewer=viewer, can_read_all=can_read_all, session_id=session_id
-    )
-    links = {access.group.id} if show_link else set()
-    return reads(db, [access.session], viewer=viewer, links_for=links)[0]
+def get_session(db: Session, *, actor: Actor, session_id: uuid.UUID) -> SessionRead:
+    access = readable_session(db, session_id, actor)
+    links = {access.group.id} if shows_meeting_link(access) else set()
+    return reads(db, [access.session], actor=actor, links_for=links)[0]
 
 
 def my_sessions(
     db: Session,
     *,
-    user: User,
+    actor: Actor,
     start: datetime | None,
     end: datetime | None,
     limit: int,
@@ -458,7 +364,7 @@ def my_sessions(
     group_ids = list(
         db.scalars(
             select(GroupMembership.group_id).where(
-                GroupMembership.user_id == user.id,
+                GroupMembership.user_id == actor.person.id,
                 GroupMembership.status == MembershipStatus.active,
             )
         )
@@ -477,7 +383,7 @@ def my_sessions(
     )
     items = [
         MySession(**read.model_dump())
-        for read in reads(db, page.items, viewer=user, links_for=set(group_ids))
+        for read in reads(db, page.items, actor=actor, links_for=set(group_ids))
     ]
     return KeysetPage(items, page.next_cursor)
 
@@ -502,13 +408,11 @@ def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
     )
 
 
-def list_schedules(
-    db: Session, *, viewer: User | None, can_read_all: bool, group_id: uuid.UUID
-) -> list[ScheduleRead]:
-    group, membership = _readable_group(db, group_id, viewer, can_read_all=can_read_all)
-    show_link = not can_read_all and permissions.can_see_meeting_link(viewer, membership)
+def list_schedules(db: Session, *, actor: Actor, group_id: uuid.UUID) -> list[ScheduleRead]:
+    access = readable_group(db, group_id, actor)
+    show_link = shows_meeting_link(access)
     rows = db.scalars(
-        select(Schedule).where(Schedule.group_id == group.id).order_by(Schedule.created_at)
+        select(Schedule).where(Schedule.group_id == access.group.id).order_by(Schedule.created_at)
     )
     return [schedule_read(s, show_link=show_link) for s in rows]
 
@@ -529,9 +433,9 @@ def _check_series(
 
 
 def create_schedule(
-    db: Session, *, actor: User, group_id: uuid.UUID, data: ScheduleCreate
+    db: Session, *, actor: Actor, group_id: uuid.UUID, data: ScheduleCreate
 ) -> Schedule:
-    group = managed_group(db, group_id, actor)
+    group = managed_group(db, group_id, actor).group
     _ensure_not_archived(group)
     _check_series(data.rrule, data.starts_on, data.start_time, data.timezone, data.until)
     start_of_series = rec.to_utc(
@@ -549,7 +453,7 @@ def create_schedule(
         location=data.location,
         online_url=str(data.online_url) if data.online_url else None,
         generated_until=start_of_series,
-        created_by_id=actor.id,
+        created_by_id=actor.person.id,
     )
     db.add(schedule)
     db.flush()
@@ -557,7 +461,7 @@ def create_schedule(
     return schedule
 
 
-def _managed_schedule(db: Session, schedule_id: uuid.UUID, actor: User) -> Schedule:
+def _managed_schedule(db: Session, schedule_id: uuid.UUID, actor: Actor) -> Schedule:
     schedule = db.get(Schedule, schedule_id)
     if schedule is None:
         raise NotFound()
@@ -583,7 +487,7 @@ TIMING_FIELDS = ("rrule", "start_time", "duration_minutes", "timezone", "until")
 
 
 def update_schedule(
-    db: Session, settings: Settings, *, actor: User, schedule_id: uuid.UUID, data: ScheduleUpdate
+    db: Session, settings: Settings, *, actor: Actor, schedule_id: uuid.UUID, data: ScheduleUpdate
 ) -> Schedule:
     """Change the series from now on. Past sessions and sessions changed on their own keep
     their time; each future, untouched session follows the new rule: it moves within its day
@@ -709,7 +613,7 @@ def _restart_series(
 
 
 def end_schedule(
-    db: Session, settings: Settings, *, actor: User, schedule_id: uuid.UUID
+    db: Session, settings: Settings, *, actor: Actor, schedule_id: uuid.UUID
 ) -> Schedule:
     """Stop the series: past meetings stay on record; future ones it made are cancelled (and
     people who RSVPd told) or removed when nobody had RSVPd."""
@@ -749,10 +653,10 @@ def end_schedule(
 
 
 def create_session(
-    db: Session, *, actor: User, group_id: uuid.UUID, data: SessionCreate
+    db: Session, *, actor: Actor, group_id: uuid.UUID, data: SessionCreate
 ) -> GroupSession:
     """A one-off meeting, outside any series."""
-    group = managed_group(db, group_id, actor)
+    group = managed_group(db, group_id, actor).group
     _ensure_not_archived(group)
     starts_at = data.starts_at.astimezone(UTC).replace(microsecond=0)
     if starts_at <= utcnow():
@@ -774,7 +678,7 @@ def create_session(
 
 
 def update_session(
-    db: Session, settings: Settings, *, actor: User, session_id: uuid.UUID, data: SessionUpdate
+    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, data: SessionUpdate
 ) -> SessionAccess:
     """Cancel, restore or move one occurrence, or change its seats or place, without touching
     the rest of its series. Everyone who RSVPd hears about a cancellation or a new time."""
@@ -882,9 +786,10 @@ def promote_waitlisted(db: Session, settings: Settings, session: GroupSession) -
 
 
 def set_rsvp(
-    db: Session, settings: Settings, *, user: User, session_id: uuid.UUID, wanted: RsvpStatus
+    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, wanted: RsvpStatus
 ) -> MyRsvp:
-    access = member_session(db, session_id, user, doing="RSVP for its meetings")
+    access = member_session(db, session_id, actor, doing="RSVP for its meetings")
+    user = actor.person
     session = access.session
     if access.membership is not None and access.membership.role == MemberRole.facilitator:
         raise FacilitatorsNeedNoSeat()

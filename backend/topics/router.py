@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from backend.accounts.dependencies import AdminUser
+from backend.accounts.dependencies import AdminActor
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
@@ -27,6 +27,6 @@ def list_topics(db: DbSession) -> TopicList:
     status_code=201,
     responses=problem_responses(401, 403, s409="The slug or name is taken."),
 )
-def create_topic(data: TopicCreate, _admin: AdminUser, db: DbSession) -> TopicRead:
+def create_topic(data: TopicCreate, _admin: AdminActor, db: DbSession) -> TopicRead:
     """Add a topic to the vocabulary (admins)."""
     return TopicRead.model_validate(service.create_topic(db, data=data), from_attributes=True)

@@ -8,9 +8,9 @@ import pytest
 from fastapi import APIRouter, FastAPI, Security
 from fastapi.testclient import TestClient
 
-from backend.accounts.dependencies import OptionalUser, get_principal
+from backend.accounts.actor import Actor
+from backend.accounts.dependencies import OptionalActor, get_actor
 from backend.accounts.schemas import Scope
-from backend.accounts.service import ClientPrincipal, Principal
 from backend.core.routing import API_PREFIX
 from tests.factories import client_token, make_person, make_service_client
 from tests.support.problems import assert_problem
@@ -20,10 +20,10 @@ probe = APIRouter(prefix=f"{API_PREFIX}/probe-scopes", tags=["probe"])
 
 @probe.get("/attendance")
 def read_attendance(
-    principal: Annotated[Principal, Security(get_principal, scopes=[Scope.attendance_read])],
+    actor: Annotated[Actor, Security(get_actor, scopes=[Scope.attendance_read])],
 ) -> dict[str, str]:
     """A route integrators may call with attendance:read."""
-    return {"caller": "client" if isinstance(principal, ClientPrincipal) else "person"}
+    return {"caller": "client" if actor.is_integrator else "person"}
 
 
 @pytest.fixture
@@ -94,9 +94,9 @@ optional = APIRouter(prefix=f"{API_PREFIX}/probe-optional", tags=["probe"])
 
 
 @optional.get("")
-def who_is_asking(user: OptionalUser) -> dict[str, str | None]:
+def who_is_asking(actor: OptionalActor) -> dict[str, str | None]:
     """A public route that shows signed-in members more."""
-    return {"display_name": user.display_name if user else None}
+    return {"display_name": actor.user.display_name if actor.user else None}
 
 
 @pytest.fixture

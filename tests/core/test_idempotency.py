@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend.accounts.dependencies import CurrentUser
+from backend.accounts.dependencies import CurrentActor
 from backend.accounts.models import Role
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.routing import API_PREFIX, JSONRoute
@@ -123,7 +123,7 @@ attempts: list[int] = []
 
 
 @flaky.post("", status_code=201)
-def sometimes_fails(_user: CurrentUser) -> dict[str, int]:
+def sometimes_fails(_actor: CurrentActor) -> dict[str, int]:
     """Fails the first time it is called."""
     attempts.append(1)
     if len(attempts) == 1:

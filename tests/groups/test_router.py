@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.groups import service as groups
 from backend.groups import views as group_views
@@ -53,30 +54,29 @@ def add_member(
     """``user`` joins through the service; for "active" in an approval group a facilitator
     approves them, for "removed" a facilitator then removes them."""
     with app.state.session_factory.begin() as db:
-        joiner = db.get_one(User, user.id)
-        actor = db.get_one(User, facilitator.id)
-        membership = groups.join_group(db, user=joiner, group_id=group_id)
+        joiner = Actor.of_person(db.get_one(User, user.id))
+        actor = Actor.of_person(db.get_one(User, facilitator.id))
+        membership = groups.join_group(db, groups.visible_group(db, group_id, joiner))
         if status in ("active", "removed") and membership.status != "active":
             groups.update_membership(
                 db,
-                actor=actor,
-                group_id=group_id,
+                groups.managed_group(db, group_id, actor),
                 user_id=user.id,
                 changes=MembershipUpdate.model_validate({"status": "active"}),
             )
         if status == "removed":
             groups.remove_membership(
-                db, app.state.settings, actor=actor, group_id=group_id, user_id=user.id
+                db, app.state.settings, groups.visible_group(db, group_id, actor), user_id=user.id
             )
         assert membership.status == status
 
 
 def change_group(app: FastAPI, group_id: uuid.UUID, actor: User, **changes: object) -> None:
     with app.state.session_factory.begin() as db:
+        manager = Actor.of_person(db.get_one(User, actor.id))
         groups.update_group(
             db,
-            actor=db.get_one(User, actor.id),
-            group_id=group_id,
+            groups.managed_group(db, group_id, manager),
             changes=GroupUpdate.model_validate(changes),
         )
 
@@ -736,9 +736,8 @@ def test_directory_open_true_leaves_out_full_paused_and_archived_groups(
     add_member(app, full.id, make_user(app), facilitator=facilitator, status="active")
     change_group(app, paused.id, facilitator, status="paused")
     with app.state.session_factory.begin() as db:
-        groups.archive_group(
-            db, app.state.settings, actor=db.get_one(User, facilitator.id), group_id=archived.id
-        )
+        manager = Actor.of_person(db.get_one(User, facilitator.id))
+        groups.archive_group(db, app.state.settings, groups.managed_group(db, archived.id, manager))
 
     assert directory_slugs(client, open="true") == ["roomy-circle"]
     assert directory_slugs(client) == ["full-circle", "paused-circle", "roomy-circle"]
@@ -1219,8 +1218,12 @@ def test_canary_no_get_shows_members_emails_names_or_meeting_links_to_outsiders(
     # The sentinels are there to be found: an active member sees the pseudonyms and the link.
     with app.state.session_factory() as db:
         viewer = db.get_one(User, active.id)
-        assert group_views.get_group(db, viewer=viewer, group_id=hidden.id).online_url
-        assert group_views.list_members(db, viewer=viewer, group_id=listed.id)
+        assert group_views.get_group(
+            db, groups.visible_group(db, hidden.id, Actor.of_person(viewer))
+        ).online_url
+        assert group_views.list_members(
+            db, groups.visible_group(db, listed.id, Actor.of_person(viewer))
+        )
     secrets = [
         "canary-",
         "Sentinel Wren",

@@ -6,12 +6,13 @@ groups ask for approval), an active member, a facilitator of another group, the 
 facilitator, an admin, a service client without a relevant scope, and one holding
 ``sessions:read``, ``attendance:read`` and ``attendance:write``; each for a listed and an unlisted
 group. The expected status of every cell comes from API.md and the sessions issue: 401 without a
-token; 403 for a member of the group on a facilitator's route and for a service client outside
+token; 403 on a facilitator's route for whoever may see the group but not manage it (the one
+policy of managing a group, shared with the groups routes) and for a service client outside
 its scopes; 403 saying what to do for someone who may see a meeting but is not an active member
 of its group and tries to RSVP or check in (join first, or wait for the approval asked for);
-404, with the body of a random id, for people outside the group otherwise (a non-member cannot
-see a meeting link or read attendance; an unlisted group is hidden from all but its members,
-admins and scoped clients).
+404, with the body of a random id, for whoever may not know of the group (an unlisted group is
+hidden from all but its members, admins and scoped clients). Refusals never carry a meeting
+link, a name or the group's name.
 
 Building a scene signs in a dozen people, too slow to repeat for each of the ~300 cells, so one
 scene per database is shared by every test of this module (``scene`` below: a module fixture on
@@ -36,6 +37,7 @@ from httpx2 import Response
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.accounts.schemas import Scope
 from backend.core import orm
@@ -167,12 +169,13 @@ def add_member(
 ) -> None:
     """``user`` asks to join an approval group; for "active" a facilitator approves them."""
     with app.state.session_factory.begin() as db:
-        membership = groups.join_group(db, user=db.get_one(User, user.id), group_id=group_id)
+        joiner = Actor.of_person(db.get_one(User, user.id))
+        membership = groups.join_group(db, groups.visible_group(db, group_id, joiner))
         if status == "active":
+            manager = Actor.of_person(db.get_one(User, facilitator.id))
             groups.update_membership(
                 db,
-                actor=db.get_one(User, facilitator.id),
-                group_id=group_id,
+                groups.managed_group(db, group_id, manager),
                 user_id=user.id,
                 changes=MembershipUpdate.model_validate({"status": "active"}),
             )
@@ -287,10 +290,10 @@ def build_scene(client: TestClient) -> Scene:
             add_member(app, group.id, scene.user(caller), facilitator=facilitator, status=status)
         if visibility == "unlisted":  # hidden once its members have found it
             with app.state.session_factory.begin() as db:
+                manager = Actor.of_person(db.get_one(User, facilitator.id))
                 groups.update_group(
                     db,
-                    actor=db.get_one(User, facilitator.id),
-                    group_id=group.id,
+                    groups.managed_group(db, group.id, manager),
                     changes=GroupUpdate.model_validate({"visibility": "unlisted"}),
                 )
         # A meeting held two days ago, made and RSVPd while it was ahead.
@@ -570,15 +573,16 @@ READ: Expect = {
 
 
 def manage(ok: int, *, scoped_client: int = 403) -> Expect:
-    """A facilitator's route: members of the group who are not its facilitators get 403,
-    everyone outside it 404 (listed or not), service clients 403 unless the route takes
-    their scope."""
+    """A facilitator's route, under the one policy of managing a group (groups.permissions):
+    whoever may see the group but not manage it gets 403 (anyone signed in, for a listed
+    group; its members, pending ones included, for an unlisted one), whoever may not know of
+    it the 404 of a random id; service clients 403 unless the route takes their scope."""
     return {
         ANONYMOUS: (401, 401),
-        OUTSIDER: (404, 404),
-        PENDING: (404, 404),
+        OUTSIDER: (403, 404),
+        PENDING: (403, 403),
         ACTIVE: (403, 403),
-        OTHER_FACILITATOR: (404, 404),
+        OTHER_FACILITATOR: (403, 404),
         FACILITATOR: (ok, ok),
         ADMIN: (ok, ok),
         CLIENT: (403, 403),

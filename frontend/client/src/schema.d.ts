@@ -5373,8 +5373,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                group_id: string;
                 user_id: string;
+                group_id: string;
             };
             cookie?: never;
         };
@@ -5439,8 +5439,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                group_id: string;
                 user_id: string;
+                group_id: string;
             };
             cookie?: never;
         };
