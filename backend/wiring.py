@@ -26,7 +26,7 @@ from backend.groups.events import GroupArchived, MembershipEnded
 from backend.mentoring import handlers as mentoring
 from backend.mentoring.service import lapse_unanswered_proposals
 from backend.sessions import handlers as sessions
-from backend.sessions.service import generate_all_ahead
+from backend.sessions.generation import generate_all_ahead
 from backend.sessions.timetable import SessionsMeetingTimes
 
 _lock = threading.Lock()

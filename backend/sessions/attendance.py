@@ -61,7 +61,7 @@ from backend.sessions.schemas import (
     ReportMember,
     ReportSession,
 )
-from backend.sessions.service import group_labels
+from backend.sessions.views import group_labels
 
 CHECK_IN_OPENS = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)

@@ -38,7 +38,7 @@ from backend.groups.models import (
 from backend.sessions import recurrence as rec
 from backend.sessions.access import readable_session, shows_meeting_link
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
-from backend.sessions.service import meeting_place
+from backend.sessions.views import meeting_place
 
 NEUTRAL_TITLE = "Circle meeting"
 UID_DOMAIN = "strength-circles"

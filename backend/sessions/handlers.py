@@ -5,20 +5,20 @@ from sqlalchemy.orm import Session
 from backend.accounts.events import AccountDeactivated, AccountErased
 from backend.core.config import Settings
 from backend.groups.events import GroupArchived, MembershipEnded
-from backend.sessions import service
+from backend.sessions import rsvps, service
 
 
 def free_seats_in_the_group(db: Session, settings: Settings, event: MembershipEnded) -> None:
     """Whoever leaves a group, or is removed, gives their seats at its upcoming meetings to
     the people waiting."""
-    service.release_future_rsvps(db, settings, group_id=event.group_id, user_id=event.user_id)
+    rsvps.release_future_rsvps(db, settings, group_id=event.group_id, user_id=event.user_id)
 
 
 def free_every_seat(
     db: Session, settings: Settings, event: AccountDeactivated | AccountErased
 ) -> None:
     """Someone who can no longer sign in gives up their seats at every upcoming meeting."""
-    service.release_all_future_rsvps(db, settings, user_id=event.user_id)
+    rsvps.release_all_future_rsvps(db, settings, user_id=event.user_id)
 
 
 def close_the_group(db: Session, settings: Settings, event: GroupArchived) -> None:

@@ -12,7 +12,7 @@ from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
-from backend.sessions import attendance, calendar, service
+from backend.sessions import attendance, calendar, rsvps, schedules, service, views
 from backend.sessions.dependencies import AttendanceReader, AttendanceWriter, SessionReader
 from backend.sessions.models import RsvpStatus
 from backend.sessions.schemas import (
@@ -60,8 +60,8 @@ def create_schedule(
     group_id: uuid.UUID, data: ScheduleCreate, actor: CurrentActor, db: DbSession
 ) -> ScheduleRead:
     """Start a recurring schedule (facilitators of the group); its sessions are generated."""
-    schedule = service.create_schedule(db, actor=actor, group_id=group_id, data=data)
-    return service.schedule_read(schedule, show_link=True)
+    schedule = schedules.create_schedule(db, actor=actor, group_id=group_id, data=data)
+    return views.schedule_read(schedule, show_link=True)
 
 
 @router.get(
@@ -69,7 +69,7 @@ def create_schedule(
 )
 def list_schedules(group_id: uuid.UUID, actor: SessionReader, db: DbSession) -> ScheduleList:
     """The group's schedules (listed groups: anyone; links for members only)."""
-    items = service.list_schedules(db, actor=actor, group_id=group_id)
+    items = views.list_schedules(db, actor=actor, group_id=group_id)
     return ScheduleList(items=items)
 
 
@@ -86,10 +86,10 @@ def update_schedule(
     settings: AppSettings,
 ) -> ScheduleRead:
     """Change the series from now on; past and individually changed sessions stay."""
-    schedule = service.update_schedule(
+    schedule = schedules.update_schedule(
         db, settings, actor=actor, schedule_id=schedule_id, data=data
     )
-    return service.schedule_read(schedule, show_link=True)
+    return views.schedule_read(schedule, show_link=True)
 
 
 @router.post(
@@ -99,8 +99,8 @@ def end_schedule(
     schedule_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> ScheduleRead:
     """End the series: future meetings are cancelled (people who RSVPd are told)."""
-    schedule = service.end_schedule(db, settings, actor=actor, schedule_id=schedule_id)
-    return service.schedule_read(schedule, show_link=True)
+    schedule = schedules.end_schedule(db, settings, actor=actor, schedule_id=schedule_id)
+    return views.schedule_read(schedule, show_link=True)
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def list_sessions(
 ) -> SessionList:
     """Every meeting of the group starting in [from, to), however far ahead (366 days at most
     per request). Listed groups: anyone; meeting links only for members."""
-    page = service.list_group_sessions(
+    page = views.list_group_sessions(
         db,
         actor=actor,
         group_id=group_id,
@@ -145,13 +145,13 @@ def create_session(
 ) -> SessionRead:
     """Add a one-off meeting (facilitators of the group)."""
     session = service.create_session(db, actor=actor, group_id=group_id, data=data)
-    return service.get_session(db, actor=actor, session_id=session.id)
+    return views.get_session(db, actor=actor, session_id=session.id)
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"], responses=problem_responses(401, 403, 404))
 def read_session(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> SessionRead:
     """One meeting, with your RSVP (links for members only)."""
-    return service.get_session(db, actor=actor, session_id=session_id)
+    return views.get_session(db, actor=actor, session_id=session_id)
 
 
 @router.patch(
@@ -169,7 +169,7 @@ def update_session(
     """Cancel, restore or move one meeting, or change its seats or place (facilitators).
     Members who RSVPd are told."""
     service.update_session(db, settings, actor=actor, session_id=session_id, data=data)
-    return service.get_session(db, actor=actor, session_id=session_id)
+    return views.get_session(db, actor=actor, session_id=session_id)
 
 
 @router.put(
@@ -192,7 +192,7 @@ def rsvp(
     """Say whether you are going. When the meeting is full you join the waitlist, and a seat
     that frees up goes to the first person waiting."""
     wanted = RsvpStatus(data.status)
-    return service.set_rsvp(db, settings, actor=actor, session_id=session_id, wanted=wanted)
+    return rsvps.set_rsvp(db, settings, actor=actor, session_id=session_id, wanted=wanted)
 
 
 # --- check-in and attendance ------------------------------------------------------------------
@@ -307,7 +307,7 @@ def my_sessions(
     cursor: Cursor = None,
 ) -> MySessionList:
     """My upcoming meetings (of the groups I am in), with my RSVP."""
-    page = service.my_sessions(db, actor=actor, start=start, end=to, limit=limit, cursor=cursor)
+    page = views.my_sessions(db, actor=actor, start=start, end=to, limit=limit, cursor=cursor)
     return MySessionList(items=page.items, next_cursor=page.next_cursor)
 
 

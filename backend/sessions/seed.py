@@ -23,7 +23,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.groups.seed import DEMO_MEMBERSHIPS
-from backend.sessions import attendance, service
+from backend.sessions import attendance, schedules, service
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule, SessionStatus
 from backend.sessions.schemas import AttendanceEntry, ScheduleCreate, SessionCreate
 
@@ -160,7 +160,7 @@ def seed_demo_sessions(db: Session) -> list[str]:
         group = db.scalar(select(SupportGroup).where(SupportGroup.name == name))
         if group is None or db.scalar(select(Schedule.id).where(Schedule.group_id == group.id)):
             continue
-        service.create_schedule(
+        schedules.create_schedule(
             db,
             actor=Actor.of_person(facilitator),
             group_id=group.id,

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backend.sessions.models import GroupSession
-from backend.sessions.service import generate_all_ahead
+from backend.sessions.generation import generate_all_ahead
 from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
 from tests.support.problems import assert_problem
 

@@ -1,0 +1,284 @@
+"""What people see of meetings and series: a group's meetings, one meeting, "my meetings",
+a group's schedules; meeting links only for those who may see them."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.accounts.actor import Actor
+from backend.core.orm import utcnow
+from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.groups.models import (
+    GroupFormat,
+    GroupMembership,
+    MembershipStatus,
+    SupportGroup,
+)
+from backend.sessions import recurrence as rec
+from backend.sessions.access import (
+    readable_group,
+    readable_session,
+    shows_meeting_link,
+)
+from backend.sessions.exceptions import (
+    InvalidWindow,
+)
+from backend.sessions.generation import GENERATE_AHEAD, ensure_generated
+from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule
+from backend.sessions.rsvps import waitlist_position
+from backend.sessions.schemas import (
+    MyRsvp,
+    MySession,
+    ScheduleRead,
+    SessionRead,
+)
+
+# A list may look at most this far: wider windows are paged by the caller's next request.
+MAX_WINDOW = timedelta(days=366)
+
+
+# Sessions are generated on demand up to here, so a typo of a year cannot fill the database.
+MAX_LOOKAHEAD = timedelta(days=3 * 366)
+
+
+DEFAULT_WINDOW = timedelta(weeks=4)
+
+
+SESSION_ORDER = [
+    SortKey(GroupSession.starts_at, datetime.fromisoformat, lambda value: value.isoformat()),
+    SortKey(GroupSession.id, lambda value: uuid.UUID(str(value))),
+]
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    name: str
+    slug: str
+
+
+def group_labels(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, GroupLabel]:
+    return {
+        row.id: GroupLabel(row.name, row.slug)
+        for row in db.execute(
+            select(SupportGroup.id, SupportGroup.name, SupportGroup.slug).where(
+                SupportGroup.id.in_(set(group_ids))
+            )
+        )
+    }
+
+
+def meeting_place(location: str | None, group: SupportGroup) -> str | None:
+    """Where a meeting is: its own note, else the group's address and city (none for an
+    online group)."""
+    if location:
+        return location
+    if group.format == GroupFormat.online:
+        return None
+    return ", ".join(part for part in (group.address, group.city) if part) or None
+
+
+def _counts(db: Session, session_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, int]]:
+    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if session_ids:
+        for session_id, status, count in db.execute(
+            select(Rsvp.session_id, Rsvp.status, func.count())
+            .where(Rsvp.session_id.in_(session_ids))
+            .group_by(Rsvp.session_id, Rsvp.status)
+        ):
+            counts[session_id][status] = count
+    return counts
+
+
+def _my_rsvps(
+    db: Session, session_ids: Sequence[uuid.UUID], actor: Actor
+) -> dict[uuid.UUID, MyRsvp]:
+    if actor.person_id is None or not session_ids:
+        return {}
+    mine = db.scalars(
+        select(Rsvp).where(Rsvp.session_id.in_(session_ids), Rsvp.user_id == actor.person_id)
+    )
+    return {
+        r.session_id: MyRsvp(status=r.status, waitlist_position=waitlist_position(db, r))
+        for r in mine
+    }
+
+
+def planned_start(session: GroupSession) -> datetime | None:
+    """When a meeting of a series was moved on its own: the time its series had it at."""
+    if session.occurrence_key is None or not session.is_exception:
+        return None
+    local = datetime.fromisoformat(session.occurrence_key).replace(
+        tzinfo=rec.zone(session.timezone)
+    )
+    planned = local.astimezone(UTC)
+    return planned if planned != session.starts_at else None
+
+
+def _meeting_link(session: GroupSession, group: SupportGroup) -> str | None:
+    return session.online_url or group.online_url
+
+
+def reads(
+    db: Session,
+    sessions: Sequence[GroupSession],
+    *,
+    actor: Actor,
+    links_for: set[uuid.UUID],
+) -> list[SessionRead]:
+    """Sessions as ``actor`` may see them; ``links_for`` holds the groups whose meeting links
+    they may see."""
+    ids = [s.id for s in sessions]
+    counts = _counts(db, ids)
+    mine = _my_rsvps(db, ids, actor)
+    group_ids = {s.group_id for s in sessions}
+    groups_by_id = {
+        g.id: g for g in db.scalars(select(SupportGroup).where(SupportGroup.id.in_(group_ids)))
+    }
+    result = []
+    for s in sessions:
+        going = counts[s.id][RsvpStatus.going]
+        group = groups_by_id[s.group_id]
+        result.append(
+            SessionRead(
+                id=s.id,
+                group_id=s.group_id,
+                group_name=group.name,
+                group_slug=group.slug,
+                group_format=group.format,
+                schedule_id=s.schedule_id,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                timezone=s.timezone,
+                local_start=s.starts_at.astimezone(rec.zone(s.timezone)),
+                status=s.status,
+                cancel_reason=s.cancel_reason,
+                moved_from=planned_start(s),
+                capacity=s.capacity,
+                going=going,
+                waitlisted=counts[s.id][RsvpStatus.waitlisted],
+                seats_left=max(0, s.capacity - going),
+                location=s.location,
+                place=meeting_place(s.location, group),
+                online_url=_meeting_link(s, group) if s.group_id in links_for else None,
+                my_rsvp=mine.get(s.id),
+            )
+        )
+    return result
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    start = start.astimezone(UTC) if start else utcnow()
+    end = end.astimezone(UTC) if end else start + DEFAULT_WINDOW
+    if end <= start:
+        raise InvalidWindow("'to' must be later than 'from'.")
+    if end - start > MAX_WINDOW:
+        raise InvalidWindow("Ask for at most 366 days at a time ('from' to 'to').")
+    if end > utcnow() + MAX_LOOKAHEAD:
+        raise InvalidWindow("Meetings can be listed up to three years ahead.")
+    return start, end
+
+
+def list_group_sessions(
+    db: Session,
+    *,
+    actor: Actor,
+    group_id: uuid.UUID,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[SessionRead]:
+    """Every session of the group starting in [start, end), cancelled ones included."""
+    access = readable_group(db, group_id, actor)
+    group = access.group
+    window_start, window_end = _window(start, end)
+    ensure_generated(db, [group.id], max(window_end, utcnow() + GENERATE_AHEAD))
+    page: KeysetPage[GroupSession] = paginate(
+        db,
+        select(GroupSession).where(
+            GroupSession.group_id == group.id,
+            GroupSession.starts_at >= window_start,
+            GroupSession.starts_at < window_end,
+        ),
+        SESSION_ORDER,
+        limit=limit,
+        cursor=cursor,
+    )
+    links = {group.id} if shows_meeting_link(access) else set()
+    return KeysetPage(reads(db, page.items, actor=actor, links_for=links), page.next_cursor)
+
+
+def get_session(db: Session, *, actor: Actor, session_id: uuid.UUID) -> SessionRead:
+    access = readable_session(db, session_id, actor)
+    links = {access.group.id} if shows_meeting_link(access) else set()
+    return reads(db, [access.session], actor=actor, links_for=links)[0]
+
+
+def my_sessions(
+    db: Session,
+    *,
+    actor: Actor,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> KeysetPage[MySession]:
+    """Upcoming sessions of the groups I am an active member of (cancelled ones too, so a
+    change is visible), with my RSVP."""
+    window_start, window_end = _window(start, end)
+    group_ids = list(
+        db.scalars(
+            select(GroupMembership.group_id).where(
+                GroupMembership.user_id == actor.person.id,
+                GroupMembership.status == MembershipStatus.active,
+            )
+        )
+    )
+    ensure_generated(db, group_ids, max(window_end, utcnow() + GENERATE_AHEAD))
+    page: KeysetPage[GroupSession] = paginate(
+        db,
+        select(GroupSession).where(
+            GroupSession.group_id.in_(group_ids),
+            GroupSession.ends_at > window_start,
+            GroupSession.starts_at < window_end,
+        ),
+        SESSION_ORDER,
+        limit=limit,
+        cursor=cursor,
+    )
+    items = [
+        MySession(**read.model_dump())
+        for read in reads(db, page.items, actor=actor, links_for=set(group_ids))
+    ]
+    return KeysetPage(items, page.next_cursor)
+
+
+def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
+    return ScheduleRead(
+        id=schedule.id,
+        group_id=schedule.group_id,
+        rrule=schedule.rrule,
+        start_time=schedule.start_time,
+        duration_minutes=schedule.duration_minutes,
+        timezone=schedule.timezone,
+        starts_on=schedule.starts_on,
+        until=schedule.until,
+        capacity=schedule.capacity,
+        location=schedule.location,
+        online_url=schedule.online_url if show_link else None,
+        ended_at=schedule.ended_at,
+    )
+
+
+def list_schedules(db: Session, *, actor: Actor, group_id: uuid.UUID) -> list[ScheduleRead]:
+    access = readable_group(db, group_id, actor)
+    show_link = shows_meeting_link(access)
+    rows = db.scalars(
+        select(Schedule).where(Schedule.group_id == access.group.id).order_by(Schedule.created_at)
+    )
+    return [schedule_read(s, show_link=show_link) for s in rows]
