@@ -19,7 +19,7 @@ from backend.groups.models import GroupMembership, MembershipStatus, SupportGrou
 from backend.groups.service import GroupAccess, managed_group, require_manager, visible_group
 from backend.sessions import permissions
 from backend.sessions.exceptions import MembershipPending, NotAMember
-from backend.sessions.models import GroupSession
+from backend.sessions.models import GroupSession, Schedule
 
 __all__ = ["GroupAccess", "managed_group"]
 
@@ -122,3 +122,17 @@ def attendance_group(db: Session, group_id: uuid.UUID, actor: Actor, *, scope: s
             raise NotFound()
         return GroupAccess(group, None, actor)
     return managed_group(db, group_id, actor)
+
+
+def managed_schedule(db: Session, schedule_id: uuid.UUID, actor: Actor) -> Schedule:
+    """A series of a group the actor may manage (the groups domain's one policy)."""
+    schedule = db.get(Schedule, schedule_id)
+    if schedule is None:
+        raise NotFound()
+    managed_group(db, schedule.group_id, actor)
+    return schedule
+
+
+def meeting_of(access: GroupAccess, session: GroupSession) -> SessionAccess:
+    """A meeting just made in a group, seen with the access the group was reached with."""
+    return SessionAccess(session, access.group, access.membership, access.actor)

@@ -18,19 +18,14 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import AttendancePrivacy, User
-from backend.accounts.schemas import Scope
 from backend.core import ratelimit, times
 from backend.core.config import Settings
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.core.security import keyed_digest
 from backend.groups.models import GroupMembership, MemberRole, MembershipStatus
-from backend.sessions.access import (
-    attendance_group,
-    attendance_session,
-    managed_session,
-    member_session,
-)
+from backend.groups.service import GroupAccess, require_manager
+from backend.sessions.access import SessionAccess
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
     CheckInNotOpen,
@@ -105,12 +100,11 @@ def _check_in_window(session: GroupSession, now: datetime, *, viewer: User) -> N
         )
 
 
-def check_in_code(
-    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID
-) -> CheckInCode:
-    access = managed_session(db, session_id, actor)
+def check_in_code(db: Session, settings: Settings, access: SessionAccess) -> CheckInCode:
+    """The code to show in the room, for a meeting ``access`` manages."""
+    require_manager(access.as_group)
     now = utcnow()
-    _check_in_window(access.session, now, viewer=actor.person)
+    _check_in_window(access.session, now, viewer=access.actor.person)
     period = _period(now)
     period_end = datetime.fromtimestamp((period + 1) * CODE_PERIOD.total_seconds(), UTC)
     return CheckInCode(
@@ -145,7 +139,7 @@ def _record(
     return record
 
 
-def _attendance_read(record: AttendanceRecord) -> AttendanceRead:
+def attendance_read(record: AttendanceRecord) -> AttendanceRead:
     return AttendanceRead(
         session_id=record.session_id,
         user_id=record.user_id,
@@ -156,11 +150,10 @@ def _attendance_read(record: AttendanceRecord) -> AttendanceRead:
 
 
 def check_in(
-    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, code: str
-) -> AttendanceRead:
+    db: Session, settings: Settings, access: SessionAccess, *, code: str
+) -> AttendanceRecord:
     """Self check-in with the code shown in the room: present, or late after ten minutes."""
-    access = member_session(db, session_id, actor, doing="check in at its meetings")
-    user = actor.person
+    user = access.actor.person
     session = access.session
     now = utcnow()
     _check_in_window(session, now, viewer=user)
@@ -183,7 +176,7 @@ def check_in(
         )
     )
     if existing is not None and existing.status in ATTENDED:
-        return _attendance_read(existing)
+        return existing
     status = (
         AttendanceStatus.late if now > session.starts_at + LATE_AFTER else AttendanceStatus.present
     )
@@ -191,7 +184,7 @@ def check_in(
         db, session, user.id, status, via=RecordedVia.self_check_in, by_user=user.id, by_client=None
     )
     db.flush()
-    return _attendance_read(record)
+    return record
 
 
 # --- attendance sheets ------------------------------------------------------------------------
@@ -235,16 +228,22 @@ def _sheet(
     return AttendanceSheet(records=rows, anonymous=dict(hidden))
 
 
-def attendance_sheet(db: Session, *, actor: Actor, session_id: uuid.UUID) -> AttendanceSheet:
-    access = attendance_session(db, session_id, actor, scope=Scope.attendance_read)
-    return _sheet(db, access.session, sees_anonymous=sees_anonymous_attendees(actor))
+def attendance_sheet(db: Session, access: SessionAccess) -> AttendanceSheet:
+    """The meeting's sheet as ``access.actor`` may read it: members who chose anonymous
+    attendance counted (named to admins), names only for those who may read them."""
+    return _sheet(
+        db,
+        access.session,
+        sees_anonymous=sees_anonymous_attendees(access.actor),
+        names=reads_attendee_names(access.actor),
+    )
 
 
 def record_attendance(
-    db: Session, *, actor: Actor, session_id: uuid.UUID, entries: list[AttendanceEntry]
-) -> AttendanceSheet:
+    db: Session, access: SessionAccess, *, entries: list[AttendanceEntry]
+) -> GroupSession:
     """Record many at once, all or nothing. Each record keeps who recorded it and how."""
-    access = attendance_session(db, session_id, actor, scope=Scope.attendance_write)
+    actor = access.actor
     session = access.session
     if session.status == SessionStatus.cancelled:
         raise SessionCancelled()
@@ -284,12 +283,7 @@ def record_attendance(
             by_client=actor.client.id if actor.client is not None else None,
         )
     db.flush()
-    return _sheet(
-        db,
-        session,
-        sees_anonymous=sees_anonymous_attendees(actor),
-        names=reads_attendee_names(actor),
-    )
+    return session
 
 
 def my_attendance(
@@ -334,15 +328,14 @@ def my_attendance(
 
 def attendance_report(
     db: Session,
+    access: GroupAccess,
     *,
-    actor: Actor,
-    group_id: uuid.UUID,
     start: datetime | None,
     end: datetime | None,
 ) -> AttendanceReport:
     """Per session (held, cancelled or upcoming; headcount, seats, RSVPs, no-shows) and per
     member (sessions attended and the share of held sessions) over [start, end)."""
-    group = attendance_group(db, group_id, actor, scope=Scope.attendance_read).group
+    group, actor = access.group, access.actor
     now = utcnow()
     end = end.astimezone(UTC) if end else now
     start = start.astimezone(UTC) if start else end - timedelta(days=90)

@@ -36,7 +36,7 @@ from backend.groups.models import (
     Visibility,
 )
 from backend.sessions import recurrence as rec
-from backend.sessions.access import readable_session, shows_meeting_link
+from backend.sessions.access import SessionAccess, shows_meeting_link
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
 from backend.sessions.views import meeting_place
 
@@ -278,15 +278,14 @@ def group_feed(db: Session, *, group_id: uuid.UUID) -> bytes:
     )
 
 
-def session_file(db: Session, *, actor: Actor, session_id: uuid.UUID) -> bytes:
+def session_file(db: Session, access: SessionAccess) -> bytes:
     """One meeting as a calendar of one event, for whoever may read ``GET /sessions/{id}``.
     Its UID is the session's own, so importing it again updates the event (SEQUENCE says
     which is newer); the title names the group only for a signed-in person who chose that,
     and the link is there only for those who may see it (never for anonymous callers)."""
-    access = readable_session(db, session_id, actor)
     show_link = shows_meeting_link(access)
-    session, group = access.session, access.group
-    names = actor.user is not None and actor.user.calendar_shows_group_names
+    session, group, user = access.session, access.group, access.actor.user
+    names = user is not None and user.calendar_shows_group_names
     calendar = _calendar("Strength Circles")
     calendar.add("method", "PUBLISH")
     calendar.add_component(

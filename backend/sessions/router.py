@@ -13,7 +13,19 @@ from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
-from backend.sessions.dependencies import AttendanceReader, AttendanceWriter, SessionReader
+from backend.sessions.access import meeting_of
+from backend.sessions.dependencies import (
+    CheckInSession,
+    ManagedGroup,
+    ManagedSchedule,
+    ManagedSession,
+    ReadableGroup,
+    ReadableSession,
+    RecordingSession,
+    ReportedGroup,
+    RsvpSession,
+    SheetSession,
+)
 from backend.sessions.models import RsvpStatus
 from backend.sessions.schemas import (
     AttendanceRead,
@@ -56,20 +68,18 @@ ICS: dict[int | str, dict[str, Any]] = {
     status_code=201,
     responses=problem_responses(401, 403, 404, s422="An invalid rule, zone or dates."),
 )
-def create_schedule(
-    group_id: uuid.UUID, data: ScheduleCreate, actor: CurrentActor, db: DbSession
-) -> ScheduleRead:
+def create_schedule(access: ManagedGroup, data: ScheduleCreate, db: DbSession) -> ScheduleRead:
     """Start a recurring schedule (facilitators of the group); its sessions are generated."""
-    schedule = schedules.create_schedule(db, actor=actor, group_id=group_id, data=data)
+    schedule = schedules.create_schedule(db, access, data=data)
     return views.schedule_read(schedule, show_link=True)
 
 
 @router.get(
     "/groups/{group_id}/schedules", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
-def list_schedules(group_id: uuid.UUID, actor: SessionReader, db: DbSession) -> ScheduleList:
+def list_schedules(access: ReadableGroup, db: DbSession) -> ScheduleList:
     """The group's schedules (listed groups: anyone; links for members only)."""
-    items = views.list_schedules(db, actor=actor, group_id=group_id)
+    items = views.list_schedules(db, access)
     return ScheduleList(items=items)
 
 
@@ -79,27 +89,22 @@ def list_schedules(group_id: uuid.UUID, actor: SessionReader, db: DbSession) -> 
     responses=problem_responses(401, 403, 404, s409="The series has ended."),
 )
 def update_schedule(
-    schedule_id: uuid.UUID,
+    schedule: ManagedSchedule,
     data: ScheduleUpdate,
-    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> ScheduleRead:
     """Change the series from now on; past and individually changed sessions stay."""
-    schedule = schedules.update_schedule(
-        db, settings, actor=actor, schedule_id=schedule_id, data=data
-    )
+    schedule = schedules.update_schedule(db, settings, schedule, data=data)
     return views.schedule_read(schedule, show_link=True)
 
 
 @router.post(
     "/schedules/{schedule_id}/end", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
-def end_schedule(
-    schedule_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
-) -> ScheduleRead:
+def end_schedule(schedule: ManagedSchedule, db: DbSession, settings: AppSettings) -> ScheduleRead:
     """End the series: future meetings are cancelled (people who RSVPd are told)."""
-    schedule = schedules.end_schedule(db, settings, actor=actor, schedule_id=schedule_id)
+    schedule = schedules.end_schedule(db, settings, schedule)
     return views.schedule_read(schedule, show_link=True)
 
 
@@ -112,8 +117,7 @@ def end_schedule(
     responses=problem_responses(401, 403, 404, s422="An invalid or too wide window."),
 )
 def list_sessions(
-    group_id: uuid.UUID,
-    actor: SessionReader,
+    access: ReadableGroup,
     db: DbSession,
     start: From = None,
     to: To = None,
@@ -122,15 +126,7 @@ def list_sessions(
 ) -> SessionList:
     """Every meeting of the group starting in [from, to), however far ahead (366 days at most
     per request). Listed groups: anyone; meeting links only for members."""
-    page = views.list_group_sessions(
-        db,
-        actor=actor,
-        group_id=group_id,
-        start=start,
-        end=to,
-        limit=limit,
-        cursor=cursor,
-    )
+    page = views.list_group_sessions(db, access, start=start, end=to, limit=limit, cursor=cursor)
     return SessionList(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -140,18 +136,16 @@ def list_sessions(
     status_code=201,
     responses=problem_responses(401, 403, 404),
 )
-def create_session(
-    group_id: uuid.UUID, data: SessionCreate, actor: CurrentActor, db: DbSession
-) -> SessionRead:
+def create_session(access: ManagedGroup, data: SessionCreate, db: DbSession) -> SessionRead:
     """Add a one-off meeting (facilitators of the group)."""
-    session = service.create_session(db, actor=actor, group_id=group_id, data=data)
-    return views.get_session(db, actor=actor, session_id=session.id)
+    session = service.create_session(db, access, data=data)
+    return views.get_session(db, meeting_of(access, session))
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"], responses=problem_responses(401, 403, 404))
-def read_session(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> SessionRead:
+def read_session(access: ReadableSession, db: DbSession) -> SessionRead:
     """One meeting, with your RSVP (links for members only)."""
-    return views.get_session(db, actor=actor, session_id=session_id)
+    return views.get_session(db, access)
 
 
 @router.patch(
@@ -160,16 +154,15 @@ def read_session(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> 
     responses=problem_responses(401, 403, 404, s409="The meeting is over or has started."),
 )
 def update_session(
-    session_id: uuid.UUID,
+    access: ManagedSession,
     data: SessionUpdate,
-    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> SessionRead:
     """Cancel, restore or move one meeting, or change its seats or place (facilitators).
     Members who RSVPd are told."""
-    service.update_session(db, settings, actor=actor, session_id=session_id, data=data)
-    return views.get_session(db, actor=actor, session_id=session_id)
+    service.update_session(db, settings, access, data=data)
+    return views.get_session(db, access)
 
 
 @router.put(
@@ -183,16 +176,15 @@ def update_session(
     ),
 )
 def rsvp(
-    session_id: uuid.UUID,
+    access: RsvpSession,
     data: RsvpWrite,
-    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> MyRsvp:
     """Say whether you are going. When the meeting is full you join the waitlist, and a seat
     that frees up goes to the first person waiting."""
     wanted = RsvpStatus(data.status)
-    return rsvps.set_rsvp(db, settings, actor=actor, session_id=session_id, wanted=wanted)
+    return views.my_rsvp(db, rsvps.set_rsvp(db, settings, access, wanted=wanted))
 
 
 # --- check-in and attendance ------------------------------------------------------------------
@@ -203,11 +195,9 @@ def rsvp(
     tags=["sessions"],
     responses=problem_responses(401, 403, 404, s409="Check-in is not open."),
 )
-def read_check_in_code(
-    session_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
-) -> CheckInCode:
+def read_check_in_code(access: ManagedSession, db: DbSession, settings: AppSettings) -> CheckInCode:
     """The code to show the room (facilitators); from 30 minutes before the start to the end."""
-    return attendance.check_in_code(db, settings, actor=actor, session_id=session_id)
+    return attendance.check_in_code(db, settings, access)
 
 
 @router.post(
@@ -223,14 +213,14 @@ def read_check_in_code(
     ),
 )
 def check_in(
-    session_id: uuid.UUID,
+    access: CheckInSession,
     data: CheckIn,
-    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> AttendanceRead:
     """Check yourself in with the code shown in the room: present, or late after 10 minutes."""
-    return attendance.check_in(db, settings, actor=actor, session_id=session_id, code=data.code)
+    record = attendance.check_in(db, settings, access, code=data.code)
+    return attendance.attendance_read(record)
 
 
 @router.get(
@@ -238,12 +228,10 @@ def check_in(
     tags=["sessions"],
     responses=problem_responses(401, 403, 404),
 )
-def read_attendance(
-    session_id: uuid.UUID, actor: AttendanceReader, db: DbSession
-) -> AttendanceSheet:
+def read_attendance(access: SheetSession, db: DbSession) -> AttendanceSheet:
     """The attendance sheet (facilitators, admins, `attendance:read` clients). Members who chose
     anonymous attendance are counted, and named only to admins."""
-    return attendance.attendance_sheet(db, actor=actor, session_id=session_id)
+    return attendance.attendance_sheet(db, access)
 
 
 @router.put(
@@ -254,13 +242,12 @@ def read_attendance(
     ),
 )
 def record_attendance(
-    session_id: uuid.UUID, data: AttendanceUpdate, actor: AttendanceWriter, db: DbSession
+    access: RecordingSession, data: AttendanceUpdate, db: DbSession
 ) -> AttendanceSheet:
     """Record present, late, excused or absent for many members at once, all or nothing
     (facilitators, admins, `attendance:write` clients)."""
-    return attendance.record_attendance(
-        db, actor=actor, session_id=session_id, entries=data.records
-    )
+    attendance.record_attendance(db, access, entries=data.records)
+    return attendance.attendance_sheet(db, access)
 
 
 @router.get(
@@ -273,8 +260,7 @@ def record_attendance(
     },
 )
 def attendance_report(
-    group_id: uuid.UUID,
-    actor: AttendanceReader,
+    access: ReportedGroup,
     db: DbSession,
     start: Annotated[
         datetime | None, Query(alias="from", description="RFC 3339; default: 90 days ago.")
@@ -284,7 +270,7 @@ def attendance_report(
 ) -> AttendanceReport | Response:
     """Per session and per member over [from, to) (facilitators, admins, `attendance:read`
     clients). Send `Accept: text/csv` for a spreadsheet."""
-    report = attendance.attendance_report(db, actor=actor, group_id=group_id, start=start, end=to)
+    report = attendance.attendance_report(db, access, start=start, end=to)
     if accept and "text/csv" in accept:
         return Response(
             attendance.report_csv(report),
@@ -367,10 +353,10 @@ def group_calendar(group_id: uuid.UUID, db: DbSession) -> Response:
     responses={**ICS, **problem_responses(401, 403, 404)},
     response_class=Response,
 )
-def session_calendar(session_id: uuid.UUID, actor: SessionReader, db: DbSession) -> Response:
+def session_calendar(access: ReadableSession, db: DbSession) -> Response:
     """One meeting as an iCalendar file to add to any calendar app (whoever may read it).
     Neutral title unless you chose group names; the link only for those who may see it."""
-    body = calendar.session_file(db, actor=actor, session_id=session_id)
+    body = calendar.session_file(db, access)
     return Response(
         body,
         media_type=CALENDAR_TYPE,

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
@@ -16,9 +15,7 @@ from backend.groups.models import (
     MemberRole,
 )
 from backend.sessions import notices
-from backend.sessions.access import (
-    member_session,
-)
+from backend.sessions.access import SessionAccess
 from backend.sessions.exceptions import (
     FacilitatorsNeedNoSeat,
     RsvpLimit,
@@ -26,9 +23,6 @@ from backend.sessions.exceptions import (
     SessionStarted,
 )
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, SessionStatus
-from backend.sessions.schemas import (
-    MyRsvp,
-)
 
 # Per-member cap on RSVPs held for upcoming meetings (SECURITY.md: caps on business flows).
 MAX_OPEN_RSVPS = 100
@@ -83,11 +77,9 @@ def promote_waitlisted(db: Session, settings: Settings, session: GroupSession) -
     db.flush()
 
 
-def set_rsvp(
-    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, wanted: RsvpStatus
-) -> MyRsvp:
-    access = member_session(db, session_id, actor, doing="RSVP for its meetings")
-    user = actor.person
+def set_rsvp(db: Session, settings: Settings, access: SessionAccess, *, wanted: RsvpStatus) -> Rsvp:
+    """The member's answer for a meeting of their group (``dependencies.RsvpSession``)."""
+    user = access.actor.person
     session = access.session
     if access.membership is not None and access.membership.role == MemberRole.facilitator:
         raise FacilitatorsNeedNoSeat()
@@ -132,7 +124,7 @@ def set_rsvp(
         if was_going:
             promote_waitlisted(db, settings, session)
     db.flush()
-    return MyRsvp(status=rsvp.status, waitlist_position=waitlist_position(db, rsvp))
+    return rsvp
 
 
 def _check_rsvp_cap(db: Session, user: User, now: datetime) -> None:

@@ -1,26 +1,21 @@
 """Series of meetings (RFC 5545 rules in the group's time zone): starting one, changing it
 from now on, ending it."""
 
-import uuid
 from collections import defaultdict
 from datetime import date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.accounts.actor import Actor
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
-from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.groups.models import (
     SupportGroup,
 )
+from backend.groups.service import GroupAccess, require_manager
 from backend.sessions import notices
 from backend.sessions import recurrence as rec
-from backend.sessions.access import (
-    managed_group,
-)
 from backend.sessions.exceptions import (
     InvalidSchedule,
     ScheduleEnded,
@@ -50,10 +45,9 @@ def _check_series(
         )
 
 
-def create_schedule(
-    db: Session, *, actor: Actor, group_id: uuid.UUID, data: ScheduleCreate
-) -> Schedule:
-    group = managed_group(db, group_id, actor).group
+def create_schedule(db: Session, access: GroupAccess, *, data: ScheduleCreate) -> Schedule:
+    """A new series for a group ``access`` manages (``dependencies.ManagedGroup``)."""
+    group = require_manager(access).group
     ensure_not_archived(group)
     _check_series(data.rrule, data.starts_on, data.start_time, data.timezone, data.until)
     start_of_series = rec.to_utc(
@@ -71,7 +65,7 @@ def create_schedule(
         location=data.location,
         online_url=str(data.online_url) if data.online_url else None,
         generated_until=start_of_series,
-        created_by_id=actor.person.id,
+        created_by_id=access.actor.person.id,
     )
     db.add(schedule)
     db.flush()
@@ -79,24 +73,15 @@ def create_schedule(
     return schedule
 
 
-def _managed_schedule(db: Session, schedule_id: uuid.UUID, actor: Actor) -> Schedule:
-    schedule = db.get(Schedule, schedule_id)
-    if schedule is None:
-        raise NotFound()
-    managed_group(db, schedule.group_id, actor)
-    return schedule
-
-
 TIMING_FIELDS = ("rrule", "start_time", "duration_minutes", "timezone", "until")
 
 
 def update_schedule(
-    db: Session, settings: Settings, *, actor: Actor, schedule_id: uuid.UUID, data: ScheduleUpdate
+    db: Session, settings: Settings, schedule: Schedule, *, data: ScheduleUpdate
 ) -> Schedule:
     """Change the series from now on. Past sessions and sessions changed on their own keep
     their time; each future, untouched session follows the new rule: it moves within its day
     (RSVPs kept, people told), or is retired when the new rule has no meeting that day."""
-    schedule = _managed_schedule(db, schedule_id, actor)
     if schedule.ended_at is not None:
         raise ScheduleEnded()
     lock_for_update(db, Schedule.id, schedule.id)
@@ -216,12 +201,9 @@ def _restart_series(
     schedule.generated_until = horizon
 
 
-def end_schedule(
-    db: Session, settings: Settings, *, actor: Actor, schedule_id: uuid.UUID
-) -> Schedule:
+def end_schedule(db: Session, settings: Settings, schedule: Schedule) -> Schedule:
     """Stop the series: past meetings stay on record; future ones it made are cancelled (and
     people who RSVPd told) or removed when nobody had RSVPd."""
-    schedule = _managed_schedule(db, schedule_id, actor)
     if schedule.ended_at is not None:
         return schedule
     lock_for_update(db, Schedule.id, schedule.id)

@@ -23,7 +23,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.groups.seed import DEMO_MEMBERSHIPS
-from backend.sessions import attendance, schedules, service
+from backend.sessions import access, attendance, schedules, service
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule, SessionStatus
 from backend.sessions.schemas import AttendanceEntry, ScheduleCreate, SessionCreate
 
@@ -118,11 +118,9 @@ def _history(db: Session, facilitator: User, group: SupportGroup, rng: random.Ra
                 )
         db.flush()
         if entries:
+            who = Actor.of_person(facilitator)
             attendance.record_attendance(
-                db,
-                actor=Actor.of_person(facilitator),
-                session_id=session.id,
-                entries=entries,
+                db, access.managed_session(db, session.id, who), entries=entries
             )
 
 
@@ -162,8 +160,7 @@ def seed_demo_sessions(db: Session) -> list[str]:
             continue
         schedules.create_schedule(
             db,
-            actor=Actor.of_person(facilitator),
-            group_id=group.id,
+            access.managed_group(db, group.id, Actor.of_person(facilitator)),
             data=ScheduleCreate.model_validate(
                 {
                     "rrule": rule,
@@ -243,8 +240,7 @@ def seed_demo_check_in(db: Session) -> list[str]:
         zone = db.scalar(select(Schedule.timezone).where(Schedule.group_id == group.id).limit(1))
         session = service.create_session(
             db,
-            actor=Actor.of_person(facilitator),
-            group_id=group.id,
+            access.managed_group(db, group.id, Actor.of_person(facilitator)),
             data=SessionCreate(
                 starts_at=five + CHECK_IN_LEAD,
                 duration_minutes=CHECK_IN_MEETING_MINUTES,

@@ -13,7 +13,6 @@ from datetime import UTC, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.actor import Actor
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.orm import utcnow
@@ -21,13 +20,10 @@ from backend.groups.models import (
     GroupStatus,
     SupportGroup,
 )
+from backend.groups.service import GroupAccess, require_manager
 from backend.sessions import notices
 from backend.sessions import recurrence as rec
-from backend.sessions.access import (
-    SessionAccess,
-    managed_group,
-    managed_session,
-)
+from backend.sessions.access import SessionAccess
 from backend.sessions.exceptions import (
     InvalidSchedule,
     SessionOver,
@@ -60,11 +56,9 @@ def retire(db: Session, settings: Settings, session: GroupSession, reason: str) 
         db.delete(session)
 
 
-def create_session(
-    db: Session, *, actor: Actor, group_id: uuid.UUID, data: SessionCreate
-) -> GroupSession:
-    """A one-off meeting, outside any series."""
-    group = managed_group(db, group_id, actor).group
+def create_session(db: Session, access: GroupAccess, *, data: SessionCreate) -> GroupSession:
+    """A one-off meeting, outside any series, of a group ``access`` manages."""
+    group = require_manager(access).group
     ensure_not_archived(group)
     starts_at = data.starts_at.astimezone(UTC).replace(microsecond=0)
     if starts_at <= utcnow():
@@ -86,11 +80,11 @@ def create_session(
 
 
 def update_session(
-    db: Session, settings: Settings, *, actor: Actor, session_id: uuid.UUID, data: SessionUpdate
-) -> SessionAccess:
+    db: Session, settings: Settings, access: SessionAccess, *, data: SessionUpdate
+) -> GroupSession:
     """Cancel, restore or move one occurrence, or change its seats or place, without touching
     the rest of its series. Everyone who RSVPd hears about a cancellation or a new time."""
-    access = managed_session(db, session_id, actor)
+    require_manager(access.as_group)
     session = access.session
     lock_for_update(db, GroupSession.id, session.id)
     db.refresh(session)
@@ -152,7 +146,7 @@ def update_session(
         notices.moved(db, settings, session, previous_start, people)
     if session.status == SessionStatus.scheduled:
         promote_waitlisted(db, settings, session)
-    return access
+    return session
 
 
 def close_group(db: Session, settings: Settings, *, group_id: uuid.UUID) -> None:

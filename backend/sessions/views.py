@@ -20,11 +20,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.sessions import recurrence as rec
-from backend.sessions.access import (
-    readable_group,
-    readable_session,
-    shows_meeting_link,
-)
+from backend.sessions.access import GroupAccess, SessionAccess, shows_meeting_link
 from backend.sessions.exceptions import (
     InvalidWindow,
 )
@@ -185,16 +181,14 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
 
 def list_group_sessions(
     db: Session,
+    access: GroupAccess,
     *,
-    actor: Actor,
-    group_id: uuid.UUID,
     start: datetime | None,
     end: datetime | None,
     limit: int,
     cursor: str | None,
 ) -> KeysetPage[SessionRead]:
     """Every session of the group starting in [start, end), cancelled ones included."""
-    access = readable_group(db, group_id, actor)
     group = access.group
     window_start, window_end = _window(start, end)
     ensure_generated(db, [group.id], max(window_end, utcnow() + GENERATE_AHEAD))
@@ -210,13 +204,16 @@ def list_group_sessions(
         cursor=cursor,
     )
     links = {group.id} if shows_meeting_link(access) else set()
-    return KeysetPage(reads(db, page.items, actor=actor, links_for=links), page.next_cursor)
+    return KeysetPage(reads(db, page.items, actor=access.actor, links_for=links), page.next_cursor)
 
 
-def get_session(db: Session, *, actor: Actor, session_id: uuid.UUID) -> SessionRead:
-    access = readable_session(db, session_id, actor)
+def get_session(db: Session, access: SessionAccess) -> SessionRead:
     links = {access.group.id} if shows_meeting_link(access) else set()
-    return reads(db, [access.session], actor=actor, links_for=links)[0]
+    return reads(db, [access.session], actor=access.actor, links_for=links)[0]
+
+
+def my_rsvp(db: Session, rsvp: Rsvp) -> MyRsvp:
+    return MyRsvp(status=rsvp.status, waitlist_position=waitlist_position(db, rsvp))
 
 
 def my_sessions(
@@ -275,8 +272,7 @@ def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
     )
 
 
-def list_schedules(db: Session, *, actor: Actor, group_id: uuid.UUID) -> list[ScheduleRead]:
-    access = readable_group(db, group_id, actor)
+def list_schedules(db: Session, access: GroupAccess) -> list[ScheduleRead]:
     show_link = shows_meeting_link(access)
     rows = db.scalars(
         select(Schedule).where(Schedule.group_id == access.group.id).order_by(Schedule.created_at)
