@@ -84,6 +84,24 @@ def test_crisis_lines_come_from_the_checked_facts_and_other_numbers_are_fictiona
             assert website is None or (website.host or "").endswith("example.org")
 
 
+def test_no_demo_prose_lives_in_the_package() -> None:
+    """The wheel and the image carry the backend package only, so the demo stays out of it."""
+    demo = demo_content()
+    prose = [
+        # Crisis lines are named in crisis_resources.json too: real services, not demo prose.
+        *(r.title for r in demo.resources if r.type != ResourceType.hotline),
+        *(resource.summary for resource in demo.resources),
+        *(story.title for story in demo.stories),
+        *(group.description for group in demo.groups),
+        *(mentor.bio for mentor in demo.mentors if mentor.bio),
+    ]
+    shipped = [path for path in BACKEND.rglob("*") if path.is_file() and path.suffix != ".pyc"]
+    for path in shipped:
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        found = [line for line in prose if line in text]
+        assert found == [], path
+
+
 # --- bad content fails with the file and the field ---------------------------------------------
 
 
