@@ -95,16 +95,44 @@ def migrate() -> None:
 
 
 @seed_app.command("demo")
-def seed_demo() -> None:
+def seed_demo(
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FOLDER",
+            help="The demo content folder (default: CIRCLES_DEMO_DIR, else demo/ of this "
+            "checkout).",
+        ),
+    ] = None,
+) -> None:
     """Add demo data (safe to run again: nothing is added twice) and print how to sign in."""
+    from backend.core.errors import AppError
+    from backend.demo import DemoContentError, DemoFolderNotFound, find_demo_folder, load_demo
     from backend.seed import run_demo_seed
     from backend.wiring import wire
 
     _settings_or_exit()
     wire()
-    configure_logging(get_settings().log_level)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        demo = load_demo(find_demo_folder(source, settings))
+    except DemoContentError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2 if isinstance(exc, DemoFolderNotFound) else 1) from exc
     upgrade_to_head()
-    report = run_demo_seed()
+    try:
+        report = run_demo_seed(demo)
+    except AppError as exc:
+        # What only the database can tell, such as a topic it does not know; nothing was added.
+        typer.secho(
+            f"The demo content in {demo.folder} was refused, and nothing was added: "
+            f"{exc.detail or exc.title}",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(code=1) from exc
     typer.echo(report)
 
 

@@ -88,7 +88,10 @@ LAYERS: list[set[str]] = [
 ]
 LAYER_OF = {domain: level for level, domains in enumerate(LAYERS) for domain in domains}
 # The composition root and the entry points: they may import anything.
-ENTRY_POINTS = {"main", "api", "cli", "wiring", "worker", "seed", "models", "__init__"}
+ENTRY_POINTS = {"main", "api", "cli", "wiring", "worker", "seed", "demo", "models", "__init__"}
+# Each domain's demo seeder runs that domain's services on the demo content, which
+# backend/demo.py reads above every domain; that one import is theirs alone.
+SEEDER_MAY_IMPORT = {"backend.demo"}
 
 
 def _domain_of(module: str) -> str | None:
@@ -130,6 +133,8 @@ def test_no_domain_imports_one_above_it_or_beside_it() -> None:
         for module, _, line in _imports_with_scope(path):
             other = _domain_of(module)
             if other is None or other == domain:
+                continue
+            if path.name == "seed.py" and module in SEEDER_MAY_IMPORT:
                 continue
             if other in ENTRY_POINTS or LAYER_OF[other] >= LAYER_OF[domain]:
                 offenders.append(f"{path.relative_to(BACKEND)}:{line} imports {module}")

@@ -1,6 +1,7 @@
 """The ``circles`` command on both databases."""
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,17 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, inspect, select
 from typer.testing import CliRunner
 
-from backend.accounts.seed import DEMO_ACCOUNTS
+from backend import demo as demo_module
 from backend.cli import app as cli
 from backend.core.config import get_settings
 from backend.core.db import create_db_engine
-from backend.groups.seed import DEMO_GROUPS
-from backend.library.seed import DEMO_RESOURCES, DEMO_STORIES
 from backend.main import create_app
-from backend.mentoring.seed import DEMO_MENTORS, DEMO_PEOPLE, DEMO_REQUESTS
 from backend.models import Base
 from tests.conftest import DATABASES
 from tests.factories import PASSWORD, sign_in
+from tests.support.demo import DEMO_DIR, demo_content
 
 runner = CliRunner()
 
@@ -59,16 +58,40 @@ def test_migrate_then_seed_twice(
             assert table_counts(connection) == counts  # the second run added nothing
     finally:
         engine.dispose()
-    assert counts["user_account"] == len(DEMO_ACCOUNTS) + len(DEMO_PEOPLE)
-    assert counts["mentor_profile"] == len(DEMO_MENTORS)
-    assert counts["mentee_request"] == len(DEMO_REQUESTS)
+    demo = demo_content()
+    assert counts["user_account"] == len(demo.accounts) + len(demo.people)
+    assert counts["mentor_profile"] == len(demo.mentors)
+    assert counts["mentee_request"] == len(demo.requests)
     assert counts["mentor_match"] == 1  # the demo pair already meeting
-    assert counts["support_group"] == len(DEMO_GROUPS)
-    assert counts["group_membership"] > len(DEMO_GROUPS)  # facilitators plus demo members
-    assert counts["resource"] == len(DEMO_RESOURCES) + len(DEMO_STORIES)
-    assert counts["story"] == len(DEMO_STORIES)
-    for email, password, _name, role in DEMO_ACCOUNTS:
-        assert f"{role.value:<12} {email:<26} password: {password}" in second.output
+    assert counts["support_group"] == len(demo.groups)
+    assert counts["group_membership"] > len(demo.groups)  # facilitators plus demo members
+    assert counts["resource"] == len(demo.resources) + len(demo.stories)
+    assert counts["story"] == len(demo.stories)
+    for account in demo.accounts:
+        line = f"{account.role.value:<12} {account.email:<26} password: {account.password}"
+        assert line in second.output
+    # What the demo held before its content moved from Python into demo/: the same people,
+    # circles, mentoring and library. (Meetings, RSVPs and attendance depend on the day.)
+    assert {table: counts[table] for table in BEFORE_THE_MOVE} == BEFORE_THE_MOVE
+    assert counts["group_session"] > 0
+    assert counts["attendance_record"] > 0
+
+
+BEFORE_THE_MOVE = {
+    "user_account": 14,
+    "support_group": 12,
+    "group_topic": 18,
+    "group_membership": 21,
+    "schedule": 12,
+    "mentor_profile": 7,
+    "mentee_request": 6,
+    "mentor_match": 1,
+    "mentoring_check_in": 2,
+    "resource": 36,
+    "resource_topic": 80,
+    "story": 3,
+    "topic": 12,
+}
 
 
 def table_counts(connection: Connection) -> dict[str, int]:
@@ -136,3 +159,65 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("serve", "migrate", "seed", "create-admin", "openapi"):
         assert command in result.output
+
+
+def test_seed_demo_from_a_folder_given(
+    environment: Path, fresh_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIRCLES_DATABASE_URL", fresh_database("sqlite"))
+    monkeypatch.setattr(demo_module, "CHECKOUT_DEMO_DIR", environment / "no-checkout")
+    result = runner.invoke(cli, ["seed", "demo", "--from", str(DEMO_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "33 library resources." in result.output
+
+
+@pytest.mark.parametrize(
+    ("how", "told"),
+    [
+        ("--from", "--from says"),
+        ("CIRCLES_DEMO_DIR", "CIRCLES_DEMO_DIR says"),
+        ("installed", "an installed copy (a wheel, the Docker image) carries none"),
+    ],
+)
+def test_seed_demo_without_its_folder_says_what_to_pass(
+    how: str,
+    told: str,
+    environment: Path,
+    fresh_database: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = fresh_database("sqlite")
+    monkeypatch.setenv("CIRCLES_DATABASE_URL", url)
+    missing = environment / "nowhere"
+    arguments = ["seed", "demo"]
+    if how == "--from":
+        arguments += ["--from", str(missing)]
+    elif how == "CIRCLES_DEMO_DIR":
+        monkeypatch.setenv("CIRCLES_DEMO_DIR", str(missing))
+    else:  # as from a wheel: no demo/ beside the package
+        monkeypatch.setattr(demo_module, "CHECKOUT_DEMO_DIR", missing)
+    result = runner.invoke(cli, arguments)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert "Traceback" not in result.output
+    assert told in result.output
+    assert str(missing) in result.output
+    assert "--from" in result.output
+    assert not Path(url.removeprefix("sqlite:///")).exists()  # nothing was touched
+
+
+def test_seed_demo_with_bad_content_names_the_file_and_the_field(
+    environment: Path, fresh_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = fresh_database("sqlite")
+    monkeypatch.setenv("CIRCLES_DATABASE_URL", url)
+    folder = environment / "demo"
+    shutil.copytree(DEMO_DIR, folder)
+    groups = folder / "groups.yaml"
+    groups.write_text(groups.read_text().replace("capacity: 14", "capacity: 900"))
+    result = runner.invoke(cli, ["seed", "demo", "--from", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert f"{groups} does not validate" in result.output
+    assert "groups[0] (Tuesday Evening Anxiety Circle).capacity:" in result.output
+    assert not Path(url.removeprefix("sqlite:///")).exists()

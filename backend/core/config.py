@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     embedded_worker: bool | None = None
     # Where the built single-page app lives; the backend serves it at "/".
     frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+    # Where `circles seed demo` finds the demo content; unset, the demo/ folder of this
+    # checkout. An installed package carries none, so there this (or `--from`) names one.
+    demo_dir: Path | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -20,6 +20,8 @@ Gender = Annotated[
 ]
 Years = Annotated[float, Field(ge=0, le=80)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+CheckInMinutes = Annotated[int, Field(ge=5, le=600)]
+CheckInNotes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
 class AvailabilitySlot(StrictModel):
@@ -172,8 +174,8 @@ class MatchRead(BaseModel):
 
 class CheckInCreate(StrictModel):
     met_on: date
-    duration_minutes: int = Field(ge=5, le=600)
-    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
+    duration_minutes: CheckInMinutes
+    notes: CheckInNotes = ""
 
 
 class CheckInRead(BaseModel):

@@ -1,6 +1,6 @@
-"""Demo meetings: a schedule for every demo group (weekly, fortnightly, monthly, in a few time
-zones), six weeks of past meetings with RSVPs and attendance, and RSVPs for the next ones; and,
-whenever the demo starts, a meeting of River's whose check-in is open.
+"""Demo meetings: the schedule of every demo circle (demo/groups.yaml), from six weeks ago, with
+RSVPs and attendance for the meetings already held and RSVPs for the next ones; and, whenever
+the demo starts, a meeting of the check-in member's (River's) whose check-in is open.
 
 Attendance is varied but the same on every run (a random generator seeded per group)."""
 
@@ -15,6 +15,7 @@ from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core import times
 from backend.core.orm import utcnow
+from backend.demo import DemoContent
 from backend.groups.models import (
     GroupMembership,
     GroupStatus,
@@ -22,45 +23,11 @@ from backend.groups.models import (
     MembershipStatus,
     SupportGroup,
 )
-from backend.groups.seed import DEMO_MEMBERSHIPS
 from backend.sessions import access, attendance, schedules, service
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule, SessionStatus
-from backend.sessions.schemas import AttendanceEntry, ScheduleCreate, SessionCreate
+from backend.sessions.schemas import AttendanceEntry, SessionCreate
 
-# group name -> (rule, local start, minutes, zone)
-DEMO_SCHEDULES: dict[str, tuple[str, str, int, str]] = {
-    "Tuesday Evening Anxiety Circle": ("FREQ=WEEKLY;BYDAY=TU", "19:00", 60, "America/Chicago"),
-    "Daylight: Depression Peer Support": ("FREQ=WEEKLY;BYDAY=TH", "12:30", 75, "America/Chicago"),
-    "Steady Ground: Bipolar Support": (
-        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
-        "18:30",
-        90,
-        "America/Chicago",
-    ),
-    "After the Loss: Grief Circle": ("FREQ=WEEKLY;BYDAY=WE", "18:00", 90, "America/Chicago"),
-    "Círculo de Apoyo en Español": ("FREQ=WEEKLY;BYDAY=SA", "10:00", 90, "America/Chicago"),
-    "Open Doors Recovery Meeting": ("FREQ=WEEKLY;BYDAY=MO,FR", "07:30", 60, "America/Chicago"),
-    "Nourish: Eating Disorder Recovery": (
-        "FREQ=WEEKLY;BYDAY=SU",
-        "16:00",
-        60,
-        "America/New_York",
-    ),
-    "Caregivers' Corner": ("FREQ=MONTHLY;BYDAY=1TH", "19:00", 90, "America/Chicago"),
-    "Rainbow Circle": ("FREQ=WEEKLY;BYDAY=FR", "19:30", 90, "America/Chicago"),
-    "Next Chapter: Young Adults": ("FREQ=WEEKLY;BYDAY=WE", "20:00", 60, "America/Los_Angeles"),
-    "Veterans Peer Circle": ("FREQ=WEEKLY;BYDAY=TU", "18:00", 90, "America/Denver"),
-    "Trauma-Informed Women's Circle": (
-        "FREQ=MONTHLY;BYDAY=2SA,4SA",
-        "11:00",
-        90,
-        "America/Chicago",
-    ),
-}
 HISTORY = timedelta(weeks=6)
-# The member whose meeting is open for check-in whenever the demo starts, and who runs it.
-CHECK_IN_MEMBER = "river@example.org"
-FACILITATOR = "facilitator@example.org"
 CHECK_IN_LEAD = timedelta(minutes=10)
 CHECK_IN_MEETING_MINUTES = 60
 
@@ -148,30 +115,22 @@ def _upcoming_rsvps(db: Session, group: SupportGroup, rng: random.Random) -> Non
     db.flush()
 
 
-def seed_demo_sessions(db: Session) -> list[str]:
-    facilitator = db.scalar(select(User).where(User.email == "facilitator@example.org"))
+def seed_demo_sessions(db: Session, demo: DemoContent) -> list[str]:
+    facilitator = db.scalar(select(User).where(User.email == demo.facilitator.email))
     if facilitator is None:
         return []
     today = utcnow().date()
     added = 0
-    for name, (rule, start, minutes, zone) in DEMO_SCHEDULES.items():
-        group = db.scalar(select(SupportGroup).where(SupportGroup.name == name))
+    for spec in demo.groups:
+        group = db.scalar(select(SupportGroup).where(SupportGroup.name == spec.name))
         if group is None or db.scalar(select(Schedule.id).where(Schedule.group_id == group.id)):
             continue
         schedules.create_schedule(
             db,
             access.managed_group(db, group.id, Actor.of_person(facilitator)),
-            data=ScheduleCreate.model_validate(
-                {
-                    "rrule": rule,
-                    "start_time": start,
-                    "duration_minutes": minutes,
-                    "timezone": zone,
-                    "starts_on": (today - HISTORY).isoformat(),
-                }
-            ),
+            data=spec.schedule.starting_on(today - HISTORY),
         )
-        rng = random.Random(name)  # noqa: S311 - demo variety, not security
+        rng = random.Random(spec.name)  # noqa: S311 - demo variety, not security
         _history(db, facilitator, group, rng)
         _upcoming_rsvps(db, group, rng)
         added += 1
@@ -198,13 +157,13 @@ def _open_for_check_in(
     return None if row is None else (row[0], row[1])
 
 
-def seed_demo_check_in(db: Session) -> list[str]:
-    """Make sure a group River is an active member of has a meeting open for check-in now
-    (the demo facilitator runs it and can show the code): unless one already is, a one-off
-    starting at the next five minutes plus ten. Runs on every start of the demo; a second run
-    while that meeting is open adds nothing."""
-    facilitator = db.scalar(select(User).where(User.email == FACILITATOR))
-    river = db.scalar(select(User).where(User.email == CHECK_IN_MEMBER))
+def seed_demo_check_in(db: Session, demo: DemoContent) -> list[str]:
+    """Make sure a group the check-in member (River) is an active member of has a meeting open
+    for check-in now (the demo facilitator runs it and can show the code): unless one already
+    is, a one-off starting at the next five minutes plus ten, in the first of their groups.
+    Runs on every start of the demo; a second run while that meeting is open adds nothing."""
+    facilitator = db.scalar(select(User).where(User.email == demo.facilitator.email))
+    river = db.scalar(select(User).where(User.email == demo.check_in_member))
     if facilitator is None or river is None:
         return []
     facilitated = select(GroupMembership.group_id).where(
@@ -231,7 +190,7 @@ def seed_demo_check_in(db: Session) -> list[str]:
     found = _open_for_check_in(db, [group.id for group in groups.values()], now)
     if found is None:
         group = next(
-            (groups[name] for name in DEMO_MEMBERSHIPS[CHECK_IN_MEMBER] if name in groups),
+            (groups[name] for name in _groups_of(demo, river.email) if name in groups),
             min(groups.values(), key=lambda g: g.name),
         )
         five = now.replace(minute=0, second=0, microsecond=0) + timedelta(
@@ -251,7 +210,11 @@ def seed_demo_check_in(db: Session) -> list[str]:
     session, group = found
     when = times.moment(session.starts_at, session.timezone, now=now)
     return [
-        f"Check-in is open for a meeting of {group.name} (River, {CHECK_IN_MEMBER}, is a "
-        f"member) {'starting' if session.starts_at > now else 'that began'} at {when}; "
-        f"{FACILITATOR} can read its check-in code."
+        f"Check-in is open for a meeting of {group.name} ({river.display_name}, {river.email}, "
+        f"is a member) {'starting' if session.starts_at > now else 'that began'} at {when}; "
+        f"{facilitator.email} can read its check-in code."
     ]
+
+
+def _groups_of(demo: DemoContent, email: str) -> list[str]:
+    return next((a.groups for a in demo.accounts if a.email == email), [])

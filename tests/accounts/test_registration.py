@@ -31,6 +31,7 @@ from tests.factories import (
 )
 from tests.support.clock import Clock
 from tests.support.concurrency import at_once, dawdle
+from tests.support.demo import demo_content
 from tests.support.problems import assert_problem
 
 REGISTER = "/api/v1/auth/register"
@@ -455,7 +456,7 @@ def test_emails_to_an_unconfirmed_address_do_not_carry_the_chosen_name(
 def test_factory_and_demo_accounts_are_confirmed(client: TestClient, app: FastAPI) -> None:
     assert make_user(app).email_confirmed_at is not None
     with app.state.session_factory.begin() as db:
-        seed_demo_accounts(db)
+        seed_demo_accounts(db, demo_content())
     with app.state.session_factory() as db:
         unconfirmed = db.scalar(
             select(func.count()).select_from(User).where(User.email_confirmed_at.is_(None))

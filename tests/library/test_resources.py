@@ -14,6 +14,7 @@ from backend.accounts.seed import seed_demo_accounts
 from backend.core.pagination import encode_cursor
 from backend.library.seed import seed_demo_library
 from tests.factories import Person, client_token, make_person, make_service_client
+from tests.support.demo import demo_content
 from tests.support.problems import assert_problem
 
 RESOURCES = "/api/v1/resources"
@@ -324,8 +325,8 @@ def test_in_the_demo_library_panic_attack_breathing_finds_the_worksheet_first(
     client: TestClient, app: FastAPI
 ) -> None:
     with app.state.session_factory.begin() as db:
-        seed_demo_accounts(db)
-        seed_demo_library(db)
+        seed_demo_accounts(db, demo_content())
+        seed_demo_library(db, demo_content())
     for q in ("panic attack breathing", "breathing for panic"):
         items = client.get(RESOURCES, params={"q": q, "language": "en"}).json()["items"]
         assert items[0]["title"] == "Box breathing for panic attacks", [i["title"] for i in items]

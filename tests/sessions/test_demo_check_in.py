@@ -13,6 +13,7 @@ from backend.sessions.models import GroupSession
 from backend.sessions.seed import seed_demo_check_in, seed_demo_sessions
 from tests.factories import sign_in
 from tests.support.clock import Clock
+from tests.support.demo import demo_content
 
 # A Wednesday afternoon in Chicago: none of River's demo groups meets then (Tuesday evenings,
 # Thursday lunchtimes and Wednesday evenings in Los Angeles).
@@ -22,7 +23,9 @@ QUIET = datetime(2026, 10, 7, 15, 2, tzinfo=UTC)
 def seed(app: FastAPI, *, everything: bool = False) -> list[str]:
     seeders = [seed_demo_accounts, seed_demo_groups, seed_demo_sessions] if everything else []
     with app.state.session_factory.begin() as db:
-        return [line for seeder in [*seeders, seed_demo_check_in] for line in seeder(db)]
+        return [
+            line for seeder in [*seeders, seed_demo_check_in] for line in seeder(db, demo_content())
+        ]
 
 
 def meetings(app: FastAPI) -> int:

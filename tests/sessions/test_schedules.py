@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from backend.sessions.models import GroupSession
 from backend.sessions.generation import generate_all_ahead
+from backend.sessions.models import GroupSession
 from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
 from tests.support.problems import assert_problem
 
