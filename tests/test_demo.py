@@ -21,7 +21,7 @@ from backend.demo import (
     load_demo,
     load_file,
 )
-from backend.groups.models import Topic
+from backend.topics.models import Topic
 from backend.library.models import ResourceType
 from tests.support.demo import DEMO_DIR, demo_content
 
