@@ -170,3 +170,19 @@ def test_signing_in_does_not_load_the_matching_solver() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_routers_pass_the_actor_on_without_unwrapping_it() -> None:
+    """Routers hand services the one Actor their dependency gave them: none outside accounts
+    reaches for the accounts service, the User model, or the person behind the actor."""
+    offenders = []
+    for path in BACKEND.rglob("router.py"):
+        if path.parent.name == "accounts":
+            continue
+        text = path.read_text(encoding="utf-8")
+        modules = imported_modules(path)
+        if {"backend.accounts.service", "backend.accounts.models"} & modules:
+            offenders.append(f"{path.relative_to(BACKEND)} imports accounts internals")
+        if ".person" in text or "actor.user" in text or "isinstance(" in text:
+            offenders.append(f"{path.relative_to(BACKEND)} unwraps the actor")
+    assert offenders == []
