@@ -21,6 +21,7 @@ from backend.core.pagination import (
     escape_like,
     paginate,
 )
+from backend.core.uniqueness import lock_and_reread, reread
 from backend.groups import exceptions as errors
 from backend.groups import permissions
 from backend.groups.models import (
@@ -461,7 +462,17 @@ def archive_group(
 def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembership:
     """Open groups admit at once while there is room; approval groups, and anyone a
     facilitator removed before, wait for a facilitator."""
-    group, membership = visible_group(db, group_id, user)
+    group, _ = visible_group(db, group_id, user)
+    # Joins of a group take turns, whatever its policy, and decide on the membership as it is
+    # after the lock: the second click of a double-clicked Join finds the first one's (409),
+    # instead of inserting it again.
+    group = lock_and_reread(db, group)
+    membership = reread(
+        db,
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id, GroupMembership.user_id == user.id
+        ),
+    )
     if group.status != GroupStatus.active:
         raise errors.GroupNotJoinable()
     if membership is not None and membership.status in (
@@ -478,11 +489,9 @@ def join_group(db: Session, *, user: User, group_id: uuid.UUID) -> GroupMembersh
     needs_approval = group.join_policy == JoinPolicy.approval or (
         membership is not None and membership.removed_at is not None
     )
-    if not needs_approval:
-        # Count seats while holding the group, so two last-seat joins cannot both get in.
-        lock_for_update(db, SupportGroup.id, group.id)
-        if _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
-            raise errors.GroupFull()
+    # Seats are counted holding the group, so two last-seat joins cannot both get in.
+    if not needs_approval and _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+        raise errors.GroupFull()
     now = utcnow()
     if membership is None:
         membership = GroupMembership(group_id=group.id, user_id=user.id, role=MemberRole.member)
