@@ -21,7 +21,7 @@ from backend.core.pagination import (
     escape_like,
     paginate,
 )
-from backend.core.uniqueness import lock_and_reread, reread
+from backend.core.uniqueness import insert_once, lock_and_reread, reread
 from backend.groups import exceptions as errors
 from backend.groups import permissions
 from backend.groups.models import (
@@ -75,9 +75,10 @@ def create_topic(db: Session, *, data: TopicCreate) -> Topic:
     )
     if clash is not None:
         raise errors.TopicExists()
-    topic = Topic(slug=data.slug, name=data.name)
-    db.add(topic)
-    db.flush()
+    # The same topic sent twice at once: the second finds the first's.
+    topic, created = insert_once(db, Topic, key={"slug": data.slug}, values={"name": data.name})
+    if not created:
+        raise errors.TopicExists()
     return topic
 
 
@@ -448,6 +449,8 @@ def archive_group(
     from backend.sessions.service import close_group
 
     group, _ = managed_group(db, group_id, actor)
+    # Closed once however often Archive is pressed: a second request sees the first's work.
+    group = lock_and_reread(db, group)
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
         group.archived_at = utcnow()
