@@ -27,6 +27,7 @@ from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.routing import API_PREFIX
 from backend.core.security import keyed_digest
+from backend.core.uniqueness import insert_once
 from backend.groups.models import (
     GroupMembership,
     GroupStatus,
@@ -58,10 +59,8 @@ def _signature(settings: Settings, feed_id: uuid.UUID) -> str:
 def feed_url(db: Session, settings: Settings, *, user: User) -> str:
     """The member's secret feed URL, made on first use and the same until revoked."""
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id)
-        db.add(feed)
-        db.flush()
+    if feed is None:  # two first asks at once (two open tabs) make one feed
+        feed = insert_once(db, CalendarFeed, key={"user_id": user.id})[0]
     token = feed.id.hex + _signature(settings, feed.id)
     return f"{settings.public_url.rstrip('/')}{API_PREFIX}/calendar/{token}.ics"
 

@@ -21,6 +21,7 @@ from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.uniqueness import lock_and_reread
 from backend.groups import permissions
 from backend.groups import service as groups
 from backend.groups.exceptions import NotFacilitator
@@ -841,7 +842,9 @@ def end_schedule(
     schedule = _managed_schedule(db, schedule_id, actor)
     if schedule.ended_at is not None:
         return schedule
-    lock_for_update(db, Schedule.id, schedule.id)
+    schedule = lock_and_reread(db, schedule)
+    if schedule.ended_at is not None:  # ended by another request while this one waited
+        return schedule
     now = utcnow()
     future = db.scalars(
         select(GroupSession).where(
