@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import TypeGuard
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
@@ -50,6 +49,7 @@ from backend.core.security import (
     secrets_match,
     verify_password,
 )
+from backend.core.uniqueness import insert_once, lock_and_reread
 from backend.mentoring.service import close_open_matches
 from backend.notifications.service import enqueue_email
 
@@ -155,22 +155,19 @@ def _insert_unconfirmed_user(
 ) -> bool:
     """Insert the account unless the address is taken (also by a sign-up committing at this
     very moment, such as a double-clicked button): whether it was inserted."""
-    dialect_insert = (
-        postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    _, inserted = insert_once(
+        db,
+        User,
+        key={"email": email},
+        values={
+            "password_hash": password_hash,
+            "display_name": data.display_name,
+            "timezone": data.timezone,
+            "languages": list(data.languages),
+            "role": Role.member,
+        },
     )
-    inserted = db.execute(
-        dialect_insert(User)
-        .values(
-            email=email,
-            password_hash=password_hash,
-            display_name=data.display_name,
-            timezone=data.timezone,
-            languages=list(data.languages),
-            role=Role.member,
-        )
-        .on_conflict_do_nothing(index_elements=[User.email])
-    )
-    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+    return inserted
 
 
 def _greeting(user: User) -> str:
@@ -538,10 +535,18 @@ def change_password(
     db: Session, *, user: User, change: PasswordChange, settings: Settings
 ) -> TokenResponse:
     """Every other session ends; the caller gets a fresh pair and stays signed in."""
-    matches, _ = verify_password(change.current_password, user.password_hash)
+    checked_hash = user.password_hash
+    matches, _ = verify_password(change.current_password, checked_hash)
     if not matches:
         raise errors.WrongCurrentPassword()
-    user.password_hash = hash_password(change.new_password)
+    new_hash = hash_password(change.new_password)
+    # Hashing is slow, so it happens before the lock, and the password it checked is compared
+    # after it: of a double-clicked Save the second is told the password has just changed,
+    # instead of ending the session the first one started.
+    user = lock_and_reread(db, user)
+    if user.password_hash != checked_hash:
+        raise errors.PasswordChangedMeanwhile()
+    user.password_hash = new_hash
     end_all_tokens(db, user, reason="password_change")
     return _start_session(db, user, settings)
 
