@@ -62,6 +62,13 @@ _STANDARD_DESCRIPTIONS = {
 }
 
 
+# The 409 of a creating POST sent twice at once with one Idempotency-Key (core.idempotency).
+KEY_IN_FLIGHT = (
+    "The same request, with the same Idempotency-Key, is still being handled: ask again after "
+    "Retry-After seconds for its answer."
+)
+
+
 def problem_responses(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for the errors a route declares: ``problem_responses(401, 404)``,
     or with a route-specific text: ``problem_responses(s409="The email is taken.")``."""

@@ -16,7 +16,7 @@ from backend.accounts.schemas import Scope
 from backend.accounts.service import ClientPrincipal, Principal, UserPrincipal
 from backend.core.access import Public
 from backend.core.db import DbSession
-from backend.core.errors import problem_responses
+from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, service
@@ -83,7 +83,9 @@ def _recorder(principal: Principal) -> attendance.Recorder:
     "/groups/{group_id}/schedules",
     tags=["sessions"],
     status_code=201,
-    responses=problem_responses(401, 403, 404, s422="An invalid rule, zone or dates."),
+    responses=problem_responses(
+        401, 403, 404, s409=KEY_IN_FLIGHT, s422="An invalid rule, zone or dates."
+    ),
 )
 def create_schedule(
     group_id: uuid.UUID, data: ScheduleCreate, user: CurrentUser, db: DbSession
@@ -170,7 +172,7 @@ def list_sessions(
     "/groups/{group_id}/sessions",
     tags=["sessions"],
     status_code=201,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, s409=KEY_IN_FLIGHT),
 )
 def create_session(
     group_id: uuid.UUID, data: SessionCreate, user: CurrentUser, db: DbSession
