@@ -449,7 +449,9 @@ def archive_group(
     from backend.sessions.service import close_group
 
     group, _ = managed_group(db, group_id, actor)
-    # Closed once however often Archive is pressed: a second request sees the first's work.
+    # Closed once however often Archive is pressed: a second request waits here and sees the
+    # first's work. (The flush of the new status used to take this lock first by luck of the
+    # order of the statements; now a change that reads before writing keeps it.)
     group = lock_and_reread(db, group)
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
