@@ -21,8 +21,8 @@ from backend.demo import (
     load_demo,
     load_file,
 )
-from backend.topics.models import Topic
 from backend.library.models import ResourceType
+from backend.topics.models import Topic
 from tests.support.demo import DEMO_DIR, demo_content
 
 BACKEND = Path(__file__).resolve().parents[1] / "backend"

@@ -26,6 +26,15 @@ class WrongCurrentPassword(Forbidden):
     detail = "The current password is not right. Try again, or sign out and reset it."
 
 
+class PasswordChangedMeanwhile(Conflict):
+    slug = "password-changed-meanwhile"
+    detail = (
+        "Your password was changed a moment ago by another request (perhaps the same form, "
+        "sent twice), so this change was not made. If you are signed out, sign in with the "
+        "new password."
+    )
+
+
 class InvalidResetToken(AppError):
     status = 400
     title = "Reset link not valid"

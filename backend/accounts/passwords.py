@@ -33,6 +33,7 @@ from backend.core.security import (
     new_secret,
     verify_password,
 )
+from backend.core.uniqueness import lock_and_reread
 from backend.notifications.service import enqueue_email
 
 RESET_TOKEN_TTL = timedelta(minutes=60)
@@ -46,10 +47,18 @@ def change_password(
 ) -> TokenResponse:
     """Every other session ends; the caller gets a fresh pair and stays signed in."""
     user = actor.person
-    matches, _ = verify_password(change.current_password, user.password_hash)
+    checked_hash = user.password_hash
+    matches, _ = verify_password(change.current_password, checked_hash)
     if not matches:
         raise errors.WrongCurrentPassword()
-    user.password_hash = hash_password(change.new_password)
+    new_hash = hash_password(change.new_password)
+    # Hashing is slow, so it happens before the lock, and the password it checked is compared
+    # after it: of a double-clicked Save the second is told the password has just changed,
+    # instead of ending the session the first one started.
+    user = lock_and_reread(db, user)
+    if user.password_hash != checked_hash:
+        raise errors.PasswordChangedMeanwhile()
+    user.password_hash = new_hash
     end_all_tokens(db, user, reason="password_change")
     return start_session(db, user, settings)
 

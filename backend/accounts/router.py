@@ -250,6 +250,7 @@ def update_me(changes: MeUpdate, actor: CurrentActor, db: DbSession) -> MeRead:
     responses=problem_responses(
         401,
         s403="The current password is wrong, or a web-app call came from another origin.",
+        s409="The password changed a moment ago, by another request (the same form sent twice).",
     ),
 )
 def change_password(

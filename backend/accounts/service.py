@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import TypeGuard
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
@@ -44,6 +43,7 @@ from backend.core.security import (
     secrets_match,
     verify_password,
 )
+from backend.core.uniqueness import insert_once
 from backend.notifications.service import enqueue_email
 
 LOGIN_WINDOW = timedelta(minutes=15)
@@ -130,22 +130,19 @@ def _insert_unconfirmed_user(
 ) -> bool:
     """Insert the account unless the address is taken (also by a sign-up committing at this
     very moment, such as a double-clicked button): whether it was inserted."""
-    dialect_insert = (
-        postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    _, inserted = insert_once(
+        db,
+        User,
+        key={"email": email},
+        values={
+            "password_hash": password_hash,
+            "display_name": data.display_name,
+            "timezone": data.timezone,
+            "languages": list(data.languages),
+            "role": Role.member,
+        },
     )
-    inserted = db.execute(
-        dialect_insert(User)
-        .values(
-            email=email,
-            password_hash=password_hash,
-            display_name=data.display_name,
-            timezone=data.timezone,
-            languages=list(data.languages),
-            role=Role.member,
-        )
-        .on_conflict_do_nothing(index_elements=[User.email])
-    )
-    return bool(inserted.rowcount == 1)  # type: ignore[attr-defined]
+    return inserted
 
 
 def greeting(user: User) -> str:

@@ -5,6 +5,7 @@ the only place that turns an exception into a response.
 """
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -13,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -58,6 +60,13 @@ _STANDARD_DESCRIPTIONS = {
     429: "Too many attempts; wait for the number of seconds in Retry-After.",
     503: "The database cannot be reached; retry after Retry-After seconds.",
 }
+
+
+# The 409 of a creating POST sent twice at once with one Idempotency-Key (core.idempotency).
+KEY_IN_FLIGHT = (
+    "The same request, with the same Idempotency-Key, is still being handled: ask again after "
+    "Retry-After seconds for its answer."
+)
 
 
 def problem_responses(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]]:
@@ -122,6 +131,18 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     title = "Conflict"
+
+
+class ConcurrentChange(Conflict):
+    """A write that collided with another request's at the same moment, where no rule of the
+    domain had a kinder answer ready (see ``core.uniqueness``)."""
+
+    slug = "concurrent-change"
+    title = "Changed at the same moment"
+    detail = (
+        "This was changed by another request at the same moment, so nothing was saved from "
+        "this one. Reload to see how things stand now, and try again if you still need to."
+    )
 
 
 class UnprocessableContent(AppError):
@@ -281,8 +302,33 @@ async def _database_error(request: Request, exc: Exception) -> ProblemResponse:
     return await _app_error(request, ServiceUnavailable())
 
 
+def _what_collided(exc: Exception) -> str:
+    """The constraint (or kind of error) behind a collision, for the log: never the values,
+    which PostgreSQL spells out in its message ("Key (email)=(...) already exists")."""
+    if isinstance(exc, IntegrityError):
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if constraint:
+            return f"constraint {constraint}"
+        if isinstance(exc.orig, sqlite3.IntegrityError):
+            return str(exc.orig)  # "UNIQUE constraint failed: bookmark.user_id, ...": names only
+        return type(exc.orig).__name__
+    return type(exc).__name__
+
+
+async def _concurrent_change(request: Request, exc: Exception) -> ProblemResponse:
+    # Two requests wrote the same thing at once (a double click, most often) and the database
+    # refused the second: the caller's situation, not a bug of theirs and not an outage. The
+    # request's transaction is rolled back by get_db, so nothing of it is kept.
+    # The request's own log line (same request id) names the route.
+    logger.warning("write collided with another request, answered 409: %s", _what_collided(exc))
+    return await _app_error(request, ConcurrentChange())
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    # More specific than DBAPIError, so chosen first for a unique or foreign key collision.
+    app.add_exception_handler(IntegrityError, _concurrent_change)
+    app.add_exception_handler(StaleDataError, _concurrent_change)

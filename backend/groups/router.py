@@ -83,7 +83,13 @@ def list_groups(
     "/groups",
     tags=["groups"],
     status_code=201,
-    responses=problem_responses(401, 403, s422="Invalid fields or unknown topics."),
+    responses=problem_responses(
+        401,
+        403,
+        s409="The same group sent twice at once: the first took its address (slug) a moment "
+        "before. With one Idempotency-Key on both, the second gets the first's answer.",
+        s422="Invalid fields or unknown topics.",
+    ),
 )
 def create_group(data: GroupCreate, actor: CurrentActor, db: DbSession) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""

@@ -16,6 +16,7 @@ from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
+from backend.core.uniqueness import lock_and_reread, reread
 from backend.groups import exceptions as errors
 from backend.groups import permissions
 from backend.groups.events import GroupArchived, MembershipEnded
@@ -208,6 +209,9 @@ def update_group(db: Session, access: GroupAccess, *, changes: GroupUpdate) -> S
 
 def archive_group(db: Session, settings: Settings, access: GroupAccess) -> SupportGroup:
     group = require_manager(access).group
+    # Closed once however often Archive is pressed: a second request waits here and sees the
+    # first's work (a change that reads before writing keeps the lock it needs).
+    group = lock_and_reread(db, group)
     if group.status != GroupStatus.archived:
         group.status = GroupStatus.archived
         group.archived_at = utcnow()
@@ -222,7 +226,17 @@ def archive_group(db: Session, settings: Settings, access: GroupAccess) -> Suppo
 def join_group(db: Session, access: GroupAccess) -> GroupMembership:
     """Open groups admit at once while there is room; approval groups, and anyone a
     facilitator removed before, wait for a facilitator."""
-    group, membership, user = access.group, access.membership, access.actor.person
+    group, user = access.group, access.actor.person
+    # Joins of a group take turns, whatever its policy, and decide on the membership as it is
+    # after the lock: the second click of a double-clicked Join finds the first one's (409),
+    # instead of inserting it again.
+    group = lock_and_reread(db, group)
+    membership = reread(
+        db,
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id, GroupMembership.user_id == user.id
+        ),
+    )
     if group.status != GroupStatus.active:
         raise errors.GroupNotJoinable()
     if membership is not None and membership.status in (
@@ -239,11 +253,9 @@ def join_group(db: Session, access: GroupAccess) -> GroupMembership:
     needs_approval = group.join_policy == JoinPolicy.approval or (
         membership is not None and membership.removed_at is not None
     )
-    if not needs_approval:
-        # Count seats while holding the group, so two last-seat joins cannot both get in.
-        lock_for_update(db, SupportGroup.id, group.id)
-        if _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
-            raise errors.GroupFull()
+    # Seats are counted holding the group, so two last-seat joins cannot both get in.
+    if not needs_approval and _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+        raise errors.GroupFull()
     now = utcnow()
     if membership is None:
         membership = GroupMembership(group_id=group.id, user_id=user.id, role=MemberRole.member)

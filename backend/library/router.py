@@ -10,7 +10,7 @@ from backend.accounts.dependencies import AdminActor, CurrentActor, OptionalActo
 from backend.accounts.schemas import Scope
 from backend.core.access import Public
 from backend.core.db import DbSession
-from backend.core.errors import problem_responses
+from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
@@ -63,7 +63,12 @@ def list_resources(
     return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor)
 
 
-@router.post("/resources", tags=["library"], status_code=201, responses=problem_responses(401, 403))
+@router.post(
+    "/resources",
+    tags=["library"],
+    status_code=201,
+    responses=problem_responses(401, 403, s409=KEY_IN_FLIGHT),
+)
 def create_resource(data: ResourceCreate, editor: Editor, db: DbSession) -> ResourceRead:
     """Add a resource as a draft (facilitators, admins, `resources:write` clients)."""
     return service.create_resource(db, actor=editor, data=data)

@@ -20,6 +20,7 @@ from backend.core.pagination import (
     encode_cursor,
     paginate,
 )
+from backend.core.uniqueness import insert_once
 from backend.library import permissions
 from backend.library.markdown import reading_minutes, render_markdown
 from backend.library.models import (
@@ -317,11 +318,8 @@ def archive_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> No
 def bookmark(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> BookmarkRead:
     user = actor.person
     resource = _visible(db, resource_id, viewer_may_edit=False)
-    saved = db.get(Bookmark, (user.id, resource.id))
-    if saved is None:
-        saved = Bookmark(user_id=user.id, resource_id=resource.id)
-        db.add(saved)
-        db.flush()
+    # Saving twice, also twice at the same moment, keeps the first bookmark.
+    saved, _ = insert_once(db, Bookmark, key={"user_id": user.id, "resource_id": resource.id})
     return BookmarkRead(resource=summaries(db, [resource])[0], saved_at=saved.created_at)
 
 

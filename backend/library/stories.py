@@ -11,6 +11,7 @@ from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 from backend.core.orm import utcnow
+from backend.core.uniqueness import lock_and_reread
 from backend.library.markdown import reading_minutes
 from backend.library.models import (
     Resource,
@@ -127,6 +128,9 @@ def review(db: Session, *, actor: Actor, story_id: uuid.UUID, decision: StoryRev
         raise Forbidden("Only facilitators and admins review stories.")
     if story.author_id == reviewer.id:
         raise OwnStory()
+    # Decided on the story as it is once no one else is reviewing or withdrawing it: a
+    # double-clicked Approve publishes it once.
+    story = lock_and_reread(db, story)
     if story.status != StoryStatus.submitted:
         raise StoryNotEditable("Only a story waiting for review can be reviewed.")
     story.reviewed_by_id = reviewer.id
@@ -166,6 +170,8 @@ def withdraw(db: Session, *, actor: Actor, story_id: uuid.UUID) -> Story:
     story = _story(db, story_id, actor)
     if story.author_id != actor.person_id:
         raise Forbidden("Only the author can withdraw a story.")
+    # Not in the middle of a review: one approved meanwhile has its resource taken down too.
+    story = lock_and_reread(db, story)
     if story.resource_id is not None:
         resource = db.get(Resource, story.resource_id)
         if resource is not None:

@@ -329,7 +329,10 @@ def decide_mentor(
     if profile is None:
         raise NoMentorProfile()
     approve = data.decision == "approve"
-    profile.status = MentorStatus.approved if approve else MentorStatus.rejected
+    decided = MentorStatus.approved if approve else MentorStatus.rejected
+    if profile.status == decided and profile.review_note == data.note:
+        return profile  # the same decision again (a double click): no change, no second email
+    profile.status = decided
     profile.reviewed_by_id = admin.id
     profile.reviewed_at = utcnow()
     profile.review_note = data.note

@@ -23,6 +23,7 @@ from backend.core.config import Settings
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.core.security import keyed_digest
+from backend.core.uniqueness import insert_once
 from backend.groups.models import GroupMembership, MemberRole, MembershipStatus
 from backend.groups.service import GroupAccess, require_manager
 from backend.sessions.access import SessionAccess
@@ -122,20 +123,29 @@ def _record(
     via: RecordedVia,
     by_user: uuid.UUID | None,
     by_client: uuid.UUID | None,
+    keep_attended: bool = False,
 ) -> AttendanceRecord:
-    record = db.scalar(
-        select(AttendanceRecord).where(
-            AttendanceRecord.session_id == session.id, AttendanceRecord.user_id == user_id
-        )
+    """Record one person's attendance, first time or again. Two requests recording it at the
+    same moment (a double-clicked check-in, a sheet saved twice) leave one record. A record
+    that already says the same, by the same recorder, is left as it is (and so is one that
+    says present or late, with ``keep_attended``)."""
+    values = {
+        "status": status,
+        "recorded_via": via,
+        "recorded_by_user_id": by_user,
+        "recorded_by_client_id": by_client,
+        "recorded_at": utcnow(),
+    }
+    record, created = insert_once(
+        db, AttendanceRecord, key={"session_id": session.id, "user_id": user_id}, values=values
     )
-    if record is None:
-        record = AttendanceRecord(session_id=session.id, user_id=user_id)
-        db.add(record)
-    record.status = status
-    record.recorded_via = via
-    record.recorded_by_user_id = by_user
-    record.recorded_by_client_id = by_client
-    record.recorded_at = utcnow()
+    if created or (keep_attended and record.status in ATTENDED):
+        return record
+    if any(
+        getattr(record, name) != value for name, value in values.items() if name != "recorded_at"
+    ):
+        for name, value in values.items():
+            setattr(record, name, value)
     return record
 
 
@@ -181,7 +191,14 @@ def check_in(
         AttendanceStatus.late if now > session.starts_at + LATE_AFTER else AttendanceStatus.present
     )
     record = _record(
-        db, session, user.id, status, via=RecordedVia.self_check_in, by_user=user.id, by_client=None
+        db,
+        session,
+        user.id,
+        status,
+        via=RecordedVia.self_check_in,
+        by_user=user.id,
+        by_client=None,
+        keep_attended=True,
     )
     db.flush()
     return record

@@ -28,6 +28,7 @@ from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.routing import API_PREFIX
 from backend.core.security import keyed_digest
+from backend.core.uniqueness import insert_once
 from backend.groups.models import (
     GroupMembership,
     GroupStatus,
@@ -61,10 +62,8 @@ def feed_url(db: Session, settings: Settings, *, actor: Actor) -> str:
     """The member's secret feed URL, made on first use and the same until revoked."""
     user = actor.person
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id)
-        db.add(feed)
-        db.flush()
+    if feed is None:  # two first asks at once (two open tabs) make one feed
+        feed = insert_once(db, CalendarFeed, key={"user_id": user.id})[0]
     token = feed.id.hex + _signature(settings, feed.id)
     return f"{settings.public_url.rstrip('/')}{API_PREFIX}/calendar/{token}.ics"
 

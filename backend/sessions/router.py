@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from backend.accounts.dependencies import AppSettings, CurrentActor
 from backend.core.access import Public
 from backend.core.db import DbSession
-from backend.core.errors import problem_responses
+from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
@@ -66,7 +66,9 @@ ICS: dict[int | str, dict[str, Any]] = {
     "/groups/{group_id}/schedules",
     tags=["sessions"],
     status_code=201,
-    responses=problem_responses(401, 403, 404, s422="An invalid rule, zone or dates."),
+    responses=problem_responses(
+        401, 403, 404, s409=KEY_IN_FLIGHT, s422="An invalid rule, zone or dates."
+    ),
 )
 def create_schedule(access: ManagedGroup, data: ScheduleCreate, db: DbSession) -> ScheduleRead:
     """Start a recurring schedule (facilitators of the group); its sessions are generated."""
@@ -134,7 +136,7 @@ def list_sessions(
     "/groups/{group_id}/sessions",
     tags=["sessions"],
     status_code=201,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, s409=KEY_IN_FLIGHT),
 )
 def create_session(access: ManagedGroup, data: SessionCreate, db: DbSession) -> SessionRead:
     """Add a one-off meeting (facilitators of the group)."""

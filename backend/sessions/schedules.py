@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.orm import utcnow
+from backend.core.uniqueness import lock_and_reread
 from backend.groups.models import (
     SupportGroup,
 )
@@ -206,7 +207,9 @@ def end_schedule(db: Session, settings: Settings, schedule: Schedule) -> Schedul
     people who RSVPd told) or removed when nobody had RSVPd."""
     if schedule.ended_at is not None:
         return schedule
-    lock_for_update(db, Schedule.id, schedule.id)
+    schedule = lock_and_reread(db, schedule)
+    if schedule.ended_at is not None:  # ended by another request while this one waited
+        return schedule
     now = utcnow()
     future = db.scalars(
         select(GroupSession).where(

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.core.uniqueness import insert_once
 from backend.topics import exceptions as errors
 from backend.topics.models import Topic
 from backend.topics.schemas import TopicCreate
@@ -23,9 +24,10 @@ def create_topic(db: Session, *, data: TopicCreate) -> Topic:
     )
     if clash is not None:
         raise errors.TopicExists()
-    topic = Topic(slug=data.slug, name=data.name)
-    db.add(topic)
-    db.flush()
+    # The same topic sent twice at once: the second finds the first's.
+    topic, created = insert_once(db, Topic, key={"slug": data.slug}, values={"name": data.name})
+    if not created:
+        raise errors.TopicExists()
     return topic
 
 

@@ -206,9 +206,11 @@ def test_an_unexpected_error_is_a_bare_500_and_writes_are_rolled_back(
 
 def test_the_commit_happens_before_the_response(probe_client: TestClient) -> None:
     assert probe_client.post(f"{API_PREFIX}/probe/notes", json={"text": "once"}).status_code == 201
-    # The duplicate key only fails when get_db commits; the client must learn of it.
+    # The duplicate key only fails when get_db commits; the client must learn of it (as a
+    # collision with another request, see core.uniqueness, not as a 500).
     response = probe_client.post(f"{API_PREFIX}/probe/notes", json={"text": "once"})
-    assert_problem(response, 500)
+    body = assert_problem(response, 409)
+    assert body["type"] == "urn:strength-circles:problem:concurrent-change"
     assert probe_client.get(f"{API_PREFIX}/probe/notes").json() == ["once"]
 
 

@@ -4444,6 +4444,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The password changed a moment ago, by another request (the same form sent twice). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -5003,6 +5012,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same group sent twice at once: the first took its address (slug) a moment before. With one Idempotency-Key on both, the second gets the first's answer. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5653,6 +5671,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The same request, with the same Idempotency-Key, is still being handled: ask again after Retry-After seconds for its answer. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An invalid rule, zone or dates. */
             422: {
                 headers: {
@@ -5904,6 +5931,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request, with the same Idempotency-Key, is still being handled: ask again after Retry-After seconds for its answer. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8256,6 +8292,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same request, with the same Idempotency-Key, is still being handled: ask again after Retry-After seconds for its answer. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
