@@ -9,6 +9,7 @@ from backend.library.crisis_router import router as crisis_router
 from backend.library.router import router as library_router
 from backend.mentoring.router import router as mentoring_router
 from backend.privacy.router import router as privacy_router
+from backend.safety.router import router as safety_router
 from backend.sessions.router import router as sessions_router
 from backend.topics.router import router as topics_router
 
@@ -20,6 +21,7 @@ api_router.include_router(topics_router)
 api_router.include_router(groups_router)
 api_router.include_router(sessions_router)
 api_router.include_router(mentoring_router)
+api_router.include_router(safety_router)
 api_router.include_router(library_router)
 api_router.include_router(crisis_router)
 api_router.include_router(privacy_router)

@@ -8,6 +8,7 @@ from backend.groups import models as groups_models
 from backend.library import models as library_models
 from backend.mentoring import models as mentoring_models
 from backend.notifications import models as notifications_models
+from backend.safety import models as safety_models
 from backend.sessions import models as sessions_models
 from backend.topics import models as topics_models
 
@@ -20,6 +21,7 @@ __all__ = [
     "library_models",
     "mentoring_models",
     "notifications_models",
+    "safety_models",
     "sessions_models",
     "topics_models",
 ]

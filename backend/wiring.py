@@ -11,6 +11,7 @@ does everywhere.
 | GroupArchived        | the group's series end; its upcoming meetings are cancelled            |
 | AccountDeactivated   | seats at every upcoming meeting freed; open matches closed             |
 | AccountErased        | as deactivation, then mentoring forgets what it held about the person  |
+| MemberBlocked        | mentoring: an open match between the two is closed                     |
 """
 
 import threading
@@ -24,7 +25,8 @@ from backend.core.events import Job, bus
 from backend.groups import views as group_views
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.mentoring import handlers as mentoring
-from backend.mentoring.service import lapse_unanswered_proposals
+from backend.mentoring.matches import lapse_unanswered_proposals
+from backend.safety.events import MemberBlocked
 from backend.sessions import handlers as sessions
 from backend.sessions.generation import generate_all_ahead
 from backend.sessions.timetable import SessionsMeetingTimes
@@ -51,6 +53,7 @@ def wire() -> None:
         bus.subscribe(AccountErased, sessions.free_every_seat)
         bus.subscribe(AccountErased, mentoring.close_open_matches)
         bus.subscribe(AccountErased, mentoring.forget_the_person)
+        bus.subscribe(MemberBlocked, mentoring.close_matches_between)
 
         bus.add_job(Job("generate meetings ahead", timedelta(hours=1), _generate_meetings_ahead))
         # No mentee waits forever on a mentor who does not answer.

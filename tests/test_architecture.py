@@ -80,7 +80,7 @@ LAYERS: list[set[str]] = [
     {"core"},
     {"notifications"},
     {"accounts"},
-    {"topics"},
+    {"topics", "safety"},
     {"groups"},
     {"sessions"},
     {"mentoring", "library"},

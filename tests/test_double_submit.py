@@ -41,16 +41,17 @@ from backend.library import service as library
 from backend.library import stories
 from backend.library.models import Bookmark, Resource, Story
 from backend.main import create_app
-from backend.mentoring import service as mentoring
+from backend.mentoring import checkins, matches, profiles, runs
 from backend.mentoring.models import (
     MatchFeedback,
-    MemberBlock,
     MenteeRequest,
     MentoringCheckIn,
     MentorMatch,
     MentorProfile,
 )
 from backend.notifications.models import OutboxMessage
+from backend.safety import service as safety
+from backend.safety.models import MemberBlock
 from backend.sessions import attendance, calendar, rsvps, schedules
 from backend.sessions import service as sessions
 from backend.sessions.models import AttendanceRecord, CalendarFeed, GroupSession, Rsvp, Schedule
@@ -715,7 +716,7 @@ def mentor_profile(stage: Stage) -> Twice:
             "capacity": 2,
             "bio": "Been there.",
         },
-        widen=(mentoring, "put_mentor_profile"),
+        widen=(profiles, "put_mentor_profile"),
         then=one_row(stage, MentorProfile, MentorProfile.user_id == person.user.id),
     )
 
@@ -734,7 +735,7 @@ def decide_mentor(stage: Stage) -> Twice:
         f"{API}/mentoring/mentors/{guide.user.id}/approval",
         headers=admin.headers,
         json={"decision": "approve"},
-        widen=(mentoring, "decide_mentor"),
+        widen=(profiles, "decide_mentor"),
         then=then,
     )
 
@@ -746,7 +747,7 @@ def mentee_request(stage: Stage) -> Twice:
         f"{API}/mentoring/mentee-request",
         headers=person.headers,
         json={"needs": ["anxiety"], "languages": ["en"], "availability": EVENINGS},
-        widen=(mentoring, "put_mentee_request"),
+        widen=(profiles, "put_mentee_request"),
         then=one_row(stage, MenteeRequest, MenteeRequest.user_id == person.user.id),
     )
 
@@ -764,7 +765,7 @@ def propose_match(stage: Stage) -> Twice:
         f"{API}/mentoring/matches",
         headers=seeker.headers,
         json={"mentor_id": str(guide.user.id)},
-        widen=(mentoring, "propose"),
+        widen=(matches, "propose"),
         then=then,
     )
 
@@ -787,7 +788,7 @@ def answer_match(action: str, *, by: str, until: str, status: str) -> Arrange:
             f"{API}/mentoring/matches/{match_id}/{action}",
             headers=person.headers,
             json={"reason": "We said what we needed to."} if action == "end" else None,
-            widen=(mentoring, action),
+            widen=(matches, action),
             then=then,
         )
 
@@ -807,7 +808,7 @@ def log_a_meeting(stage: Stage) -> Twice:
         f"{API}/mentoring/matches/{match_id}/check-ins",
         headers=keyed(seeker.headers),
         json={"met_on": datetime.now(UTC).date().isoformat(), "duration_minutes": 45},
-        widen=(mentoring, "add_check_in"),
+        widen=(checkins, "add_check_in"),
         then=then,
     )
 
@@ -825,7 +826,7 @@ def leave_feedback(stage: Stage) -> Twice:
         f"{API}/mentoring/matches/{match_id}/feedback",
         headers=seeker.headers,
         json={"rating": 5},
-        widen=(mentoring, "put_feedback"),
+        widen=(checkins, "put_feedback"),
         then=then,
     )
 
@@ -848,7 +849,7 @@ def run_matching(stage: Stage) -> Twice:
         f"{API}/mentoring/matching-runs",
         headers=admin.headers,
         json={"dry_run": False},
-        widen=(mentoring, "run_matching"),
+        widen=(runs, "run_matching"),
         then=then,
     )
 
@@ -865,7 +866,7 @@ def block_member(stage: Stage) -> Twice:
         "PUT",
         f"{API}/me/blocks/{other.user.id}",
         headers=person.headers,
-        widen=(mentoring, "block"),
+        widen=(safety, "block"),
         then=then,
     )
 

@@ -70,13 +70,3 @@ class FeedbackFinal(Conflict):
 class CannotMentorYourself(UnprocessableContent):
     slug = "cannot-mentor-yourself"
     detail = "A mentor is someone else: choose another mentor from your suggestions."
-
-
-class CannotBlockYourself(UnprocessableContent):
-    slug = "cannot-block-yourself"
-    detail = "You cannot block yourself."
-
-
-class BlockLimit(Conflict):
-    slug = "block-limit"
-    detail = "You have blocked as many people as we allow. Unblock someone to block another."

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum, utcnow
+from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum
 
 
 class MentorStatus(StrEnum):
@@ -186,17 +186,3 @@ class MatchFeedback(UUIDPrimaryKey, Timestamps, Base):
     side: Mapped[str] = mapped_column(String(10))
     rating: Mapped[int]
     comment: Mapped[str | None] = mapped_column(String(2000))
-
-
-class MemberBlock(Base):
-    """One member blocking another: the pair is never suggested or matched, either way round."""
-
-    __tablename__ = "member_block"
-
-    blocker_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
-    blocked_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

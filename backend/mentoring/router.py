@@ -1,5 +1,5 @@
-"""Peer mentoring: profiles, requests, suggestions, matches, check-ins, feedback, the batch
-matching run, and the blocks members keep."""
+"""Peer mentoring: profiles, requests, suggestions, matches, check-ins, feedback and the batch
+matching run."""
 
 import uuid
 from typing import Annotated
@@ -11,11 +11,10 @@ from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
-from backend.mentoring import service
+from backend.mentoring import checkins, matches, profiles, runs
 from backend.mentoring.models import MatchStatus, MentorStatus
 from backend.mentoring.schemas import (
     ApprovalDecision,
-    BlockRead,
     CheckInCreate,
     CheckInRead,
     FeedbackRead,
@@ -50,8 +49,8 @@ def put_mentor_profile(
     data: MentorProfileWrite, actor: CurrentActor, db: DbSession
 ) -> MentorProfileRead:
     """Offer to mentor, or change your offer; new offers wait for an admin's approval."""
-    profile = service.put_mentor_profile(db, actor=actor, data=data)
-    return service.mentor_profile_read(db, profile)
+    profile = profiles.put_mentor_profile(db, actor=actor, data=data)
+    return profiles.mentor_profile_read(db, profile)
 
 
 @router.get(
@@ -59,7 +58,7 @@ def put_mentor_profile(
 )
 def get_mentor_profile(actor: CurrentActor, db: DbSession) -> MentorProfileRead:
     """Your mentor profile and where it stands."""
-    return service.mentor_profile_read(db, service.own_mentor_profile(db, actor=actor))
+    return profiles.mentor_profile_read(db, profiles.own_mentor_profile(db, actor=actor))
 
 
 @router.get("/mentoring/mentors", tags=["mentoring"], responses=problem_responses(401, 403))
@@ -71,7 +70,7 @@ def list_mentors(
     cursor: Cursor = None,
 ) -> Page[MentorProfileRead]:
     """Mentor profiles, oldest first (admins); `status=pending` is the review queue."""
-    page = service.list_mentor_profiles(db, status=status, limit=limit, cursor=cursor)
+    page = profiles.list_mentor_profiles(db, status=status, limit=limit, cursor=cursor)
     return Page[MentorProfileRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -88,8 +87,8 @@ def decide_mentor(
     settings: AppSettings,
 ) -> MentorProfileRead:
     """Approve or reject an offer to mentor (admins); the member is told."""
-    profile = service.decide_mentor(db, settings, actor=actor, user_id=user_id, data=data)
-    return service.mentor_profile_read(db, profile)
+    profile = profiles.decide_mentor(db, settings, actor=actor, user_id=user_id, data=data)
+    return profiles.mentor_profile_read(db, profile)
 
 
 # --- mentee requests --------------------------------------------------------------------------
@@ -104,8 +103,8 @@ def put_mentee_request(
     data: MenteeRequestWrite, actor: CurrentActor, db: DbSession
 ) -> MenteeRequestRead:
     """Ask for a mentor, or change what you are looking for."""
-    request = service.put_mentee_request(db, actor=actor, data=data)
-    return service.mentee_request_read(db, request)
+    request = profiles.put_mentee_request(db, actor=actor, data=data)
+    return profiles.mentee_request_read(db, request)
 
 
 @router.get(
@@ -113,7 +112,7 @@ def put_mentee_request(
 )
 def get_mentee_request(actor: CurrentActor, db: DbSession) -> MenteeRequestRead:
     """What you asked for, and whether it is still waiting for a mentor."""
-    return service.mentee_request_read(db, service.own_mentee_request(db, actor=actor))
+    return profiles.mentee_request_read(db, profiles.own_mentee_request(db, actor=actor))
 
 
 @router.delete(
@@ -124,7 +123,7 @@ def get_mentee_request(actor: CurrentActor, db: DbSession) -> MenteeRequestRead:
 )
 def delete_mentee_request(actor: CurrentActor, db: DbSession, settings: AppSettings) -> Response:
     """Stop looking for a mentor; a proposal still waiting is withdrawn."""
-    service.delete_mentee_request(db, settings, actor=actor)
+    profiles.delete_mentee_request(db, settings, actor=actor)
     return Response(status_code=204)
 
 
@@ -135,7 +134,7 @@ def delete_mentee_request(actor: CurrentActor, db: DbSession, settings: AppSetti
 )
 def suggestions(actor: CurrentActor, db: DbSession, limit: SuggestionLimit = 10) -> SuggestionList:
     """The mentors who fit your request best, each with a score and the reasons in words."""
-    return SuggestionList(items=service.suggestions(db, actor=actor, limit=limit))
+    return SuggestionList(items=profiles.suggestions(db, actor=actor, limit=limit))
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -157,8 +156,8 @@ def propose_match(
     data: MatchCreate, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """Propose a mentor for yourself (members) or for a member (admins); the mentor is asked."""
-    match = service.propose(db, settings, actor=actor, data=data)
-    return service.match_read(db, match, actor=actor)
+    match = matches.propose(db, settings, actor=actor, data=data)
+    return matches.match_read(db, match, actor=actor)
 
 
 @router.get("/mentoring/matches", tags=["mentoring"], responses=problem_responses(401, 403))
@@ -170,7 +169,7 @@ def list_matches(
     cursor: Cursor = None,
 ) -> Page[MatchRead]:
     """Your matches as mentor or mentee, newest first; admins see every match."""
-    page = service.list_matches(db, actor=actor, status=status, limit=limit, cursor=cursor)
+    page = matches.list_matches(db, actor=actor, status=status, limit=limit, cursor=cursor)
     return Page[MatchRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -179,7 +178,7 @@ def list_matches(
 )
 def get_match(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> MatchRead:
     """One match (the pair, or an admin)."""
-    return service.match_read(db, service.visible_match(db, match_id, actor), actor=actor)
+    return matches.match_read(db, matches.visible_match(db, match_id, actor), actor=actor)
 
 
 _ANSWER = problem_responses(401, 403, 404, s409="The match is not in a state for this.")
@@ -190,8 +189,8 @@ def accept_match(
     match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """The mentor accepts a proposed match; the mentee is told."""
-    match = service.accept(db, settings, actor=actor, match_id=match_id)
-    return service.match_read(db, match, actor=actor)
+    match = matches.accept(db, settings, actor=actor, match_id=match_id)
+    return matches.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/decline", tags=["mentoring"], responses=_ANSWER)
@@ -204,8 +203,8 @@ def decline_match(
 ) -> MatchRead:
     """The mentor declines a proposed match; the pair is never proposed again."""
     reason = data.reason if data else None
-    match = service.decline(db, settings, actor=actor, match_id=match_id, reason=reason)
-    return service.match_read(db, match, actor=actor)
+    match = matches.decline(db, settings, actor=actor, match_id=match_id, reason=reason)
+    return matches.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/withdraw", tags=["mentoring"], responses=_ANSWER)
@@ -213,8 +212,8 @@ def withdraw_match(
     match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
 ) -> MatchRead:
     """The mentee (or an admin) withdraws a proposal the mentor has not answered."""
-    match = service.withdraw(db, settings, actor=actor, match_id=match_id)
-    return service.match_read(db, match, actor=actor)
+    match = matches.withdraw(db, settings, actor=actor, match_id=match_id)
+    return matches.match_read(db, match, actor=actor)
 
 
 @router.post("/mentoring/matches/{match_id}/end", tags=["mentoring"], responses=_ANSWER)
@@ -226,8 +225,8 @@ def end_match(
     settings: AppSettings,
 ) -> MatchRead:
     """Either of the pair (or an admin) ends an active match, with a reason the other sees."""
-    match = service.end(db, settings, actor=actor, match_id=match_id, reason=data.reason)
-    return service.match_read(db, match, actor=actor)
+    match = matches.end(db, settings, actor=actor, match_id=match_id, reason=data.reason)
+    return matches.match_read(db, match, actor=actor)
 
 
 # --- check-ins and feedback: the pair's own ----------------------------------------------------
@@ -245,8 +244,8 @@ def add_check_in(
     match_id: uuid.UUID, data: CheckInCreate, actor: CurrentActor, db: DbSession
 ) -> CheckInRead:
     """Log a meeting of the pair; the notes are for the two of you alone."""
-    return service.check_in_read(
-        service.add_check_in(db, actor=actor, match_id=match_id, data=data)
+    return checkins.check_in_read(
+        checkins.add_check_in(db, actor=actor, match_id=match_id, data=data)
     )
 
 
@@ -263,7 +262,7 @@ def list_check_ins(
     cursor: Cursor = None,
 ) -> Page[CheckInRead]:
     """The pair's meetings, most recent first (the pair only)."""
-    page = service.list_check_ins(db, actor=actor, match_id=match_id, limit=limit, cursor=cursor)
+    page = checkins.list_check_ins(db, actor=actor, match_id=match_id, limit=limit, cursor=cursor)
     return Page[CheckInRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -279,8 +278,8 @@ def put_feedback(
 ) -> FeedbackRead:
     """Your feedback on an ended match: a rating admins see only in aggregate, and a comment
     no one else reads."""
-    return service.feedback_read(
-        service.put_feedback(db, actor=actor, match_id=match_id, data=data)
+    return checkins.feedback_read(
+        checkins.put_feedback(db, actor=actor, match_id=match_id, data=data)
     )
 
 
@@ -291,7 +290,7 @@ def put_feedback(
 )
 def get_feedback(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> FeedbackRead:
     """The feedback you left on a match."""
-    return service.feedback_read(service.own_feedback(db, actor=actor, match_id=match_id))
+    return checkins.feedback_read(checkins.own_feedback(db, actor=actor, match_id=match_id))
 
 
 @router.get(
@@ -299,7 +298,7 @@ def get_feedback(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Fee
 )
 def feedback_summary(actor: AdminActor, db: DbSession) -> FeedbackSummary:
     """Ratings in aggregate (admins): shown from five ratings on, never a comment."""
-    return service.feedback_summary(db)
+    return checkins.feedback_summary(db)
 
 
 # --- the batch run ----------------------------------------------------------------------------
@@ -323,41 +322,7 @@ def run_matching(
 ) -> MatchingRunResult:
     """The best set of pairs over every open request at once (admins). A dry run shows the
     proposals and saves nothing; otherwise they are proposed to the mentors (201)."""
-    result = service.run_matching(db, settings, actor=actor, dry_run=data.dry_run)
+    result = runs.run_matching(db, settings, actor=actor, dry_run=data.dry_run)
     if not data.dry_run:
         response.status_code = 201
     return result
-
-
-# --- blocks -----------------------------------------------------------------------------------
-
-
-@router.get("/me/blocks", tags=["me"], responses=problem_responses(401, 403))
-def list_blocks(
-    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
-) -> Page[BlockRead]:
-    """The members you have blocked."""
-    page = service.list_blocks(db, actor=actor, limit=limit, cursor=cursor)
-    return Page[BlockRead](items=page.items, next_cursor=page.next_cursor)
-
-
-@router.put(
-    "/me/blocks/{user_id}",
-    tags=["me"],
-    responses=problem_responses(401, 403, 404, s422="You cannot block yourself."),
-)
-def block_member(
-    user_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
-) -> BlockRead:
-    """Block a member: you are never suggested or matched with each other, and an open match
-    between you ends (they are told only that it ended). They are not told of the block."""
-    return service.block_read(db, service.block(db, settings, actor=actor, other_id=user_id))
-
-
-@router.delete(
-    "/me/blocks/{user_id}", tags=["me"], status_code=204, responses=problem_responses(401, 403)
-)
-def unblock_member(user_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Response:
-    """Unblock a member (nothing happens if they were not blocked)."""
-    service.unblock(db, actor=actor, other_id=user_id)
-    return Response(status_code=204)

@@ -238,9 +238,3 @@ class MatchingRunResult(BaseModel):
     proposals: list[Proposal]
     unmatched: list[uuid.UUID]
     total_score: float
-
-
-class BlockRead(BaseModel):
-    user_id: uuid.UUID
-    display_name: str
-    blocked_at: datetime

@@ -19,7 +19,7 @@ from backend.mentoring.models import (
     MentorProfile,
     MentorStatus,
 )
-from backend.mentoring.service import evaluate_pair, put_mentee_request, put_mentor_profile
+from backend.mentoring.profiles import evaluate_pair, put_mentee_request, put_mentor_profile
 
 # How long the demo pair has been meeting.
 PAIR_BEGAN = timedelta(weeks=5)

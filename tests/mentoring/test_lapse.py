@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from backend.accounts.models import Role
 from backend.core.config import Settings
 from backend.core.events import bus
-from backend.mentoring.service import LAPSED_REASON, PROPOSAL_LAPSES_AFTER
+from backend.mentoring.matches import LAPSED_REASON, PROPOSAL_LAPSES_AFTER
 from tests.factories import Person, make_person
 from tests.mentoring.test_flow import API, approve, ask, offer
 from tests.mentoring.test_rules import DECLINED, outbox

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from backend.accounts.models import Role
-from backend.mentoring import notices, service
+from backend.mentoring import notices, profiles
 from backend.mentoring.models import MenteeRequest, MentorMatch
 from tests.factories import make_person
 from tests.mentoring.test_flow import API
@@ -105,7 +105,7 @@ def test_saving_a_request_twice_at_once_saves_one(
     client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeker = make_person(client)
-    dawdle(monkeypatch, service, "_request_of")
+    dawdle(monkeypatch, profiles, "request_of")
     body = {"needs": ["anxiety"], "languages": ["en"], "availability": []}
 
     answers = at_once(

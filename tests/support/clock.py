@@ -24,7 +24,11 @@ CLOCK_USERS = (
     "backend.core.ratelimit",
     "backend.groups.service",
     "backend.groups.views",
-    "backend.mentoring.service",
+    "backend.mentoring.matches",
+    "backend.mentoring.profiles",
+    "backend.mentoring.runs",
+    "backend.mentoring.checkins",
+    "backend.mentoring.rows",
 )
 
 
