@@ -14,7 +14,7 @@ from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
-from backend.library import hsds, service, stories
+from backend.library import hsds, service, stories, views
 from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
 from backend.library.schemas import (
     BookmarkRead,
@@ -49,7 +49,7 @@ def list_resources(
     cursor: Cursor = None,
 ) -> Page[ResourceSummary]:
     """Search the library: best match first for `q`, newest additions last otherwise."""
-    page = service.search_resources(
+    page = views.search_resources(
         db,
         q=q,
         topic=topic,
@@ -71,13 +71,13 @@ def list_resources(
 )
 def create_resource(data: ResourceCreate, editor: Editor, db: DbSession) -> ResourceRead:
     """Add a resource as a draft (facilitators, admins, `resources:write` clients)."""
-    return service.create_resource(db, actor=editor, data=data)
+    return views.read_model(db, service.create_resource(db, actor=editor, data=data))
 
 
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
 def resources_due_for_review(_admin: AdminActor, db: DbSession) -> Page[ResourceSummary]:
     """Published resources whose clinical review date has come (admins)."""
-    items = service.due_for_review(db, on=utcnow().date())
+    items = views.due_for_review(db, on=utcnow().date())
     return Page[ResourceSummary](items=items, next_cursor=None)
 
 
@@ -95,7 +95,7 @@ def export_hsds(
 @router.get("/resources/{resource_id}", tags=["library"], responses=problem_responses(401, 404))
 def read_resource(resource_id: uuid.UUID, actor: OptionalActor, db: DbSession) -> ResourceRead:
     """One resource, its body in Markdown and as sanitised HTML."""
-    return service.get_resource(db, actor=actor, resource_id=resource_id)
+    return views.get_resource(db, actor=actor, resource_id=resource_id)
 
 
 @router.patch(
@@ -107,7 +107,8 @@ def update_resource(
     resource_id: uuid.UUID, changes: ResourceUpdate, editor: Editor, db: DbSession
 ) -> ResourceRead:
     """Edit a resource or move it through draft -> published -> archived."""
-    return service.update_resource(db, actor=editor, resource_id=resource_id, changes=changes)
+    resource = service.update_resource(db, actor=editor, resource_id=resource_id, changes=changes)
+    return views.read_model(db, resource)
 
 
 @router.delete(
@@ -125,13 +126,13 @@ def archive_resource(resource_id: uuid.UUID, editor: Editor, db: DbSession) -> R
 @router.get("/me/bookmarks", tags=["me"], responses=problem_responses(401, 403))
 def list_bookmarks(actor: CurrentActor, db: DbSession) -> Page[BookmarkRead]:
     """The caller's saved resources, newest first."""
-    return Page[BookmarkRead](items=service.bookmarks(db, actor=actor), next_cursor=None)
+    return Page[BookmarkRead](items=views.bookmarks(db, actor=actor), next_cursor=None)
 
 
 @router.put("/me/bookmarks/{resource_id}", tags=["me"], responses=problem_responses(401, 403, 404))
 def save_bookmark(resource_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> BookmarkRead:
     """Save a published resource for later (saving twice keeps one bookmark)."""
-    return service.bookmark(db, actor=actor, resource_id=resource_id)
+    return views.bookmark_read(db, service.bookmark(db, actor=actor, resource_id=resource_id))
 
 
 @router.delete(
