@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, text
 
+from backend.core import security
 from backend.core.config import Settings, get_settings
 from backend.core.db import create_db_engine
 from backend.core.migrations import upgrade_to_head
 from backend.main import create_app
 from backend.models import Base
-from tests.support.clock import Clock, install_clock
+from tests.support.clock import Clock, installed_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
 
 DATABASES = ["sqlite", "postgresql"]
@@ -27,6 +29,17 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 _ran_on: Counter[str] = Counter()
 _postgres_note: list[str] = []
+
+# argon2id at its smallest (8 KiB, one pass): a person costs microseconds instead of the
+# tens of milliseconds of production's parameters, which keep tests of their own
+# (tests/accounts/test_passwords.py).
+CHEAP_HASHER = Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    with security.use_password_hasher(CHEAP_HASHER):
+        yield
 
 
 # Tables whose rows the migrations load (reference data); restored to that state after each test.
@@ -221,6 +234,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock() -> Iterator[Clock]:
     """Move the app's time: ``clock.set(moment)``, ``clock.advance(delta)``."""
-    return install_clock(monkeypatch)
+    with installed_clock() as moved:
+        yield moved

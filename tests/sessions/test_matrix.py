@@ -38,7 +38,6 @@ from sqlalchemy import func, select
 
 from backend.accounts.models import Role, User
 from backend.accounts.schemas import Scope
-from backend.core import orm
 from backend.core.config import Settings
 from backend.groups import service as groups
 from backend.groups.schemas import GroupRead, GroupUpdate, MembershipUpdate
@@ -53,7 +52,7 @@ from tests.factories import (
     make_person,
     make_service_client,
 )
-from tests.support.clock import CLOCK_USERS, Clock
+from tests.support.clock import installed_clock
 from tests.support.problems import assert_problem
 
 API = "/api/v1"
@@ -182,12 +181,8 @@ def add_member(
 @contextmanager
 def app_time(moment: datetime) -> Iterator[None]:
     """The app believes it is ``moment`` (the sessions conftest's clock, for one block)."""
-    clock = Clock()
-    clock.set(moment)
-    with pytest.MonkeyPatch.context() as patch:
-        for module in CLOCK_USERS:
-            patch.setattr(f"{module}.utcnow", clock.now)
-        patch.setattr(orm, "utcnow", clock.now)
+    with installed_clock() as clock:
+        clock.set(moment)
         yield
 
 
