@@ -1,5 +1,7 @@
 """Fixtures: every test that asks for a database runs on SQLite and on a real PostgreSQL server
-that this test run starts itself, each migrated once and emptied after every test."""
+that this test run starts itself, each migrated once. A test's writes are rolled back at its end
+(tests/support/rollback.py); a test marked ``real_commits`` commits for real and every table is
+emptied after it."""
 
 import os
 import uuid
@@ -23,11 +25,13 @@ from backend.main import create_app
 from backend.models import Base
 from tests.support.clock import Clock, installed_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
+from tests.support.rollback import rollback_engine, rolled_back
 
 DATABASES = ["sqlite", "postgresql"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 _ran_on: Counter[str] = Counter()
+_committed: Counter[str] = Counter()  # of those, the ones marked real_commits
 _postgres_note: list[str] = []
 
 # argon2id at its smallest (8 KiB, one pass): a person costs microseconds instead of the
@@ -50,8 +54,9 @@ REFERENCE_TABLES = ["topic"]
 class DatabaseUnderTest:
     name: str  # "sqlite" or "postgresql"
     url: str
-    engine: Engine
+    engine: Engine  # configured as production's: real commits, migrations, resets
     reference_rows: dict[str, list[dict[str, object]]]
+    rollback_engine: Engine  # the connection of each test that is rolled back
 
 
 @pytest.fixture(scope="session")
@@ -127,9 +132,11 @@ def migrated_database(
             ]
             for name in REFERENCE_TABLES
         }
+    shared = rollback_engine(request.param, url)
     try:
-        yield DatabaseUnderTest(request.param, url, engine, reference_rows)
+        yield DatabaseUnderTest(request.param, url, engine, reference_rows, shared)
     finally:
+        shared.dispose()
         engine.dispose()
 
 
@@ -144,13 +151,22 @@ def reset_tables(database: "DatabaseUnderTest") -> None:
 
 
 @pytest.fixture
-def database(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTest]:
-    """A clean, migrated database: whatever a test writes is deleted after it."""
+def database(
+    request: pytest.FixtureRequest, migrated_database: DatabaseUnderTest
+) -> Iterator[DatabaseUnderTest]:
+    """A clean, migrated database: whatever a test writes is rolled back after it, or, for a
+    test marked ``real_commits``, committed and deleted after it."""
     _ran_on[migrated_database.name] += 1
-    try:
+    if request.node.get_closest_marker("real_commits"):
+        _committed[migrated_database.name] += 1
+        try:
+            yield migrated_database
+        finally:
+            reset_tables(migrated_database)
+        return
+    with rolled_back(migrated_database.rollback_engine, migrated_database.url) as shared:
         yield migrated_database
-    finally:
-        reset_tables(migrated_database)
+    shared.fail_on_problems()
 
 
 def app_settings(database_url: str, folder: Path) -> Settings:
@@ -173,19 +189,20 @@ def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
 
 @contextmanager
 def shared_client(database: DatabaseUnderTest, folder: Path) -> Iterator[TestClient]:
-    """A client of one app for a whole module, on emptied tables (emptied again after): for
-    route x caller matrices that build their people once and ask many questions."""
-    reset_tables(database)
+    """A client of one app for a whole module: for route x caller matrices that build their
+    people once and ask many questions. The module's writes are rolled back at its end; each
+    test's are rolled back after it when it runs inside ``undone_after()``."""
     with pytest.MonkeyPatch.context() as patch:
         # Module-scoped, so before the per-test guard: keep the developer's variables out.
         for name in [name for name in os.environ if name.startswith("CIRCLES_")]:
             patch.delenv(name)
         settings = app_settings(database.url, folder)
-    try:
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            yield client
-    finally:
-        reset_tables(database)
+    with (
+        rolled_back(database.rollback_engine, database.url) as shared,
+        TestClient(create_app(settings), raise_server_exceptions=False) as client,
+    ):
+        yield client
+    shared.fail_on_problems()
 
 
 @pytest.fixture
@@ -228,7 +245,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not _ran_on:
         terminalreporter.write_line("no test used a database")
     for name in DATABASES:
-        terminalreporter.write_line(f"{name}: {_ran_on[name]} tests ran on it")
+        terminalreporter.write_line(
+            f"{name}: {_ran_on[name]} tests ran on it ({_committed[name]} with real commits)"
+        )
     for note in _postgres_note:
         terminalreporter.write_line(note)
 

@@ -21,6 +21,10 @@ from backend.core.ratelimit import RateLimitCounter
 from tests.conftest import DatabaseUnderTest
 from tests.factories import make_person, sign_in
 
+# Every operation, failed sign-ins too: their hits are counted in transactions of their own.
+pytestmark = pytest.mark.real_commits
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

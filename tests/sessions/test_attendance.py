@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from backend.accounts.schemas import Scope
@@ -29,6 +30,7 @@ def check_in(client: TestClient, headers: dict[str, str], session_id: object, co
     )
 
 
+@pytest.mark.real_commits
 def test_check_in_window_present_and_late(client: TestClient, clock: Clock) -> None:
     circle = make_circle(client, members=3)
     session = one_off(client, circle, clock.now() + timedelta(hours=2))
@@ -65,6 +67,7 @@ def test_check_in_window_present_and_late(client: TestClient, clock: Clock) -> N
     assert_problem(closed, 409)
 
 
+@pytest.mark.real_commits
 def test_wrong_codes_are_rate_limited(client: TestClient, clock: Clock) -> None:
     circle = make_circle(client, members=2)
     session = one_off(client, circle, clock.now() + timedelta(minutes=10))

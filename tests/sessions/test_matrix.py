@@ -15,10 +15,8 @@ admins and scoped clients).
 
 Building a scene signs in a dozen people, too slow to repeat for each of the ~300 cells, so one
 scene per database is shared by every test of this module (``scene`` below: a module fixture on
-the session's migrated database, emptied before and after). The rule that keeps the cells
-independent: a call that succeeds changes only something no other cell reads (a new schedule or
-meeting, a place note, an RSVP to the meeting three days ahead, a record that is already there),
-and a series is ended only when the cell made it itself.
+the session's migrated database, rolled back at the end). Each cell's writes are rolled back
+after it (a savepoint), so a cell that succeeds leaves nothing behind for the next one.
 """
 
 import re
@@ -54,6 +52,7 @@ from tests.factories import (
 )
 from tests.support.clock import installed_clock
 from tests.support.problems import assert_problem
+from tests.support.rollback import undone_after
 
 API = "/api/v1"
 
@@ -325,9 +324,11 @@ def shared_scene(
 
 
 @pytest.fixture
-def scene(shared_scene: Scene, migrated_database: DatabaseUnderTest) -> Scene:
+def scene(shared_scene: Scene, migrated_database: DatabaseUnderTest) -> Iterator[Scene]:
+    """The module's scene; what a test writes is rolled back after it."""
     _ran_on[migrated_database.name] += 1  # for the run's "databases" summary
-    return shared_scene
+    with undone_after():
+        yield shared_scene
 
 
 # --- what a call may change -------------------------------------------------------------------
