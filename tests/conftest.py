@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies import models as fastapi_dependency_models
 from fastapi.testclient import TestClient
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, text
@@ -214,6 +215,28 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+# FastAPI memoises what kind of callable each dependency is (lru_cache, 4,096 entries) and
+# holds on to the callable; create_app's closures (the docs pages, the idempotency caller)
+# reach their app, so each test's app, its routes and its engine stayed alive until the cache
+# filled: about a thousand apps, gigabytes, and a garbage collector walking all of it. Emptied
+# after each test, every app is freed with its test.
+FASTAPI_CALLABLE_CACHES = [
+    value for value in vars(fastapi_dependency_models).values() if hasattr(value, "cache_clear")
+]
+
+
+def forget_apps() -> None:
+    """Drop FastAPI's references to the apps made so far (see above)."""
+    for cache in FASTAPI_CALLABLE_CACHES:
+        cache.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _free_each_app() -> Iterator[None]:
+    yield
+    forget_apps()
 
 
 @pytest.fixture(autouse=True)

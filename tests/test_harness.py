@@ -2,7 +2,9 @@
 seen by its next request but by no other connection, and what one connection cannot do fails
 the test instead of passing on a database that only pretends (tests/support/rollback.py)."""
 
+import gc
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.core import ratelimit
 from backend.main import create_app
-from tests.conftest import DatabaseUnderTest, app_settings
+from tests.conftest import DatabaseUnderTest, app_settings, forget_apps
 from tests.factories import make_user
 from tests.support.rollback import NeedsRealCommits, SharedConnection, rolled_back
 
@@ -133,3 +135,17 @@ def test_a_real_commits_test_commits_for_real(database: DatabaseUnderTest) -> No
     with Session(database.engine) as db, db.begin():
         db.add(User(email=EMAIL, password_hash="x", display_name="Real"))
     assert committed_elsewhere(database, EMAIL) == 1
+
+
+def test_an_app_is_freed_once_its_test_is_done(tmp_path: Path) -> None:
+    """Otherwise every test's app, routes and engine would pile up for the whole run (see
+    forget_apps in tests/conftest.py)."""
+    app = create_app(app_settings(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path))
+    with TestClient(app) as client:
+        assert client.get("/docs").status_code == 200
+        assert client.get("/api/v1/crisis-resources").status_code == 200
+    freed = weakref.ref(app)
+    del app, client
+    forget_apps()
+    gc.collect()
+    assert freed() is None
