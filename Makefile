@@ -22,7 +22,7 @@ help:
 	@echo "make test       install, then run the suite on SQLite and on a throwaway PostgreSQL,"
 	@echo "                the web app's unit tests and its browser tests in Debian's chromium"
 	@echo "make dev        the API on :8000 and the web app's dev server on :5173 (live reload)"
-	@echo "make lint       ruff check, ruff format --check, mypy --strict"
+	@echo "make lint       ruff check, ruff format --check, mypy --strict (tests too)"
 	@echo "make migrate    apply migrations to CIRCLES_DATABASE_URL (default: var/circles.db)"
 	@echo "make migration m=\"what changed\"   autogenerate a migration to review"
 	@echo "make openapi    write openapi/openapi.json from the app and the client's types from it"
@@ -97,7 +97,7 @@ test-web: install system-deps frontend-deps
 lint: install frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict backend bench
+	$(BIN)/mypy --strict backend bench tests
 	cd frontend && npm run typecheck
 
 format: install
