@@ -1,7 +1,8 @@
 """Fixtures: every test that asks for a database runs on SQLite and on a real PostgreSQL server
 that this test run starts itself, each migrated once. A test's writes are rolled back at its end
 (tests/support/rollback.py); a test marked ``real_commits`` commits for real and every table is
-emptied after it."""
+emptied after it. Under pytest-xdist each worker process has databases (and a PostgreSQL
+cluster) of its own."""
 
 import os
 import uuid
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -31,9 +33,13 @@ from tests.support.rollback import rollback_engine, rolled_back
 DATABASES = ["sqlite", "postgresql"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# For the "databases" summary. Under pytest-xdist each worker counts its own tests and sends
+# the counts to the controller, which prints the sum (pytest_testnodedown).
 _ran_on: Counter[str] = Counter()
 _committed: Counter[str] = Counter()  # of those, the ones marked real_commits
 _postgres_note: list[str] = []
+_lost_workers: list[str] = []
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 # argon2id at its smallest (8 KiB, one pass): a person costs microseconds instead of the
 # tens of milliseconds of production's parameters, which keep tests of their own
@@ -76,7 +82,8 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster(bin_dir)
     cluster.init()
     cluster.start()
-    _postgres_note.append(f"postgresql: {cluster.version} on 127.0.0.1:{cluster.port}")
+    where = f" (worker {WORKER})" if WORKER else ""
+    _postgres_note.append(f"postgresql: {cluster.version} on 127.0.0.1:{cluster.port}{where}")
     try:
         yield cluster
     finally:
@@ -263,6 +270,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in dropped]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its counts to the controller."""
+    workeroutput: dict[str, object] | None = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["ran_on"] = dict(_ran_on)
+        workeroutput["committed"] = dict(_committed)
+        workeroutput["postgres_note"] = list(_postgres_note)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller adds up what each pytest-xdist worker counted."""
+    output: dict[str, Any] = getattr(node, "workeroutput", {})
+    if error is not None or "ran_on" not in output:
+        _lost_workers.append(str(getattr(node, "gateway", node)))
+        return
+    _ran_on.update(output["ran_on"])
+    _committed.update(output["committed"])
+    _postgres_note.extend(note for note in output["postgres_note"] if note not in _postgres_note)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("databases")
     if not _ran_on:
@@ -273,6 +301,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
     for note in _postgres_note:
         terminalreporter.write_line(note)
+    for worker in _lost_workers:
+        terminalreporter.write_line(f"{worker} died before reporting: its tests are not counted")
 
 
 @pytest.fixture
