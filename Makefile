@@ -77,8 +77,10 @@ system-deps:
 
 test: test-python test-web
 
+# In parallel (pytest-xdist, see pyproject.toml), with the coverage of backend/ printed and held
+# to the floor fail_under sets there.
 test-python: install system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 # The web app: types, unit tests (Vitest), the production build with its size budget, then the
 # browser tests (Playwright) against that build served by the real backend.
@@ -126,5 +128,5 @@ lock: install
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/e2e-results .pytest_cache \
+	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/e2e-results .pytest_cache .coverage \
 		.mypy_cache .ruff_cache
