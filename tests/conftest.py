@@ -1,5 +1,8 @@
 """Fixtures: every test that asks for a database runs on SQLite and on a real PostgreSQL server
-that this test run starts itself, each migrated once and emptied after every test."""
+that this test run starts itself, each migrated once. A test's writes are rolled back at its end
+(tests/support/rollback.py); a test marked ``real_commits`` commits for real and every table is
+emptied after it. Under pytest-xdist each worker process has databases (and a PostgreSQL
+cluster) of its own."""
 
 import os
 import uuid
@@ -8,20 +11,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies import models as fastapi_dependency_models
 from fastapi.testclient import TestClient
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, text
 
+from backend.core import security
 from backend.core.config import Settings, get_settings
 from backend.core.db import create_db_engine
 from backend.core.migrations import upgrade_to_head
 from backend.main import create_app
 from backend.models import Base
 from backend.wiring import wire
-from tests.support.clock import Clock, install_clock
+from tests.support.clock import Clock, installed_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
+from tests.support.rollback import rollback_engine, rolled_back
 
 # Services publish domain events; tests that call them without an app need the handlers too.
 wire()
@@ -29,8 +37,24 @@ wire()
 DATABASES = ["sqlite", "postgresql"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# For the "databases" summary. Under pytest-xdist each worker counts its own tests and sends
+# the counts to the controller, which prints the sum (pytest_testnodedown).
 _ran_on: Counter[str] = Counter()
+_committed: Counter[str] = Counter()  # of those, the ones marked real_commits
 _postgres_note: list[str] = []
+_lost_workers: list[str] = []
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+# argon2id at its smallest (8 KiB, one pass): a person costs microseconds instead of the
+# tens of milliseconds of production's parameters, which keep tests of their own
+# (tests/accounts/test_passwords.py).
+CHEAP_HASHER = Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    with security.use_password_hasher(CHEAP_HASHER):
+        yield
 
 
 # Tables whose rows the migrations load (reference data); restored to that state after each test.
@@ -41,8 +65,9 @@ REFERENCE_TABLES = ["topic"]
 class DatabaseUnderTest:
     name: str  # "sqlite" or "postgresql"
     url: str
-    engine: Engine
+    engine: Engine  # configured as production's: real commits, migrations, resets
     reference_rows: dict[str, list[dict[str, object]]]
+    rollback_engine: Engine  # the connection of each test that is rolled back
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +86,8 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster(bin_dir)
     cluster.init()
     cluster.start()
-    _postgres_note.append(f"postgresql: {cluster.version} on 127.0.0.1:{cluster.port}")
+    where = f" (worker {WORKER})" if WORKER else ""
+    _postgres_note.append(f"postgresql: {cluster.version} on 127.0.0.1:{cluster.port}{where}")
     try:
         yield cluster
     finally:
@@ -118,9 +144,11 @@ def migrated_database(
             ]
             for name in REFERENCE_TABLES
         }
+    shared = rollback_engine(request.param, url)
     try:
-        yield DatabaseUnderTest(request.param, url, engine, reference_rows)
+        yield DatabaseUnderTest(request.param, url, engine, reference_rows, shared)
     finally:
+        shared.dispose()
         engine.dispose()
 
 
@@ -135,13 +163,22 @@ def reset_tables(database: "DatabaseUnderTest") -> None:
 
 
 @pytest.fixture
-def database(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTest]:
-    """A clean, migrated database: whatever a test writes is deleted after it."""
+def database(
+    request: pytest.FixtureRequest, migrated_database: DatabaseUnderTest
+) -> Iterator[DatabaseUnderTest]:
+    """A clean, migrated database: whatever a test writes is rolled back after it, or, for a
+    test marked ``real_commits``, committed and deleted after it."""
     _ran_on[migrated_database.name] += 1
-    try:
+    if request.node.get_closest_marker("real_commits"):
+        _committed[migrated_database.name] += 1
+        try:
+            yield migrated_database
+        finally:
+            reset_tables(migrated_database)
+        return
+    with rolled_back(migrated_database.rollback_engine, migrated_database.url) as shared:
         yield migrated_database
-    finally:
-        reset_tables(migrated_database)
+    shared.fail_on_problems()
 
 
 def app_settings(database_url: str, folder: Path) -> Settings:
@@ -164,19 +201,20 @@ def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
 
 @contextmanager
 def shared_client(database: DatabaseUnderTest, folder: Path) -> Iterator[TestClient]:
-    """A client of one app for a whole module, on emptied tables (emptied again after): for
-    route x caller matrices that build their people once and ask many questions."""
-    reset_tables(database)
+    """A client of one app for a whole module: for route x caller matrices that build their
+    people once and ask many questions. The module's writes are rolled back at its end; each
+    test's are rolled back after it when it runs inside ``undone_after()``."""
     with pytest.MonkeyPatch.context() as patch:
         # Module-scoped, so before the per-test guard: keep the developer's variables out.
         for name in [name for name in os.environ if name.startswith("CIRCLES_")]:
             patch.delenv(name)
         settings = app_settings(database.url, folder)
-    try:
-        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-            yield client
-    finally:
-        reset_tables(database)
+    with (
+        rolled_back(database.rollback_engine, database.url) as shared,
+        TestClient(create_app(settings), raise_server_exceptions=False) as client,
+    ):
+        yield client
+    shared.fail_on_problems()
 
 
 @pytest.fixture
@@ -188,6 +226,28 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+# FastAPI memoises what kind of callable each dependency is (lru_cache, 4,096 entries) and
+# holds on to the callable; create_app's closures (the docs pages, the idempotency caller)
+# reach their app, so each test's app, its routes and its engine stayed alive until the cache
+# filled: about a thousand apps, gigabytes, and a garbage collector walking all of it. Emptied
+# after each test, every app is freed with its test.
+FASTAPI_CALLABLE_CACHES = [
+    value for value in vars(fastapi_dependency_models).values() if hasattr(value, "cache_clear")
+]
+
+
+def forget_apps() -> None:
+    """Drop FastAPI's references to the apps made so far (see above)."""
+    for cache in FASTAPI_CALLABLE_CACHES:
+        cache.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _free_each_app() -> Iterator[None]:
+    yield
+    forget_apps()
 
 
 @pytest.fixture(autouse=True)
@@ -214,17 +274,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in dropped]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its counts to the controller."""
+    workeroutput: dict[str, object] | None = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["ran_on"] = dict(_ran_on)
+        workeroutput["committed"] = dict(_committed)
+        workeroutput["postgres_note"] = list(_postgres_note)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller adds up what each pytest-xdist worker counted."""
+    output: dict[str, Any] = getattr(node, "workeroutput", {})
+    if error is not None or "ran_on" not in output:
+        _lost_workers.append(str(getattr(node, "gateway", node)))
+        return
+    _ran_on.update(output["ran_on"])
+    _committed.update(output["committed"])
+    _postgres_note.extend(note for note in output["postgres_note"] if note not in _postgres_note)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("databases")
     if not _ran_on:
         terminalreporter.write_line("no test used a database")
     for name in DATABASES:
-        terminalreporter.write_line(f"{name}: {_ran_on[name]} tests ran on it")
+        terminalreporter.write_line(
+            f"{name}: {_ran_on[name]} tests ran on it ({_committed[name]} with real commits)"
+        )
     for note in _postgres_note:
         terminalreporter.write_line(note)
+    for worker in _lost_workers:
+        terminalreporter.write_line(f"{worker} died before reporting: its tests are not counted")
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock() -> Iterator[Clock]:
     """Move the app's time: ``clock.set(moment)``, ``clock.advance(delta)``."""
-    return install_clock(monkeypatch)
+    with installed_clock() as moved:
+        yield moved

@@ -94,7 +94,7 @@ def test_every_route_declares_an_access_rule(tmp_path: Path) -> None:
 
 
 def test_the_public_routes_are_exactly_the_allowlist(tmp_path: Path) -> None:
-    found = set()
+    found: set[tuple[str, str]] = set()
     for route in app_routes(tmp_path):
         if not isinstance(route.original_route, APIRoute):
             continue
@@ -113,7 +113,7 @@ def test_routes_that_refuse_service_clients_document_the_403(tmp_path: Path) -> 
         get_person,
     )
 
-    missing = []
+    missing: list[str] = []
     for route in app_routes(tmp_path):
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue

@@ -70,6 +70,9 @@ from tests.factories import (
 from tests.support.concurrency import at_once, dawdle
 from tests.support.problems import assert_problem
 
+# Requests at once, on connections of their own: they commit for real.
+pytestmark = pytest.mark.real_commits
+
 API = "/api/v1"
 PROBLEM = "urn:strength-circles:problem:"
 NEW_PASSWORD = "a new and patient tide"
@@ -1128,7 +1131,7 @@ def test_the_same_caller_twice_at_once(
 def post_and_put_routes(tmp_path: Path) -> set[tuple[str, str]]:
     settings = Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
     return {
-        (method, route.path)
+        (method, str(route.path))
         for route in iter_route_contexts(create_app(settings).routes)
         if isinstance(route.original_route, APIRoute)
         for method in route.methods or set()
@@ -1149,7 +1152,7 @@ def test_the_openapi_document_lists_every_status_a_double_click_gets(tmp_path: P
     """The contract says what the server does: a 409 a cell expects is a documented answer."""
     settings = Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
     spec = create_app(settings).openapi()
-    missing = []
+    missing: list[str] = []
     for cell in CELLS:
         statuses = {status for pair in cell.outcomes for status in pair}
         documented = spec["paths"][cell.path][cell.method.lower()]["responses"]

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from sqlalchemy import func, select
@@ -42,6 +43,7 @@ def test_handlers_run_in_order_and_an_unwired_bus_refuses_to_drop_events(
     assert seen == ["a:left", "b:left"]
 
 
+@pytest.mark.real_commits  # sessions of its own on the engine
 def test_a_failing_handler_fails_the_publisher(
     settings: Settings, database: DatabaseUnderTest
 ) -> None:
@@ -83,6 +85,7 @@ class FakeClock:
         return self.now
 
 
+@pytest.mark.real_commits  # the worker's own sessions
 def test_jobs_run_when_due_and_one_failure_stops_nothing(
     settings: Settings, database: DatabaseUnderTest
 ) -> None:
@@ -127,7 +130,7 @@ def test_jobs_run_when_due_and_one_failure_stops_nothing(
     ],
 )
 def test_web_processes_run_the_worker_only_in_development(
-    env: str, embedded: bool | None, interval: float, runs: bool
+    env: Literal["development", "production"], embedded: bool | None, interval: float, runs: bool
 ) -> None:
     settings = Settings.model_construct(
         env=env, embedded_worker=embedded, outbox_interval_seconds=interval

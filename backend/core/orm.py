@@ -8,6 +8,10 @@ from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Re-exported: the app's modules and column defaults take ``utcnow`` from here, and it must be
+# the clock seam's own function so that swapping the time source reaches all of them.
+from backend.core.clock import utcnow as utcnow
+
 # Named constraints make migrations reviewable and let downgrades drop them by name on
 # every database (SQLite batch mode needs the names too).
 NAMING_CONVENTION = {
@@ -17,10 +21,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

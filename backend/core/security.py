@@ -158,12 +158,31 @@ def decode_token(settings: Settings, token: str, *, expected_type: TokenType) ->
 
 # Passwords: argon2id at OWASP's minimum (19 MiB, t=2, p=1). A verify against a stored hash with
 # other parameters succeeds and returns a new hash, so hashes follow the parameters over time.
-_password_hash = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19 * 1024, parallelism=1),))
+PASSWORD_HASHER = Argon2Hasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_password_hash = PasswordHash((PASSWORD_HASHER,))
 # Each hash takes 19 MiB; a flood of logins must not take the memory with it.
 MAX_CONCURRENT_HASHES = 4
 _hashing_slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
 # Verified when the email is unknown, so both answers take the same time.
 _DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+
+
+@contextmanager
+def use_password_hasher(hasher: Argon2Hasher) -> Iterator[None]:
+    """Hash and verify with ``hasher`` inside the block; the previous hasher after.
+
+    For the test suite only, which makes thousands of people: at OWASP's cost each of them
+    would take tens of milliseconds. Production never calls this. The dummy hash follows the
+    hasher, so an unknown email still costs what a wrong password costs.
+    """
+    global _password_hash, _DUMMY_HASH
+    previous = _password_hash, _DUMMY_HASH
+    _password_hash = PasswordHash((hasher,))
+    _DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
+    try:
+        yield
+    finally:
+        _password_hash, _DUMMY_HASH = previous
 
 
 @contextmanager

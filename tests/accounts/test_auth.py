@@ -61,6 +61,7 @@ def test_register_explains_what_to_fix(
     assert message in issue["msg"]
 
 
+@pytest.mark.real_commits
 def test_register_refuses_unknown_fields_such_as_role(client: TestClient) -> None:
     response = client.post(
         "/api/v1/auth/register",
@@ -70,6 +71,7 @@ def test_register_refuses_unknown_fields_such_as_role(client: TestClient) -> Non
     assert_problem(password_grant(client, "a@example.org", PASSWORD), 400)
 
 
+@pytest.mark.real_commits
 def test_long_passwords_are_accepted_whole(client: TestClient) -> None:
     long_password = "tide " * 40  # 200 characters, no truncation
     sign_up(client, "river@example.org", long_password)
@@ -80,6 +82,7 @@ def test_long_passwords_are_accepted_whole(client: TestClient) -> None:
 # --- sign-in ----------------------------------------------------------------------------------
 
 
+@pytest.mark.real_commits
 def test_wrong_password_and_unknown_email_get_the_same_answer(
     client: TestClient, app: FastAPI
 ) -> None:
@@ -97,6 +100,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
     assert comparable(wrong)["error"] == "invalid_grant"
 
 
+@pytest.mark.real_commits
 def test_too_many_failures_for_one_account_get_429_with_retry_after(
     client: TestClient, app: FastAPI
 ) -> None:
@@ -111,6 +115,7 @@ def test_too_many_failures_for_one_account_get_429_with_retry_after(
     sign_in(client, other.email)
 
 
+@pytest.mark.real_commits
 def test_too_many_failures_from_one_address_get_429(client: TestClient, app: FastAPI) -> None:
     for number in range(service.LOGIN_FAILURES_PER_ADDRESS):
         password_grant(client, f"nobody{number}@example.org", "guess guess guess")
@@ -169,6 +174,7 @@ def test_refresh_rotates_and_the_old_refresh_token_is_spent(client: TestClient) 
     assert second.status_code == 200
 
 
+@pytest.mark.real_commits
 def test_a_replayed_refresh_token_revokes_its_whole_family(client: TestClient) -> None:
     person = make_person(client)
     rotated = refresh(client, person.refresh_token).json()
@@ -211,6 +217,7 @@ def test_logout_needs_a_token(client: TestClient) -> None:
     assert_problem(client.post("/api/v1/auth/logout"), 401)
 
 
+@pytest.mark.real_commits
 def test_password_change_ends_other_sessions_and_keeps_the_caller_in(
     client: TestClient,
 ) -> None:
@@ -292,6 +299,7 @@ def request_reset(client: TestClient, email: str) -> dict[str, str]:
     return body
 
 
+@pytest.mark.real_commits
 def test_password_reset_by_email_end_to_end(
     client: TestClient, app: FastAPI, settings: Settings, mailbox: tuple[Mailbox, int]
 ) -> None:
@@ -323,6 +331,7 @@ def test_password_reset_by_email_end_to_end(
     assert deliver(app, settings, port) == 0
 
 
+@pytest.mark.real_commits
 def test_reset_answers_the_same_for_unknown_emails_and_sends_nothing(
     client: TestClient, app: FastAPI
 ) -> None:
@@ -343,6 +352,7 @@ def test_an_expired_or_made_up_reset_token_is_refused(client: TestClient, app: F
     assert_problem(response, 400)
 
 
+@pytest.mark.real_commits
 def test_a_locked_out_account_can_still_reset_and_sign_in(
     client: TestClient, app: FastAPI, settings: Settings, mailbox: tuple[Mailbox, int]
 ) -> None:
@@ -361,6 +371,7 @@ def test_a_locked_out_account_can_still_reset_and_sign_in(
     sign_in(client, person.email, "back in through the front door")
 
 
+@pytest.mark.real_commits
 def test_reset_requests_are_capped_per_account(client: TestClient, app: FastAPI) -> None:
     person = make_user(app)
     for _ in range(passwords.RESET_REQUESTS_PER_HOUR + 2):
@@ -370,6 +381,7 @@ def test_reset_requests_are_capped_per_account(client: TestClient, app: FastAPI)
     assert queued == passwords.RESET_REQUESTS_PER_HOUR
 
 
+@pytest.mark.real_commits
 def test_without_smtp_development_writes_the_email_to_the_log(
     client: TestClient, app: FastAPI, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -381,6 +393,7 @@ def test_without_smtp_development_writes_the_email_to_the_log(
     assert person.email in caplog.text
 
 
+@pytest.mark.real_commits
 def test_a_failed_delivery_is_retried(
     client: TestClient, app: FastAPI, settings: Settings, mailbox: tuple[Mailbox, int]
 ) -> None:

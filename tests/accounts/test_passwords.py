@@ -1,8 +1,14 @@
 """Password storage: argon2id at OWASP's parameters, rehashed on sign-in when they change, and
-a cap on how many hashes run at once so a flood of sign-ins cannot exhaust memory."""
+a cap on how many hashes run at once so a flood of sign-ins cannot exhaust memory.
 
+The suite hashes with argon2's cheapest parameters (tests/conftest.py); the tests here that are
+about the parameters themselves ask for production's with ``production_hashing``."""
+
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,16 +21,48 @@ from backend.accounts.models import User
 from backend.core import security
 from tests.factories import PASSWORD, make_user, sign_in
 
+PRODUCTION_PARAMETERS = "$argon2id$v=19$m=19456,t=2,p=1$"
 
-def test_hashes_are_argon2id_with_at_least_owasp_parameters() -> None:
+
+@pytest.fixture
+def production_hashing() -> Iterator[None]:
+    with security.use_password_hasher(security.PASSWORD_HASHER):
+        yield
+
+
+def test_production_hashes_are_argon2id_at_owasps_parameters() -> None:
+    """In a fresh interpreter, as the app runs, untouched by the suite's cheap hasher."""
+    program = (
+        "from backend.core import security\n"
+        f"stored = security.hash_password({PASSWORD!r})\n"
+        f"assert security.verify_password({PASSWORD!r}, stored) == (True, None)\n"
+        "print(stored)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    stored = result.stdout.strip()
+    assert stored.startswith(PRODUCTION_PARAMETERS), stored
+    assert security.PASSWORD_HASHER.identify(stored)
+
+
+def test_the_suite_hashes_cheaply_and_verifies_without_rehashing() -> None:
+    """The suite's hashes verify as current, so no test depends on a rehash it never asked
+    for; production's are rehashed to the suite's (the same rule as any change of
+    parameters)."""
     stored = security.hash_password(PASSWORD)
-    assert stored.startswith("$argon2id$")
-    parameters = dict(part.split("=") for part in stored.split("$")[3].split(","))
-    assert int(parameters["m"]) >= 19 * 1024
-    assert int(parameters["t"]) >= 2
-    assert int(parameters["p"]) >= 1
+    assert stored.startswith("$argon2id$v=19$m=8,t=1,p=1$"), stored
+    assert security.verify_password(PASSWORD, stored) == (True, None)
+    matches, rehashed = security.verify_password(
+        PASSWORD, PasswordHash((security.PASSWORD_HASHER,)).hash(PASSWORD)
+    )
+    assert matches
+    assert rehashed is not None
+    assert rehashed.startswith("$argon2id$v=19$m=8,t=1,p=1$")
 
 
+@pytest.mark.usefixtures("production_hashing")
 def test_a_hash_with_old_parameters_is_replaced_at_sign_in(
     client: TestClient, app: FastAPI
 ) -> None:

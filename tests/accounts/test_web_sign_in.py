@@ -242,6 +242,7 @@ def test_the_web_app_refreshes_from_the_cookie_and_it_rotates(
     assert assert_sets_cookie(again) not in (first, second)
 
 
+@pytest.mark.real_commits
 def test_a_spent_cookie_ends_the_whole_sign_in_and_is_cleared(
     client: TestClient, person: Person
 ) -> None:
@@ -345,6 +346,7 @@ def test_logout_clears_the_cookie(client: TestClient, person: Person) -> None:
     assert client.cookies.get(COOKIE) is None
 
 
+@pytest.mark.real_commits
 def test_closing_the_account_clears_the_cookie(client: TestClient, person: Person) -> None:
     access, _ = web_sign_in(client, person)
     wrong = client.request(
@@ -359,6 +361,7 @@ def test_closing_the_account_clears_the_cookie(client: TestClient, person: Perso
     assert_clears_cookie(gone)
 
 
+@pytest.mark.real_commits
 def test_a_password_reset_clears_the_cookie(
     client: TestClient, app: FastAPI, person: Person
 ) -> None:

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import AuthSession, User
 from tests.conftest import DatabaseUnderTest
 
+# These check the engine itself, on connections of their own.
+pytestmark = pytest.mark.real_commits
+
 
 @pytest.mark.sqlite_only  # PostgreSQL has these built in
 def test_sqlite_connections_use_foreign_keys_wal_and_a_busy_timeout(

@@ -97,6 +97,7 @@ def test_wrong_method_is_a_problem_405_with_allow(client: TestClient) -> None:
     assert response.headers["allow"] == "GET"
 
 
+@pytest.mark.real_commits
 def test_body_over_one_mebibyte_is_413(probe_client: TestClient) -> None:
     big = {"text": "x" * (2 * MAX_BODY_BYTES)}
     body = assert_problem(probe_client.post(f"{API_PREFIX}/probe/notes", json=big), 413)
@@ -104,6 +105,7 @@ def test_body_over_one_mebibyte_is_413(probe_client: TestClient) -> None:
     assert probe_client.get(f"{API_PREFIX}/probe/notes").json() == []
 
 
+@pytest.mark.real_commits
 def test_chunked_body_over_the_limit_is_413(probe_client: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"text": "'
@@ -121,6 +123,7 @@ def test_chunked_body_over_the_limit_is_413(probe_client: TestClient) -> None:
     assert probe_client.get(f"{API_PREFIX}/probe/notes").json() == []
 
 
+@pytest.mark.real_commits
 def test_body_just_under_the_limit_is_accepted(probe_client: TestClient) -> None:
     text_value = "z" * (MAX_BODY_BYTES - len('{"text":""}'))
     response = probe_client.post(
@@ -131,6 +134,7 @@ def test_body_just_under_the_limit_is_accepted(probe_client: TestClient) -> None
     assert response.status_code == 201
 
 
+@pytest.mark.real_commits
 def test_malformed_json_is_a_422_with_errors(probe_client: TestClient) -> None:
     response = probe_client.post(
         f"{API_PREFIX}/probe/notes",
@@ -144,6 +148,7 @@ def test_malformed_json_is_a_422_with_errors(probe_client: TestClient) -> None:
     assert "not valid JSON" in errors[0]["msg"]
 
 
+@pytest.mark.real_commits
 def test_unknown_field_is_a_422_naming_the_field(probe_client: TestClient) -> None:
     response = probe_client.post(
         f"{API_PREFIX}/probe/notes", json={"text": "hello", "colour": "blue"}
@@ -160,6 +165,7 @@ def test_unknown_field_is_a_422_naming_the_field(probe_client: TestClient) -> No
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data"])
+@pytest.mark.real_commits
 def test_a_json_endpoint_refuses_other_media_types_with_415(
     probe_client: TestClient, content_type: str
 ) -> None:
@@ -172,6 +178,7 @@ def test_a_json_endpoint_refuses_other_media_types_with_415(
     assert "application/json" in str(body["detail"])
 
 
+@pytest.mark.real_commits
 def test_json_with_charset_and_problem_json_are_accepted(probe_client: TestClient) -> None:
     for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
         response = probe_client.post(
@@ -182,6 +189,7 @@ def test_json_with_charset_and_problem_json_are_accepted(probe_client: TestClien
         assert response.status_code == 201, response.text
 
 
+@pytest.mark.real_commits
 def test_an_app_error_is_its_problem_and_its_writes_are_rolled_back(
     probe_client: TestClient,
 ) -> None:
@@ -192,6 +200,7 @@ def test_an_app_error_is_its_problem_and_its_writes_are_rolled_back(
     assert probe_client.get(f"{API_PREFIX}/probe/notes").json() == []
 
 
+@pytest.mark.real_commits
 def test_an_unexpected_error_is_a_bare_500_and_writes_are_rolled_back(
     probe_client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -204,6 +213,7 @@ def test_an_unexpected_error_is_a_bare_500_and_writes_are_rolled_back(
     assert probe_client.get("/healthz").status_code == 200
 
 
+@pytest.mark.real_commits
 def test_the_commit_happens_before_the_response(probe_client: TestClient) -> None:
     assert probe_client.post(f"{API_PREFIX}/probe/notes", json={"text": "once"}).status_code == 201
     # The duplicate key only fails when get_db commits; the client must learn of it (as a
@@ -231,6 +241,7 @@ def test_api_data_is_never_cached(client: TestClient) -> None:
     assert client.get("/nope").headers["cache-control"] == "no-store"
 
 
+@pytest.mark.real_commits
 def test_security_headers_on_413_and_500(probe_client: TestClient) -> None:
     too_big = probe_client.post(
         f"{API_PREFIX}/probe/notes", json={"text": "x" * (MAX_BODY_BYTES + 1)}
@@ -256,6 +267,7 @@ def test_request_id_is_echoed_when_safe_and_replaced_when_not(client: TestClient
     )
 
 
+@pytest.mark.real_commits
 def test_log_lines_carry_the_request_id_but_no_body_or_query(
     probe_client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -4,6 +4,7 @@ the key is the caller's own; a failed (5xx) attempt can be retried."""
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -74,6 +75,7 @@ def test_keys_belong_to_their_caller(client: TestClient, app: FastAPI) -> None:
     assert story_count(app) == 2
 
 
+@pytest.mark.real_commits
 def test_anonymous_requests_ignore_the_key(client: TestClient, app: FastAPI) -> None:
     body = {"email": "solo@example.org", "password": PASSWORD, "display_name": "Solo"}
     first = client.post("/api/v1/auth/register", json=body, headers={"Idempotency-Key": "k"})
@@ -102,6 +104,7 @@ def test_a_key_still_in_flight_gets_409(client: TestClient, app: FastAPI) -> Non
     assert story_count(app) == 0
 
 
+@pytest.mark.real_commits
 def test_simultaneous_retries_create_once(client: TestClient, app: FastAPI) -> None:
     person = make_person(client)
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -165,6 +168,7 @@ def test_secrets_are_never_kept_for_replay(client: TestClient, app: FastAPI) -> 
     assert not [text for text in stored if text and "client_secret" in text]
 
 
+@pytest.mark.real_commits
 def test_many_keyed_creates_at_once_all_succeed(client: TestClient, app: FastAPI) -> None:
     people = [make_person(client) for _ in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -23,6 +23,9 @@ from tests.conftest import DatabaseUnderTest
 from tests.factories import make_user
 from tests.support.problems import assert_problem
 
+# Requests at once, on connections of their own: they commit for real.
+pytestmark = pytest.mark.real_commits
+
 CANARY_EMAIL = "canary-collision@example.org"
 PROBE = f"{API_PREFIX}/probe-collisions"
 

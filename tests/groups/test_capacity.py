@@ -3,6 +3,7 @@ under a row lock, so the last seats cannot be handed out twice."""
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -13,6 +14,7 @@ SEATS = 3
 JOINERS = 12
 
 
+@pytest.mark.real_commits
 def test_simultaneous_joins_never_overfill_a_group(client: TestClient, app: FastAPI) -> None:
     facilitator = make_person(client, role=Role.facilitator)
     group = make_group(app, facilitator=facilitator.user, capacity=SEATS)

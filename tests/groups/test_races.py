@@ -15,6 +15,9 @@ from tests.factories import make_group, make_person, make_user
 from tests.support.concurrency import at_once, dawdle
 from tests.support.problems import assert_problem
 
+# Requests at once, on connections of their own: they commit for real.
+pytestmark = pytest.mark.real_commits
+
 EXPECTED_STATUS = {"open": "active", "approval": "pending"}
 
 

@@ -9,9 +9,9 @@ the body of a random id, for anyone outside a match who asks about it; only the 
 a proposal, the mentee (or an admin) withdraws it, either of the pair (or an admin) ends a
 match, and check-ins and feedback are the pair's alone: admins get 404 there too.
 
-Signing people in is slow (argon2), so the people are made once per database for the whole
-module (``shared_scene``), and each cell starts from empty mentoring tables and builds, through
-HTTP, the stage it needs: profiles (an approved mentor and a mentee who asked), a proposed, an
+The people are made once per database for the whole module (``shared_scene``), and each cell
+starts from them alone (its writes are rolled back after it) and builds, through HTTP, the
+stage it needs: profiles (an approved mentor and a mentee who asked), a proposed, an
 active (with a check-in) or an ended match (with a reason and both sides' feedback), or blocks.
 Every private text of a stage is a canary no one outside the pair may ever read.
 """
@@ -35,13 +35,12 @@ from backend.accounts.models import Role, User
 from backend.accounts.schemas import Scope
 from backend.core.config import Settings
 from backend.main import create_app
-from backend.mentoring import models as mentoring_models
 from backend.mentoring import router as mentoring_router
-from backend.models import Base
 from tests.conftest import DatabaseUnderTest, _ran_on, shared_client
 from tests.factories import Person, client_token, make_person, make_service_client, make_user
 from tests.mentoring.test_flow import approve, ask, offer
 from tests.support.problems import assert_problem
+from tests.support.rollback import undone_after
 
 API = "/api/v1"
 MENTORING_PREFIXES = (f"{API}/mentoring", f"{API}/me/blocks")
@@ -170,24 +169,6 @@ def build_stage(scene: Scene, stage: str) -> None:
             ok(scene.send(caller, "PUT", f"{match}/feedback", feedback))
 
 
-MENTORING_TABLES = {
-    table.name
-    for table in Base.metadata.sorted_tables
-    for model in vars(mentoring_models).values()
-    if isinstance(model, type)
-    and issubclass(model, Base)
-    and getattr(model, "__table__", None) is table
-}
-
-
-def empty_mentoring_tables(database: DatabaseUnderTest) -> None:
-    """Mentoring back to nothing; the people and their tokens stay."""
-    with database.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name in MENTORING_TABLES:
-                connection.execute(table.delete())
-
-
 @pytest.fixture(scope="module")
 def shared_scene(
     migrated_database: DatabaseUnderTest, tmp_path_factory: pytest.TempPathFactory
@@ -200,12 +181,11 @@ def shared_scene(
 
 @pytest.fixture
 def scene(shared_scene: Scene, migrated_database: DatabaseUnderTest) -> Iterator[Scene]:
-    """The shared people on empty mentoring tables."""
+    """The shared people, with nothing else: what a test writes is rolled back after it."""
     _ran_on[migrated_database.name] += 1  # for the run's "databases" summary
-    empty_mentoring_tables(migrated_database)
     shared_scene.match_id = ""
-    yield shared_scene
-    empty_mentoring_tables(migrated_database)
+    with undone_after():
+        yield shared_scene
 
 
 # --- what a call that succeeds must answer ----------------------------------------------------

@@ -25,6 +25,10 @@ from tests.mentoring.test_rules import (
 )
 from tests.support.concurrency import at_once, dawdle
 
+# Races need requests in transactions of their own, at the same moment, on connections of
+# their own: see tests/support/rollback.py.
+pytestmark = pytest.mark.real_commits
+
 
 def test_accept_and_withdraw_at_once_one_wins(
     client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch

@@ -434,6 +434,7 @@ CROWD = 12
 DAWDLE_SECONDS = 0.05
 
 
+@pytest.mark.real_commits
 def test_simultaneous_proposals_never_overfill_a_mentor(
     client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

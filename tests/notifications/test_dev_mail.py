@@ -177,6 +177,7 @@ def test_the_page_carries_the_security_headers_and_runs_nothing(client: TestClie
     assert "style" not in response.text
 
 
+@pytest.mark.real_commits
 def test_a_newcomer_signs_up_with_the_link_on_the_page(client: TestClient) -> None:
     response = client.post(
         "/api/v1/auth/register",

@@ -4,6 +4,7 @@ anonymous figures."""
 
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -72,6 +73,7 @@ def test_export_holds_my_records_and_nothing_of_anyone_else(
     assert_problem(client.get("/api/v1/me/export"), 401)
 
 
+@pytest.mark.real_commits
 def test_erasure_removes_the_person_and_keeps_anonymous_figures(
     client: TestClient, app: FastAPI, clock: Clock
 ) -> None:

@@ -5,7 +5,10 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from backend.accounts.schemas import Scope
 from tests.factories import client_token, make_person, make_service_client
@@ -23,12 +26,15 @@ def code_for(client: TestClient, circle: Circle, session_id: object) -> dict[str
     return body
 
 
-def check_in(client: TestClient, headers: dict[str, str], session_id: object, code: str):
+def check_in(
+    client: TestClient, headers: dict[str, str], session_id: object, code: str
+) -> Response:
     return client.post(
         f"/api/v1/sessions/{session_id}/check-in", headers=headers, json={"code": code}
     )
 
 
+@pytest.mark.real_commits
 def test_check_in_window_present_and_late(client: TestClient, clock: Clock) -> None:
     circle = make_circle(client, members=3)
     session = one_off(client, circle, clock.now() + timedelta(hours=2))
@@ -65,6 +71,7 @@ def test_check_in_window_present_and_late(client: TestClient, clock: Clock) -> N
     assert_problem(closed, 409)
 
 
+@pytest.mark.real_commits
 def test_wrong_codes_are_rate_limited(client: TestClient, clock: Clock) -> None:
     circle = make_circle(client, members=2)
     session = one_off(client, circle, clock.now() + timedelta(minutes=10))
@@ -124,16 +131,15 @@ def test_facilitator_records_attendance_in_bulk_all_or_nothing(
     assert a.email not in done.text
 
 
-def test_integrators_record_and_read_with_their_scopes(client: TestClient, clock: Clock) -> None:
+def test_integrators_record_and_read_with_their_scopes(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
     circle = make_circle(client, members=1)
     session = one_off(client, circle, clock.now() + timedelta(minutes=20))
     url = f"/api/v1/sessions/{session['id']}/attendance"
     body = {"records": [{"user_id": str(circle.members[0].user.id), "status": "late"}]}
-    writer = make_service_client(
-        client.app,
-        scopes=[Scope.attendance_write, Scope.attendance_read],  # type: ignore[arg-type]
-    )
-    reader = make_service_client(client.app, scopes=[Scope.attendance_read])  # type: ignore[arg-type]
+    writer = make_service_client(app, scopes=[Scope.attendance_write, Scope.attendance_read])
+    reader = make_service_client(app, scopes=[Scope.attendance_read])
     writer_headers = {"Authorization": f"Bearer {client_token(client, writer)}"}
     reader_headers = {"Authorization": f"Bearer {client_token(client, reader)}"}
     assert_problem(client.put(url, headers=reader_headers, json=body), 403)

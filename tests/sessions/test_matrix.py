@@ -16,10 +16,8 @@ link, a name or the group's name.
 
 Building a scene signs in a dozen people, too slow to repeat for each of the ~300 cells, so one
 scene per database is shared by every test of this module (``scene`` below: a module fixture on
-the session's migrated database, emptied before and after). The rule that keeps the cells
-independent: a call that succeeds changes only something no other cell reads (a new schedule or
-meeting, a place note, an RSVP to the meeting three days ahead, a record that is already there),
-and a series is ended only when the cell made it itself.
+the session's migrated database, rolled back at the end). Each cell's writes are rolled back
+after it (a savepoint), so a cell that succeeds leaves nothing behind for the next one.
 """
 
 import re
@@ -40,7 +38,6 @@ from sqlalchemy import func, select
 from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.accounts.schemas import Scope
-from backend.core import orm
 from backend.core.config import Settings
 from backend.groups import service as groups
 from backend.groups.schemas import GroupRead, GroupUpdate, MembershipUpdate
@@ -55,8 +52,9 @@ from tests.factories import (
     make_person,
     make_service_client,
 )
-from tests.support.clock import CLOCK_USERS, Clock
+from tests.support.clock import installed_clock
 from tests.support.problems import assert_problem
+from tests.support.rollback import undone_after
 
 API = "/api/v1"
 
@@ -185,12 +183,8 @@ def add_member(
 @contextmanager
 def app_time(moment: datetime) -> Iterator[None]:
     """The app believes it is ``moment`` (the sessions conftest's clock, for one block)."""
-    clock = Clock()
-    clock.set(moment)
-    with pytest.MonkeyPatch.context() as patch:
-        for module in CLOCK_USERS:
-            patch.setattr(f"{module}.utcnow", clock.now)
-        patch.setattr(orm, "utcnow", clock.now)
+    with installed_clock() as clock:
+        clock.set(moment)
         yield
 
 
@@ -333,9 +327,11 @@ def shared_scene(
 
 
 @pytest.fixture
-def scene(shared_scene: Scene, migrated_database: DatabaseUnderTest) -> Scene:
+def scene(shared_scene: Scene, migrated_database: DatabaseUnderTest) -> Iterator[Scene]:
+    """The module's scene; what a test writes is rolled back after it."""
     _ran_on[migrated_database.name] += 1  # for the run's "databases" summary
-    return shared_scene
+    with undone_after():
+        yield shared_scene
 
 
 # --- what a call may change -------------------------------------------------------------------

@@ -4,6 +4,7 @@ first served; a freed seat goes to the first person waiting, who is told."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -32,6 +33,7 @@ def outbox_to(app: FastAPI, email: str) -> list[OutboxMessage]:
         return list(db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)))
 
 
+@pytest.mark.real_commits
 def test_fifty_simultaneous_rsvps_for_ten_seats(
     client: TestClient, app: FastAPI, clock: Clock
 ) -> None:

@@ -18,12 +18,12 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 
 def sessions(
-    client: TestClient, circle: Circle, start: str, end: str, **params: object
+    client: TestClient, circle: Circle, start: str, end: str, **params: str | int
 ) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     cursor = None
     while True:
-        query: dict[str, object] = {"from": start, "to": end, "limit": 100} | params
+        query: dict[str, str | int] = {"from": start, "to": end, "limit": 100, **params}
         if cursor:
             query["cursor"] = cursor
         response = client.get(

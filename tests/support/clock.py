@@ -1,35 +1,11 @@
 """A clock the tests can move: the app's notion of now, with real time running underneath."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pytest
-
-from backend.core import orm
-
-# Every module that asks the time imports utcnow from these places.
-CLOCK_USERS = (
-    "backend.accounts.service",
-    "backend.accounts.passwords",
-    "backend.accounts.admin",
-    "backend.sessions.service",
-    "backend.sessions.generation",
-    "backend.sessions.rsvps",
-    "backend.sessions.schedules",
-    "backend.sessions.views",
-    "backend.sessions.attendance",
-    "backend.sessions.calendar",
-    "backend.sessions.notices",
-    "backend.sessions.seed",
-    "backend.core.ratelimit",
-    "backend.groups.service",
-    "backend.groups.views",
-    "backend.mentoring.matches",
-    "backend.mentoring.profiles",
-    "backend.mentoring.runs",
-    "backend.mentoring.checkins",
-    "backend.mentoring.rows",
-)
+from backend.core.clock import system_time, use_time_source
 
 
 @dataclass
@@ -39,18 +15,19 @@ class Clock:
     offset: timedelta = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return system_time() + self.offset
 
     def advance(self, delta: timedelta) -> None:
         self.offset += delta
 
     def set(self, moment: datetime) -> None:
-        self.offset = moment - datetime.now(UTC)
+        self.offset = moment - system_time()
 
 
-def install_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+@contextmanager
+def installed_clock() -> Iterator[Clock]:
+    """A clock that the whole app reads inside the block (``backend.core.clock``'s one seam:
+    every ``utcnow`` and every column default goes through it)."""
     clock = Clock()
-    for module in CLOCK_USERS:
-        monkeypatch.setattr(f"{module}.utcnow", clock.now)
-    monkeypatch.setattr(orm, "utcnow", clock.now)
-    return clock
+    with use_time_source(clock.now):
+        yield clock
