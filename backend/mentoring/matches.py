@@ -8,13 +8,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
-from backend.accounts.models import Role, User
+from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.db import lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
-from backend.mentoring import notices
+from backend.mentoring import notices, permissions
 from backend.mentoring.exceptions import (
     AlreadyMatched,
     CannotMentorYourself,
@@ -101,7 +101,7 @@ def match_read(
 
 def propose(db: Session, settings: Settings, *, actor: Actor, data: MatchCreate) -> MentorMatch:
     """Propose a pair: a member for themselves, an admin for anyone. The mentor is asked."""
-    if data.mentee_id is not None and data.mentee_id != actor.person_id and not actor.is_admin:
+    if data.mentee_id is not None and not permissions.may_propose_for(actor, data.mentee_id):
         raise OnlyAdminsProposeForOthers()
     mentee_id = data.mentee_id or actor.person.id
     if mentee_id == data.mentor_id:
@@ -143,9 +143,8 @@ def visible_match(
 ) -> MentorMatch:
     """A match the viewer is half of, or any match for an admin; 404 for anyone else.
     ``for_update`` locks it first, for answers that depend on its status."""
-    viewer = actor.person
     match = db.get(MentorMatch, match_id)
-    if match is None or (side_of(match, viewer) is None and viewer.role != Role.admin):
+    if match is None or not permissions.can_see_match(actor, match):
         raise NotFound()
     if for_update:
         (match,) = locked_matches(db, MentorMatch.id == match_id)
@@ -153,9 +152,8 @@ def visible_match(
 
 
 def accept(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID) -> MentorMatch:
-    user = actor.person
     match = visible_match(db, match_id, actor, for_update=True)
-    if side_of(match, user) != "mentor":
+    if not permissions.is_mentor_of(actor, match):
         raise NotYourSide(detail="Only the mentor can accept a proposed match.")
     require_status(match, MatchStatus.proposed, "accepted")
     match.status = MatchStatus.active
@@ -170,7 +168,7 @@ def decline(
 ) -> MentorMatch:
     user = actor.person
     match = visible_match(db, match_id, actor, for_update=True)
-    if side_of(match, user) != "mentor":
+    if not permissions.is_mentor_of(actor, match):
         raise NotYourSide(detail="Only the mentor can decline a proposed match.")
     require_status(match, MatchStatus.proposed, "declined")
     close_match(match, MatchStatus.declined, by=user.id, reason=reason)
@@ -183,7 +181,7 @@ def withdraw(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UU
     """The mentee (or an admin) takes back a proposal the mentor has not answered."""
     user = actor.person
     match = visible_match(db, match_id, actor, for_update=True)
-    if side_of(match, user) != "mentee" and user.role != Role.admin:
+    if not permissions.may_withdraw(actor, match):
         raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
     require_status(match, MatchStatus.proposed, "withdrawn")
     close_match(match, MatchStatus.withdrawn, by=user.id, reason=None)
@@ -218,7 +216,7 @@ def list_matches(
     """The viewer's matches (as mentor or mentee), newest first; admins see every match."""
     viewer = actor.person
     statement = select(MentorMatch)
-    if viewer.role != Role.admin:
+    if not permissions.sees_every_match(actor):
         statement = statement.where(
             or_(MentorMatch.mentor_id == viewer.id, MentorMatch.mentee_id == viewer.id)
         )

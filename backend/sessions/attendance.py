@@ -6,31 +6,26 @@ Attendance privacy: a member who chose ``anonymous`` counts in every figure but 
 to themselves and to admins.
 """
 
-import csv
 import hmac
-import io
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.accounts.actor import Actor
 from backend.accounts.models import AttendancePrivacy, User
 from backend.core import ratelimit, times
 from backend.core.config import Settings
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.core.security import keyed_digest
 from backend.core.uniqueness import insert_once
-from backend.groups.models import GroupMembership, MemberRole, MembershipStatus
-from backend.groups.service import GroupAccess, require_manager
+from backend.groups.models import GroupMembership, MembershipStatus
+from backend.groups.service import require_manager
 from backend.sessions.access import SessionAccess
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
     CheckInNotOpen,
-    InvalidWindow,
     SessionCancelled,
     TooManyCheckInTries,
     UnknownAttendees,
@@ -42,22 +37,16 @@ from backend.sessions.models import (
     GroupSession,
     RecordedVia,
     Rsvp,
-    RsvpStatus,
     SessionStatus,
 )
 from backend.sessions.permissions import reads_attendee_names, sees_anonymous_attendees
 from backend.sessions.schemas import (
     AttendanceEntry,
     AttendanceRead,
-    AttendanceReport,
     AttendanceRow,
     AttendanceSheet,
     CheckInCode,
-    MyAttendance,
-    ReportMember,
-    ReportSession,
 )
-from backend.sessions.views import group_labels
 
 CHECK_IN_OPENS = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=10)
@@ -68,7 +57,6 @@ CODE_DIGITS = 6
 WRONG_CODE_LIMIT = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
 ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
-MAX_REPORT_WINDOW = timedelta(days=400)
 
 
 # --- check-in ---------------------------------------------------------------------------------
@@ -207,7 +195,7 @@ def check_in(
 # --- attendance sheets ------------------------------------------------------------------------
 
 
-def _people(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
+def people_by_id(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
     if not user_ids:
         return {}
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))}
@@ -223,7 +211,7 @@ def _sheet(
             .order_by(AttendanceRecord.recorded_at, AttendanceRecord.id)
         )
     )
-    people = _people(db, {r.user_id for r in records})
+    people = people_by_id(db, {r.user_id for r in records})
     rows: list[AttendanceRow] = []
     hidden: Counter[AttendanceStatus] = Counter()
     for record in records:
@@ -303,225 +291,4 @@ def record_attendance(
     return session
 
 
-def my_attendance(
-    db: Session, *, actor: Actor, limit: int, cursor: str | None
-) -> KeysetPage[MyAttendance]:
-    """My attendance history, newest first."""
-    user = actor.person
-    order = [
-        SortKey(AttendanceRecord.recorded_at, datetime.fromisoformat, lambda v: v.isoformat()),
-        SortKey(AttendanceRecord.id, lambda value: uuid.UUID(str(value))),
-    ]
-    page: KeysetPage[AttendanceRecord] = paginate(
-        db,
-        select(AttendanceRecord).where(AttendanceRecord.user_id == user.id),
-        order,
-        limit=limit,
-        cursor=cursor,
-        descending=True,
-    )
-    session_ids = {r.session_id for r in page.items}
-    sessions = {
-        s.id: s for s in db.scalars(select(GroupSession).where(GroupSession.id.in_(session_ids)))
-    }
-    labels = group_labels(db, (s.group_id for s in sessions.values()))
-    items = [
-        MyAttendance(
-            session_id=r.session_id,
-            group_id=sessions[r.session_id].group_id,
-            group_name=labels[sessions[r.session_id].group_id].name,
-            group_slug=labels[sessions[r.session_id].group_id].slug,
-            starts_at=sessions[r.session_id].starts_at,
-            status=r.status,
-            recorded_via=r.recorded_via,
-        )
-        for r in page.items
-    ]
-    return KeysetPage(items, page.next_cursor)
-
-
 # --- reports ----------------------------------------------------------------------------------
-
-
-def attendance_report(
-    db: Session,
-    access: GroupAccess,
-    *,
-    start: datetime | None,
-    end: datetime | None,
-) -> AttendanceReport:
-    """Per session (held, cancelled or upcoming; headcount, seats, RSVPs, no-shows) and per
-    member (sessions attended and the share of held sessions) over [start, end)."""
-    group, actor = access.group, access.actor
-    now = utcnow()
-    end = end.astimezone(UTC) if end else now
-    start = start.astimezone(UTC) if start else end - timedelta(days=90)
-    if end <= start:
-        raise InvalidWindow("'to' must be later than 'from'.")
-    if end - start > MAX_REPORT_WINDOW:
-        raise InvalidWindow("A report covers at most 400 days; ask for a shorter window.")
-    sessions = list(
-        db.scalars(
-            select(GroupSession)
-            .where(
-                GroupSession.group_id == group.id,
-                GroupSession.starts_at >= start,
-                GroupSession.starts_at < end,
-            )
-            .order_by(GroupSession.starts_at, GroupSession.id)
-        )
-    )
-    ids = [s.id for s in sessions]
-    going: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for session_id, user_id in db.execute(
-        select(Rsvp.session_id, Rsvp.user_id).where(
-            Rsvp.session_id.in_(ids), Rsvp.status == RsvpStatus.going
-        )
-    ):
-        going[session_id].add(user_id)
-    attended: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for session_id, user_id in db.execute(
-        select(AttendanceRecord.session_id, AttendanceRecord.user_id).where(
-            AttendanceRecord.session_id.in_(ids), AttendanceRecord.status.in_(ATTENDED)
-        )
-    ):
-        attended[session_id].add(user_id)
-
-    report_sessions = []
-    held = []
-    for s in sessions:
-        if s.status == SessionStatus.cancelled:
-            status = "cancelled"
-        elif s.ends_at <= now:
-            status = "held"
-            held.append(s)
-        else:
-            status = "upcoming"
-        report_sessions.append(
-            ReportSession(
-                session_id=s.id,
-                starts_at=s.starts_at,
-                status=status,
-                headcount=len(attended[s.id]),
-                capacity=s.capacity,
-                rsvps=len(going[s.id]),
-                no_shows=len(going[s.id] - attended[s.id]) if status == "held" else None,
-            )
-        )
-
-    counts: Counter[uuid.UUID] = Counter()
-    for s in held:
-        counts.update(attended[s.id])
-    # Everyone who attended, and the members (not facilitators) who could have.
-    active_members = set(
-        db.scalars(
-            select(GroupMembership.user_id).where(
-                GroupMembership.group_id == group.id,
-                GroupMembership.status == MembershipStatus.active,
-                GroupMembership.role == MemberRole.member,
-            )
-        )
-    )
-    people = _people(db, active_members | set(counts))
-    members: list[ReportMember] = []
-    anonymous_attendees = 0
-    for user_id in sorted(people, key=lambda i: (people[i].display_name.lower(), str(i))):
-        person = people[user_id]
-        anonymous = person.attendance_privacy == AttendancePrivacy.anonymous
-        if anonymous and counts[user_id]:
-            anonymous_attendees += 1
-        if anonymous and not sees_anonymous_attendees(actor):
-            continue
-        members.append(
-            ReportMember(
-                user_id=user_id,
-                display_name=person.display_name,
-                attended=counts[user_id],
-                rate=round(counts[user_id] / len(held), 4) if held else 0.0,
-                anonymous=anonymous,
-            )
-        )
-    return AttendanceReport(
-        group_id=group.id,
-        from_=start,
-        to=end,
-        sessions=report_sessions,
-        members=members,
-        anonymous_attendees=anonymous_attendees,
-    )
-
-
-CSV_COLUMNS = [
-    "section",
-    "session_id",
-    "starts_at",
-    "status",
-    "headcount",
-    "capacity",
-    "rsvps",
-    "no_shows",
-    "user_id",
-    "display_name",
-    "attended",
-    "rate",
-]
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula; display names are typed by members.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def report_csv(report: AttendanceReport) -> str:
-    """One table for spreadsheets: a ``section`` column says whether a row is a session, a
-    member or the count of anonymous attendees."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in report.sessions:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    "session",
-                    s.session_id,
-                    s.starts_at.isoformat().replace("+00:00", "Z"),
-                    s.status,
-                    s.headcount,
-                    s.capacity,
-                    s.rsvps,
-                    s.no_shows,
-                    None,
-                    None,
-                    None,
-                    None,
-                )
-            ]
-        )
-    for m in report.members:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    "member",
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    m.user_id,
-                    m.display_name,
-                    m.attended,
-                    m.rate,
-                )
-            ]
-        )
-    writer.writerow(
-        ["anonymous_attendees", "", "", "", "", "", "", "", "", "", report.anonymous_attendees, ""]
-    )
-    return out.getvalue()

@@ -272,10 +272,10 @@ def attendance_report(
 ) -> AttendanceReport | Response:
     """Per session and per member over [from, to) (facilitators, admins, `attendance:read`
     clients). Send `Accept: text/csv` for a spreadsheet."""
-    report = attendance.attendance_report(db, access, start=start, end=to)
+    report = views.attendance_report(db, access, start=start, end=to)
     if accept and "text/csv" in accept:
         return Response(
-            attendance.report_csv(report),
+            views.report_csv(report),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="attendance-report.csv"'},
         )
@@ -304,7 +304,7 @@ def my_attendance(
     actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
 ) -> MyAttendanceList:
     """My attendance history, newest first."""
-    page = attendance.my_attendance(db, actor=actor, limit=limit, cursor=cursor)
+    page = views.my_attendance(db, actor=actor, limit=limit, cursor=cursor)
     return MyAttendanceList(items=page.items, next_cursor=page.next_cursor)
 
 

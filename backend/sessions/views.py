@@ -1,8 +1,10 @@
 """What people see of meetings and series: a group's meetings, one meeting, "my meetings",
 a group's schedules; meeting links only for those who may see them."""
 
+import csv
+import io
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,25 +13,40 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
+from backend.accounts.models import AttendancePrivacy
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.groups.models import (
     GroupFormat,
     GroupMembership,
+    MemberRole,
     MembershipStatus,
     SupportGroup,
 )
 from backend.sessions import recurrence as rec
 from backend.sessions.access import GroupAccess, SessionAccess, shows_meeting_link
+from backend.sessions.attendance import ATTENDED, people_by_id
 from backend.sessions.exceptions import (
     InvalidWindow,
 )
 from backend.sessions.generation import GENERATE_AHEAD, ensure_generated
-from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule
+from backend.sessions.models import (
+    AttendanceRecord,
+    GroupSession,
+    Rsvp,
+    RsvpStatus,
+    Schedule,
+    SessionStatus,
+)
+from backend.sessions.permissions import sees_anonymous_attendees
 from backend.sessions.rsvps import waitlist_position
 from backend.sessions.schemas import (
+    AttendanceReport,
+    MyAttendance,
     MyRsvp,
     MySession,
+    ReportMember,
+    ReportSession,
     ScheduleRead,
     SessionRead,
 )
@@ -278,3 +295,227 @@ def list_schedules(db: Session, access: GroupAccess) -> list[ScheduleRead]:
         select(Schedule).where(Schedule.group_id == access.group.id).order_by(Schedule.created_at)
     )
     return [schedule_read(s, show_link=show_link) for s in rows]
+
+
+MAX_REPORT_WINDOW = timedelta(days=400)
+
+
+def my_attendance(
+    db: Session, *, actor: Actor, limit: int, cursor: str | None
+) -> KeysetPage[MyAttendance]:
+    """My attendance history, newest first."""
+    user = actor.person
+    order = [
+        SortKey(AttendanceRecord.recorded_at, datetime.fromisoformat, lambda v: v.isoformat()),
+        SortKey(AttendanceRecord.id, lambda value: uuid.UUID(str(value))),
+    ]
+    page: KeysetPage[AttendanceRecord] = paginate(
+        db,
+        select(AttendanceRecord).where(AttendanceRecord.user_id == user.id),
+        order,
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )
+    session_ids = {r.session_id for r in page.items}
+    sessions = {
+        s.id: s for s in db.scalars(select(GroupSession).where(GroupSession.id.in_(session_ids)))
+    }
+    labels = group_labels(db, (s.group_id for s in sessions.values()))
+    items = [
+        MyAttendance(
+            session_id=r.session_id,
+            group_id=sessions[r.session_id].group_id,
+            group_name=labels[sessions[r.session_id].group_id].name,
+            group_slug=labels[sessions[r.session_id].group_id].slug,
+            starts_at=sessions[r.session_id].starts_at,
+            status=r.status,
+            recorded_via=r.recorded_via,
+        )
+        for r in page.items
+    ]
+    return KeysetPage(items, page.next_cursor)
+
+
+def attendance_report(
+    db: Session,
+    access: GroupAccess,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+) -> AttendanceReport:
+    """Per session (held, cancelled or upcoming; headcount, seats, RSVPs, no-shows) and per
+    member (sessions attended and the share of held sessions) over [start, end)."""
+    group, actor = access.group, access.actor
+    now = utcnow()
+    end = end.astimezone(UTC) if end else now
+    start = start.astimezone(UTC) if start else end - timedelta(days=90)
+    if end <= start:
+        raise InvalidWindow("'to' must be later than 'from'.")
+    if end - start > MAX_REPORT_WINDOW:
+        raise InvalidWindow("A report covers at most 400 days; ask for a shorter window.")
+    sessions = list(
+        db.scalars(
+            select(GroupSession)
+            .where(
+                GroupSession.group_id == group.id,
+                GroupSession.starts_at >= start,
+                GroupSession.starts_at < end,
+            )
+            .order_by(GroupSession.starts_at, GroupSession.id)
+        )
+    )
+    ids = [s.id for s in sessions]
+    going: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for session_id, user_id in db.execute(
+        select(Rsvp.session_id, Rsvp.user_id).where(
+            Rsvp.session_id.in_(ids), Rsvp.status == RsvpStatus.going
+        )
+    ):
+        going[session_id].add(user_id)
+    attended: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for session_id, user_id in db.execute(
+        select(AttendanceRecord.session_id, AttendanceRecord.user_id).where(
+            AttendanceRecord.session_id.in_(ids), AttendanceRecord.status.in_(ATTENDED)
+        )
+    ):
+        attended[session_id].add(user_id)
+
+    report_sessions = []
+    held = []
+    for s in sessions:
+        if s.status == SessionStatus.cancelled:
+            status = "cancelled"
+        elif s.ends_at <= now:
+            status = "held"
+            held.append(s)
+        else:
+            status = "upcoming"
+        report_sessions.append(
+            ReportSession(
+                session_id=s.id,
+                starts_at=s.starts_at,
+                status=status,
+                headcount=len(attended[s.id]),
+                capacity=s.capacity,
+                rsvps=len(going[s.id]),
+                no_shows=len(going[s.id] - attended[s.id]) if status == "held" else None,
+            )
+        )
+
+    counts: Counter[uuid.UUID] = Counter()
+    for s in held:
+        counts.update(attended[s.id])
+    # Everyone who attended, and the members (not facilitators) who could have.
+    active_members = set(
+        db.scalars(
+            select(GroupMembership.user_id).where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.status == MembershipStatus.active,
+                GroupMembership.role == MemberRole.member,
+            )
+        )
+    )
+    people = people_by_id(db, active_members | set(counts))
+    members: list[ReportMember] = []
+    anonymous_attendees = 0
+    for user_id in sorted(people, key=lambda i: (people[i].display_name.lower(), str(i))):
+        person = people[user_id]
+        anonymous = person.attendance_privacy == AttendancePrivacy.anonymous
+        if anonymous and counts[user_id]:
+            anonymous_attendees += 1
+        if anonymous and not sees_anonymous_attendees(actor):
+            continue
+        members.append(
+            ReportMember(
+                user_id=user_id,
+                display_name=person.display_name,
+                attended=counts[user_id],
+                rate=round(counts[user_id] / len(held), 4) if held else 0.0,
+                anonymous=anonymous,
+            )
+        )
+    return AttendanceReport(
+        group_id=group.id,
+        from_=start,
+        to=end,
+        sessions=report_sessions,
+        members=members,
+        anonymous_attendees=anonymous_attendees,
+    )
+
+
+CSV_COLUMNS = [
+    "section",
+    "session_id",
+    "starts_at",
+    "status",
+    "headcount",
+    "capacity",
+    "rsvps",
+    "no_shows",
+    "user_id",
+    "display_name",
+    "attended",
+    "rate",
+]
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula; display names are typed by members.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def report_csv(report: AttendanceReport) -> str:
+    """One table for spreadsheets: a ``section`` column says whether a row is a session, a
+    member or the count of anonymous attendees."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in report.sessions:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    "session",
+                    s.session_id,
+                    s.starts_at.isoformat().replace("+00:00", "Z"),
+                    s.status,
+                    s.headcount,
+                    s.capacity,
+                    s.rsvps,
+                    s.no_shows,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            ]
+        )
+    for m in report.members:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    "member",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    m.user_id,
+                    m.display_name,
+                    m.attended,
+                    m.rate,
+                )
+            ]
+        )
+    writer.writerow(
+        ["anonymous_attendees", "", "", "", "", "", "", "", "", "", report.anonymous_attendees, ""]
+    )
+    return out.getvalue()
