@@ -262,8 +262,14 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
+# The longest tests by far (the schemathesis walk of every operation takes ~20 s, the server
+# tests start a process). Collected last, they would run while the other workers sit idle;
+# first, the rest of the suite fills in around them.
+LONGEST_FIRST = ("tests/test_schemathesis.py", "tests/test_server.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``sqlite_only`` run on the SQLite database alone."""
+    """Tests marked ``sqlite_only`` run on the SQLite database alone; the longest run first."""
     dropped = [
         item
         for item in items
@@ -272,6 +278,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if item not in dropped]
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
