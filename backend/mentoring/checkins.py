@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.accounts.actor import Actor
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
@@ -26,9 +25,9 @@ from backend.mentoring.models import (
     MentorMatch,
 )
 from backend.mentoring.rows import (
+    MatchAccess,
     Side,
     lock_own_row,
-    pair_match,
     require_status,
 )
 from backend.mentoring.schemas import (
@@ -68,11 +67,8 @@ def check_in_read(check_in: MentoringCheckIn) -> CheckInRead:
     )
 
 
-def add_check_in(
-    db: Session, *, actor: Actor, match_id: uuid.UUID, data: CheckInCreate
-) -> MentoringCheckIn:
-    user = actor.person
-    match, _ = pair_match(db, match_id, user)
+def add_check_in(db: Session, access: MatchAccess, *, data: CheckInCreate) -> MentoringCheckIn:
+    match, user = access.match, access.actor.person
     require_status(match, MatchStatus.active, "logged")
     # Dates as the author's own calendar has them.
     zone = ZoneInfo(user.timezone)
@@ -104,11 +100,10 @@ def add_check_in(
 
 
 def list_check_ins(
-    db: Session, *, actor: Actor, match_id: uuid.UUID, limit: int, cursor: str | None
+    db: Session, access: MatchAccess, *, limit: int, cursor: str | None
 ) -> KeysetPage[CheckInRead]:
     """The pair's meetings, most recent first."""
-    user = actor.person
-    match, _ = pair_match(db, match_id, user)
+    match = access.match
     page: KeysetPage[MentoringCheckIn] = paginate(
         db,
         select(MentoringCheckIn).where(MentoringCheckIn.match_id == match.id),
@@ -131,12 +126,9 @@ def feedback_read(feedback: MatchFeedback) -> FeedbackRead:
     )
 
 
-def put_feedback(
-    db: Session, *, actor: Actor, match_id: uuid.UUID, data: FeedbackWrite
-) -> MatchFeedback:
+def put_feedback(db: Session, access: MatchAccess, *, data: FeedbackWrite) -> MatchFeedback:
     """Leave (or change) one's own feedback on an ended match."""
-    user = actor.person
-    match, side = pair_match(db, match_id, user)
+    match, user, side = access.match, access.actor.person, access.side
     require_status(match, MatchStatus.ended, "rated")
     lock_own_row(db, user)
     feedback = db.scalar(
@@ -155,9 +147,8 @@ def put_feedback(
     return feedback
 
 
-def own_feedback(db: Session, *, actor: Actor, match_id: uuid.UUID) -> MatchFeedback:
-    user = actor.person
-    match, _ = pair_match(db, match_id, user)
+def own_feedback(db: Session, access: MatchAccess) -> MatchFeedback:
+    match, user = access.match, access.actor.person
     feedback = db.scalar(
         select(MatchFeedback).where(
             MatchFeedback.match_id == match.id, MatchFeedback.author_id == user.id

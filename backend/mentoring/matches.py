@@ -14,6 +14,7 @@ from backend.core.db import lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.uniqueness import lock_and_reread
 from backend.mentoring import notices, permissions
 from backend.mentoring.exceptions import (
     AlreadyMatched,
@@ -33,6 +34,7 @@ from backend.mentoring.models import (
     MentorStatus,
 )
 from backend.mentoring.rows import (
+    MatchAccess,
     close_for_departure,
     close_match,
     display_names,
@@ -138,21 +140,10 @@ def propose(db: Session, settings: Settings, *, actor: Actor, data: MatchCreate)
     return match
 
 
-def visible_match(
-    db: Session, match_id: uuid.UUID, actor: Actor, *, for_update: bool = False
-) -> MentorMatch:
-    """A match the viewer is half of, or any match for an admin; 404 for anyone else.
-    ``for_update`` locks it first, for answers that depend on its status."""
-    match = db.get(MentorMatch, match_id)
-    if match is None or not permissions.can_see_match(actor, match):
-        raise NotFound()
-    if for_update:
-        (match,) = locked_matches(db, MentorMatch.id == match_id)
-    return match
-
-
-def accept(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID) -> MentorMatch:
-    match = visible_match(db, match_id, actor, for_update=True)
+def accept(db: Session, settings: Settings, access: MatchAccess) -> MentorMatch:
+    actor = access.actor
+    # Locked and read again: of two answers at once, the second sees the first's.
+    match = lock_and_reread(db, access.match)
     if not permissions.is_mentor_of(actor, match):
         raise NotYourSide(detail="Only the mentor can accept a proposed match.")
     require_status(match, MatchStatus.proposed, "accepted")
@@ -164,10 +155,10 @@ def accept(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID
 
 
 def decline(
-    db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID, reason: str | None
+    db: Session, settings: Settings, access: MatchAccess, *, reason: str | None
 ) -> MentorMatch:
-    user = actor.person
-    match = visible_match(db, match_id, actor, for_update=True)
+    actor, user = access.actor, access.actor.person
+    match = lock_and_reread(db, access.match)
     if not permissions.is_mentor_of(actor, match):
         raise NotYourSide(detail="Only the mentor can decline a proposed match.")
     require_status(match, MatchStatus.proposed, "declined")
@@ -177,10 +168,10 @@ def decline(
     return match
 
 
-def withdraw(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID) -> MentorMatch:
+def withdraw(db: Session, settings: Settings, access: MatchAccess) -> MentorMatch:
     """The mentee (or an admin) takes back a proposal the mentor has not answered."""
-    user = actor.person
-    match = visible_match(db, match_id, actor, for_update=True)
+    actor, user = access.actor, access.actor.person
+    match = lock_and_reread(db, access.match)
     if not permissions.may_withdraw(actor, match):
         raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
     require_status(match, MatchStatus.proposed, "withdrawn")
@@ -190,13 +181,11 @@ def withdraw(db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UU
     return match
 
 
-def end(
-    db: Session, settings: Settings, *, actor: Actor, match_id: uuid.UUID, reason: str
-) -> MentorMatch:
+def end(db: Session, settings: Settings, access: MatchAccess, *, reason: str) -> MentorMatch:
     """Either of the pair (or an admin, for safety) ends an active match; the other side is
     told, and the pair is never proposed again."""
-    user = actor.person
-    match = visible_match(db, match_id, actor, for_update=True)
+    user = access.actor.person
+    match = lock_and_reread(db, access.match)
     require_status(match, MatchStatus.active, "ended")
     close_match(match, MatchStatus.ended, by=user.id, reason=reason)
     others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]

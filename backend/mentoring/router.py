@@ -12,6 +12,7 @@ from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute
 from backend.mentoring import checkins, matches, profiles, runs
+from backend.mentoring.dependencies import PairMatch, VisibleMatch
 from backend.mentoring.models import MatchStatus, MentorStatus
 from backend.mentoring.schemas import (
     ApprovalDecision,
@@ -176,57 +177,51 @@ def list_matches(
 @router.get(
     "/mentoring/matches/{match_id}", tags=["mentoring"], responses=problem_responses(401, 403, 404)
 )
-def get_match(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> MatchRead:
+def get_match(access: VisibleMatch, db: DbSession) -> MatchRead:
     """One match (the pair, or an admin)."""
-    return matches.match_read(db, matches.visible_match(db, match_id, actor), actor=actor)
+    return matches.match_read(db, access.match, actor=access.actor)
 
 
 _ANSWER = problem_responses(401, 403, 404, s409="The match is not in a state for this.")
 
 
 @router.post("/mentoring/matches/{match_id}/accept", tags=["mentoring"], responses=_ANSWER)
-def accept_match(
-    match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
-) -> MatchRead:
+def accept_match(access: VisibleMatch, db: DbSession, settings: AppSettings) -> MatchRead:
     """The mentor accepts a proposed match; the mentee is told."""
-    match = matches.accept(db, settings, actor=actor, match_id=match_id)
-    return matches.match_read(db, match, actor=actor)
+    match = matches.accept(db, settings, access)
+    return matches.match_read(db, match, actor=access.actor)
 
 
 @router.post("/mentoring/matches/{match_id}/decline", tags=["mentoring"], responses=_ANSWER)
 def decline_match(
-    match_id: uuid.UUID,
-    actor: CurrentActor,
+    access: VisibleMatch,
     db: DbSession,
     settings: AppSettings,
     data: MatchClose | None = None,
 ) -> MatchRead:
     """The mentor declines a proposed match; the pair is never proposed again."""
     reason = data.reason if data else None
-    match = matches.decline(db, settings, actor=actor, match_id=match_id, reason=reason)
-    return matches.match_read(db, match, actor=actor)
+    match = matches.decline(db, settings, access, reason=reason)
+    return matches.match_read(db, match, actor=access.actor)
 
 
 @router.post("/mentoring/matches/{match_id}/withdraw", tags=["mentoring"], responses=_ANSWER)
-def withdraw_match(
-    match_id: uuid.UUID, actor: CurrentActor, db: DbSession, settings: AppSettings
-) -> MatchRead:
+def withdraw_match(access: VisibleMatch, db: DbSession, settings: AppSettings) -> MatchRead:
     """The mentee (or an admin) withdraws a proposal the mentor has not answered."""
-    match = matches.withdraw(db, settings, actor=actor, match_id=match_id)
-    return matches.match_read(db, match, actor=actor)
+    match = matches.withdraw(db, settings, access)
+    return matches.match_read(db, match, actor=access.actor)
 
 
 @router.post("/mentoring/matches/{match_id}/end", tags=["mentoring"], responses=_ANSWER)
 def end_match(
-    match_id: uuid.UUID,
+    access: VisibleMatch,
     data: MatchEnd,
-    actor: CurrentActor,
     db: DbSession,
     settings: AppSettings,
 ) -> MatchRead:
     """Either of the pair (or an admin) ends an active match, with a reason the other sees."""
-    match = matches.end(db, settings, actor=actor, match_id=match_id, reason=data.reason)
-    return matches.match_read(db, match, actor=actor)
+    match = matches.end(db, settings, access, reason=data.reason)
+    return matches.match_read(db, match, actor=access.actor)
 
 
 # --- check-ins and feedback: the pair's own ----------------------------------------------------
@@ -240,13 +235,9 @@ def end_match(
         401, 403, 404, s409="The match is not active.", s422="A date outside the match."
     ),
 )
-def add_check_in(
-    match_id: uuid.UUID, data: CheckInCreate, actor: CurrentActor, db: DbSession
-) -> CheckInRead:
+def add_check_in(access: PairMatch, data: CheckInCreate, db: DbSession) -> CheckInRead:
     """Log a meeting of the pair; the notes are for the two of you alone."""
-    return checkins.check_in_read(
-        checkins.add_check_in(db, actor=actor, match_id=match_id, data=data)
-    )
+    return checkins.check_in_read(checkins.add_check_in(db, access, data=data))
 
 
 @router.get(
@@ -255,14 +246,13 @@ def add_check_in(
     responses=problem_responses(401, 403, 404),
 )
 def list_check_ins(
-    match_id: uuid.UUID,
-    actor: CurrentActor,
+    access: PairMatch,
     db: DbSession,
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[CheckInRead]:
     """The pair's meetings, most recent first (the pair only)."""
-    page = checkins.list_check_ins(db, actor=actor, match_id=match_id, limit=limit, cursor=cursor)
+    page = checkins.list_check_ins(db, access, limit=limit, cursor=cursor)
     return Page[CheckInRead](items=page.items, next_cursor=page.next_cursor)
 
 
@@ -273,14 +263,10 @@ def list_check_ins(
         401, 403, 404, s409="The match has not ended, or the feedback is final."
     ),
 )
-def put_feedback(
-    match_id: uuid.UUID, data: FeedbackWrite, actor: CurrentActor, db: DbSession
-) -> FeedbackRead:
+def put_feedback(access: PairMatch, data: FeedbackWrite, db: DbSession) -> FeedbackRead:
     """Your feedback on an ended match: a rating admins see only in aggregate, and a comment
     no one else reads."""
-    return checkins.feedback_read(
-        checkins.put_feedback(db, actor=actor, match_id=match_id, data=data)
-    )
+    return checkins.feedback_read(checkins.put_feedback(db, access, data=data))
 
 
 @router.get(
@@ -288,9 +274,9 @@ def put_feedback(
     tags=["mentoring"],
     responses=problem_responses(401, 403, 404),
 )
-def get_feedback(match_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> FeedbackRead:
+def get_feedback(access: PairMatch, db: DbSession) -> FeedbackRead:
     """The feedback you left on a match."""
-    return checkins.feedback_read(checkins.own_feedback(db, actor=actor, match_id=match_id))
+    return checkins.feedback_read(checkins.own_feedback(db, access))
 
 
 @router.get(

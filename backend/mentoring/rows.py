@@ -15,18 +15,20 @@ win.
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import time
 from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core.config import Settings
 from backend.core.db import lock_for_update, lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
-from backend.mentoring import matching, notices
+from backend.mentoring import matching, notices, permissions
 from backend.mentoring.exceptions import (
     WrongMatchStatus,
 )
@@ -241,14 +243,32 @@ def evaluate_rows(
     )
 
 
-def pair_match(db: Session, match_id: uuid.UUID, viewer: User) -> tuple[MentorMatch, Side]:
-    """A match the viewer is half of. Admins get 404 too: check-ins and feedback are the
+@dataclass(frozen=True)
+class MatchAccess:
+    """A match, the actor, and which side of it they are on (None for an admin outside the
+    pair): loaded and authorised once (``dependencies.VisibleMatch`` / ``PairMatch``)."""
+
+    match: MentorMatch
+    actor: Actor
+    side: Side | None
+
+
+def visible_match(db: Session, match_id: uuid.UUID, actor: Actor) -> MatchAccess:
+    """A match the actor is half of, or any match for an admin; 404 for anyone else."""
+    match = db.get(MentorMatch, match_id)
+    if match is None or not permissions.can_see_match(actor, match):
+        raise NotFound()
+    return MatchAccess(match, actor, side_of(match, actor.person))
+
+
+def pair_match(db: Session, match_id: uuid.UUID, actor: Actor) -> MatchAccess:
+    """A match the actor is half of. Admins get 404 too: check-ins and feedback are the
     pair's own."""
     match = db.get(MentorMatch, match_id)
-    side = None if match is None else side_of(match, viewer)
+    side = None if match is None else side_of(match, actor.person)
     if match is None or side is None:
         raise NotFound()
-    return match, side
+    return MatchAccess(match, actor, side)
 
 
 def require_status(match: MentorMatch, status: MatchStatus, doing: str) -> None:
