@@ -3,9 +3,9 @@
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.core.uniqueness import insert_once
 from backend.topics import exceptions as errors
 from backend.topics.models import Topic
 from backend.topics.schemas import TopicCreate
@@ -24,10 +24,15 @@ def create_topic(db: Session, *, data: TopicCreate) -> Topic:
     )
     if clash is not None:
         raise errors.TopicExists()
-    # The same topic sent twice at once: the second finds the first's.
-    topic, created = insert_once(db, Topic, key={"slug": data.slug}, values={"name": data.name})
-    if not created:
-        raise errors.TopicExists()
+    # The same topic sent twice at once: the second meets the first's row at the insert. A
+    # topic has two unique keys (slug and name) and PostgreSQL may meet either first, so the
+    # insert runs in a savepoint and either clash is the same answer.
+    topic = Topic(slug=data.slug, name=data.name)
+    try:
+        with db.begin_nested():
+            db.add(topic)
+    except IntegrityError:
+        raise errors.TopicExists() from None
     return topic
 
 
