@@ -93,7 +93,7 @@ def managed_group(db: Session, group_id: uuid.UUID, actor: Actor) -> GroupAccess
     return require_manager(visible_group(db, group_id, actor))
 
 
-def _seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+def seats_taken(db: Session, group_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
     """Active members per group; facilitators do not take a seat."""
     rows = db.execute(
         select(GroupMembership.group_id, func.count())
@@ -254,7 +254,7 @@ def join_group(db: Session, access: GroupAccess) -> GroupMembership:
         membership is not None and membership.removed_at is not None
     )
     # Seats are counted holding the group, so two last-seat joins cannot both get in.
-    if not needs_approval and _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+    if not needs_approval and seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
         raise errors.GroupFull()
     now = utcnow()
     if membership is None:
@@ -303,7 +303,7 @@ def update_membership(
         if target.status not in (MembershipStatus.pending, MembershipStatus.removed):
             raise errors.NotPending()
         lock_for_update(db, SupportGroup.id, group.id)
-        if (changes.role or target.role) == MemberRole.member and _seats_taken(db, [group.id]).get(
+        if (changes.role or target.role) == MemberRole.member and seats_taken(db, [group.id]).get(
             group.id, 0
         ) >= group.capacity:
             raise errors.GroupFull(
@@ -321,7 +321,7 @@ def update_membership(
         if changes.role == MemberRole.member:
             # A facilitator who becomes a member takes a seat, so there must be one.
             lock_for_update(db, SupportGroup.id, group.id)
-            if _seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
+            if seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
                 raise errors.GroupFull(
                     "The group is full, so this facilitator cannot become a member now. Raise "
                     "the capacity first."

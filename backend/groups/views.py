@@ -56,8 +56,8 @@ from backend.groups.service import (
     LOCATION_FIELDS,
     SLUG,
     GroupAccess,
-    _seats_taken,
     membership_of,
+    seats_taken,
     visible_group,
 )
 
@@ -115,7 +115,7 @@ def _summaries(db: Session, groups: Sequence[SupportGroup], actor: Actor) -> lis
         .order_by(GroupTopic.topic_slug)
     ):
         topics[group_id].append(slug)
-    taken = _seats_taken(db, ids)
+    taken = seats_taken(db, ids)
     mine: dict[uuid.UUID, GroupMembership] = {}
     if actor.person_id is not None:
         mine = {
