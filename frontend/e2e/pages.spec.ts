@@ -99,6 +99,8 @@ test("a journey by keyboard alone: sign in, open My meetings, then a meeting", a
   await expect(myMeetings).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "My meetings" })).toBeFocused();
+  // Wait for the upcoming meetings: tabbing before they load would walk into the history below.
+  await expect(page.getByRole("region", { name: "Coming up" }).getByRole("link").first()).toBeVisible();
   // The focus ring is visible: an outline, not just a colour change.
   await page.keyboard.press("Tab");
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
