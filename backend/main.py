@@ -101,9 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_request_id_records()
     engine = create_db_engine(settings.resolved_database_url)
 
-    session_factory = create_session_factory(engine)
     wire()
-    worker = Worker(session_factory, settings, create_sender(settings), bus.jobs)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -111,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db_slots = anyio.Semaphore(DB_CONCURRENCY)
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
+        worker = Worker(app.state.session_factory, settings, create_sender(settings), bus.jobs)
         if settings.runs_embedded_worker:
             worker.start_in_background()
         try:
@@ -132,7 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory
+    # The one session factory: requests (get_db) and the middleware read it from here.
+    app.state.session_factory = create_session_factory(engine)
 
     install_error_handlers(app)
     install_openapi(app)
@@ -142,7 +142,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         IdempotencyMiddleware,
         settings=settings,
-        session_factory=session_factory,
         resolve_caller=lambda db, token: accounts_service.caller_id(db, token, settings),
     )
     app.add_middleware(BodyLimitMiddleware)

@@ -29,7 +29,7 @@ from backend.models import Base
 from backend.wiring import wire
 from tests.support.clock import Clock, installed_clock
 from tests.support.postgres import PostgresCluster, find_server_binaries
-from tests.support.rollback import rollback_engine, rolled_back
+from tests.support.rollback import rollback_engine, rolled_back, session_factory_for
 
 # Services publish domain events; tests that call them without an app need the handlers too.
 wire()
@@ -194,9 +194,16 @@ def app_settings(database_url: str, folder: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the ``settings`` fixture's apps (no web app is built in it): one for the
+    run, so that equal settings let tests share an app (see ``app``)."""
+    return tmp_path_factory.mktemp("app")
+
+
 @pytest.fixture
-def settings(database: DatabaseUnderTest, tmp_path: Path) -> Settings:
-    return app_settings(database.url, tmp_path)
+def settings(database: DatabaseUnderTest, app_folder: Path) -> Settings:
+    return app_settings(database.url, app_folder)
 
 
 @contextmanager
@@ -217,8 +224,40 @@ def shared_client(database: DatabaseUnderTest, folder: Path) -> Iterator[TestCli
     shared.fail_on_problems()
 
 
+# The app of the ``app`` fixture, one per database and settings for the whole run. Each app
+# builds its routes on its first requests (FastAPI's dependency analysis and Pydantic
+# adapters, 40-90 ms); once per test, that was a third of the suite's time.
+_apps: dict[str, FastAPI] = {}
+
+
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: Settings, request: pytest.FixtureRequest) -> Iterator[FastAPI]:
+    """The test's app: built once per database and settings, and bound at each test to the
+    test's own transaction (or, for ``real_commits``, to the real engine), the way
+    ``create_app`` binds it: requests and the middleware take the session factory from
+    ``app.state``. A test that adds routes takes ``probe_app`` instead."""
+    real = request.node.get_closest_marker("real_commits") is not None
+    key = f"{real}:" + settings.model_dump_json()
+    app = _apps.get(key)
+    if app is None:
+        app = _apps[key] = create_app(settings)
+    else:
+        # Under rolled_back this is the factory bound to the test's connection.
+        app.state.session_factory = session_factory_for(app.state.engine)
+    routes = list(app.router.routes)
+    yield app
+    if app.router.routes != routes:
+        del _apps[key]
+        pytest.fail(
+            "The test changed the shared app's routes, which every later test would see; "
+            "add routes to the `probe_app` fixture's app of its own instead.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def probe_app(settings: Settings) -> FastAPI:
+    """An app of the test's own, for tests that add routes (probes) to it."""
     return create_app(settings)
 
 

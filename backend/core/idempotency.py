@@ -78,12 +78,10 @@ class IdempotencyMiddleware:
         app: ASGIApp,
         *,
         settings: Settings,
-        session_factory: sessionmaker[Session],
         resolve_caller: CallerResolver,
     ) -> None:
         self.app = app
         self.settings = settings
-        self.session_factory = session_factory
         self.resolve_caller = resolve_caller
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,11 +124,15 @@ class IdempotencyMiddleware:
         try:
             # Database work runs in a worker thread: blocking the event loop here would stall
             # every other request, including the one holding the lock we wait for.
-            caller = await anyio.to_thread.run_sync(self._caller, token)
+            # The app's one session factory, as every request's get_db uses it.
+            sessions: sessionmaker[Session] = scope["app"].state.session_factory
+            caller = await anyio.to_thread.run_sync(self._caller, sessions, token)
             if caller is None:  # not a valid token: the app answers 401 itself
                 await self.app(scope, _replay_body(body), send)
                 return
-            outcome = await anyio.to_thread.run_sync(self._claim, caller, key, path, request_hash)
+            outcome = await anyio.to_thread.run_sync(
+                self._claim, sessions, caller, key, path, request_hash
+            )
         except SQLAlchemyError:
             logger.warning("idempotency store unavailable; handling the request without it")
             await self.app(scope, _replay_body(body), send)
@@ -152,16 +154,18 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, _replay_body(body), capture)
         finally:
-            await anyio.to_thread.run_sync(self._settle, record_id, captured)
+            await anyio.to_thread.run_sync(self._settle, sessions, record_id, captured)
 
-    def _caller(self, token: str) -> str | None:
-        with self.session_factory() as db:
+    def _caller(self, sessions: sessionmaker[Session], token: str) -> str | None:
+        with sessions() as db:
             return self.resolve_caller(db, token)
 
-    def _claim(self, caller: str, key: str, path: str, request_hash: str) -> Any:
+    def _claim(
+        self, sessions: sessionmaker[Session], caller: str, key: str, path: str, request_hash: str
+    ) -> Any:
         """The new record's id, or the record already holding this key."""
         now = utcnow()
-        with self.session_factory.begin() as db:
+        with sessions.begin() as db:
             # Answers older than a day are forgotten for everyone; an abandoned claim only
             # for this key.
             db.execute(
@@ -176,7 +180,7 @@ class IdempotencyMiddleware:
                 )
             )
         try:
-            with self.session_factory.begin() as db:
+            with sessions.begin() as db:
                 record = IdempotencyRecord(
                     caller=caller, key=key, method="POST", path=path, request_hash=request_hash
                 )
@@ -184,16 +188,18 @@ class IdempotencyMiddleware:
                 db.flush()
                 return record.id
         except IntegrityError:
-            with self.session_factory() as db:
+            with sessions() as db:
                 return db.scalars(
                     select(IdempotencyRecord).where(
                         IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
                     )
                 ).one()
 
-    def _settle(self, record_id: Any, captured: dict[str, Any]) -> None:
+    def _settle(
+        self, sessions: sessionmaker[Session], record_id: Any, captured: dict[str, Any]
+    ) -> None:
         try:
-            with self.session_factory.begin() as db:
+            with sessions.begin() as db:
                 if captured["status"] >= 500:
                     db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
                     return

@@ -27,9 +27,9 @@ def read_attendance(
 
 
 @pytest.fixture
-def scoped_client(app: FastAPI) -> Iterator[TestClient]:
-    app.include_router(probe)
-    with TestClient(app, raise_server_exceptions=False) as client:
+def scoped_client(probe_app: FastAPI) -> Iterator[TestClient]:
+    probe_app.include_router(probe)
+    with TestClient(probe_app, raise_server_exceptions=False) as client:
         yield client
 
 
@@ -100,9 +100,9 @@ def who_is_asking(actor: OptionalActor) -> dict[str, str | None]:
 
 
 @pytest.fixture
-def optional_client(app: FastAPI) -> Iterator[TestClient]:
-    app.include_router(optional)
-    with TestClient(app, raise_server_exceptions=False) as client:
+def optional_client(probe_app: FastAPI) -> Iterator[TestClient]:
+    probe_app.include_router(optional)
+    with TestClient(probe_app, raise_server_exceptions=False) as client:
         yield client
 
 

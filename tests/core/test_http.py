@@ -75,11 +75,11 @@ def list_notes(db: DbSession) -> list[str]:
 
 
 @pytest.fixture
-def probe_client(app: FastAPI, database: DatabaseUnderTest) -> Iterator[TestClient]:
+def probe_client(probe_app: FastAPI, database: DatabaseUnderTest) -> Iterator[TestClient]:
     ProbeBase.metadata.create_all(database.engine)
-    app.include_router(probe)
+    probe_app.include_router(probe)
     try:
-        with TestClient(app, raise_server_exceptions=False) as client:
+        with TestClient(probe_app, raise_server_exceptions=False) as client:
             yield client
     finally:
         ProbeBase.metadata.drop_all(database.engine)

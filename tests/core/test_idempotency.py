@@ -134,10 +134,10 @@ def sometimes_fails(_actor: CurrentActor) -> dict[str, int]:
     return {"attempt": len(attempts)}
 
 
-def test_a_failed_attempt_is_not_kept_so_a_retry_runs(app: FastAPI) -> None:
+def test_a_failed_attempt_is_not_kept_so_a_retry_runs(probe_app: FastAPI) -> None:
     attempts.clear()
-    app.include_router(flaky)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    probe_app.include_router(flaky)
+    with TestClient(probe_app, raise_server_exceptions=False) as client:
         person = make_person(client)
         headers = person.headers | {"Idempotency-Key": "retry-me"}
         assert client.post(f"{API_PREFIX}/probe-flaky", headers=headers).status_code == 500

@@ -54,9 +54,9 @@ def change_a_row_deleted_meanwhile(db: DbSession) -> None:
 
 
 @pytest.fixture
-def probe_client(app: FastAPI) -> Iterator[TestClient]:
-    app.include_router(probe)
-    with TestClient(app, raise_server_exceptions=False) as client:
+def probe_client(probe_app: FastAPI) -> Iterator[TestClient]:
+    probe_app.include_router(probe)
+    with TestClient(probe_app, raise_server_exceptions=False) as client:
         yield client
 
 

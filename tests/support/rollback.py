@@ -23,7 +23,7 @@ after them (``reset_tables`` in tests/conftest.py).
 """
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -53,6 +53,8 @@ class SharedConnection:
     connection: Connection
     problems: list[str] = field(default_factory=list)
     sessions: "weakref.WeakSet[Session]" = field(default_factory=weakref.WeakSet)
+    # What create_app binds its sessions with while the connection is open.
+    factory_for: Callable[[Engine], sessionmaker[Session]] = create_session_factory
 
     def refuse(self, problem: str) -> NoReturn:
         self.problems.append(problem)
@@ -131,6 +133,7 @@ def rolled_back(engine: Engine, url: str) -> Iterator[SharedConnection]:
     def keep(close: bool = True) -> None:
         """The app's lifespan disposes of its engine; this one is the whole run's."""
 
+    shared.factory_for = factory_for
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(main, "create_db_engine", engine_for)
         patch.setattr(main, "create_session_factory", factory_for)
@@ -142,6 +145,14 @@ def rolled_back(engine: Engine, url: str) -> Iterator[SharedConnection]:
             _active = None
             outer.rollback()
             connection.close()
+
+
+def session_factory_for(engine: Engine) -> sessionmaker[Session]:
+    """The session factory ``create_app`` would give an app on ``engine`` now: bound to the
+    test's connection while a rolled-back test runs, else a plain one."""
+    if _active is None:
+        return create_session_factory(engine)
+    return _active.factory_for(engine)
 
 
 @contextmanager
