@@ -136,6 +136,67 @@ def seed_demo(
     typer.echo(report)
 
 
+@seed_app.command("load")
+def seed_load(
+    scale: Annotated[
+        float,
+        typer.Option(min=0.0001, max=10, help="Every size times this (0.01 for a quick run)."),
+    ] = 1.0,
+    members: Annotated[int | None, typer.Option(min=1, max=2_000_000)] = None,
+    groups: Annotated[int | None, typer.Option(min=1, max=100_000)] = None,
+    meetings: Annotated[int | None, typer.Option(min=1, max=5_000_000)] = None,
+    attendance: Annotated[int | None, typer.Option(min=0, max=20_000_000)] = None,
+    resources: Annotated[int | None, typer.Option(min=0, max=200_000)] = None,
+    mentors: Annotated[int | None, typer.Option(min=0, max=100_000)] = None,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+) -> None:
+    """Fill an empty database with a large, realistic load (100,000 members, 5,000 groups,
+    250,000 meetings, 1,000,000 attendance records, 10,000 resources, 2,000 mentors by
+    default) for benchmarks. Every load account's password is 'load-test-password'."""
+    import time
+
+    from backend.core.db import create_db_engine
+    from backend.loadseed import AlreadySeeded, LoadSeed, LoadSizes, TooFewMembers
+
+    _settings_or_exit()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    if settings.is_production:
+        typer.secho(
+            "The load seed adds thousands of accounts with a known password; it never runs "
+            "in production. Point CIRCLES_DATABASE_URL at a database for benchmarks.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    sizes = (
+        LoadSizes()
+        .scaled(scale)
+        .with_(
+            members=members,
+            groups=groups,
+            meetings=meetings,
+            attendance=attendance,
+            resources=resources,
+            mentors=mentors,
+        )
+    )
+    upgrade_to_head()
+    started = time.perf_counter()
+    engine = create_db_engine(settings.resolved_database_url)
+    try:
+        with engine.begin() as connection:
+            counts = LoadSeed(connection, sizes, seed=seed).run()
+    except (AlreadySeeded, TooFewMembers) as exc:
+        typer.secho(f"{exc} Nothing was added.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"Load data is ready ({time.perf_counter() - started:.0f} s):")
+    for table, count in counts.items():
+        typer.echo(f"  {table:<20} {count:>10,}")
+
+
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Argument(help="The admin's email (their sign-in name).")],

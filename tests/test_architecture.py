@@ -88,7 +88,18 @@ LAYERS: list[set[str]] = [
 ]
 LAYER_OF = {domain: level for level, domains in enumerate(LAYERS) for domain in domains}
 # The composition root and the entry points: they may import anything.
-ENTRY_POINTS = {"main", "api", "cli", "wiring", "worker", "seed", "demo", "models", "__init__"}
+ENTRY_POINTS = {
+    "main",
+    "api",
+    "cli",
+    "wiring",
+    "worker",
+    "seed",
+    "loadseed",
+    "demo",
+    "models",
+    "__init__",
+}
 # Each domain's demo seeder runs that domain's services on the demo content, which
 # backend/demo.py reads above every domain; that one import is theirs alone.
 SEEDER_MAY_IMPORT = {"backend.demo"}
