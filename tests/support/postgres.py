@@ -37,6 +37,8 @@ class PostgresCluster:
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="circles-pg-")))
     port: int = field(default_factory=free_port)
     version: str = ""
+    # Tests trade durability for speed; the load benchmark measures a server as deployed.
+    durable: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -75,7 +77,8 @@ class PostgresCluster:
                 "-c listen_addresses=127.0.0.1",
                 f"-c unix_socket_directories={self.root}",
                 # Durability is not what these tests check; speed is welcome.
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "" if self.durable else "-c fsync=off -c synchronous_commit=off",
+                "" if self.durable else "-c full_page_writes=off",
                 "-c max_connections=200",
             ]
         )
