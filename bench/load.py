@@ -532,6 +532,8 @@ def run_one(kind: str, url: str, workers: int, args: argparse.Namespace, var_dir
         measures = []
         report_ms = 0.0
         for endpoint in endpoints(url, port, args.people):
+            if args.only and not any(word in endpoint.name for word in args.only.split(",")):
+                continue
             result = measure(
                 port,
                 endpoint,
@@ -616,6 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=None)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--people", type=int, default=100, help="members signed in")
+    parser.add_argument("--only", default="", help="endpoints whose names contain these words")
     parser.add_argument("--no-matching", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

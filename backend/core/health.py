@@ -19,7 +19,7 @@ class HealthStatus(BaseModel):
 
 
 @router.get("/healthz")
-def healthz() -> HealthStatus:
+async def healthz() -> HealthStatus:
     """The process is alive (does not touch the database)."""
     return HealthStatus()
 

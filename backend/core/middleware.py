@@ -5,8 +5,9 @@ import logging
 import re
 import time
 import uuid
+from functools import lru_cache
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +18,7 @@ logger = logging.getLogger("backend.request")
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_RAW = REQUEST_ID_HEADER.lower().encode("latin-1")
 # A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -68,6 +70,29 @@ def security_headers(path: str, status: int, *, production: bool) -> dict[str, s
     return headers
 
 
+@lru_cache(maxsize=64)
+def _raw_security_headers(
+    kind: str, status_class: int, production: bool
+) -> tuple[tuple[bytes, bytes], ...]:
+    """``security_headers`` as raw ASGI header pairs, built once per kind of answer: this runs
+    on every response, so it is a lookup, not a dictionary built and encoded each time."""
+    sample_path = {"api": "/api/", "docs": "/docs", "asset": "/assets/", "page": "/"}[kind]
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in security_headers(
+            sample_path, status_class * 100, production=production
+        ).items()
+    )
+
+
+def _kind_of(path: str) -> str:
+    if path.startswith(_DOCS_PREFIXES):
+        return "docs"
+    if not _is_app_page(path):
+        return "api"
+    return "asset" if path.startswith("/assets/") else "page"
+
+
 def _route_template(scope: Scope) -> str:
     """The matched route's template (``/calendar/{token}.ics``), so secrets in paths stay out
     of the log; the web app's pages as one label, since their paths can name a group (and so a
@@ -105,13 +130,17 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers[REQUEST_ID_HEADER] = request_id
-                for name, value in security_headers(
-                    scope["path"], status, production=self.production
-                ).items():
-                    if name not in headers:
-                        headers[name] = value
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                if _REQUEST_ID_RAW not in present:
+                    headers.append((_REQUEST_ID_RAW, request_id.encode("latin-1")))
+                kind = "api" if status >= 400 else _kind_of(scope["path"])
+                headers.extend(
+                    pair
+                    for pair in _raw_security_headers(kind, min(status // 100, 4), self.production)
+                    if pair[0] not in present
+                )
+                message["headers"] = headers
             await send(message)
 
         try:

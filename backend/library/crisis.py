@@ -5,6 +5,7 @@ Nothing here touches the database, so ``GET /crisis-resources`` answers while it
 rows of crisis-facts.md, never from memory, and each entry carries the date it was checked.
 """
 
+import hashlib
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -147,12 +148,25 @@ def _ordered(entries: list[CrisisResource]) -> list[CrisisResource]:
     return sorted(entries, key=lambda entry: (regions.index(entry.region), _rank(entry)))
 
 
+def region_code(region: str | None) -> str | None:
+    """The region asked for, as the data names it (any case; 'UK' means GB)."""
+    if not region:
+        return None
+    return REGION_ALIASES.get(region.upper(), region.upper())
+
+
+@lru_cache(maxsize=1024)  # bounded: at most 26 x 26 two-letter codes, and None
+def crisis_resources_json(code: str | None) -> tuple[bytes, str]:
+    """``crisis_resources`` for a region code, as the JSON body and its ETag. The data ships
+    with the code, so each region's answer is made once per process."""
+    body = crisis_resources(code).model_dump_json(by_alias=True).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 def crisis_resources(region: str | None) -> CrisisResources:
     """The services for ``region`` (any case; 'UK' means GB), or every region's for None."""
     data = load_crisis_data()
-    code: str | None = None
-    if region:
-        code = REGION_ALIASES.get(region.upper(), region.upper())
+    code = region_code(region)
     if code is None:
         entries = list(data.resources)
     else:

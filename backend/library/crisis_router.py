@@ -2,7 +2,8 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
+from starlette.responses import Response
 
 from backend.core.access import Public
 from backend.core.routing import JSONRoute
@@ -16,8 +17,18 @@ router = APIRouter(route_class=JSONRoute)
 crisis.load_crisis_data()
 
 
-@router.get("/crisis-resources", tags=["library"], dependencies=[Public])
+@router.get(
+    "/crisis-resources",
+    tags=["library"],
+    dependencies=[Public],
+    response_model=CrisisResources,
+    responses={304: {"description": "Not modified: the answer with this ETag still holds."}},
+)
 async def list_crisis_resources(
+    if_none_match: Annotated[
+        str | None,
+        Header(description="The ETag of an answer you hold: 304 while it still holds."),
+    ] = None,
     region: Annotated[
         str | None,
         Query(
@@ -26,7 +37,7 @@ async def list_crisis_resources(
             "is read as 'GB'), or 'EU'. Without it, every region's services are listed.",
         ),
     ] = None,
-) -> CrisisResources:
+) -> Response:
     """Crisis lines and emergency numbers for a region.
 
     Open to anyone, and served from data shipped with the code, so it answers while the
@@ -34,5 +45,10 @@ async def list_crisis_resources(
     are always included, for regions with no entries of their own.
     """
     # async: no I/O here, so the answer does not wait for a worker thread that may be stuck on
-    # an unreachable database.
-    return crisis.crisis_resources(region)
+    # an unreachable database. Each region's answer is made once; an ETag lets a client that
+    # has it already (the installed app, say) revalidate with a 304.
+    body, etag = crisis.crisis_resources_json(crisis.region_code(region))
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if if_none_match is not None and etag in if_none_match:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

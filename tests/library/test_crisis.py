@@ -383,3 +383,21 @@ def test_answers_when_the_sqlite_file_cannot_be_opened(tmp_path: Path) -> None:
     app = make_app(tmp_path, f"sqlite:///{database_file}")
     with TestClient(app, raise_server_exceptions=False) as client:
         assert_answers_without_the_database(client)
+
+
+def test_an_answer_held_already_is_revalidated_with_its_etag(client: TestClient) -> None:
+    first = client.get(URL, params={"region": "us"})
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"  # kept, and checked before use
+    again = client.get(URL, params={"region": "US"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    # Another region's answer is another document with another tag.
+    canada = client.get(URL, params={"region": "CA"}, headers={"If-None-Match": etag})
+    assert canada.status_code == 200
+    assert canada.headers["etag"] != etag
+    assert canada.json()["region"] == "CA"
+    stale = client.get(URL, params={"region": "US"}, headers={"If-None-Match": '"stale"'})
+    assert stale.status_code == 200
+    assert stale.json() == first.json()
