@@ -15,7 +15,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/client/sr
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: help install run dev test test-python test-web lint typecheck-python format migrate migration openapi \
-	bench lock frontend frontend-deps system-deps clean
+	bench bench-short lock frontend frontend-deps system-deps clean
 
 help:
 	@echo "make run        install, migrate, seed demo data and serve on http://127.0.0.1:8000"
@@ -26,7 +26,8 @@ help:
 	@echo "make migrate    apply migrations to CIRCLES_DATABASE_URL (default: var/circles.db)"
 	@echo "make migration m=\"what changed\"   autogenerate a migration to review"
 	@echo "make openapi    write openapi/openapi.json from the app and the client's types from it"
-	@echo "make bench      benchmarks: optimal mentor matching at scale against a greedy baseline"
+	@echo "make bench      the load benchmark (SQLite, PostgreSQL x1 and x2 workers, a large seed)"
+	@echo "                and mentor matching at scale; writes bench/results/. bench-short: CI-sized"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml"
 
 $(BIN)/python:
@@ -123,8 +124,15 @@ openapi: install frontend-deps
 	$(BIN)/circles openapi --output openapi/openapi.json
 	cd frontend && npm run openapi
 
+# The load benchmark seeds its databases once (kept in var/bench and the temporary folder) and
+# drives the server with wrk on loopback; see bench/README.md.
 bench: install
-	$(BIN)/python -m bench.matching
+	@scripts/ensure-system-packages.sh bench
+	$(BIN)/python -m bench.load
+
+bench-short: install
+	@scripts/ensure-system-packages.sh bench
+	$(BIN)/python -m bench.load --short
 
 lock: install
 	$(BIN)/python -m pip install --quiet pip-tools

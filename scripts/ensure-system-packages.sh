@@ -3,6 +3,7 @@
 # (the suite starts a throwaway cluster of its own) and Debian's chromium (the browser tests
 # drive it; no browser is ever downloaded). Only as root with apt-get; otherwise it says what is
 # missing and leaves the decision to the suite (skip locally, fail in CI).
+# With the argument "bench", also wrk, the load generator of `make bench`.
 set -euo pipefail
 
 have_postgres() {
@@ -13,6 +14,9 @@ have_postgres() {
 missing=()
 have_postgres || missing+=(postgresql)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+if [ "${1:-}" = "bench" ]; then
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

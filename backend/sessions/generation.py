@@ -17,7 +17,11 @@ from backend.groups.models import (
 from backend.sessions import recurrence as rec
 from backend.sessions.models import GroupSession, Schedule
 
-# Sessions exist at least this far ahead; 13 weeks is a quarter, more than the 12 promised.
+# Whoever reads meetings finds them at least this far ahead (the 12 weeks promised) ...
+READS_NEED_AHEAD = timedelta(weeks=12)
+# ... and a series that falls short is generated this far: 13 weeks is a quarter, and the week
+# between the two means reads top a series up about once a week, not on every request (each
+# top-up locks the series and writes).
 GENERATE_AHEAD = timedelta(weeks=13)
 
 
@@ -78,10 +82,17 @@ def extend(db: Session, schedule: Schedule, until: datetime) -> None:
     db.flush()
 
 
+def needed_until(window_end: datetime) -> datetime:
+    """How far the series must be generated for a read of meetings up to ``window_end``."""
+    return max(window_end, utcnow() + READS_NEED_AHEAD)
+
+
 def ensure_generated(db: Session, group_ids: Sequence[uuid.UUID], until: datetime) -> None:
-    """Top up the groups' schedules so every session before ``until`` exists."""
+    """Top up the groups' schedules so every session before ``until`` exists; a series that
+    falls short is generated to ``GENERATE_AHEAD`` from now (or to ``until``, when later)."""
     if not group_ids:
         return
+    target = max(until, utcnow() + GENERATE_AHEAD)
     for schedule in db.scalars(
         select(Schedule).where(
             Schedule.group_id.in_(group_ids),
@@ -89,7 +100,7 @@ def ensure_generated(db: Session, group_ids: Sequence[uuid.UUID], until: datetim
             Schedule.generated_until < until,
         )
     ):
-        extend(db, schedule, until)
+        extend(db, schedule, target)
 
 
 def generate_all_ahead(db: Session) -> None:

@@ -29,7 +29,7 @@ from backend.sessions.attendance import ATTENDED, people_by_id
 from backend.sessions.exceptions import (
     InvalidWindow,
 )
-from backend.sessions.generation import GENERATE_AHEAD, ensure_generated
+from backend.sessions.generation import ensure_generated, needed_until
 from backend.sessions.models import (
     AttendanceRecord,
     GroupSession,
@@ -208,7 +208,7 @@ def list_group_sessions(
     """Every session of the group starting in [start, end), cancelled ones included."""
     group = access.group
     window_start, window_end = _window(start, end)
-    ensure_generated(db, [group.id], max(window_end, utcnow() + GENERATE_AHEAD))
+    ensure_generated(db, [group.id], needed_until(window_end))
     page: KeysetPage[GroupSession] = paginate(
         db,
         select(GroupSession).where(
@@ -253,7 +253,7 @@ def my_sessions(
             )
         )
     )
-    ensure_generated(db, group_ids, max(window_end, utcnow() + GENERATE_AHEAD))
+    ensure_generated(db, group_ids, needed_until(window_end))
     page: KeysetPage[GroupSession] = paginate(
         db,
         select(GroupSession).where(
