@@ -110,7 +110,23 @@ WORDS = [
     "coping", "breathing", "sleep", "panic", "worry", "grief", "recovery", "family", "work",
     "routine", "relapse", "cravings", "loneliness", "anger", "trauma", "boundaries", "hope",
     "self-care", "medication", "therapy", "journaling", "walking", "friendship", "caregiving",
+    "mindfulness", "grounding", "shame", "guilt", "forgiveness", "parenting", "school",
+    "college", "money", "housing", "faith", "music", "art", "cooking", "exercise", "nature",
+    "meditation", "gratitude", "resilience", "stigma", "disclosure", "crisis", "safety",
+    "planning", "triggers", "nightmares", "flashbacks", "dissociation", "mood", "energy",
+    "appetite", "body", "image", "perfectionism", "procrastination", "motivation", "goals",
+    "values", "identity", "coming-out", "belonging", "community", "volunteering", "pets",
+    "loss", "bereavement", "anniversary", "holidays", "divorce", "separation", "dating",
+    "intimacy", "communication", "conflict", "apology", "listening", "support", "sponsor",
+    "meetings", "steps", "sobriety", "harm-reduction", "withdrawal", "detox", "lapse",
+    "veterans", "deployment", "transition", "retirement", "aging", "caregivers", "dementia",
+    "chronic", "pain", "illness", "diagnosis", "hospital", "appointments", "waiting",
+    "anxiety", "depression", "bipolar", "psychosis", "voices", "eating", "binge", "restriction",
+    "youth", "teens", "bullying", "online", "screens", "news", "rumination", "acceptance",
 ]  # fmt: skip
+# Each resource is written around a few of the words above, so a search word finds some of
+# the library (about one resource in eight), not all of it.
+THEME_WORDS = 14
 RESOURCE_TYPES = [
     (ResourceType.article, 50),
     (ResourceType.worksheet, 20),
@@ -140,8 +156,8 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def _sentence(rng: random.Random, count: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(count))
+def _sentence(rng: random.Random, count: int, words: Sequence[str] = WORDS) -> str:
+    return " ".join(rng.choice(words) for _ in range(count))
 
 
 def _insert(connection: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> int:
@@ -506,12 +522,13 @@ class LoadSeed:
             published = self.now - timedelta(days=rng.randint(1, 900))
             is_contact = kind in (ResourceType.service, ResourceType.hotline)
             resource_id = _uuid(rng)
+            theme = rng.sample(WORDS, k=THEME_WORDS)
             rows.append(
                 {
                     "id": resource_id,
-                    "title": f"{_sentence(rng, 3).capitalize()} ({n})",
-                    "summary": f"About {', '.join(resource_topics)}: {_sentence(rng, 10)}.",
-                    "body_markdown": "\n\n".join(_sentence(rng, 40) for _ in range(4)),
+                    "title": f"{_sentence(rng, 3, theme).capitalize()} ({n})",
+                    "summary": f"About {', '.join(resource_topics)}: {_sentence(rng, 10, theme)}.",
+                    "body_markdown": "\n\n".join(_sentence(rng, 40, theme) for _ in range(4)),
                     "url": None,
                     "type": kind.value,
                     "language": _weighted(rng, LANGUAGES),

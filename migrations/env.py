@@ -34,8 +34,9 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 
 
 # Full-text search objects live outside the models (an FTS5 table and its shadow tables on
-# SQLite, an expression index on PostgreSQL); their migration owns them.
-SEARCH_OBJECTS = ("resource_fts", "ix_resource_search")
+# SQLite; a generated tsvector column and its GIN index on PostgreSQL); their migrations own
+# them.
+SEARCH_OBJECTS = ("resource_fts", "ix_resource_search", "search_document")
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

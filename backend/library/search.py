@@ -1,7 +1,8 @@
 """Ranked full-text search over resources, one function for both databases.
 
-PostgreSQL: ``websearch_to_tsquery`` against a weighted tsvector (title A, summary B, body C),
-ranked with ``ts_rank``; a GIN index on the same expression keeps it fast.
+PostgreSQL: ``websearch_to_tsquery`` against a weighted tsvector (title A, summary B, body C)
+stored in the generated column ``resource.search_document`` (migration 0010) with a GIN index,
+ranked with ``ts_rank``: the document is computed when a resource is written, not per match.
 SQLite: an FTS5 table kept in step with ``resource`` by triggers, ranked with ``bm25`` using the
 same weights. The query text is translated to FTS5 with the web-search rules PostgreSQL uses
 (words must all match, "quoted phrases", -excluded, OR), so both answer alike.
@@ -34,13 +35,9 @@ _TOKEN = re.compile(r'-?"[^"]*"|\S+')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-# The weighted document; the migration's GIN index is built on exactly this expression, so
-# it must not change without a migration that rebuilds the index.
-POSTGRES_DOCUMENT_SQL = (
-    "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(body_markdown, '')), 'C')"
-)
+# The weighted document, a generated column outside the model (its expression is in the
+# migration that made it; changing it takes a migration).
+POSTGRES_DOCUMENT_SQL = "resource.search_document"
 
 
 def fts5_query(text_query: str) -> str | None:
