@@ -5,13 +5,23 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Select,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from backend.groups.models import (
-    SupportGroup,
-)
+from backend.core.orm import UTCDateTime
+from backend.groups.models import SupportGroup
 from backend.groups.schemas import MAX_SCHEDULE_SUMMARIES, NextSession, ScheduleSummary
 from backend.groups.views import Timetable
 from backend.sessions import describe
@@ -51,14 +61,13 @@ def schedule_summary(
     )
 
 
-def timetables(
-    db: Session, group_ids: Sequence[uuid.UUID], *, now: datetime
-) -> dict[uuid.UUID, Timetable]:
-    """Each group's current schedules (at most ``MAX_SCHEDULE_SUMMARIES``, oldest first) and
-    its next meeting that has not ended, among those generated: two queries whatever the
-    number of groups (window functions pick per group)."""
-    if not group_ids:
-        return {}
+def _timetable_statements() -> tuple[Select[Any], Select[Any]]:
+    """The two statements of ``timetables``, built once: their parameters are the groups
+    (an expanding list) and the moment. Building them per call (two window subqueries and
+    their column proxies) cost more than running them."""
+    group_ids: BindParameter[list[uuid.UUID]] = bindparam("group_ids", expanding=True)
+    now = bindparam("now", type_=UTCDateTime())
+    last_day_over = bindparam("last_day_over", type_=Date())
     ranked_schedules = (
         select(
             Schedule.group_id,
@@ -71,24 +80,18 @@ def timetables(
             .over(partition_by=Schedule.group_id, order_by=(Schedule.created_at, Schedule.id))
             .label("rank"),
         )
-        .where(Schedule.group_id.in_(group_ids), current_schedule(now))
+        .where(
+            Schedule.group_id.in_(group_ids),
+            Schedule.ended_at.is_(None),
+            or_(Schedule.until.is_(None), Schedule.until >= last_day_over),
+        )
         .subquery()
     )
-    schedules: dict[uuid.UUID, list[ScheduleSummary]] = defaultdict(list)
-    for row in db.execute(
+    schedules = (
         select(ranked_schedules)
         .where(ranked_schedules.c.rank <= MAX_SCHEDULE_SUMMARIES)
         .order_by(ranked_schedules.c.group_id, ranked_schedules.c.rank)
-    ):
-        schedules[row.group_id].append(
-            schedule_summary(
-                rrule=row.rrule,
-                starts_on=row.starts_on,
-                start_time=row.start_time,
-                duration_minutes=row.duration_minutes,
-                timezone=row.timezone,
-            )
-        )
+    )
     ranked_sessions = (
         select(
             GroupSession.id,
@@ -117,6 +120,37 @@ def timetables(
         .where(Rsvp.session_id == ranked_sessions.c.id, Rsvp.status == RsvpStatus.going)
         .scalar_subquery()
     )
+    sessions = select(ranked_sessions, going.label("going")).where(ranked_sessions.c.rank == 1)
+    return schedules, sessions
+
+
+_SCHEDULES, _NEXT_SESSIONS = _timetable_statements()
+
+
+def timetables(
+    db: Session, group_ids: Sequence[uuid.UUID], *, now: datetime
+) -> dict[uuid.UUID, Timetable]:
+    """Each group's current schedules (at most ``MAX_SCHEDULE_SUMMARIES``, oldest first) and
+    its next meeting that has not ended, among those generated: two queries whatever the
+    number of groups (window functions pick per group)."""
+    if not group_ids:
+        return {}
+    # A schedule is current until its last local day (``until``) is over everywhere, that is
+    # over at UTC-12 (see current_schedule).
+    last_day_over = (now - timedelta(hours=12)).date()
+    schedules: dict[uuid.UUID, list[ScheduleSummary]] = defaultdict(list)
+    for row in db.execute(
+        _SCHEDULES, {"group_ids": list(group_ids), "last_day_over": last_day_over}
+    ):
+        schedules[row.group_id].append(
+            schedule_summary(
+                rrule=row.rrule,
+                starts_on=row.starts_on,
+                start_time=row.start_time,
+                duration_minutes=row.duration_minutes,
+                timezone=row.timezone,
+            )
+        )
     upcoming = {
         row.group_id: NextSession(
             id=row.id,
@@ -126,9 +160,7 @@ def timetables(
             status=row.status,
             seats_left=max(0, row.capacity - row.going),
         )
-        for row in db.execute(
-            select(ranked_sessions, going.label("going")).where(ranked_sessions.c.rank == 1)
-        )
+        for row in db.execute(_NEXT_SESSIONS, {"group_ids": list(group_ids), "now": now})
     }
     return {
         group_id: Timetable(schedules.get(group_id, []), upcoming.get(group_id))
