@@ -1,7 +1,7 @@
 """Engine, sessions and the one-transaction-per-request dependency."""
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,22 +79,44 @@ async def db_slot(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_db(
+async def get_db(
     request: Request, _slot: Annotated[None, Depends(db_slot, scope="function")]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """One transaction per request: commit when the endpoint returns, roll back on error.
 
     Declared with ``scope="function"`` below, so the commit happens before the response is
     sent and a failed commit becomes an error response instead of a lost write.
+
+    Async, so that only the end of the request leaves the event loop: making the session
+    touches no database (it connects on first use, in the endpoint's worker thread), and the
+    commit (or rollback) and the close run together in one worker thread. A sync generator
+    here cost two thread hops a request, the largest single cost of a short database read.
     """
     session_factory: sessionmaker[Session] = request.app.state.session_factory
-    with session_factory() as db:
-        try:
-            yield db
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
+    db = session_factory()
+    try:
+        yield db
+    except BaseException:
+        # Shielded: a client that went away must not leave the transaction open.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_roll_back_and_close, db)
+        raise
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_commit_and_close, db)
+
+
+def _commit_and_close(db: Session) -> None:
+    try:
+        db.commit()
+    finally:
+        db.close()  # after a failed commit this rolls back
+
+
+def _roll_back_and_close(db: Session) -> None:
+    try:
+        db.rollback()
+    finally:
+        db.close()
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
