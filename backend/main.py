@@ -25,7 +25,12 @@ from backend.api import api_router
 from backend.core import health
 from backend.core.access import Public
 from backend.core.config import Settings, get_settings
-from backend.core.db import DB_CONCURRENCY, create_db_engine, create_session_factory
+from backend.core.db import (
+    DB_CONCURRENCY,
+    create_db_engine,
+    create_session_factory,
+    default_db_concurrency,
+)
 from backend.core.errors import install_error_handlers
 from backend.core.events import bus
 from backend.core.idempotency import IdempotencyMiddleware
@@ -100,13 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_request_id_records()
     engine = create_db_engine(settings.resolved_database_url)
+    concurrency = settings.db_concurrency or default_db_concurrency(settings.resolved_database_url)
 
     wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # See core.db.db_slot: fewer requests in the database than threads to finish them.
-        app.state.db_slots = anyio.Semaphore(DB_CONCURRENCY)
+        app.state.db_slots = anyio.Semaphore(concurrency)
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
         worker = Worker(app.state.session_factory, settings, create_sender(settings), bus.jobs)

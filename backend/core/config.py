@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_JWT_SECRET_BYTES = 32
@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # `make run` stays one command; production runs `circles worker` processes instead, and
     # API processes scale out without each repeating the housekeeping.
     embedded_worker: bool | None = None
+    # How many requests of one process work in the database at once (core.db.db_slot); unset,
+    # 2 on SQLite and 4 on PostgreSQL (core.db.default_db_concurrency says why).
+    db_concurrency: Annotated[int, Field(ge=1, le=20)] | None = None
     # Where the built single-page app lives; the backend serves it at "/".
     frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
     # Where `circles seed demo` finds the demo content; unset, the demo/ folder of this
