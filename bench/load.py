@@ -509,6 +509,8 @@ def report_latency_ms(port: int, endpoint: Endpoint, times: int = 15) -> float:
 def run_one(kind: str, url: str, workers: int, args: argparse.Namespace, var_dir: Path) -> Run:
     print(f"\n{kind}, {workers} worker(s)", flush=True)
     env = server_env(url, var_dir)
+    if args.db_concurrency:
+        env["CIRCLES_DB_CONCURRENCY"] = str(args.db_concurrency)
     uvicorn = [str(VENV_BIN / "uvicorn"), "--host", "127.0.0.1", "--no-access-log"]
     port = free_port()
     with process(
@@ -619,6 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--people", type=int, default=100, help="members signed in")
     parser.add_argument("--only", default="", help="endpoints whose names contain these words")
+    parser.add_argument(
+        "--db-concurrency", type=int, default=None, help="CIRCLES_DB_CONCURRENCY of the server"
+    )
     parser.add_argument("--no-matching", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
