@@ -14,6 +14,7 @@ from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword
 from fastapi.security import OAuth2, SecurityScopes
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from backend.accounts import service, web
 from backend.accounts.actor import Actor
@@ -91,8 +92,13 @@ def get_person(actor: Annotated[Actor, Security(get_actor)]) -> Actor:
     return actor
 
 
+# The two optional dependencies are async: on a public route most callers send no token, and
+# then nobody is known without a worker thread or the database. A token is checked in a worker
+# thread, in the request's own session.
+
+
 @access_rule
-def get_optional_person(
+async def get_optional_person(
     db: DbSession,
     settings: AppSettings,
     authorization: Annotated[str | None, Depends(oauth2)],
@@ -103,12 +109,12 @@ def get_optional_person(
     token = _bearer_token(authorization)
     if token is None:
         return Actor.anonymous()
-    actor = service.authenticate(db, token=token, settings=settings)
+    actor = await run_in_threadpool(service.authenticate, db, token=token, settings=settings)
     return actor if actor.is_person else Actor.anonymous()
 
 
 @access_rule
-def get_optional_actor(
+async def get_optional_actor(
     security_scopes: SecurityScopes,
     db: DbSession,
     settings: AppSettings,
@@ -119,7 +125,7 @@ def get_optional_actor(
     token = _bearer_token(authorization)
     if token is None:
         return Actor.anonymous()
-    return _authenticated(db, settings, token, security_scopes.scopes)
+    return await run_in_threadpool(_authenticated, db, settings, token, security_scopes.scopes)
 
 
 def web_client(

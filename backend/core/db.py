@@ -115,6 +115,9 @@ async def get_db(
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(_roll_back_and_close, db)
         raise
+    if not db.in_transaction() and not (db.new or db.dirty or db.deleted):
+        db.close()  # never used: no connection to give back, nothing to commit or wait for
+        return
     with anyio.CancelScope(shield=True):
         await anyio.to_thread.run_sync(_commit_and_close, db)
 
