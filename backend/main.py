@@ -41,6 +41,7 @@ from backend.core.middleware import (
     RequestContextMiddleware,
 )
 from backend.core.openapi import install_openapi, operation_id
+from backend.core.public_cache import PublicCache, watch_for
 from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
 from backend.wiring import wire
@@ -115,6 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db_slots = anyio.Semaphore(concurrency)
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
+        # Anonymous directory answers, kept until the database changes (core/public_cache.py).
+        app.state.public_cache = PublicCache(
+            watch_for(settings.resolved_database_url) if settings.public_cache else None
+        )
         worker = Worker(app.state.session_factory, settings, create_sender(settings), bus.jobs)
         if settings.runs_embedded_worker:
             worker.start_in_background()
@@ -123,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if settings.runs_embedded_worker:
                 worker.stop()
+            app.state.public_cache.close()
             engine.dispose()
 
     app = FastAPI(

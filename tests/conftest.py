@@ -191,6 +191,9 @@ def app_settings(database_url: str, folder: Path) -> Settings:
         cors_origins=["https://app.example.org"],
         frontend_dir=folder / "no-frontend",
         outbox_interval_seconds=0,  # tests deliver the outbox themselves
+        # A rolled-back test's writes never commit, so a kept answer could not know of them;
+        # tests/core/test_public_cache.py turns it on with real commits.
+        public_cache=False,
     )
 
 

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # How many requests of one process work in the database at once (core.db.db_slot); unset,
     # 2 on SQLite and 4 on PostgreSQL (core.db.default_db_concurrency says why).
     db_concurrency: Annotated[int, Field(ge=1, le=20)] | None = None
+    # Whether anonymous directory answers are kept per process until the database changes
+    # (core/public_cache.py).
+    public_cache: bool = True
     # Where the built single-page app lives; the backend serves it at "/".
     frontend_dir: Path = Path(__file__).resolve().parents[2] / "frontend" / "dist"
     # Where `circles seed demo` finds the demo content; unset, the demo/ folder of this

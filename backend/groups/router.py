@@ -1,14 +1,17 @@
 """Groups: the topic vocabulary, the public directory, group pages and membership."""
 
+import json
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from backend.accounts.dependencies import AppSettings, CurrentActor, OptionalActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
+from backend.core.public_cache import public_json
 from backend.core.routing import JSONRoute
 from backend.groups import service, views
 from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
@@ -34,8 +37,17 @@ def _membership_read(membership: GroupMembership) -> MembershipRead:
     return MembershipRead.model_validate(membership, from_attributes=True)
 
 
-@router.get("/groups", tags=["groups"], responses=problem_responses(401))
-def list_groups(
+@router.get(
+    "/groups",
+    tags=["groups"],
+    response_model=Directory,
+    responses={
+        **problem_responses(401),
+        304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."},
+    },
+)
+async def list_groups(
+    request: Request,
     actor: OptionalActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=100, description="Words in name or text.")] = None,
@@ -61,22 +73,30 @@ def list_groups(
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Directory:
-    """Find a group: the directory of listed groups, open to anyone."""
-    page, total = views.directory(
-        db,
-        actor=actor,
-        q=q,
-        topic=topic,
-        format=format,
-        language=language,
-        has_room=open,
-        day=day,
-        time_of_day=time_of_day,
-        limit=limit,
-        cursor=cursor,
-    )
-    return Directory(items=page.items, next_cursor=page.next_cursor, total=total)
+) -> Directory | Response:
+    """Find a group: the directory of listed groups, open to anyone.
+
+    Anonymous answers carry an ETag (send it as `If-None-Match` for a 304) and may come from
+    the answers each process keeps until the database changes."""
+    filters = {
+        "q": q,
+        "topic": topic,
+        "format": format,
+        "language": language,
+        "has_room": open,
+        "day": day,
+        "time_of_day": time_of_day,
+        "limit": limit,
+        "cursor": cursor,
+    }
+
+    def make() -> tuple[Directory, float | None]:
+        return views.directory_answer(db, actor=actor, **filters)
+
+    if actor.is_anonymous:
+        return await public_json(request, "directory:" + json.dumps(filters, default=str), make)
+    answer, _ = await run_in_threadpool(make)
+    return answer
 
 
 @router.post(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from backend.groups.models import (
 from backend.groups.schemas import (
     TIMES_OF_DAY,
     WEEKDAYS,
+    Directory,
     GroupRead,
     GroupSummary,
     Location,
@@ -265,6 +266,18 @@ def directory(
     if cursor is None:
         total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     return KeysetPage(_summaries(db, page.items, actor), page.next_cursor), total
+
+
+def directory_answer(
+    db: Session, *, actor: Actor, **filters: Any
+) -> tuple[Directory, float | None]:
+    """A directory page as the API answers it, and for how many seconds at most it stays true
+    as time passes (until the first of its next meetings ends), for the public answers cache."""
+    page, total = directory(db, actor=actor, **filters)
+    answer = Directory(items=page.items, next_cursor=page.next_cursor, total=total)
+    now = utcnow()
+    ends = [g.next_session.ends_at for g in page.items if g.next_session is not None]
+    return answer, (min(ends) - now).total_seconds() if ends else None
 
 
 def get_group(db: Session, access: GroupAccess) -> GroupRead:

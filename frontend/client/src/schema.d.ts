@@ -78,6 +78,9 @@ export interface paths {
         /**
          * Find a group: the directory of listed groups, open to anyone.
          * @description Find a group: the directory of listed groups, open to anyone.
+         *
+         *     Anonymous answers carry an ETag (send it as `If-None-Match` for a 304) and may come from
+         *     the answers each process keeps until the database changes.
          */
         get: operations["groups-list_groups"];
         put?: never;
@@ -4055,6 +4058,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Directory"];
                 };
+            };
+            /** @description Not modified: the answer with this ETag (anonymous) still holds. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {

@@ -1,0 +1,181 @@
+"""Anonymous directory answers kept per process until the database changes
+(backend/core/public_cache.py), on both databases, with real commits: a kept answer must
+never outlive a committed write by more than PostgreSQL's notification takes."""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from backend.accounts.models import Role
+from backend.core.public_cache import PostgresNotifications, PublicCache
+from backend.main import create_app
+from tests.conftest import DatabaseUnderTest, app_settings
+from tests.factories import Person, make_group, make_person
+
+GROUPS = "/api/v1/groups"
+pytestmark = pytest.mark.real_commits
+
+
+def cached_app(database: DatabaseUnderTest, folder: Path) -> FastAPI:
+    return create_app(app_settings(database.url, folder).model_copy(update={"public_cache": True}))
+
+
+@contextmanager
+def statements(app: FastAPI) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_c: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+
+
+def listening(app: FastAPI) -> None:
+    """On PostgreSQL, wait until the app's listener is connected (a moment after start)."""
+    watch = app.state.public_cache.watch
+    if isinstance(watch, PostgresNotifications):
+        assert watch.wait_until_listening(10), "the notification listener did not connect"
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def create_group(client: TestClient, facilitator: Person, name: str) -> str:
+    """A group made through the service, committed; its id."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    return str(make_group(app, facilitator=facilitator.user, name=name).id)
+
+
+def names(client: TestClient) -> list[str]:
+    response = client.get(GROUPS)
+    assert response.status_code == 200, response.text
+    return [item["name"] for item in response.json()["items"]]
+
+
+def test_a_kept_answer_is_served_without_the_database_until_a_write_commits(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = cached_app(database, tmp_path)
+    with TestClient(app) as client:
+        listening(app)
+        facilitator = make_person(client, role=Role.facilitator)
+        create_group(client, facilitator, "Kept Circle")
+        assert eventually(lambda: "Kept Circle" in names(client))
+        first = client.get(GROUPS)
+        with statements(app) as ran:
+            again = client.get(GROUPS)
+        assert ran == []  # from the kept answers: no database at all
+        assert again.json() == first.json()
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["cache-control"] == "no-cache"
+
+        create_group(client, facilitator, "Newer Circle")
+        assert eventually(lambda: "Newer Circle" in names(client), seconds=2.0)
+
+
+def test_a_write_through_another_process_is_seen_too(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    reader, writer = cached_app(database, tmp_path / "a"), cached_app(database, tmp_path / "b")
+    with TestClient(reader) as reading, TestClient(writer) as writing:
+        listening(reader)
+        assert names(reading) == []
+        assert names(reading) == []  # kept
+        facilitator = make_person(writing, role=Role.facilitator)
+        create_group(writing, facilitator, "Elsewhere Circle")
+        assert eventually(lambda: names(reading) == ["Elsewhere Circle"], seconds=2.0)
+
+
+def test_signed_in_callers_get_an_answer_of_their_own(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = cached_app(database, tmp_path)
+    with TestClient(app) as client:
+        listening(app)
+        facilitator = make_person(client, role=Role.facilitator)
+        group_id = create_group(client, facilitator, "Mine Circle")
+        assert eventually(lambda: "Mine Circle" in names(client))
+        client.get(GROUPS)  # the anonymous answer is kept
+        with statements(app) as ran:
+            mine = client.get(GROUPS, headers=facilitator.headers)
+        assert ran  # made for them
+        assert "etag" not in mine.headers
+        [item] = [i for i in mine.json()["items"] if i["id"] == group_id]
+        assert item["my_membership"] == {"role": "facilitator", "status": "active"}
+        anonymous = client.get(GROUPS).json()["items"]
+        assert all(i["my_membership"] is None for i in anonymous)
+
+
+def test_an_answer_held_already_is_a_304(database: DatabaseUnderTest, tmp_path: Path) -> None:
+    app = cached_app(database, tmp_path)
+    with TestClient(app) as client:
+        listening(app)
+        first = client.get(GROUPS, params={"limit": 5})
+        again = client.get(
+            GROUPS, params={"limit": 5}, headers={"If-None-Match": first.headers["etag"]}
+        )
+        assert again.status_code == 304
+        assert again.content == b""
+        # Once the directory changed, the old tag no longer holds.
+        facilitator = make_person(client, role=Role.facilitator)
+        create_group(client, facilitator, "Tagged Circle")
+
+        def fresh() -> bool:
+            answer = client.get(
+                GROUPS, params={"limit": 5}, headers={"If-None-Match": first.headers["etag"]}
+            )
+            return answer.status_code == 200 and answer.json()["total"] == 1
+
+        assert eventually(fresh, seconds=2.0)
+
+
+class Counter:
+    """A change watch the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.value: int | None = 1
+
+    def count(self) -> int | None:
+        return self.value
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_kept_answers_are_bounded_and_follow_the_watch() -> None:
+    watch = Counter()
+    cache = PublicCache(watch, max_entries=3, max_age=60)
+    for n in range(5):
+        cache.keep(f"k{n}", b"{}", count=cache.count())
+    assert len(cache) == 3  # the oldest went first
+    assert cache.get("k0") is None
+    assert cache.get("k4") is not None
+    watch.value = 2  # the database changed
+    assert cache.get("k4") is None
+    count = cache.count()
+    watch.value = 3  # ... while an answer was being made: it is not kept
+    cache.keep("made-during-a-write", b"{}", count=count)
+    assert cache.get("made-during-a-write") is None
+    watch.value = None  # the watch cannot tell: nothing is served or kept
+    cache.keep("blind", b"{}", count=cache.count())
+    assert cache.get("blind") is None
+    watch.value = 4
+    cache.keep("brief", b"{}", count=cache.count(), max_age=0)  # time already moved it on
+    assert cache.get("brief") is None
