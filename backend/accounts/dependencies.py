@@ -44,7 +44,11 @@ oauth2 = OAuth2(
 )
 
 
-def get_settings_from_app(request: Request) -> Settings:
+# Dependencies that do no I/O are async: FastAPI runs a sync dependency in a worker thread,
+# a hop that costs more than what they do.
+
+
+async def get_settings_from_app(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -85,7 +89,7 @@ def get_actor(
 
 
 @access_rule
-def get_person(actor: Annotated[Actor, Security(get_actor)]) -> Actor:
+async def get_person(actor: Annotated[Actor, Security(get_actor)]) -> Actor:
     """A signed-in person (service clients are refused)."""
     if not actor.is_person:
         raise InsufficientScope([])
@@ -128,7 +132,7 @@ async def get_optional_actor(
     return await run_in_threadpool(_authenticated, db, settings, token, security_scopes.scopes)
 
 
-def web_client(
+async def web_client(
     request: Request,
     settings: AppSettings,
     x_circles_client: Annotated[
@@ -151,7 +155,7 @@ def web_client(
 
 
 def require_role(*roles: Role) -> object:
-    def check_role(actor: Annotated[Actor, Depends(get_person)]) -> Actor:
+    async def check_role(actor: Annotated[Actor, Depends(get_person)]) -> Actor:
         if actor.role not in roles:
             raise Forbidden("Your role does not allow this.")
         return actor
