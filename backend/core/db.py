@@ -2,6 +2,7 @@
 
 import sqlite3
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,6 +109,7 @@ async def get_db(
     """
     session_factory: sessionmaker[Session] = request.app.state.session_factory
     db = session_factory()
+    request_session.set(db)
     try:
         yield db
     except BaseException:
@@ -120,6 +122,19 @@ async def get_db(
         return
     with anyio.CancelScope(shield=True):
         await anyio.to_thread.run_sync(_commit_and_close, db)
+
+
+# The request's session, so that a sync endpoint's worker thread commits it as soon as the
+# endpoint returns (core.routing.in_one_thread), and get_db has nothing left to wait for.
+request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
+def commit_request_session() -> None:
+    """Commit the request's transaction in the calling thread, if it has one or pending
+    changes; what fails raises here, so the request fails and get_db rolls back."""
+    db = request_session.get()
+    if db is not None and (db.in_transaction() or db.new or db.dirty or db.deleted):
+        db.commit()
 
 
 def _commit_and_close(db: Session) -> None:

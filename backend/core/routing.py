@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.core.db import commit_request_session
 from backend.core.errors import UnsupportedMediaType
 
 API_PREFIX = "/api/v1"
@@ -51,15 +52,22 @@ def in_one_thread(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
     FastAPI runs a sync endpoint in a worker thread and then, because it is sync, validates
     and serialises its answer in another; as a coroutine, the answer is handled on the event
-    loop, which is pure computation. The signature and name are the endpoint's own
-    (``functools.wraps``), so parameters, dependencies and the OpenAPI are unchanged.
+    loop, which is pure computation. The same thread commits the request's transaction when
+    the endpoint returns (before anything is sent, as get_db promises), so get_db only closes
+    the session. The signature and name are the endpoint's own (``functools.wraps``), so
+    parameters, dependencies and the OpenAPI are unchanged.
     """
     if inspect.iscoroutinefunction(endpoint) or not inspect.isfunction(endpoint):
         return endpoint
 
+    def call_and_commit(*args: Any, **kwargs: Any) -> Any:
+        answer = endpoint(*args, **kwargs)
+        commit_request_session()  # in this thread: get_db then closes without another hop
+        return answer
+
     @functools.wraps(endpoint)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        return await run_in_threadpool(endpoint, *args, **kwargs)
+        return await run_in_threadpool(call_and_commit, *args, **kwargs)
 
     return run
 
