@@ -41,7 +41,7 @@ from backend.core.middleware import (
     RequestContextMiddleware,
 )
 from backend.core.openapi import install_openapi, operation_id
-from backend.core.public_cache import PublicCache, watch_for
+from backend.core.public_cache import PublicAnswersMiddleware, PublicCache, watch_for
 from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
 from backend.wiring import wire
@@ -150,7 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
 
     # Added innermost first: the request context wraps CORS, which wraps the body limit,
-    # which wraps idempotent replays.
+    # which wraps idempotent replays, which wrap the kept public answers.
+    app.add_middleware(PublicAnswersMiddleware)
     app.add_middleware(
         IdempotencyMiddleware,
         settings=settings,

@@ -33,8 +33,10 @@ from typing import Protocol
 from pydantic import BaseModel
 from sqlalchemy import make_url
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -214,12 +216,19 @@ def _respond(answer: Answer, if_none_match: str | None) -> Response:
     return Response(answer.body, media_type="application/json", headers=headers)
 
 
+def _key(path: str, query: str) -> str:
+    """Answers are kept by the path and the query string exactly as sent."""
+    return f"{path}?{query}"
+
+
 async def public_json(
-    request: Request, key: str, make: Callable[[], tuple[BaseModel, float | None]]
+    request: Request, make: Callable[[], tuple[BaseModel, float | None]]
 ) -> Response:
-    """The anonymous answer for ``key``: kept, or made by ``make`` in a worker thread (which
-    gives the answer and for how many seconds at most time leaves it true) and kept. With an
-    ETag; ``If-None-Match`` with it answers 304."""
+    """The anonymous answer to this request: kept, or made by ``make`` in a worker thread
+    (which gives the answer and for how many seconds at most time leaves it true) and kept.
+    With an ETag; ``If-None-Match`` with it answers 304. Kept answers are served by
+    ``PublicAnswersMiddleware`` before routing; this is the way they are made."""
+    key = _key(request.url.path, request.url.query)
     cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
     if_none_match = request.headers.get("if-none-match")
     if cache is not None and (kept := cache.get(key)) is not None:
@@ -230,3 +239,27 @@ async def public_json(
     if cache is None:
         cache = PublicCache(None)
     return _respond(cache.keep(key, body, count=count, max_age=max_age), if_none_match)
+
+
+class PublicAnswersMiddleware:
+    """Serves kept answers before routing: a GET without credentials whose path and query
+    string match an answer a route kept (with ``public_json``) gets it, without dependencies,
+    validation or the database. Anything else goes on to the app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cache: PublicCache | None = None
+        if scope["type"] == "http" and scope["method"] == "GET":
+            app_state = getattr(scope.get("app"), "state", None)
+            cache = getattr(app_state, "public_cache", None)
+        if cache is not None and len(cache):
+            headers = Headers(scope=scope)
+            if "authorization" not in headers:
+                query = scope.get("query_string", b"").decode("latin-1")
+                kept = cache.get(_key(scope["path"], query))
+                if kept is not None:
+                    await _respond(kept, headers.get("if-none-match"))(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)

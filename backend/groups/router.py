@@ -1,6 +1,5 @@
 """Groups: the topic vocabulary, the public directory, group pages and membership."""
 
-import json
 import uuid
 from typing import Annotated
 
@@ -94,7 +93,7 @@ async def list_groups(
         return views.directory_answer(db, actor=actor, **filters)
 
     if actor.is_anonymous:
-        return await public_json(request, "directory:" + json.dumps(filters, default=str), make)
+        return await public_json(request, make)
     answer, _ = await run_in_threadpool(make)
     return answer
 

@@ -121,6 +121,9 @@ def test_signed_in_callers_get_an_answer_of_their_own(
         assert item["my_membership"] == {"role": "facilitator", "status": "active"}
         anonymous = client.get(GROUPS).json()["items"]
         assert all(i["my_membership"] is None for i in anonymous)
+        # Credentials that do not hold are refused, kept answer or not.
+        refused = client.get(GROUPS, headers={"Authorization": "Bearer not-a-token"})
+        assert refused.status_code == 401
 
 
 def test_an_answer_held_already_is_a_304(database: DatabaseUnderTest, tmp_path: Path) -> None:
