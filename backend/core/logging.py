@@ -52,3 +52,9 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
 def configure_logging(level: str = "INFO") -> None:
     install_request_id_records()
     logging.config.dictConfig(logging_config(level))
+    # The format names no source line, thread or process, so none is looked up for each
+    # record: finding the caller walks the stack (the logging documentation's "Optimization").
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
