@@ -9,6 +9,7 @@ same weights. The query text is translated to FTS5 with the web-search rules Pos
 """
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -74,10 +75,12 @@ def fts5_query(text_query: str) -> str | None:
     return query
 
 
-def ranked_ids(db: Session, text_query: str, candidates: Select[Any]) -> Select[Any]:
-    """``(id, rank)`` of the candidate resources matching ``text_query``, best first."""
+def ranked_ids(
+    db: Session, text_query: str, candidates: Sequence[ColumnElement[bool]]
+) -> Select[Any]:
+    """``(id, rank)`` of the resources meeting ``candidates`` and matching ``text_query``,
+    best first."""
     dialect = db.get_bind().dialect.name
-    ids = candidates.subquery()
     if dialect == "postgresql":
         config: ColumnElement[Any] = literal_column(f"'{SEARCH_CONFIG}'::regconfig")
         query = func.websearch_to_tsquery(config, text_query)
@@ -87,7 +90,7 @@ def ranked_ids(db: Session, text_query: str, candidates: Select[Any]) -> Select[
         pg_rank = func.ts_rank(literal_column(f"{weights}::float4[]"), document, query)
         return (
             select(Resource.id, pg_rank.label("rank"))
-            .where(Resource.id.in_(select(ids)), document.op("@@")(query))
+            .where(*candidates, document.op("@@")(query))
             .order_by(pg_rank.desc(), Resource.id)
         )
     match = fts5_query(text_query)
@@ -101,7 +104,7 @@ def ranked_ids(db: Session, text_query: str, candidates: Select[Any]) -> Select[
         select(Resource.id, rank.label("rank"))
         .join(_fts, _fts.c.rowid == literal_column("resource.rowid"))
         .where(
-            Resource.id.in_(select(ids)),
+            *candidates,
             literal_column(FTS_TABLE).op("MATCH")(match),
         )
         .order_by(rank.desc(), Resource.id)

@@ -5,9 +5,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
@@ -107,21 +106,24 @@ def _filtered(
     language: str | None,
     status: ResourceStatus | None,
     editor: bool,
-) -> Select[Any]:
+) -> list[ColumnElement[bool]]:
+    """The conditions a resource must meet, put straight into the query that reads them (an
+    ``id IN (subquery)`` made SQLite list every published id first: a search took 16 ms
+    instead of 2 on 10,000 resources)."""
     # Everyone sees published resources; editors may ask for drafts or archived ones.
     wanted = status if editor and status is not None else ResourceStatus.published
-    query = select(Resource.id).where(Resource.status == wanted)
+    conditions: list[ColumnElement[bool]] = [Resource.status == wanted]
     if topic:
-        query = query.where(
+        conditions.append(
             exists().where(
                 ResourceTopic.resource_id == Resource.id, ResourceTopic.topic_slug == topic
             )
         )
     if type is not None:
-        query = query.where(Resource.type == type)
+        conditions.append(Resource.type == type)
     if language:
-        query = query.where(Resource.language == language)
-    return query
+        conditions.append(Resource.language == language)
+    return conditions
 
 
 def search_resources(
@@ -148,7 +150,7 @@ def search_resources(
     if not q or not q.strip():
         page: KeysetPage[Resource] = paginate(
             db,
-            select(Resource).where(Resource.id.in_(candidates)),
+            select(Resource).where(*candidates),
             creation_order(Resource),
             limit=limit,
             cursor=cursor,
