@@ -7,7 +7,6 @@ path is a cost every request pays (see bench/README.md for the load benchmark)."
 
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +29,7 @@ from backend.loadseed import LOAD_PASSWORD, LoadSeed, LoadSizes
 from backend.sessions.models import GroupSession
 from tests.conftest import DatabaseUnderTest, reset_tables
 from tests.factories import sign_in
+from tests.support.statements import counted
 
 SIZES = LoadSizes(
     members=300, groups=25, meetings=25 * 20, attendance=2_500, resources=80, mentors=10
@@ -45,25 +45,6 @@ def load_data(migrated_database: DatabaseUnderTest) -> Iterator[DatabaseUnderTes
         yield migrated_database
     finally:
         reset_tables(migrated_database)
-
-
-HARNESS_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-
-
-@contextmanager
-def counted(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_connection: object, _cursor: object, statement: str, *_rest: object) -> None:
-        # Savepoints are the test harness's (tests/support/rollback.py), not the request's.
-        if not statement.lstrip().upper().startswith(HARNESS_STATEMENTS):
-            statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
 
 
 @dataclass

@@ -3,20 +3,19 @@
 never outlive a committed write by more than PostgreSQL's notification takes."""
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from backend.accounts.models import Role
 from backend.core.public_cache import PostgresNotifications, PublicCache
 from backend.main import create_app
 from tests.conftest import DatabaseUnderTest, app_settings
 from tests.factories import Person, make_group, make_person
+from tests.support.statements import counted
 
 GROUPS = "/api/v1/groups"
 pytestmark = pytest.mark.real_commits
@@ -24,20 +23,6 @@ pytestmark = pytest.mark.real_commits
 
 def cached_app(database: DatabaseUnderTest, folder: Path) -> FastAPI:
     return create_app(app_settings(database.url, folder).model_copy(update={"public_cache": True}))
-
-
-@contextmanager
-def statements(app: FastAPI) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_c: object, _cursor: object, statement: str, *_rest: object) -> None:
-        seen.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
 
 
 def listening(app: FastAPI) -> None:
@@ -79,7 +64,7 @@ def test_a_kept_answer_is_served_without_the_database_until_a_write_commits(
         create_group(client, facilitator, "Kept Circle")
         assert eventually(lambda: "Kept Circle" in names(client))
         first = client.get(GROUPS)
-        with statements(app) as ran:
+        with counted(app) as ran:
             again = client.get(GROUPS)
         assert ran == []  # from the kept answers: no database at all
         assert again.json() == first.json()
@@ -113,7 +98,7 @@ def test_signed_in_callers_get_an_answer_of_their_own(
         group_id = create_group(client, facilitator, "Mine Circle")
         assert eventually(lambda: "Mine Circle" in names(client))
         client.get(GROUPS)  # the anonymous answer is kept
-        with statements(app) as ran:
+        with counted(app) as ran:
             mine = client.get(GROUPS, headers=facilitator.headers)
         assert ran  # made for them
         assert "etag" not in mine.headers

@@ -2,21 +2,19 @@
 group's own time), the next meeting, the time-of-day filter, a page by slug; and all of it
 for a page of groups in a constant number of queries."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from backend.accounts.models import Role
 from backend.sessions.describe import describe
 from tests.factories import Person, join, make_group, make_person
 from tests.sessions.conftest import Circle, Clock, create_schedule, make_circle, one_off
 from tests.support.problems import assert_problem
+from tests.support.statements import counted
 
 GROUPS = "/api/v1/groups"
 EN = "\u2013"  # the en dash between two times
@@ -260,20 +258,6 @@ def test_a_group_without_meetings_has_no_schedules_and_no_next_session(
 
 
 # --- the number of queries does not grow with the page ----------------------------------------
-
-
-@contextmanager
-def counted(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
 
 
 def busy_group(client: TestClient, facilitator: Person, member: Person, number: int) -> None:

@@ -1,17 +1,15 @@
 """What a meeting page needs from one read: which group it is (name, slug, format), where to
 go, and, in my own lists, the group's slug; read without a query per meeting."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from tests.factories import Person, join
 from tests.sessions.conftest import Circle, Clock, make_circle, one_off
+from tests.support.statements import counted
 
 CENTER = {"address": "410 Elm Street, Room 2B", "city": "Springfield", "country": "US"}
 
@@ -88,20 +86,6 @@ def test_my_meetings_and_my_attendance_carry_the_groups_slug(
         "Slug Carrying Circle",
         "slug-carrying-circle",
     )
-
-
-@contextmanager
-def counted(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
 
 
 def test_my_meetings_read_the_groups_once_however_many_there_are(
