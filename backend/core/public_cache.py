@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import make_url
@@ -39,6 +39,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 CHANNEL = "directory_changed"
 MAX_ENTRIES = 512
@@ -263,3 +264,14 @@ class PublicAnswersMiddleware:
                     await _respond(kept, headers.get("if-none-match"))(scope, receive, send)
                     return
         await self.app(scope, receive, send)
+
+
+async def answer_kept_if_anonymous(
+    request: Request, *, anonymous: bool, make: Callable[[], tuple[M, float | None]]
+) -> M | Response:
+    """For a route whose anonymous answers may be kept: theirs through ``public_json``,
+    everyone else's made for them (in a worker thread)."""
+    if anonymous:
+        return await public_json(request, make)
+    answer, _ = await run_in_threadpool(make)
+    return answer

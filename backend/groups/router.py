@@ -1,16 +1,15 @@
 """Groups: the topic vocabulary, the public directory, group pages and membership."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from backend.accounts.dependencies import AppSettings, CurrentActor, OptionalActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
-from backend.core.public_cache import public_json
+from backend.core.public_cache import answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
 from backend.groups import service, views
 from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
@@ -31,6 +30,11 @@ from backend.groups.schemas import (
 
 router = APIRouter(route_class=JSONRoute)
 
+# Anonymous answers of the public read routes may be kept (core/public_cache.py).
+KEPT: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."}
+}
+
 
 def _membership_read(membership: GroupMembership) -> MembershipRead:
     return MembershipRead.model_validate(membership, from_attributes=True)
@@ -40,10 +44,7 @@ def _membership_read(membership: GroupMembership) -> MembershipRead:
     "/groups",
     tags=["groups"],
     response_model=Directory,
-    responses={
-        **problem_responses(401),
-        304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."},
-    },
+    responses={**problem_responses(401), **KEPT},
 )
 async def list_groups(
     request: Request,
@@ -92,10 +93,7 @@ async def list_groups(
     def make() -> tuple[Directory, float | None]:
         return views.directory_answer(db, actor=actor, **filters)
 
-    if actor.is_anonymous:
-        return await public_json(request, make)
-    answer, _ = await run_in_threadpool(make)
-    return answer
+    return await answer_kept_if_anonymous(request, anonymous=actor.is_anonymous, make=make)
 
 
 @router.post(
@@ -117,18 +115,40 @@ def create_group(data: GroupCreate, actor: CurrentActor, db: DbSession) -> Group
 
 # Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose
 # slug is "members", not the member list of a group with the id "by-slug".
-@router.get("/groups/by-slug/{slug}", tags=["groups"], responses=problem_responses(401, 404))
-def read_group_by_slug(
-    slug: Annotated[str, Path(max_length=120)], actor: OptionalActor, db: DbSession
-) -> GroupRead:
+@router.get(
+    "/groups/by-slug/{slug}",
+    tags=["groups"],
+    response_model=GroupRead,
+    responses={**problem_responses(401, 404), **KEPT},
+)
+async def read_group_by_slug(
+    request: Request,
+    slug: Annotated[str, Path(max_length=120)],
+    actor: OptionalActor,
+    db: DbSession,
+) -> GroupRead | Response:
     """A group's page found by its slug, as `GET /groups/{group_id}` shows it (same rules)."""
-    return views.get_group_by_slug(db, actor=actor, slug=slug)
+
+    def make() -> tuple[GroupRead, float | None]:
+        return views.group_by_slug_answer(db, actor=actor, slug=slug)
+
+    return await answer_kept_if_anonymous(request, anonymous=actor.is_anonymous, make=make)
 
 
-@router.get("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 404))
-def read_group(access: PublicGroup, db: DbSession) -> GroupRead:
-    """A group's page; the meeting link only for its active members."""
-    return views.get_group(db, access)
+@router.get(
+    "/groups/{group_id}",
+    tags=["groups"],
+    response_model=GroupRead,
+    responses={**problem_responses(401, 404), **KEPT},
+)
+async def read_group(request: Request, access: PublicGroup, db: DbSession) -> GroupRead | Response:
+    """A group's page; the meeting link only for its active members. Anonymous answers carry
+    an ETag and may be kept, as the directory's are."""
+
+    def make() -> tuple[GroupRead, float | None]:
+        return views.group_answer(db, access)
+
+    return await answer_kept_if_anonymous(request, anonymous=access.actor.is_anonymous, make=make)
 
 
 @router.patch("/groups/{group_id}", tags=["groups"], responses=problem_responses(401, 403, 404))

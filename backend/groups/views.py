@@ -275,9 +275,24 @@ def directory_answer(
     as time passes (until the first of its next meetings ends), for the public answers cache."""
     page, total = directory(db, actor=actor, **filters)
     answer = Directory(items=page.items, next_cursor=page.next_cursor, total=total)
-    now = utcnow()
-    ends = [g.next_session.ends_at for g in page.items if g.next_session is not None]
-    return answer, (min(ends) - now).total_seconds() if ends else None
+    return answer, _true_for(page.items)
+
+
+def group_answer(db: Session, access: GroupAccess) -> tuple[GroupRead, float | None]:
+    """A group's page, and for how many seconds at most time leaves it true."""
+    page = get_group(db, access)
+    return page, _true_for([page])
+
+
+def group_by_slug_answer(db: Session, *, actor: Actor, slug: str) -> tuple[GroupRead, float | None]:
+    page = get_group_by_slug(db, actor=actor, slug=slug)
+    return page, _true_for([page])
+
+
+def _true_for(groups: Sequence[GroupSummary]) -> float | None:
+    """Seconds until the first of the groups' next meetings ends (then another is next)."""
+    ends = [g.next_session.ends_at for g in groups if g.next_session is not None]
+    return (min(ends) - utcnow()).total_seconds() if ends else None
 
 
 def get_group(db: Session, access: GroupAccess) -> GroupRead:

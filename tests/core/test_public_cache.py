@@ -134,6 +134,39 @@ def test_an_answer_held_already_is_a_304(database: DatabaseUnderTest, tmp_path: 
         assert eventually(fresh, seconds=2.0)
 
 
+def test_a_group_page_is_kept_too_and_follows_its_group(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = cached_app(database, tmp_path)
+    with TestClient(app) as client:
+        listening(app)
+        facilitator = make_person(client, role=Role.facilitator)
+        group_id = create_group(client, facilitator, "Paged Circle")
+        page = f"{GROUPS}/{group_id}"
+        first = client.get(page)
+        assert first.status_code == 200, first.text
+        slug = first.json()["slug"]
+        assert client.get(f"{GROUPS}/by-slug/{slug}").json() == first.json()
+        with counted(app) as ran:
+            again = client.get(page)
+            by_slug = client.get(f"{GROUPS}/by-slug/{slug}")
+        assert ran == []
+        assert again.json() == by_slug.json() == first.json()
+        # A member's page is theirs: the meeting link is shown to them alone.
+        member = make_person(client)
+        joined = client.post(
+            f"{page}/members", headers=member.headers, json={"accept_guidelines": True}
+        )
+        assert joined.status_code in (200, 201), joined.text
+        assert client.get(page, headers=member.headers).json()["online_url"]
+        # The join changed the seats: the anonymous page follows, and never shows the link.
+        assert eventually(
+            lambda: client.get(page).json()["seats_left"] == first.json()["seats_left"] - 1,
+            seconds=2.0,
+        )
+        assert client.get(page).json()["online_url"] is None
+
+
 class Counter:
     """A change watch the test moves by hand."""
 

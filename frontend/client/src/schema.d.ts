@@ -124,7 +124,8 @@ export interface paths {
         };
         /**
          * A group's page; the meeting link only for its active members.
-         * @description A group's page; the meeting link only for its active members.
+         * @description A group's page; the meeting link only for its active members. Anonymous answers carry
+         *     an ETag and may be kept, as the directory's are.
          */
         get: operations["groups-read_group"];
         put?: never;
@@ -4166,6 +4167,13 @@ export interface operations {
                     "application/json": components["schemas"]["GroupRead"];
                 };
             };
+            /** @description Not modified: the answer with this ETag (anonymous) still holds. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {
                 headers: {
@@ -4214,6 +4222,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GroupRead"];
                 };
+            };
+            /** @description Not modified: the answer with this ETag (anonymous) still holds. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {
