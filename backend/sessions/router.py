@@ -4,13 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from backend.accounts.dependencies import AppSettings, CurrentActor
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
+from backend.core.public_cache import answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
 from backend.sessions.access import meeting_of
@@ -116,20 +117,31 @@ def end_schedule(schedule: ManagedSchedule, db: DbSession, settings: AppSettings
 @router.get(
     "/groups/{group_id}/sessions",
     tags=["sessions"],
-    responses=problem_responses(401, 403, 404, s422="An invalid or too wide window."),
+    response_model=SessionList,
+    responses={
+        **problem_responses(401, 403, 404, s422="An invalid or too wide window."),
+        304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."},
+    },
 )
-def list_sessions(
+async def list_sessions(
+    request: Request,
     access: ReadableGroup,
     db: DbSession,
     start: From = None,
     to: To = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> SessionList:
+) -> SessionList | Response:
     """Every meeting of the group starting in [from, to), however far ahead (366 days at most
-    per request). Listed groups: anyone; meeting links only for members."""
-    page = views.list_group_sessions(db, access, start=start, end=to, limit=limit, cursor=cursor)
-    return SessionList(items=page.items, next_cursor=page.next_cursor)
+    per request). Listed groups: anyone; meeting links only for members. Anonymous answers
+    carry an ETag and may be kept, as the directory's are."""
+
+    def make() -> tuple[SessionList, float | None]:
+        return views.group_sessions_answer(
+            db, access, start=start, end=to, limit=limit, cursor=cursor
+        )
+
+    return await answer_kept_if_anonymous(request, anonymous=access.actor.is_anonymous, make=make)
 
 
 @router.post(

@@ -48,6 +48,7 @@ from backend.sessions.schemas import (
     ReportMember,
     ReportSession,
     ScheduleRead,
+    SessionList,
     SessionRead,
 )
 
@@ -222,6 +223,24 @@ def list_group_sessions(
     )
     links = {group.id} if shows_meeting_link(access) else set()
     return KeysetPage(reads(db, page.items, actor=access.actor, links_for=links), page.next_cursor)
+
+
+def group_sessions_answer(
+    db: Session,
+    access: GroupAccess,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[SessionList, float | None]:
+    """``list_group_sessions`` as the API answers it, and for how many seconds at most time
+    leaves it true: a window that starts now loses its first meeting when that starts."""
+    page = list_group_sessions(db, access, start=start, end=end, limit=limit, cursor=cursor)
+    answer = SessionList(items=page.items, next_cursor=page.next_cursor)
+    if start is not None or not page.items:
+        return answer, None
+    return answer, (min(item.starts_at for item in page.items) - utcnow()).total_seconds()
 
 
 def get_session(db: Session, access: SessionAccess) -> SessionRead:

@@ -4,6 +4,7 @@ never outlive a committed write by more than PostgreSQL's notification takes."""
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,49 @@ def test_a_group_page_is_kept_too_and_follows_its_group(
             seconds=2.0,
         )
         assert client.get(page).json()["online_url"] is None
+
+
+def test_a_circles_meetings_are_kept_too_and_follow_the_rsvps(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = cached_app(database, tmp_path)
+    with TestClient(app) as client:
+        listening(app)
+        facilitator = make_person(client, role=Role.facilitator)
+        group_id = create_group(client, facilitator, "Meeting Circle")
+        starts = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        made = client.post(
+            f"{GROUPS}/{group_id}/sessions",
+            headers=facilitator.headers,
+            json={"starts_at": starts, "duration_minutes": 60, "timezone": "UTC"},
+        )
+        assert made.status_code == 201, made.text
+        meetings = f"{GROUPS}/{group_id}/sessions"
+        first = client.get(meetings)
+        [meeting] = first.json()["items"]
+        with counted(app) as ran:
+            again = client.get(meetings)
+        assert ran == []
+        assert again.json() == first.json()
+        member = make_person(client)
+        joined = client.post(
+            f"{GROUPS}/{group_id}/members",
+            headers=member.headers,
+            json={"accept_guidelines": True},
+        )
+        assert joined.status_code in (200, 201), joined.text
+        going = client.put(
+            f"/api/v1/sessions/{meeting['id']}/rsvp",
+            headers=member.headers,
+            json={"status": "going"},
+        )
+        assert going.status_code == 200, going.text
+
+        def one_going() -> bool:
+            [now] = client.get(meetings).json()["items"]
+            return bool(now["seats_left"] == meeting["seats_left"] - 1)
+
+        assert eventually(one_going, seconds=2.0)
 
 
 class Counter:

@@ -302,7 +302,8 @@ export interface paths {
         /**
          * Every meeting of the group starting in [from, to), however far ahead (366 days at most per request).
          * @description Every meeting of the group starting in [from, to), however far ahead (366 days at most
-         *     per request). Listed groups: anyone; meeting links only for members.
+         *     per request). Listed groups: anyone; meeting links only for members. Anonymous answers
+         *     carry an ETag and may be kept, as the directory's are.
          */
         get: operations["sessions-list_sessions"];
         put?: never;
@@ -4970,6 +4971,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionList"];
                 };
+            };
+            /** @description Not modified: the answer with this ETag (anonymous) still holds. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {
