@@ -28,13 +28,16 @@ from backend.sessions import describe
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, Schedule, SessionStatus
 
 
-def current_schedule(now: datetime) -> ColumnElement[bool]:
-    """A schedule that has not ended: not stopped, and its last day (``until``) not over yet.
-    ``until`` is a local date; a day is over everywhere once it is over at UTC-12, so that is
-    the day compared, with no zone arithmetic in SQL."""
-    return Schedule.ended_at.is_(None) & or_(
-        Schedule.until.is_(None), Schedule.until >= (now - timedelta(hours=12)).date()
-    )
+def last_day_over(now: datetime) -> date:
+    """``until`` is a local date; a day is over everywhere once it is over at UTC-12, so that
+    is the day compared, with no zone arithmetic in SQL."""
+    return (now - timedelta(hours=12)).date()
+
+
+def current_schedule(last_day: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """A schedule that has not ended: not stopped, and its last day (``until``) not before
+    ``last_day`` (``last_day_over(now)``, or a parameter that will hold it)."""
+    return Schedule.ended_at.is_(None) & or_(Schedule.until.is_(None), Schedule.until >= last_day)
 
 
 def _clock(value: time) -> str:
@@ -67,7 +70,7 @@ def _timetable_statements() -> tuple[Select[Any], Select[Any]]:
     their column proxies) cost more than running them."""
     group_ids: BindParameter[list[uuid.UUID]] = bindparam("group_ids", expanding=True)
     now = bindparam("now", type_=UTCDateTime())
-    last_day_over = bindparam("last_day_over", type_=Date())
+    last_day = bindparam("last_day", type_=Date())
     ranked_schedules = (
         select(
             Schedule.group_id,
@@ -80,11 +83,7 @@ def _timetable_statements() -> tuple[Select[Any], Select[Any]]:
             .over(partition_by=Schedule.group_id, order_by=(Schedule.created_at, Schedule.id))
             .label("rank"),
         )
-        .where(
-            Schedule.group_id.in_(group_ids),
-            Schedule.ended_at.is_(None),
-            or_(Schedule.until.is_(None), Schedule.until >= last_day_over),
-        )
+        .where(Schedule.group_id.in_(group_ids), current_schedule(last_day))
         .subquery()
     )
     schedules = (
@@ -135,12 +134,9 @@ def timetables(
     number of groups (window functions pick per group)."""
     if not group_ids:
         return {}
-    # A schedule is current until its last local day (``until``) is over everywhere, that is
-    # over at UTC-12 (see current_schedule).
-    last_day_over = (now - timedelta(hours=12)).date()
     schedules: dict[uuid.UUID, list[ScheduleSummary]] = defaultdict(list)
     for row in db.execute(
-        _SCHEDULES, {"group_ids": list(group_ids), "last_day_over": last_day_over}
+        _SCHEDULES, {"group_ids": list(group_ids), "last_day": last_day_over(now)}
     ):
         schedules[row.group_id].append(
             schedule_summary(
@@ -189,4 +185,6 @@ class SessionsMeetingTimes:
             in_band = (Schedule.start_time >= start) & (Schedule.start_time < end)
         else:  # the night wraps past midnight
             in_band = (Schedule.start_time >= start) | (Schedule.start_time < end)
-        return exists().where(Schedule.group_id == SupportGroup.id, current_schedule(now), in_band)
+        return exists().where(
+            Schedule.group_id == SupportGroup.id, current_schedule(last_day_over(now)), in_band
+        )
