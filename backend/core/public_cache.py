@@ -142,6 +142,11 @@ def watch_for(url: str) -> ChangeWatch | None:
     return PostgresNotifications(conninfo)
 
 
+def etag_of(body: bytes) -> str:
+    """A strong ETag for an answer's bytes (the one way answers here are tagged)."""
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 @dataclass(frozen=True)
 class Answer:
     body: bytes
@@ -189,7 +194,7 @@ class PublicCache:
         age = self.max_age if max_age is None else min(max_age, self.max_age)
         answer = Answer(
             body=body,
-            etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+            etag=etag_of(body),
             count=count,
             expires_at=time.monotonic() + max(age, 0.0),
         )
@@ -230,15 +235,15 @@ async def public_json(
     With an ETag; ``If-None-Match`` with it answers 304. Kept answers are served by
     ``PublicAnswersMiddleware`` before routing; this is the way they are made."""
     key = _key(request.url.path, request.url.query)
-    cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
+    # Without the app's (no lifespan has run): one with no watch, which keeps nothing.
+    found: PublicCache | None = getattr(request.app.state, "public_cache", None)
+    cache = found if found is not None else PublicCache(None)
     if_none_match = request.headers.get("if-none-match")
-    if cache is not None and (kept := cache.get(key)) is not None:
+    if (kept := cache.get(key)) is not None:
         return _respond(kept, if_none_match)
-    count = cache.count() if cache is not None else None
+    count = cache.count()
     model, max_age = await run_in_threadpool(make)
     body = model.model_dump_json(by_alias=True).encode()
-    if cache is None:
-        cache = PublicCache(None)
     return _respond(cache.keep(key, body, count=count, max_age=max_age), if_none_match)
 
 

@@ -5,7 +5,6 @@ Nothing here touches the database, so ``GET /crisis-resources`` answers while it
 rows of crisis-facts.md, never from memory, and each entry carries the date it was checked.
 """
 
-import hashlib
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -13,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from backend.core.public_cache import etag_of
 from backend.core.vocabulary import LanguageCode
 
 DATA_PACKAGE = "backend.library"
@@ -160,7 +160,7 @@ def crisis_resources_json(code: str | None) -> tuple[bytes, str]:
     """``crisis_resources`` for a region code, as the JSON body and its ETag. The data ships
     with the code, so each region's answer is made once per process."""
     body = crisis_resources(code).model_dump_json(by_alias=True).encode()
-    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    return body, etag_of(body)
 
 
 def crisis_resources(region: str | None) -> CrisisResources:
