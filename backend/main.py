@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db_slots = anyio.Semaphore(concurrency)
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
-        # Anonymous directory answers, kept until the database changes (core/public_cache.py).
+        # Anonymous answers of public reads, kept until the database changes (core/public_cache.py).
         app.state.public_cache = PublicCache(
             watch_for(settings.resolved_database_url) if settings.public_cache else None
         )

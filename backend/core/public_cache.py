@@ -2,7 +2,7 @@
 changed since they were made (and at most ``max_age`` seconds, for what time alone moves on).
 
 Who sees an answer from here: only callers nobody is signed in as, on routes that say so (the
-directory). Signed-in callers always get an answer made for them.
+directory, group pages, a circle's meetings). Signed-in callers always get an answer made for them.
 
 How a process knows the database changed, in every process alike:
 
