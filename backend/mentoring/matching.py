@@ -84,6 +84,8 @@ _NO_EXCLUSIONS: frozenset[tuple[uuid.UUID, uuid.UUID]] = frozenset()
 FloatMatrix = npt.NDArray[np.float64]
 BoolMatrix = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+# Quarter hours in common per pair: at most 672 a week, so 16 bits hold any count.
+BlockCounts = npt.NDArray[np.int16]
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,9 @@ def _optimal_pairs(
     rows = np.flatnonzero(feasible.any(axis=1))
     if rows.size == 0 or int(seats.sum()) == 0:
         return []
-    # One column per free seat, so linear_sum_assignment respects capacities.
+    # One row per free seat, so linear_sum_assignment respects capacities; seats as rows and
+    # mentees as columns, in row-major order, is the layout it solves fastest (the smaller
+    # side as rows, no transposed copy).
     seat_mentor = np.repeat(np.arange(seats.size), seats)
     # Every matched pair earns a bonus larger than any total score can be, which makes the
     # number of matches count first and the scores decide among equally many matches.
@@ -272,13 +276,20 @@ def _optimal_pairs(
     # never beat a feasible alternative, and any that are chosen are dropped below.
     # (In float64 the bonus still leaves totals resolved to about 1e-9 at thousands of rows.)
     bonus = float(min(rows.size, seat_mentor.size) + 1)
-    sub_feasible = feasible[np.ix_(rows, seat_mentor)]
-    value = np.where(sub_feasible, bonus + score[np.ix_(rows, seat_mentor)], 0.0)
-    picked_rows, picked_cols = linear_sum_assignment(value, maximize=True)
+    # Built per mentor, then each mentor's row repeated once per seat: one pass over the
+    # large matrix instead of gathering scores and feasibility seat by seat. It is built as
+    # a cost to minimise (the value negated) because maximize=True would copy it negated.
+    every_row = rows.size == score.shape[0]
+    per_mentor = np.empty((seats.size, rows.size), dtype=np.float64)
+    np.subtract(-bonus, (score if every_row else score[rows]).T, out=per_mentor)
+    np.copyto(per_mentor, 0.0, where=~(feasible if every_row else feasible[rows]).T)
+    cost = np.repeat(per_mentor, seats, axis=0)
+    del per_mentor
+    picked_seats, picked_mentees = linear_sum_assignment(cost)
+    chosen = cost[picked_seats, picked_mentees] < 0.0
     pairs = [
-        (int(rows[r]), int(seat_mentor[c]))
-        for r, c in zip(picked_rows, picked_cols, strict=True)
-        if sub_feasible[r, c]
+        (int(rows[c]), int(seat_mentor[r]))
+        for r, c in zip(picked_seats[chosen], picked_mentees[chosen], strict=True)
     ]
     return sorted(pairs)
 
@@ -298,6 +309,9 @@ class _Table:
         self.mentors = mentors
         monday = week_of - datetime.timedelta(days=week_of.weekday())
         shape = (len(mentees), len(mentors))
+        # Every matrix is indexed [mentee, mentor] but stored mentor by mentor (the transpose
+        # of a row-major array): the assignment solves seats x mentees fastest, and building
+        # in that layout from the start spares it a transposed copy of each large matrix.
 
         capacity = np.array([m.capacity for m in mentors], dtype=np.int64)
         load = np.array([max(m.load, 0) for m in mentors], dtype=np.int64)
@@ -306,7 +320,7 @@ class _Table:
         ) & (load < capacity)
         self.seats: IntArray = np.where(taking, capacity - load, 0).astype(np.int64)
 
-        feasible = np.broadcast_to(taking, shape).copy()
+        feasible = np.broadcast_to(taking[:, None], shape[::-1]).copy().T
         feasible &= _shares_a_language(mentees, mentors)
         feasible &= _meets_gender_preference(mentees, mentors)
         feasible &= _meets_minimum_years(mentees, mentors)
@@ -322,19 +336,25 @@ class _Table:
                 feasible[pair_row, pair_column] = False
         self.feasible: BoolMatrix = feasible
 
-        self.common_blocks: IntArray = _common_blocks(mentees, mentors, monday)
+        self.common_blocks: BlockCounts = _common_blocks(mentees, mentors, monday)
         self.parts: dict[str, FloatMatrix] = {
             "experience": _experience_part(mentees, mentors),
             "availability": np.minimum(self.common_blocks, _SATURATION_BLOCKS)
             / float(_SATURATION_BLOCKS),
-            "load": np.broadcast_to(_load_part(capacity, load), shape),
+            "load": np.broadcast_to(load_row := _load_part(capacity, load), shape),
             "recovery": _recovery_part(mentees, mentors),
         }
-        total = np.zeros(shape, dtype=np.float64)
+        # The weighted sum in WEIGHTS order, in place: at network scale each full-size
+        # temporary costs more than the arithmetic.
+        total = np.zeros(shape[::-1], dtype=np.float64).T
+        scratch = np.empty(shape[::-1], dtype=np.float64).T
+        terms = {**self.parts, "load": load_row}  # the same for every mentee: add one row
         for name, weight in WEIGHTS.items():
-            total = total + weight * self.parts[name]
+            term = terms[name]
+            total += weight * term if term.ndim == 1 else np.multiply(term, weight, out=scratch)
+        del scratch
         # Float rounding of the weights' sum must not push a perfect pair past 1.
-        self.score: FloatMatrix = np.clip(total, 0.0, 1.0)
+        self.score: FloatMatrix = np.clip(total, 0.0, 1.0, out=total)
 
     def evaluation(self, i: int, j: int, vocabulary: Vocabulary) -> Evaluation:
         mentee, mentor = self.mentees[i], self.mentors[j]
@@ -366,6 +386,7 @@ def _refuse_duplicates(ids: Iterable[uuid.UUID]) -> None:
 def _indicators(
     rows: Sequence[AbstractSet[str]], index: Mapping[str, int]
 ) -> npt.NDArray[np.float64]:
+    # Products of these 0/1 rows count shared items: exact in float64 for any count.
     matrix = np.zeros((len(rows), len(index)), dtype=np.float64)
     for r, values in enumerate(rows):
         for value in values:
@@ -385,10 +406,10 @@ def _shares_a_language(
     mentee_bases = [_bases(m.languages) for m in mentees]
     index = {code: k for k, code in enumerate(sorted(set().union(*mentee_bases)))}
     shared = (
-        _indicators(mentee_bases, index)
-        @ _indicators([_bases(m.languages) for m in mentors], index).T
+        _indicators([_bases(m.languages) for m in mentors], index)
+        @ _indicators(mentee_bases, index).T
     )
-    return np.asarray(shared > 0, dtype=bool).reshape(len(mentees), len(mentors))
+    return np.asarray(shared > 0, dtype=bool).reshape(len(mentors), len(mentees)).T
 
 
 def _gender_key(gender: str | None) -> str | None:
@@ -411,7 +432,7 @@ def _meets_gender_preference(
         [keys.setdefault(k, len(keys)) if (k := _gender_key(m.gender)) else -2 for m in mentors],
         dtype=np.int64,
     )
-    return np.asarray((wanted[:, None] == -1) | (wanted[:, None] == offered[None, :]))
+    return np.asarray((wanted[None, :] == -1) | (offered[:, None] == wanted[None, :])).T
 
 
 def _years(values: Iterable[float | None]) -> FloatMatrix:
@@ -421,10 +442,10 @@ def _years(values: Iterable[float | None]) -> FloatMatrix:
 def _meets_minimum_years(
     mentees: Sequence[MenteeNeed], mentors: Sequence[MentorCandidate]
 ) -> BoolMatrix:
-    minimum = _years(m.min_years_in_recovery for m in mentees)[:, None]
-    years = _years(m.years_in_recovery for m in mentors)[None, :]
+    minimum = _years(m.min_years_in_recovery for m in mentees)[None, :]
+    years = _years(m.years_in_recovery for m in mentors)[:, None]
     # An unknown mentor's years never meet a minimum: NaN >= x is False.
-    return np.asarray(np.isnan(minimum) | (years >= minimum))
+    return np.asarray(np.isnan(minimum) | (years >= minimum)).T
 
 
 def _experience_part(
@@ -432,11 +453,12 @@ def _experience_part(
 ) -> FloatMatrix:
     needs = [m.needs for m in mentees]
     index = {slug: k for k, slug in enumerate(sorted(set().union(*needs)))}
-    shared = _indicators(needs, index) @ _indicators([m.experience_areas for m in mentors], index).T
-    shared = shared.reshape(len(mentees), len(mentors))
-    counts = np.array([len(n) for n in needs], dtype=np.float64)[:, None]
-    share = np.divide(shared, counts, out=np.zeros_like(shared), where=counts > 0)
-    return np.where(counts > 0, share, NEUTRAL_EXPERIENCE)
+    shared = _indicators([m.experience_areas for m in mentors], index) @ _indicators(needs, index).T
+    share = shared.reshape(len(mentors), len(mentees))
+    counts = np.array([len(n) for n in needs], dtype=np.float64)
+    share /= np.maximum(counts, 1.0)[None, :]
+    share[:, counts == 0] = NEUTRAL_EXPERIENCE
+    return share.T
 
 
 def _load_part(capacity: IntArray, load: IntArray) -> FloatMatrix:
@@ -452,10 +474,13 @@ def _load_part(capacity: IntArray, load: IntArray) -> FloatMatrix:
 def _recovery_part(
     mentees: Sequence[MenteeNeed], mentors: Sequence[MentorCandidate]
 ) -> FloatMatrix:
-    own = np.nan_to_num(_years(m.years_in_recovery for m in mentees), nan=0.0)[:, None]
-    years = _years(m.years_in_recovery for m in mentors)[None, :]
-    ahead = np.clip((years - own) / RECOVERY_CAP_YEARS, 0.0, 1.0)
-    return np.where(np.isnan(years), UNKNOWN_RECOVERY, ahead).reshape(len(mentees), len(mentors))
+    own = np.nan_to_num(_years(m.years_in_recovery for m in mentees), nan=0.0)
+    years = _years(m.years_in_recovery for m in mentors)
+    ahead = np.subtract(years[:, None], own[None, :]).reshape(len(mentors), len(mentees))
+    ahead /= RECOVERY_CAP_YEARS
+    np.clip(ahead, 0.0, 1.0, out=ahead)
+    ahead[np.isnan(years)] = UNKNOWN_RECOVERY
+    return ahead.T
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -494,7 +519,7 @@ def _week_blocks(
 
 def _common_blocks(
     mentees: Sequence[MenteeNeed], mentors: Sequence[MentorCandidate], monday: datetime.date
-) -> IntArray:
+) -> BlockCounts:
     def grid(people: Sequence[tuple[tuple[WeeklySlot, ...], str]]) -> npt.NDArray[np.float32]:
         matrix = np.zeros((len(people), _BLOCKS_PER_WEEK), dtype=np.float32)
         for row, (availability, timezone) in enumerate(people):
@@ -503,11 +528,11 @@ def _common_blocks(
 
     # Counts of 0/1 products are exact in float32 (at most 672), and BLAS makes it fast.
     common = (
-        grid([(m.availability, m.timezone) for m in mentees])
-        @ grid([(m.availability, m.timezone) for m in mentors]).T
+        grid([(m.availability, m.timezone) for m in mentors])
+        @ grid([(m.availability, m.timezone) for m in mentees]).T
     )
-    counts: IntArray = np.rint(common).astype(np.int64)
-    return counts.reshape(len(mentees), len(mentors))
+    counts: BlockCounts = np.rint(common).astype(np.int16)
+    return counts.reshape(len(mentors), len(mentees)).T
 
 
 def _language_reason(mentee: MenteeNeed, mentor: MentorCandidate, vocabulary: Vocabulary) -> str:
