@@ -140,6 +140,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
+        # FastAPI's native OpenTelemetry asks on every request whether a provider is set up
+        # (about a tenth of a route's own time here). The service logs one line per request
+        # itself (backend.core.middleware); to export traces instead, set these to True.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -158,21 +162,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resolve_caller=lambda db, token: accounts_service.caller_id(db, token, settings),
     )
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=False,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
-        expose_headers=[
-            REQUEST_ID_HEADER,
-            "Retry-After",
-            "Location",
-            "WWW-Authenticate",
-            "Idempotent-Replayed",
-        ],
-        max_age=600,
-    )
+    if settings.cors_origins:
+        # Only when another origin may call: without one, every answer is the same whatever
+        # Origin a request names, and the middleware would only cost time.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
+            expose_headers=[
+                REQUEST_ID_HEADER,
+                "Retry-After",
+                "Location",
+                "WWW-Authenticate",
+                "Idempotent-Replayed",
+            ],
+            max_age=600,
+        )
     app.add_middleware(RequestContextMiddleware, production=settings.is_production)
 
     app.include_router(health.router)

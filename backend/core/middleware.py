@@ -2,9 +2,9 @@
 request body limit. Both are pure ASGI so that they see every response, errors included."""
 
 import logging
+import random
 import re
 import time
-import uuid
 from functools import lru_cache
 
 from starlette.datastructures import Headers
@@ -38,6 +38,14 @@ _DOCS_PREFIXES = ("/docs", "/redoc", "/static-docs/")
 _NOT_APP_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/readyz", "/dev/", *_DOCS_PREFIXES)
 _HSTS = "max-age=63072000; includeSubDomains"
 WEB_APP_PAGE = "(web app page)"
+
+
+# A request id correlates log lines and problem answers; it grants nothing and a caller may
+# choose their own, so it needs to be unique, not unguessable. The random module's generator
+# is seeded from the OS at start and again in every forked worker; os.urandom per request
+# (what uuid4 does) was a system call costing a tenth of a small route's time here.
+def _new_request_id() -> str:
+    return f"{random.getrandbits(128):032x}"
 
 
 def _is_app_page(path: str) -> bool:
@@ -118,7 +126,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else _new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started_at = time.perf_counter()

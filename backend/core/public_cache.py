@@ -17,11 +17,15 @@ An answer records the change count read *before* it was made, and is kept only i
 the same after: an answer made while a write committed is never kept under the new count. On
 PostgreSQL the count moves when the notification arrives, a moment after the commit, so an
 answer may outlive a write by that moment.
+
+Answers made only from data shipped with the code (crisis lines, the liveness probe) never go
+stale in a process: they are kept whatever the database does, and served while it is down.
 """
 
 import contextlib
 import hashlib
 import logging
+import math
 import sqlite3
 import threading
 import time
@@ -153,6 +157,7 @@ class Answer:
     etag: str
     count: int | None
     expires_at: float  # time.monotonic()
+    shipped: bool = False  # made from data shipped with the code, not from the database
 
 
 class PublicCache:
@@ -174,18 +179,23 @@ class PublicCache:
         return self.watch.count() if self.watch is not None else None
 
     def get(self, key: str) -> Answer | None:
-        count = self.count()
-        if count is None:
-            return None
         with self._lock:
             answer = self._answers.get(key)
-            if answer is None:
+        if answer is None:
+            return None
+        if not answer.shipped:
+            count = self.count()
+            if count is None:
                 return None
             if answer.count != count or answer.expires_at <= time.monotonic():
-                del self._answers[key]
+                with self._lock:
+                    if self._answers.get(key) is answer:
+                        del self._answers[key]
                 return None
-            self._answers.move_to_end(key)
-            return answer
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+        return answer
 
     def keep(
         self, key: str, body: bytes, *, count: int | None, max_age: float | None = None
@@ -199,12 +209,24 @@ class PublicCache:
             expires_at=time.monotonic() + max(age, 0.0),
         )
         if count is not None and age > 0 and self.count() == count:
-            with self._lock:
-                self._answers[key] = answer
-                self._answers.move_to_end(key)
-                while len(self._answers) > self.max_entries:
-                    self._answers.popitem(last=False)
+            self._store(key, answer)
         return answer
+
+    def keep_shipped(self, key: str, body: bytes, etag: str) -> Answer:
+        """An answer made from data shipped with the code: kept for the life of the process
+        (within the same bound on entries), whatever the database does. Not kept by a cache
+        with no watch, which is one configured to keep nothing."""
+        answer = Answer(body=body, etag=etag, count=None, expires_at=math.inf, shipped=True)
+        if self.watch is not None:
+            self._store(key, answer)
+        return answer
+
+    def _store(self, key: str, answer: Answer) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.max_entries:
+                self._answers.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._answers)
@@ -245,6 +267,19 @@ async def public_json(
     model, max_age = await run_in_threadpool(make)
     body = model.model_dump_json(by_alias=True).encode()
     return _respond(cache.keep(key, body, count=count, max_age=max_age), if_none_match)
+
+
+def shipped_json(
+    request: Request, body: bytes, etag: str, *, if_none_match: str | None
+) -> Response:
+    """The answer of a route made only from data shipped with the code: kept for anonymous
+    reads (served before routing from then on) and answered with its ETag, 304 on a match."""
+    cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
+    if cache is not None and "authorization" not in request.headers:
+        answer = cache.keep_shipped(_key(request.url.path, request.url.query), body, etag)
+    else:
+        answer = Answer(body=body, etag=etag, count=None, expires_at=math.inf, shipped=True)
+    return _respond(answer, if_none_match)
 
 
 class PublicAnswersMiddleware:

@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
 from backend.core.access import Public
+from backend.core.public_cache import shipped_json
 from backend.core.routing import JSONRoute
 from backend.library import crisis
 from backend.library.crisis import CrisisResources
@@ -25,6 +26,7 @@ crisis.load_crisis_data()
     responses={304: {"description": "Not modified: the answer with this ETag still holds."}},
 )
 async def list_crisis_resources(
+    request: Request,
     if_none_match: Annotated[
         str | None,
         Header(description="The ETag of an answer you hold: 304 while it still holds."),
@@ -45,10 +47,8 @@ async def list_crisis_resources(
     are always included, for regions with no entries of their own.
     """
     # async: no I/O here, so the answer does not wait for a worker thread that may be stuck on
-    # an unreachable database. Each region's answer is made once; an ETag lets a client that
-    # has it already (the installed app, say) revalidate with a 304.
+    # an unreachable database. Each region's answer is made once, and anonymous reads of it
+    # are then served before routing; an ETag lets a client that has it already (the
+    # installed app, say) revalidate with a 304.
     body, etag = crisis.crisis_resources_json(crisis.region_code(region))
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if if_none_match is not None and etag in if_none_match:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return shipped_json(request, body, etag, if_none_match=if_none_match)

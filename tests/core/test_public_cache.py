@@ -244,3 +244,66 @@ def test_the_kept_answers_are_bounded_and_follow_the_watch() -> None:
     watch.value = 4
     cache.keep("brief", b"{}", count=cache.count(), max_age=0)  # time already moved it on
     assert cache.get("brief") is None
+
+
+def test_shipped_answers_are_kept_whatever_the_database_does_and_served_before_routing(
+    database: DatabaseUnderTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = cached_app(database, tmp_path)
+    crisis_us = "/api/v1/crisis-resources?region=US"
+    with TestClient(app) as client:
+        listening(app)
+        first = client.get(crisis_us)
+        alive = client.get("/healthz")
+        assert first.status_code == alive.status_code == 200
+        assert alive.json() == {"status": "ok"}
+        # A write moves the change count: answers from the database go, shipped ones stay.
+        facilitator = make_person(client, role=Role.facilitator)
+        create_group(client, facilitator, "Busy Circle")
+        # From here the routes could not answer: what still answers was served before routing,
+        # and it does so while the database cannot say whether anything changed.
+        monkeypatch.setattr(app.state.public_cache, "watch", Counter())
+        app.state.public_cache.watch.value = None
+
+        def broken(code: str | None) -> tuple[bytes, str]:
+            raise AssertionError("the crisis route ran")
+
+        monkeypatch.setattr("backend.library.crisis.crisis_resources_json", broken)
+        again = client.get(crisis_us)
+        assert again.status_code == 200
+        assert again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
+        assert again.headers["x-request-id"] != first.headers["x-request-id"]
+        held = client.get(crisis_us, headers={"If-None-Match": first.headers["etag"]})
+        assert held.status_code == 304
+        assert client.get("/healthz").json() == {"status": "ok"}
+        # Only answers a route made are served: another spelling or a bad region goes to it.
+        assert client.get("/api/v1/crisis-resources?region=XYZ").status_code == 422
+        assert client.get("/api/v1/crisis-resources?region=us").status_code == 500  # it ran
+
+
+def test_shipped_answers_are_not_kept_when_keeping_is_off(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = create_app(app_settings(database.url, tmp_path))  # public_cache off, as in tests
+    with TestClient(app) as client:
+        client.get("/api/v1/crisis-resources?region=US")
+        client.get("/healthz")
+        assert len(app.state.public_cache) == 0
+
+
+def test_a_shipped_answer_is_kept_apart_from_the_change_count() -> None:
+    watch = Counter()
+    cache = PublicCache(watch, max_entries=2)
+    cache.keep_shipped("crisis", b"{}", '"tag"')
+    watch.value = 2
+    assert cache.get("crisis") is not None
+    watch.value = None
+    assert cache.get("crisis") is not None
+    for n in range(2):  # bounded with the rest: the least recently used goes first
+        cache.keep_shipped(f"k{n}", b"{}", '"tag"')
+    assert cache.get("crisis") is None
+    assert len(cache) == 2
+    assert len(PublicCache(None)) == 0
+    PublicCache(None).keep_shipped("crisis", b"{}", '"tag"')
