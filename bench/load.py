@@ -14,6 +14,7 @@ connections (`--connections`). It prints a Markdown table and writes it to bench
 import argparse
 import contextlib
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -45,7 +46,7 @@ from backend.groups.models import (
     SupportGroup,
     Visibility,
 )
-from backend.loadseed import ADMIN_EMAIL, LOAD_PASSWORD, LoadSizes
+from backend.loadseed import ADMIN_EMAIL, LOAD_PASSWORD, WORDS, LoadSizes
 from backend.sessions.models import GroupSession, Schedule
 from tests.support.postgres import PostgresCluster, find_server_binaries, free_port
 
@@ -391,6 +392,15 @@ def endpoints(url: str, port: int, people: int) -> list[Endpoint]:
             "GET /resources?q=... (search)",
             [Request("GET", f"/api/v1/resources?q={w}&limit=20") for w in words],
             0.10,
+        ),
+        # The same searches from other people are served from the answers each process
+        # keeps; this one asks something new each time (more queries than a process keeps).
+        Endpoint(
+            "GET /resources?q=... (search, never asked before)",
+            [
+                Request("GET", f"/api/v1/resources?q={first}+{second}&limit=20")
+                for first, second in itertools.combinations(WORDS, 2)
+            ][:2000],
         ),
         Endpoint("GET attendance report (JSON, a year)", [Request("GET", report, facilitator)]),
         Endpoint(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
-from backend.core.public_cache import etag_of, shipped_json
+from backend.core.public_cache import shipped_json
 from backend.core.routing import JSONRoute
 
 router = APIRouter(tags=["health"], dependencies=[Public], route_class=JSONRoute)
@@ -21,16 +21,14 @@ class HealthStatus(BaseModel):
 
 
 _ALIVE = HealthStatus().model_dump_json().encode()
-_ALIVE_ETAG = etag_of(_ALIVE)
 
 
 @router.get("/healthz", response_model=HealthStatus)
 async def healthz(request: Request) -> Response:
     """The process is alive (does not touch the database)."""
-    # Kept like any answer made from shipped data, so probes are served before routing.
-    return shipped_json(
-        request, _ALIVE, _ALIVE_ETAG, if_none_match=request.headers.get("if-none-match")
-    )
+    # Kept like any answer made from shipped data, so probes are served before routing;
+    # without an ETag: no cache on the way may answer for the process.
+    return shipped_json(request, _ALIVE, None, if_none_match=None)
 
 
 @router.get(

@@ -32,7 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import make_url
@@ -46,6 +46,10 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 CHANNEL = "directory_changed"
+# The documented 304 of the routes whose anonymous answers may be kept.
+KEPT_ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."}
+}
 MAX_ENTRIES = 512
 MAX_AGE_SECONDS = 30.0
 
@@ -154,7 +158,7 @@ def etag_of(body: bytes) -> str:
 @dataclass(frozen=True)
 class Answer:
     body: bytes
-    etag: str
+    etag: str | None  # None: an answer nobody should keep or revalidate (it is no-store)
     count: int | None
     expires_at: float  # time.monotonic()
     shipped: bool = False  # made from data shipped with the code, not from the database
@@ -212,7 +216,7 @@ class PublicCache:
             self._store(key, answer)
         return answer
 
-    def keep_shipped(self, key: str, body: bytes, etag: str) -> Answer:
+    def keep_shipped(self, key: str, body: bytes, etag: str | None) -> Answer:
         """An answer made from data shipped with the code: kept for the life of the process
         (within the same bound on entries), whatever the database does. Not kept by a cache
         with no watch, which is one configured to keep nothing."""
@@ -238,6 +242,8 @@ class PublicCache:
 
 
 def _respond(answer: Answer, if_none_match: str | None) -> Response:
+    if answer.etag is None:  # the security headers make it no-store
+        return Response(answer.body, media_type="application/json")
     headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
     if if_none_match is not None and answer.etag in if_none_match:
         return Response(status_code=304, headers=headers)
@@ -270,10 +276,11 @@ async def public_json(
 
 
 def shipped_json(
-    request: Request, body: bytes, etag: str, *, if_none_match: str | None
+    request: Request, body: bytes, etag: str | None, *, if_none_match: str | None
 ) -> Response:
     """The answer of a route made only from data shipped with the code: kept for anonymous
-    reads (served before routing from then on) and answered with its ETag, 304 on a match."""
+    reads (served before routing from then on) and answered with its ETag, 304 on a match;
+    without an ETag, as an answer no one may store."""
     cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
     if cache is not None and "authorization" not in request.headers:
         answer = cache.keep_shipped(_key(request.url.path, request.url.query), body, etag)

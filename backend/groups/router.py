@@ -1,7 +1,7 @@
 """Groups: the topic vocabulary, the public directory, group pages and membership."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -9,7 +9,7 @@ from backend.accounts.dependencies import AppSettings, CurrentActor, OptionalAct
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
-from backend.core.public_cache import answer_kept_if_anonymous
+from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
 from backend.groups import service, views
 from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
@@ -31,9 +31,7 @@ from backend.groups.schemas import (
 router = APIRouter(route_class=JSONRoute)
 
 # Anonymous answers of the public read routes may be kept (core/public_cache.py).
-KEPT: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."}
-}
+KEPT = KEPT_ANSWER_RESPONSES
 
 
 def _membership_read(membership: GroupMembership) -> MembershipRead:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, Security
+from fastapi import APIRouter, Query, Request, Response, Security
 
 from backend.accounts.actor import Actor
 from backend.accounts.dependencies import AdminActor, CurrentActor, OptionalActor, get_actor
@@ -13,6 +13,7 @@ from backend.core.db import DbSession
 from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
+from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
 from backend.library import hsds, service, stories, views
 from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
@@ -34,8 +35,14 @@ router = APIRouter(route_class=JSONRoute)
 Editor = Annotated[Actor, Security(get_actor, scopes=[Scope.resources_write])]
 
 
-@router.get("/resources", tags=["library"], responses=problem_responses(401))
-def list_resources(
+@router.get(
+    "/resources",
+    tags=["library"],
+    response_model=Page[ResourceSummary],
+    responses={**problem_responses(401), **KEPT_ANSWER_RESPONSES},
+)
+async def list_resources(
+    request: Request,
     actor: OptionalActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=200, description="Words to search for.")] = None,
@@ -47,20 +54,27 @@ def list_resources(
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
-) -> Page[ResourceSummary]:
-    """Search the library: best match first for `q`, newest additions last otherwise."""
-    page = views.search_resources(
-        db,
-        q=q,
-        topic=topic,
-        type=type,
-        language=language,
-        status=status,
-        actor=actor,
-        limit=limit,
-        cursor=cursor,
-    )
-    return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor)
+) -> Page[ResourceSummary] | Response:
+    """Search the library: best match first for `q`, newest additions last otherwise.
+
+    Anonymous answers carry an ETag (send it as `If-None-Match` for a 304) and may come from
+    the answers each process keeps until the database changes."""
+
+    def make() -> tuple[Page[ResourceSummary], float | None]:
+        page = views.search_resources(
+            db,
+            q=q,
+            topic=topic,
+            type=type,
+            language=language,
+            status=status,
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+        )
+        return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor), None
+
+    return await answer_kept_if_anonymous(request, anonymous=actor.is_anonymous, make=make)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from backend.core.access import Public
 from backend.core.db import DbSession
 from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
-from backend.core.public_cache import answer_kept_if_anonymous
+from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
 from backend.sessions.access import meeting_of
@@ -120,7 +120,7 @@ def end_schedule(schedule: ManagedSchedule, db: DbSession, settings: AppSettings
     response_model=SessionList,
     responses={
         **problem_responses(401, 403, 404, s422="An invalid or too wide window."),
-        304: {"description": "Not modified: the answer with this ETag (anonymous) still holds."},
+        **KEPT_ANSWER_RESPONSES,
     },
 )
 async def list_sessions(

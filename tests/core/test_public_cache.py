@@ -277,10 +277,57 @@ def test_shipped_answers_are_kept_whatever_the_database_does_and_served_before_r
         assert again.headers["x-request-id"] != first.headers["x-request-id"]
         held = client.get(crisis_us, headers={"If-None-Match": first.headers["etag"]})
         assert held.status_code == 304
-        assert client.get("/healthz").json() == {"status": "ok"}
+        kept_alive = client.get("/healthz")
+        assert kept_alive.json() == {"status": "ok"}
+        assert kept_alive.headers["cache-control"] == "no-store"  # a probe is never cached
+        assert "etag" not in kept_alive.headers
         # Only answers a route made are served: another spelling or a bad region goes to it.
         assert client.get("/api/v1/crisis-resources?region=XYZ").status_code == 422
         assert client.get("/api/v1/crisis-resources?region=us").status_code == 500  # it ran
+
+
+def test_a_library_search_is_kept_and_follows_the_library(
+    database: DatabaseUnderTest, tmp_path: Path
+) -> None:
+    app = cached_app(database, tmp_path)
+    search = "/api/v1/resources?q=breathing&limit=5"
+
+    def titles() -> list[str]:
+        response = client.get(search)
+        assert response.status_code == 200, response.text
+        return [item["title"] for item in response.json()["items"]]
+
+    with TestClient(app) as client:
+        listening(app)
+        editor = make_person(client, role=Role.facilitator)
+        body = {
+            "title": "Box breathing",
+            "summary": "Slow breathing when panic rises.",
+            "body_markdown": "Breathe in for four counts.",
+            "type": "worksheet",
+            "topics": ["anxiety"],
+        }
+        created = client.post("/api/v1/resources", headers=editor.headers, json=body)
+        assert created.status_code == 201, created.text
+        resource = f"/api/v1/resources/{created.json()['id']}"
+        published = client.patch(resource, headers=editor.headers, json={"status": "published"})
+        assert published.status_code == 200, published.text
+        assert eventually(lambda: titles() == ["Box breathing"])
+        first = client.get(search)
+        with counted(app) as ran:
+            again = client.get(search)
+        assert ran == []  # kept
+        assert again.headers["etag"] == first.headers["etag"]
+        # Signed in, the answer is made for the caller (an editor's is no one else's).
+        with counted(app) as ran:
+            assert client.get(search, headers=editor.headers).status_code == 200
+        assert ran
+        renamed = client.patch(resource, headers=editor.headers, json={"title": "Square breathing"})
+        assert renamed.status_code == 200, renamed.text
+        assert eventually(lambda: titles() == ["Square breathing"], seconds=2.0)
+        archived = client.patch(resource, headers=editor.headers, json={"status": "archived"})
+        assert archived.status_code == 200, archived.text
+        assert eventually(lambda: titles() == [], seconds=2.0)
 
 
 def test_shipped_answers_are_not_kept_when_keeping_is_off(

@@ -586,6 +586,9 @@ export interface paths {
         /**
          * Search the library: best match first for `q`, newest additions last otherwise.
          * @description Search the library: best match first for `q`, newest additions last otherwise.
+         *
+         *     Anonymous answers carry an ETag (send it as `If-None-Match` for a 304) and may come from
+         *     the answers each process keeps until the database changes.
          */
         get: operations["library-list_resources"];
         put?: never;
@@ -5979,6 +5982,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_ResourceSummary_"];
                 };
+            };
+            /** @description Not modified: the answer with this ETag (anonymous) still holds. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {
