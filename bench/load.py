@@ -197,6 +197,12 @@ def seed(url: str, var_dir: Path, scale: float) -> None:
     subprocess.run(command, env=env, check=True)  # noqa: S603
 
 
+def migrate(url: str, var_dir: Path) -> None:
+    """A kept seed may predate the newest migration: bring it to head, as a deployment would."""
+    command = [str(VENV_BIN / "circles"), "migrate"]
+    subprocess.run(command, env=server_env(url, var_dir), check=True)  # noqa: S603
+
+
 def is_seeded(url: str) -> bool:
     engine = create_engine(url)
     try:
@@ -217,6 +223,7 @@ def database(kind: str, scale: float, var_dir: Path) -> Iterator[str]:
         if not is_seeded(url):
             (var_dir / (tag + ".sqlite")).unlink(missing_ok=True)
             seed(url, var_dir, scale)
+        migrate(url, var_dir)
         yield url
         return
     bin_dir = find_server_binaries()
@@ -236,6 +243,7 @@ def database(kind: str, scale: float, var_dir: Path) -> Iterator[str]:
         url = cluster.url()
         if not is_seeded(url):
             seed(url, var_dir, scale)
+        migrate(url, var_dir)
         yield url
     finally:
         cluster.stop()
