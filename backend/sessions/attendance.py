@@ -156,7 +156,7 @@ def check_in(
     now = utcnow()
     _check_in_window(session, now, viewer=user)
     key = f"check-in:{session.id}:{user.id}"
-    wait = ratelimit.retry_after_seconds(db, key, limit=WRONG_CODE_LIMIT, window=WRONG_CODE_WINDOW)
+    wait = ratelimit.reserve(db, key, limit=WRONG_CODE_LIMIT, window=WRONG_CODE_WINDOW)
     if wait is not None:
         raise TooManyCheckInTries(retry_after=wait)
     period = _period(now)
@@ -165,8 +165,7 @@ def check_in(
     valid = [_code(settings, session.id, p) for p in (period, period - 1)]
     given = code.strip()
     if not any(hmac.compare_digest(given, expected) for expected in valid):
-        ratelimit.record_hit(db, key, window=WRONG_CODE_WINDOW)
-        raise WrongCheckInCode()
+        raise WrongCheckInCode()  # the try stays counted
     ratelimit.clear(db, key)
     existing = db.scalar(
         select(AttendanceRecord).where(

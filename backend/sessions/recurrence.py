@@ -7,6 +7,7 @@ day is read with the offset before the change (RFC 5545 section 3.3.5), as zonei
 ``fold=0``.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,6 +18,27 @@ from dateutil.rrule import rrule, rrulestr
 ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # Parts of a rule that the schedule's own fields carry instead.
 FORBIDDEN_PARTS = ("DTSTART", "UNTIL", "COUNT", "TZID")
+# The time of day is the schedule's start_time, so a series meets at most once a day.
+TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+# What each frequency may say. Every rule these parts allow (with the ranges checked below)
+# makes meetings at a steady rate, which keeps expanding any rule bounded: the expansion
+# searches period by period, to the year 9999, for a rule that never matches (an outside
+# review found a 30 February costing seconds, and a rule of every minute making 131,040
+# meetings).
+PARTS_OF = {
+    "DAILY": ("INTERVAL", "BYDAY"),
+    "WEEKLY": ("INTERVAL", "BYDAY", "WKST"),
+    "MONTHLY": ("INTERVAL", "BYDAY", "BYMONTHDAY", "BYSETPOS", "WKST"),
+    "YEARLY": ("INTERVAL", "BYMONTH", "BYDAY", "BYMONTHDAY", "BYSETPOS", "WKST"),
+}
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MAX_INTERVAL = 12
+# Every month has a 28th; "the last day" is BYMONTHDAY=-1.
+MAX_MONTH_DAY = 28
+# A series must have its first meeting within this time of starts_on.
+FIRST_MEETING_WITHIN = timedelta(days=366)
+_WEEKDAY = re.compile(r"^([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+_WHOLE = re.compile(r"^[+-]?[0-9]{1,3}$")
 
 
 class InvalidRecurrence(ValueError):
@@ -82,6 +104,7 @@ def normalise_rule(text: str) -> str:
             "Meetings can repeat daily, weekly, monthly or yearly (FREQ=DAILY, WEEKLY, MONTHLY "
             "or YEARLY)."
         )
+    _check_parts(parts)
     if _parse(rule) is None:
         # Name the part that is wrong: the parser's own words are written for programmers.
         for name, value in parts.items():
@@ -93,6 +116,100 @@ def normalise_rule(text: str) -> str:
             "The recurrence rule cannot be read: its parts do not fit together."
         )
     return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
+def _numbers(name: str, value: str) -> list[int]:
+    items = value.split(",")
+    if len(items) > 31 or not all(_WHOLE.match(item) for item in items):
+        raise InvalidRecurrence(f"{name} takes whole numbers separated by commas, not '{value}'.")
+    return [int(item) for item in items]
+
+
+def _in_range(name: str, values: list[int], bound: int, meaning: str) -> None:
+    if any(value == 0 or abs(value) > bound for value in values):
+        raise InvalidRecurrence(
+            f"{name} takes {meaning} from 1 to {bound}, or -1 to -{bound} counted from the end."
+        )
+
+
+def _check_parts(parts: dict[str, str]) -> None:
+    """Refuse, before anything is expanded, every rule that could make more than one meeting
+    a day or search for a long time without finding one (see PARTS_OF)."""
+    frequency = parts["FREQ"]
+    allowed = PARTS_OF[frequency]
+    for name in parts:
+        if name in TIME_PARTS:
+            raise InvalidRecurrence(
+                f"Leave {name} out of the rule: the schedule's start_time sets the time of "
+                "day, and a series meets at most once a day."
+            )
+        if name != "FREQ" and name not in allowed:
+            raise InvalidRecurrence(
+                f"A {frequency.lower()} rule may say {', '.join(allowed)}; leave {name} out."
+            )
+    interval = _numbers("INTERVAL", parts.get("INTERVAL", "1"))
+    if len(interval) != 1 or not 1 <= interval[0] <= MAX_INTERVAL:
+        raise InvalidRecurrence(
+            f"INTERVAL must be a whole number from 1 to {MAX_INTERVAL} (every 1 to "
+            f"{MAX_INTERVAL} days, weeks, months or years)."
+        )
+    if "WKST" in parts and parts["WKST"] not in WEEKDAY_CODES:
+        raise InvalidRecurrence(
+            "WKST names the day a week starts on: MO, TU, WE, TH, FR, SA or SU."
+        )
+    months = _numbers("BYMONTH", parts["BYMONTH"]) if "BYMONTH" in parts else []
+    if any(not 1 <= month <= 12 for month in months):
+        raise InvalidRecurrence("BYMONTH takes months from 1 (January) to 12 (December).")
+    if "BYMONTHDAY" in parts:
+        if "BYDAY" in parts:
+            raise InvalidRecurrence(
+                "Choose days of the week (BYDAY) or days of the month (BYMONTHDAY), not both: "
+                "together they rarely fall on the same day."
+            )
+        days = _numbers("BYMONTHDAY", parts["BYMONTHDAY"])
+        _in_range(
+            "BYMONTHDAY",
+            days,
+            MAX_MONTH_DAY,
+            "days of the month (not every month has a 29th; -1 is the last day)",
+        )
+    weekdays = 0
+    if "BYDAY" in parts:
+        entries = [_WEEKDAY.match(entry) for entry in parts["BYDAY"].split(",")]
+        if len(entries) > 7 * 5 or any(entry is None for entry in entries):
+            raise InvalidRecurrence(
+                "BYDAY takes days like MO, TU or, in monthly and yearly rules, numbered ones "
+                "like 1TH (the first Thursday) or -1FR (the last Friday)."
+            )
+        ordinals = [int(entry[1]) for entry in entries if entry is not None and entry[1]]
+        if ordinals and frequency in ("DAILY", "WEEKLY"):
+            raise InvalidRecurrence(
+                "Numbered days like 1TH belong to monthly or yearly rules; a "
+                f"{frequency.lower()} rule takes days like TH."
+            )
+        # A fifth weekday comes in some months each year; the 53rd in some years.
+        bound = 53 if frequency == "YEARLY" and not months else 5
+        _in_range("A numbered day in BYDAY", ordinals, bound, "numbers")
+        if ordinals and "BYSETPOS" in parts:
+            raise InvalidRecurrence(
+                "Use numbered days (like 1TH) or BYSETPOS, not both in one rule."
+            )
+        weekdays = len({entry[2] for entry in entries if entry is not None})
+    if "BYSETPOS" in parts:
+        if not weekdays:
+            raise InvalidRecurrence(
+                "BYSETPOS picks among the days BYDAY lists (e.g. BYDAY=MO,TU,WE,TH,FR;"
+                "BYSETPOS=-1 for the last weekday): give BYDAY too."
+            )
+        # How many of those days every period surely has: four of each weekday a month.
+        per_period = weekdays * 4 * (len(months) if months else 1)
+        if frequency == "YEARLY" and not months:
+            per_period = weekdays * 52
+        _in_range("BYSETPOS", _numbers("BYSETPOS", parts["BYSETPOS"]), per_period, "positions")
+    if frequency == "DAILY" and "BYDAY" in parts and interval[0] % 7 == 0:
+        raise InvalidRecurrence(
+            "Every seven days is every week: say FREQ=WEEKLY with the day instead."
+        )
 
 
 def _parse(rule: str) -> rrule | None:
@@ -145,8 +262,10 @@ def occurrences(
 def first_occurrence(
     *, rule_text: str, starts_on: date, start_time: time, until: date | None
 ) -> datetime | None:
-    """The first local start of the series, or None when the rule makes none."""
-    rule = _rule(rule_text, starts_on, start_time, until)
+    """The first local start of the series, or None when the rule makes none within
+    ``FIRST_MEETING_WITHIN`` of ``starts_on`` (the rules allowed find it quickly)."""
+    horizon = starts_on + FIRST_MEETING_WITHIN
+    rule = _rule(rule_text, starts_on, start_time, min(until, horizon) if until else horizon)
     first: datetime | None = rule.after(datetime.combine(starts_on, time.min), inc=True)
     return first
 

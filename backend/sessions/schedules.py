@@ -2,9 +2,9 @@
 from now on, ending it."""
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from backend.core.config import Settings
@@ -30,10 +30,23 @@ from backend.sessions.schemas import (
 )
 from backend.sessions.service import ensure_not_archived, retire
 
+# Bounds on what one series may make, so no request can fill the database or the CPU: a
+# series starts at most a year back (its past meetings are generated once) and two years
+# ahead, ends within ten years of its start, and a circle runs a bounded number at once.
+MAX_START_BACK = timedelta(days=366)
+MAX_START_AHEAD = timedelta(days=2 * 366)
+MAX_SERIES_YEARS = 10
+MAX_LIVE_SCHEDULES = 20
+
 
 def _check_series(
     rrule: str, starts_on: date, start_time: time, timezone: str, until: date | None
 ) -> None:
+    if until is not None and until > _years_after(starts_on, MAX_SERIES_YEARS):
+        raise InvalidSchedule(
+            f"until can be at most {MAX_SERIES_YEARS} years after the series starts; leave it "
+            "out for a series with no set end."
+        )
     try:
         first = rec.first_occurrence(
             rule_text=rrule, starts_on=starts_on, start_time=start_time, until=until
@@ -42,7 +55,35 @@ def _check_series(
         raise InvalidSchedule(str(exc)) from exc
     if first is None:
         raise InvalidSchedule(
-            "This rule makes no meetings between starts_on and until. Check the days or dates."
+            "This rule makes no meetings between starts_on and until, or in the year from "
+            "starts_on. Check the days or dates."
+        )
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_start(db: Session, group: SupportGroup, data: ScheduleCreate) -> None:
+    today = utcnow().astimezone(rec.zone(data.timezone)).date()
+    if data.starts_on < today - MAX_START_BACK:
+        raise InvalidSchedule(
+            "starts_on can be at most a year ago: record older meetings as one-off sessions."
+        )
+    if data.starts_on > today + MAX_START_AHEAD:
+        raise InvalidSchedule("A series can start at most two years ahead.")
+    live = db.scalar(
+        select(func.count())
+        .select_from(Schedule)
+        .where(Schedule.group_id == group.id, Schedule.ended_at.is_(None))
+    )
+    if (live or 0) >= MAX_LIVE_SCHEDULES:
+        raise InvalidSchedule(
+            f"A circle can run at most {MAX_LIVE_SCHEDULES} series at once: end one it no "
+            "longer needs first."
         )
 
 
@@ -51,6 +92,7 @@ def create_schedule(db: Session, access: GroupAccess, *, data: ScheduleCreate) -
     group = require_manager(access).group
     ensure_not_archived(group)
     _check_series(data.rrule, data.starts_on, data.start_time, data.timezone, data.until)
+    _check_start(db, group, data)
     start_of_series = rec.to_utc(
         datetime.combine(data.starts_on, time.min), rec.zone(data.timezone)
     )

@@ -142,8 +142,8 @@ def test_an_unreadable_rule_names_the_part_to_check(client: TestClient, circle: 
         "starts_on": "2030-01-01",
     }
     cases = {
-        "FREQ=WEEKLY;INTERVAL=X": "check its part 'INTERVAL=X'",
-        "FREQ=WEEKLY;BYSETPOS=0;BYDAY=TU": "check its part 'BYSETPOS=0'",
+        "FREQ=WEEKLY;INTERVAL=X": "INTERVAL takes whole numbers separated by commas, not 'X'",
+        "FREQ=MONTHLY;BYSETPOS=0;BYDAY=TU": "BYSETPOS takes positions from 1 to 4",
         "BYDAY=TU": "Say how often the group meets with FREQ",
     }
     for rule, words in cases.items():

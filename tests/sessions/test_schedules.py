@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from backend.sessions.generation import generate_all_ahead
 from backend.sessions.models import GroupSession
+from backend.sessions.schedules import MAX_LIVE_SCHEDULES
 from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
 from tests.support.problems import assert_problem
 
@@ -96,18 +97,43 @@ def test_every_other_week_and_until(client: TestClient, circle: Circle, clock: C
     ("fields", "fragment"),
     [
         ({"rrule": "FREQ=HOURLY"}, "daily, weekly, monthly or yearly"),
-        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "cannot be read"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX"}, "BYDAY takes days like MO"),
         ({"rrule": "FREQ=WEEKLY;UNTIL=20270101T000000Z"}, "Leave UNTIL out"),
         ({"rrule": "FREQ=WEEKLY;COUNT=3"}, "Leave COUNT out"),
         ({"timezone": "Mars/Olympus"}, "time zone"),
         ({"until": "2026-09-01"}, "until must be on or after starts_on"),
-        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, "makes no meetings"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, "from 1 to 28"),
         ({"duration_minutes": 0}, "greater than or equal to 5"),
+        # What an outside review used to fill the database or the CPU, each refused before
+        # anything is expanded (the words say which check refused it):
+        ({"rrule": "FREQ=DAILY;BYHOUR=0,1,2,3;BYMINUTE=0,1,2"}, "start_time sets the time"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=TU;BYMINUTE=5"}, "meets at most once a day"),
+        ({"rrule": "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6"}, "BYSETPOS takes positions from 1 to 4"),
+        ({"rrule": "FREQ=MONTHLY;BYDAY=MO,MO,MO;BYSETPOS=5"}, "from 1 to 4"),
+        ({"rrule": "FREQ=MONTHLY;BYSETPOS=1"}, "give BYDAY too"),
+        ({"rrule": "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=15"}, "not both"),
+        ({"rrule": "FREQ=MONTHLY;BYDAY=6MO"}, "from 1 to 5"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=2;BYDAY=53MO"}, "from 1 to 5"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=1MO"}, "Numbered days like 1TH belong"),
+        ({"rrule": "FREQ=WEEKLY;BYMONTHDAY=1"}, "leave BYMONTHDAY out"),
+        ({"rrule": "FREQ=YEARLY;BYYEARDAY=100"}, "leave BYYEARDAY out"),
+        ({"rrule": "FREQ=DAILY;INTERVAL=7;BYDAY=TU"}, "say FREQ=WEEKLY"),
+        ({"rrule": "FREQ=WEEKLY;INTERVAL=400"}, "INTERVAL must be a whole number"),
+        ({"rrule": "FREQ=WEEKLY;INTERVAL=1,2"}, "INTERVAL must be a whole number"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=TU;WKST=XX"}, "WKST names the day"),
+        ({"rrule": "FREQ=YEARLY;BYMONTH=13"}, "BYMONTH takes months"),
+        ({"rrule": "FREQ=MONTHLY;BYMONTHDAY=1;2"}, "not a NAME=VALUE part"),
+        # The fifth Monday of October: none in 2026 or 2027, so none within a year.
+        ({"rrule": "FREQ=MONTHLY;INTERVAL=12;BYDAY=5MO"}, "in the year from starts_on"),
+        ({"until": "9999-12-31"}, "at most 10 years after"),
+        ({"starts_on": "2020-01-01"}, "at most a year ago"),
+        ({"starts_on": "2035-01-01"}, "at most two years ahead"),
     ],
 )
 def test_a_schedule_that_cannot_work_is_refused_with_the_reason(
-    client: TestClient, circle: Circle, fields: dict[str, object], fragment: str
+    client: TestClient, circle: Circle, clock: Clock, fields: dict[str, object], fragment: str
 ) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
     body = {
         "rrule": "FREQ=WEEKLY;BYDAY=TU",
         "start_time": "19:00",
@@ -235,3 +261,74 @@ def test_housekeeping_keeps_every_schedule_generated_ahead(
         )
     assert last is not None
     assert last >= datetime(2027, 3, 1, tzinfo=UTC) + timedelta(weeks=12)
+
+
+def test_every_rule_the_checks_allow_meets_within_a_year_at_most_once_a_day(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    rules = [
+        "FREQ=DAILY",
+        "FREQ=DAILY;INTERVAL=3;BYDAY=MO,WE",
+        "FREQ=WEEKLY;INTERVAL=12;BYDAY=SU;WKST=SU",
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "FREQ=YEARLY;BYMONTH=12;BYDAY=2SA",
+        "FREQ=YEARLY;BYDAY=52MO",
+    ]
+    for rule in rules:
+        schedule = create_schedule(client, circle, rrule=rule)
+        items = sessions(client, circle, "2026-10-01T00:00:00Z", "2027-10-01T00:00:00Z")
+        mine = [i for i in items if i["schedule_id"] == schedule["id"]]
+        assert mine, rule
+        days = [local(i).date() for i in mine]
+        assert len(days) == len(set(days)), rule
+        ended = client.post(
+            f"/api/v1/schedules/{schedule['id']}/end", headers=circle.facilitator.headers
+        )
+        assert ended.status_code == 200, ended.text
+
+
+def test_a_circle_runs_a_bounded_number_of_series(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    for _ in range(MAX_LIVE_SCHEDULES):
+        create_schedule(client, circle, rrule="FREQ=MONTHLY;BYDAY=1TU")
+    body = {
+        "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "timezone": "America/New_York",
+        "starts_on": "2026-10-01",
+    }
+    refused = client.post(f"{circle.base}/schedules", headers=circle.facilitator.headers, json=body)
+    assert_problem(refused, 422)
+    assert "at most 20 series at once" in refused.text
+
+
+def test_an_anonymous_read_never_generates_meetings(
+    app: FastAPI, client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle, rrule="FREQ=DAILY")
+
+    def stored() -> int:
+        with app.state.session_factory() as db:
+            return int(db.scalar(select(func.count()).select_from(GroupSession)) or 0)
+
+    before = stored()
+    far: dict[str, str | int] = {
+        "from": "2028-06-01T00:00:00Z",
+        "to": "2029-05-01T00:00:00Z",
+        "limit": 100,
+    }
+    anonymous = client.get(f"{circle.base}/sessions", params=far)
+    assert anonymous.status_code == 200, anonymous.text
+    assert anonymous.json()["items"] == []  # beyond what is kept generated
+    assert stored() == before
+    member = client.get(f"{circle.base}/sessions", params=far, headers=circle.members[0].headers)
+    assert member.status_code == 200, member.text
+    assert len(member.json()["items"]) == 100
+    assert stored() > before
