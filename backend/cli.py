@@ -45,7 +45,8 @@ def serve(
         workers=workers,
         log_config=logging_config(settings.log_level),
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         server_header=False,
     )
 

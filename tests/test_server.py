@@ -102,3 +102,23 @@ def test_bad_requests_get_problems_and_the_server_keeps_serving(server: tuple[st
 
     log = log_path.read_text()
     assert "[e2e-unknown] GET /api/v1/no-such-thing 404" in log
+
+
+def test_a_forwarded_address_is_not_believed_unless_a_proxy_is_trusted(
+    server: tuple[str, Path],
+) -> None:
+    """Served as deployed without CIRCLES_TRUSTED_PROXIES: a caller that names a new
+    X-Forwarded-For address on every guess is still counted under its own address."""
+    base, _ = server
+    form = {"grant_type": "password", "username": "nobody@example.org", "password": "a guess!!"}
+    statuses = [
+        httpx2.post(
+            f"{base}/api/v1/auth/token",
+            data=form,
+            headers={"X-Forwarded-For": f"198.51.100.{number}"},
+            timeout=10,
+        ).status_code
+        for number in range(1, 8)
+    ]
+    assert statuses[:5] == [400] * 5
+    assert statuses[5:] == [429, 429]

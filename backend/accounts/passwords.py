@@ -20,6 +20,7 @@ from backend.accounts.schemas import (
 from backend.accounts.service import (
     NOT_A_CRISIS_SERVICE,
     end_all_tokens,
+    forget_sign_in_failures,
     greeting,
     normalize_email,
     start_session,
@@ -70,11 +71,10 @@ def request_password_reset(db: Session, *, email: str, settings: Settings) -> No
     if user is None:
         return
     throttle_key = f"reset:account:{email}"
-    if ratelimit.retry_after_seconds(
+    if ratelimit.reserve(
         db, throttle_key, limit=RESET_REQUESTS_PER_HOUR, window=timedelta(hours=1)
     ):
         return
-    ratelimit.record_hit(db, throttle_key, window=timedelta(hours=1))
     token = new_secret()
     db.add(
         PasswordResetToken(
@@ -126,4 +126,4 @@ def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> Non
     db.execute(delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id))
     end_all_tokens(db, user, reason="password_reset")
     # A locked-out account gets back in with its new password at once.
-    ratelimit.clear(db, f"login:account:{user.email}")
+    forget_sign_in_failures(db, user.email)

@@ -27,7 +27,7 @@ from backend.accounts.schemas import (
 )
 from backend.core import ratelimit
 from backend.core.config import Settings
-from backend.core.db import lock_for_update
+from backend.core.db import commit_so_far, lock_for_update
 from backend.core.errors import Unauthorized
 from backend.core.orm import utcnow
 from backend.core.security import (
@@ -47,8 +47,11 @@ from backend.core.uniqueness import insert_once
 from backend.notifications.service import enqueue_email
 
 LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_FAILURES_PER_ACCOUNT = 5
-LOGIN_FAILURES_PER_ADDRESS = 30
+# Failed sign-ins a window allows: at one account from one address, from one address at any
+# accounts, and at one account from anywhere.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_FAILURES_PER_ADDRESS = 100
+LOGIN_FAILURES_PER_ACCOUNT = 50
 WRONG_CREDENTIALS = "The email or password is not right."
 CONFIRMATION_TOKEN_TTL = timedelta(hours=48)
 REGISTRATION_EMAILS_PER_HOUR = 3
@@ -100,11 +103,10 @@ def register(db: Session, *, data: UserRegister, settings: Settings) -> None:
     # Hashed on every path, so the time the answer takes says nothing about the address.
     password_hash = hash_password(data.password)
     throttle_key = f"register:email:{email}"
-    if ratelimit.retry_after_seconds(
+    if ratelimit.reserve(
         db, throttle_key, limit=REGISTRATION_EMAILS_PER_HOUR, window=REGISTRATION_WINDOW
     ):
         return
-    ratelimit.record_hit(db, throttle_key, window=REGISTRATION_WINDOW)
     if _insert_unconfirmed_user(db, email=email, password_hash=password_hash, data=data):
         user = db.scalars(select(User).where(User.email == email)).one()
         _send_confirmation_link(db, settings, user)
@@ -211,16 +213,14 @@ def confirm_email(db: Session, *, token: str, password: str, client_address: str
     user = db.get_one(User, confirmation.user_id)
     if not user.is_active:
         raise errors.InvalidConfirmationToken()
-    # The password is checked before any lock is taken: a failure is counted in a transaction
-    # of its own, which on SQLite would wait for ours.
-    keys = _throttle_keys(user.email, client_address)
-    _raise_if_throttled(db, keys)
+    # The tries are reserved (and committed) before anything is written or locked.
+    keys = _sign_in_keys(user.email, client_address)
+    _reserve_tries(db, keys)
     checked_hash = user.password_hash
     matches, new_hash = verify_password(password, checked_hash)
     if not matches:
-        for key, _ in keys:
-            ratelimit.record_hit(db, key, window=LOGIN_WINDOW)
         raise errors.ConfirmationPasswordMismatch()
+    _tries_went_well(db, keys)
     # Serialised with sign-ups for the address (see register) and read again after the lock:
     # one that replaced this sign-up meanwhile has deleted the token and changed the password.
     lock_for_update(db, User.id, user.id)
@@ -301,35 +301,65 @@ def _issue_pair(db: Session, user: User, session: AuthSession, settings: Setting
     )
 
 
-def _throttle_keys(email: str, client_address: str) -> list[tuple[str, int]]:
+def _sign_in_keys(email: str, client_address: str) -> list[tuple[str, int]]:
+    """The counters of a sign-in, strictest first. Guesses at one account from one address
+    stop soonest; the owner, elsewhere, is not stopped by them. An address guessing at many
+    accounts, or many addresses at one account, stop later (a shared address, such as a
+    clinic's, is many people)."""
     return [
-        (f"login:account:{email}", LOGIN_FAILURES_PER_ACCOUNT),
+        (_account_and_address_key(email, client_address), LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS),
         (f"login:address:{client_address}", LOGIN_FAILURES_PER_ADDRESS),
+        (_account_key(email), LOGIN_FAILURES_PER_ACCOUNT),
     ]
 
 
-def _raise_if_throttled(db: Session, keys: list[tuple[str, int]]) -> None:
-    waits = [
-        wait
-        for key, limit in keys
-        if (wait := ratelimit.retry_after_seconds(db, key, limit=limit, window=LOGIN_WINDOW))
-    ]
-    if waits:
-        raise errors.LoginThrottled(max(waits))
+def _account_key(email: str) -> str:
+    return f"login:account:{email}"
+
+
+def _account_and_address_key(email: str, client_address: str) -> str:
+    return f"{_account_key(email)}:address:{client_address}"
+
+
+def forget_sign_in_failures(db: Session, email: str) -> None:
+    """After a password reset: the account's failed sign-ins no longer hold anyone back."""
+    ratelimit.clear(db, _account_key(email))
+    ratelimit.clear_prefix(db, _account_and_address_key(email, ""))
+
+
+def _reserve_tries(db: Session, keys: list[tuple[str, int]]) -> None:
+    """One try on each counter, strictest first. Refused (429) at the first with none left,
+    handing back the tries taken before it: a refused try counts against nothing broader.
+    Commits the request's transaction (see ``ratelimit.reserve``)."""
+    for taken, (key, limit) in enumerate(keys):
+        wait = ratelimit.reserve(db, key, limit=limit, window=LOGIN_WINDOW)
+        if wait is not None:
+            for earlier, _ in keys[:taken]:
+                ratelimit.give_back(db, earlier)
+            commit_so_far(db)
+            raise errors.LoginThrottled(wait)
+
+
+def _tries_went_well(db: Session, keys: list[tuple[str, int]]) -> None:
+    """The password was right: the tries were no guesses."""
+    ratelimit.clear(db, keys[0][0])
+    for key, _ in keys[1:]:
+        ratelimit.give_back(db, key)
 
 
 def password_grant(
     db: Session, *, email: str, password: str, client_address: str, settings: Settings
 ) -> TokenResponse:
     email = normalize_email(email)
-    keys = _throttle_keys(email, client_address)
-    _raise_if_throttled(db, keys)
+    keys = _sign_in_keys(email, client_address)
+    _reserve_tries(db, keys)
     user = db.scalar(select(User).where(User.email == email))
     matches, new_hash = verify_password(password, user.password_hash if user else None)
     if user is None or not matches:
-        for key, _ in keys:
-            ratelimit.record_hit(db, key, window=LOGIN_WINDOW)
-        raise errors.InvalidGrant(WRONG_CREDENTIALS)
+        raise errors.InvalidGrant(WRONG_CREDENTIALS)  # the tries stay counted
+    _tries_went_well(db, keys)
+    if not user.is_active or user.email_confirmed_at is None:
+        commit_so_far(db)  # the right password was no guess, whatever is refused next
     if not user.is_active:
         raise errors.InvalidGrant(
             "This account has been deactivated. Contact the counseling service if you think "
@@ -344,7 +374,6 @@ def password_grant(
     if new_hash:
         user.password_hash = new_hash
     user.last_login_at = utcnow()
-    ratelimit.clear(db, keys[0][0])
     return start_session(db, user, settings)
 
 
@@ -411,8 +440,9 @@ def client_credentials_grant(
     client_address: str,
     settings: Settings,
 ) -> TokenResponse:
-    keys = [(f"client:address:{client_address}", LOGIN_FAILURES_PER_ADDRESS)]
-    _raise_if_throttled(db, keys)
+    key = f"client:address:{client_address}"
+    if wait := ratelimit.reserve(db, key, limit=LOGIN_FAILURES_PER_ADDRESS, window=LOGIN_WINDOW):
+        raise errors.LoginThrottled(wait)
     client = None
     with contextlib.suppress(ValueError):  # a malformed id is just an unknown client
         client = db.get(ServiceClient, uuid.UUID(client_id))
@@ -421,8 +451,8 @@ def client_credentials_grant(
         or client.revoked_at is not None
         or not secrets_match(client_secret, client.secret_hash)
     ):
-        ratelimit.record_hit(db, keys[0][0], window=LOGIN_WINDOW)
         raise errors.InvalidClient()
+    ratelimit.give_back(db, key)
     granted = set(client.scopes)
     if requested_scopes - granted:
         raise errors.InvalidScope(

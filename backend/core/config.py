@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     jwt_key_id: str = "main"
     jwt_previous_keys: Annotated[dict[str, SecretStr], NoDecode] = {}
     cors_origins: Annotated[list[str], NoDecode] = []
+    # The addresses of the load balancers or proxies in front (CIRCLES_TRUSTED_PROXIES,
+    # comma-separated IPs or networks): only their X-Forwarded-For names the client. Unset,
+    # nobody's is believed, so no caller can pick the address its sign-ins are counted under.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
     # Links in emails (password reset, calendar feeds) start with this; it is also the web
     # app's origin, the only one its sign-in cookie is refreshed from (accounts/web.py).
@@ -71,7 +75,7 @@ class Settings(BaseSettings):
     # checkout. An installed package carries none, so there this (or `--from`) names one.
     demo_dir: Path | None = None
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):

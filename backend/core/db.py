@@ -137,6 +137,13 @@ def commit_request_session() -> None:
         db.commit()
 
 
+def commit_so_far(db: Session) -> None:
+    """Commit what the request has done so far, on its own connection: for counts that must
+    outlive the request's failure (core.ratelimit), taken before the request writes anything
+    else. A second connection for them would make every request need two at once."""
+    db.commit()
+
+
 def _commit_and_close(db: Session) -> None:
     try:
         db.commit()

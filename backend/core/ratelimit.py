@@ -1,16 +1,21 @@
 """Fixed-window counters kept in the database, so every worker process sees the same counts.
 
-Failures are recorded in a transaction of their own (``record_hit``): the request that failed
-rolls its own transaction back, and the count must survive that.
+A try is *reserved* before the work it limits (``reserve``): one atomic statement counts it
+and reads the count back, and it commits at once in the request's own transaction, so
+concurrent tries can never all slip under the limit, and no request needs a second connection
+while it holds its first (two connections per request froze the whole API once the pool
+was taken by requests each waiting for their second). A try that went well is handed back
+(``give_back``) or its key forgotten (``clear``), so the counts are of failures.
 """
 
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, case, delete, literal, select
+from sqlalchemy import String, case, delete, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from backend.core.db import commit_so_far
 from backend.core.orm import Base, UTCDateTime, utcnow
 
 
@@ -22,26 +27,16 @@ class RateLimitCounter(Base):
     hits: Mapped[int]
 
 
-def retry_after_seconds(db: Session, key: str, *, limit: int, window: timedelta) -> int | None:
-    """Seconds until ``key`` may try again, or None when it is under ``limit``."""
-    counter = db.scalar(select(RateLimitCounter).where(RateLimitCounter.key == key))
-    if counter is None or counter.hits < limit:
-        return None
-    remaining = (counter.window_started_at + window - utcnow()).total_seconds()
-    if remaining <= 0:
-        return None
-    return max(1, math.ceil(remaining))
+def reserve(db: Session, key: str, *, limit: int, window: timedelta) -> int | None:
+    """Take one of ``key``'s ``limit`` tries in its window: None when taken, else the seconds
+    until one is free again.
 
-
-def record_hit(db: Session, key: str, *, window: timedelta) -> None:
-    """Count one hit for ``key`` in a separate transaction that commits at once."""
-    bind = db.get_bind()
+    It commits the request's transaction, so call it before the request writes anything."""
     now = utcnow()
     expired = RateLimitCounter.window_started_at <= now - window
-    insert = (postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert)(
+    insert = (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(
         RateLimitCounter
     ).values(key=key, window_started_at=now, hits=1)
-
     statement = insert.on_conflict_do_update(
         index_elements=[RateLimitCounter.key],
         set_={
@@ -51,11 +46,30 @@ def record_hit(db: Session, key: str, *, window: timedelta) -> None:
                 else_=RateLimitCounter.window_started_at,
             ),
         },
+    ).returning(RateLimitCounter.hits, RateLimitCounter.window_started_at)
+    hits, started_at = db.execute(statement).one()
+    commit_so_far(db)
+    if hits <= limit:
+        return None
+    return max(1, math.ceil((started_at + window - now).total_seconds()))
+
+
+def give_back(db: Session, key: str) -> None:
+    """Hand back a try reserved by this request that went well (in the caller's transaction)."""
+    db.execute(
+        update(RateLimitCounter)
+        .where(RateLimitCounter.key == key, RateLimitCounter.hits > 0)
+        .values(hits=RateLimitCounter.hits - 1)
     )
-    with Session(bind=bind) as side, side.begin():
-        side.execute(statement)
+
+
+def clear_prefix(db: Session, prefix: str) -> None:
+    """Forget every key that starts with ``prefix``, within the caller's transaction."""
+    db.execute(
+        delete(RateLimitCounter).where(RateLimitCounter.key.startswith(prefix, autoescape=True))
+    )
 
 
 def clear(db: Session, key: str) -> None:
-    """Forget ``key``'s hits (after a success), within the caller's transaction."""
+    """Forget ``key``'s tries (after a success), within the caller's transaction."""
     db.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))

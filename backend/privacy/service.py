@@ -66,15 +66,12 @@ def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> No
     """Close the account for good (after the password is confirmed)."""
     user = actor.person
     key = f"erase:{user.id}"
-    wait = ratelimit.retry_after_seconds(
-        db, key, limit=WRONG_PASSWORD_LIMIT, window=WRONG_PASSWORD_WINDOW
-    )
+    wait = ratelimit.reserve(db, key, limit=WRONG_PASSWORD_LIMIT, window=WRONG_PASSWORD_WINDOW)
     if wait is not None:
         raise TooManyErasureTries(retry_after=wait)
     matches, _ = verify_password(password, user.password_hash)
     if not matches:
-        ratelimit.record_hit(db, key, window=WRONG_PASSWORD_WINDOW)
-        raise WrongPassword()
+        raise WrongPassword()  # the try stays counted
     ratelimit.clear(db, key)
 
     # Domain steps first, while the person's rows are all there.

@@ -365,7 +365,7 @@ def test_wrong_confirmation_passwords_count_as_failed_sign_ins(
 ) -> None:
     register(client)
     link = newest_link(app)
-    for _ in range(service.LOGIN_FAILURES_PER_ACCOUNT):
+    for _ in range(service.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS):
         assert_problem(confirm(client, link, OTHER_PASSWORD), 400)
 
     locked = confirm(client, link)
@@ -378,7 +378,7 @@ def test_wrong_confirmation_passwords_count_as_failed_sign_ins(
 
 def test_failed_sign_ins_hold_back_confirmation_too(client: TestClient, app: FastAPI) -> None:
     register(client)
-    for _ in range(service.LOGIN_FAILURES_PER_ACCOUNT):
+    for _ in range(service.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS):
         assert_problem(password_grant(client, RIVER, OTHER_PASSWORD), 400)
     response = confirm(client, newest_link(app))
     assert_problem(response, 429)
