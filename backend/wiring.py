@@ -12,6 +12,7 @@ does everywhere.
 | AccountDeactivated   | seats at every upcoming meeting freed; open matches closed             |
 | AccountErased        | as deactivation, then mentoring forgets what it held about the person  |
 | MemberBlocked        | mentoring: an open match between the two is closed                     |
+| SignInsEnded         | the person's secret calendar feed ends                                 |
 """
 
 import threading
@@ -19,7 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.events import AccountDeactivated, AccountErased
+from backend.accounts.events import AccountDeactivated, AccountErased, SignInsEnded
 from backend.core.config import Settings
 from backend.core.events import Job, bus
 from backend.groups import views as group_views
@@ -54,6 +55,7 @@ def wire() -> None:
         bus.subscribe(AccountErased, mentoring.close_open_matches)
         bus.subscribe(AccountErased, mentoring.forget_the_person)
         bus.subscribe(MemberBlocked, mentoring.close_matches_between)
+        bus.subscribe(SignInsEnded, sessions.end_the_calendar_feed)
 
         bus.add_job(Job("generate meetings ahead", timedelta(hours=1), _generate_meetings_ahead))
         # No mentee waits forever on a mentor who does not answer.

@@ -81,7 +81,7 @@ def admin_update_user(
     for field, value in values.items():
         setattr(user, field, value)
     if role_changed or deactivated:
-        end_all_tokens(db, user, reason="deactivated" if deactivated else "role_change")
+        end_all_tokens(db, settings, user, reason="deactivated" if deactivated else "role_change")
     db.flush()
     if deactivated:
         events.publish(db, settings, AccountDeactivated(user_id=user.id))

@@ -15,6 +15,14 @@ class AccountDeactivated(Event):
 
 
 @dataclass(frozen=True)
+class SignInsEnded(Event):
+    """Every way the person was signed in ended (signing out everywhere, a new password, a
+    role change, deactivation, erasure): what else stands in for them stops working too."""
+
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class AccountErased(Event):
     """The person erased their account (privacy): the same as deactivation, and then what
     other domains hold about them is forgotten, while their rows are all still there."""

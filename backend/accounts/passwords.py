@@ -60,7 +60,7 @@ def change_password(
     if user.password_hash != checked_hash:
         raise errors.PasswordChangedMeanwhile()
     user.password_hash = new_hash
-    end_all_tokens(db, user, reason="password_change")
+    end_all_tokens(db, settings, user, reason="password_change")
     return start_session(db, user, settings)
 
 
@@ -100,7 +100,9 @@ def request_password_reset(db: Session, *, email: str, settings: Settings) -> No
     )
 
 
-def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> None:
+def confirm_password_reset(
+    db: Session, settings: Settings, *, confirm: PasswordResetConfirm
+) -> None:
     now = utcnow()
     reset = db.scalar(
         select(PasswordResetToken).where(
@@ -124,6 +126,6 @@ def confirm_password_reset(db: Session, *, confirm: PasswordResetConfirm) -> Non
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
     db.execute(delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id))
-    end_all_tokens(db, user, reason="password_reset")
+    end_all_tokens(db, settings, user, reason="password_reset")
     # A locked-out account gets back in with its new password at once.
     forget_sign_in_failures(db, user.email)

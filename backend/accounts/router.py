@@ -195,7 +195,7 @@ def logout(
 
     The answer also clears the web app's refresh cookie.
     """
-    service.logout(db, actor=actor, everywhere=bool(data and data.everywhere))
+    service.logout(db, settings, actor=actor, everywhere=bool(data and data.everywhere))
     return web.clear_cookie(Response(status_code=204), settings)
 
 
@@ -226,7 +226,7 @@ def confirm_password_reset(
     An unconfirmed address counts as confirmed afterwards (the link came by email). The
     answer clears the web app's refresh cookie, whose session has ended.
     """
-    passwords.confirm_password_reset(db, confirm=data)
+    passwords.confirm_password_reset(db, settings, confirm=data)
     return web.clear_cookie(Response(status_code=204), settings)
 
 

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
 from backend.accounts.actor import CLIENT_SUBJECT_PREFIX, Actor
+from backend.accounts.events import SignInsEnded
 from backend.accounts.models import (
     AuthSession,
     EmailConfirmationToken,
+    PasswordResetToken,
     RefreshToken,
     Role,
     ServiceClient,
@@ -25,7 +27,7 @@ from backend.accounts.schemas import (
     TokenResponse,
     UserRegister,
 )
-from backend.core import ratelimit
+from backend.core import events, ratelimit
 from backend.core.config import Settings
 from backend.core.db import commit_so_far, lock_for_update
 from backend.core.errors import Unauthorized
@@ -426,9 +428,18 @@ def _revoke_sessions(db: Session, user: User, *, reason: str) -> None:
     )
 
 
-def end_all_tokens(db: Session, user: User, *, reason: str) -> None:
+def end_all_tokens(db: Session, settings: Settings, user: User, *, reason: str) -> None:
+    """Every session ends and every unused password-reset link with them (a link sent before
+    the password changed, or beside the one used, must not work afterwards); other domains
+    end what stands in for the person (the calendar feed)."""
     user.token_version += 1
     _revoke_sessions(db, user, reason=reason)
+    db.execute(
+        delete(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)
+        )
+    )
+    events.publish(db, settings, SignInsEnded(user_id=user.id))
 
 
 def client_credentials_grant(
@@ -520,9 +531,9 @@ def caller_id(db: Session, token: str, settings: Settings) -> str | None:
         return None
 
 
-def logout(db: Session, *, actor: Actor, everywhere: bool) -> None:
+def logout(db: Session, settings: Settings, *, actor: Actor, everywhere: bool) -> None:
     if everywhere:
-        end_all_tokens(db, actor.person, reason="logout_everywhere")
+        end_all_tokens(db, settings, actor.person, reason="logout_everywhere")
         return
     db.execute(
         update(AuthSession)

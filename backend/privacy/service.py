@@ -89,7 +89,7 @@ def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> No
         elif reference.erase == Erase.clear_reference:
             db.execute(update(table).where(table.c[column] == user.id).values({column: None}))
 
-    end_all_tokens(db, user, reason="account_erased")
+    end_all_tokens(db, settings, user, reason="account_erased")
     user.email = f"erased-{uuid.uuid4().hex}@erased.invalid"
     user.display_name = ERASED_NAME
     user.password_hash = hash_password(new_secret())  # no one knows it

@@ -69,8 +69,11 @@ def feed_url(db: Session, settings: Settings, *, actor: Actor) -> str:
 
 
 def revoke_feed(db: Session, *, actor: Actor) -> None:
-    user = actor.person
-    feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    end_feed(db, user_id=actor.person.id)
+
+
+def end_feed(db: Session, *, user_id: uuid.UUID) -> None:
+    feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user_id))
     if feed is not None:
         db.delete(feed)
         db.flush()

@@ -2,10 +2,10 @@
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.events import AccountDeactivated, AccountErased
+from backend.accounts.events import AccountDeactivated, AccountErased, SignInsEnded
 from backend.core.config import Settings
 from backend.groups.events import GroupArchived, MembershipEnded
-from backend.sessions import rsvps, service
+from backend.sessions import calendar, rsvps, service
 
 
 def free_seats_in_the_group(db: Session, settings: Settings, event: MembershipEnded) -> None:
@@ -19,6 +19,12 @@ def free_every_seat(
 ) -> None:
     """Someone who can no longer sign in gives up their seats at every upcoming meeting."""
     rsvps.release_all_future_rsvps(db, settings, user_id=event.user_id)
+
+
+def end_the_calendar_feed(db: Session, settings: Settings, event: SignInsEnded) -> None:
+    """The secret feed stands in for the person: it ends with their sign-ins (a new one can
+    be asked for once they sign in again)."""
+    calendar.end_feed(db, user_id=event.user_id)
 
 
 def close_the_group(db: Session, settings: Settings, event: GroupArchived) -> None:

@@ -26,6 +26,7 @@ from tests.support.problems import assert_problem
 
 TOKEN = "/api/v1/auth/token"
 ME = "/api/v1/me"
+CHANGE_PASSWORD = "/api/v1/me/password"
 
 
 def register(client: TestClient, **overrides: str) -> Response:
@@ -384,6 +385,45 @@ def test_password_reset_by_email_end_to_end(
     assert assert_problem(again, 400)["type"].endswith("invalid-reset-token")
     # Delivered once: the next round sends nothing.
     assert deliver(app, settings, port) == 0
+
+
+@pytest.mark.real_commits
+def test_a_reset_link_dies_when_another_is_used_or_the_password_changes(
+    client: TestClient, app: FastAPI, settings: Settings, mailbox: tuple[Mailbox, int]
+) -> None:
+    box, port = mailbox
+    person = make_person(client)
+    request_reset(client, person.email)
+    request_reset(client, person.email)
+    assert deliver(app, settings, port) == 2
+    first, second = (reset_token_from(message) for message in box.messages)
+    used = client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": second, "new_password": "a fresh start in spring"},
+    )
+    assert used.status_code == 204, used.text
+    stale = client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": first, "new_password": "someone else's idea"},
+    )
+    assert assert_problem(stale, 400)["type"].endswith("invalid-reset-token")
+    # A link sent before a password change is refused after it, too (the third of the hour).
+    tokens = sign_in(client, person.email, "a fresh start in spring")
+    request_reset(client, person.email)
+    assert deliver(app, settings, port) == 1
+    before_change = reset_token_from(box.messages[-1])
+    changed = client.post(
+        CHANGE_PASSWORD,
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        json={"current_password": "a fresh start in spring", "new_password": "my own new phrase"},
+    )
+    assert changed.status_code == 200, changed.text
+    late = client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": before_change, "new_password": "someone else's idea"},
+    )
+    assert_problem(late, 400)
+    sign_in(client, person.email, "my own new phrase")
 
 
 @pytest.mark.real_commits

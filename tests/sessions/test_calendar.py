@@ -9,7 +9,7 @@ import recurring_ical_events  # type: ignore[import-untyped]  # the package ship
 from fastapi.testclient import TestClient
 from icalendar import Calendar, Component
 
-from tests.factories import make_person
+from tests.factories import PASSWORD, make_person, sign_in
 from tests.sessions.conftest import Circle, Clock, create_schedule, one_off
 from tests.sessions.test_schedules import sessions
 from tests.support.problems import assert_problem
@@ -163,6 +163,26 @@ def test_the_feed_url_is_secret_and_revocable(client: TestClient, circle: Circle
     fresh = feed_path(client, member.headers)
     assert fresh != path
     assert client.get(fresh).status_code == 200
+
+
+def test_the_feed_ends_with_every_sign_in(client: TestClient, circle: Circle) -> None:
+    """Signing out everywhere (a lost phone) or a new password ends the feed too: it stands
+    in for the person."""
+    member = circle.members[0]
+    path = feed_path(client, member.headers)
+    out = client.post("/api/v1/auth/logout", headers=member.headers, json={"everywhere": True})
+    assert out.status_code == 204, out.text
+    assert_problem(client.get(path), 404)
+    tokens = sign_in(client, member.email)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    path = feed_path(client, headers)
+    changed = client.post(
+        "/api/v1/me/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "a brand new phrase here"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert_problem(client.get(path), 404)
 
 
 def test_unlisted_groups_have_no_public_feed(client: TestClient, clock: Clock) -> None:
