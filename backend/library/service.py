@@ -110,11 +110,17 @@ def update_resource(
 ) -> Resource:
     _require_editor(actor)
     resource = visible_resource(db, resource_id, viewer_may_edit=True)
+    # Read before the edit applies: a story is known by the member's story it came from, not
+    # by a type the same edit could change.
+    story = _story_behind(db, resource)
+    if story is not None and changes.type not in (None, ResourceType.story):
+        raise WorkflowStep("This is a member's story; it stays a story.")
     _apply(db, resource, changes)
     if changes.status is not None and changes.status != resource.status:
         if changes.status not in ALLOWED_MOVES[resource.status]:
             raise WorkflowStep(f"A {resource.status} resource cannot become {changes.status}.")
-        if changes.status == ResourceStatus.published and _withdrawn_story(db, resource):
+        withdrawn = story is not None and story.status == StoryStatus.withdrawn
+        if changes.status == ResourceStatus.published and withdrawn:
             raise WorkflowStep(
                 "The author withdrew this story. Only they can share it again, as a new story."
             )
@@ -125,15 +131,9 @@ def update_resource(
     return resource
 
 
-def _withdrawn_story(db: Session, resource: Resource) -> bool:
-    return resource.type == ResourceType.story and (
-        db.scalar(
-            select(Story.id).where(
-                Story.resource_id == resource.id, Story.status == StoryStatus.withdrawn
-            )
-        )
-        is not None
-    )
+def _story_behind(db: Session, resource: Resource) -> Story | None:
+    """The member's story this resource was published from, if any."""
+    return db.scalar(select(Story).where(Story.resource_id == resource.id))
 
 
 def archive_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> None:

@@ -173,3 +173,19 @@ def test_a_withdrawn_story_cannot_be_republished_by_an_editor(
     )
     assert_problem(again, 409)
     assert_problem(client.get(f"/api/v1/resources/{resource_id}"), 404)
+    # Not by changing its type in the same edit either (an outside review found that way).
+    retyped = client.patch(
+        f"/api/v1/resources/{resource_id}",
+        headers=reviewer.headers,
+        json={"status": "published", "type": "article"},
+    )
+    assert_problem(retyped, 409)
+    assert_problem(client.get(f"/api/v1/resources/{resource_id}"), 404)
+    # And a member's story stays a story whatever it is.
+    other = submit(client, author)
+    published = review(client, reviewer, other["id"], decision="approve").json()["resource_id"]
+    renamed = client.patch(
+        f"/api/v1/resources/{published}", headers=reviewer.headers, json={"type": "article"}
+    )
+    assert_problem(renamed, 409)
+    assert client.get(f"/api/v1/resources/{published}").json()["type"] == "story"
