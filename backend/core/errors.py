@@ -261,24 +261,45 @@ def _issue_message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
 
 
+# An answer about a bad body stays small whatever the body: a body of thousands of unknown
+# fields would otherwise get an answer many times its own size.
+MAX_LISTED_ISSUES = 20
+MAX_ECHOED_NAME = 100
+
+
+def _echoed(part: Any) -> Any:
+    """A location part as the answer shows it: field names the caller sent, shortened."""
+    if isinstance(part, str) and len(part) > MAX_ECHOED_NAME:
+        return part[: MAX_ECHOED_NAME - 1] + "…"
+    return part
+
+
 async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
     issues = [
         ValidationIssue(
-            loc=list(jsonable_encoder(error.get("loc", ()))),
+            loc=[_echoed(part) for part in jsonable_encoder(error.get("loc", ()))],
             msg=_issue_message(error),
             type=str(error.get("type", "invalid")),
         )
-        for error in exc.errors()
+        for error in errors[:MAX_LISTED_ISSUES]
     ]
-    count = len(issues)
+    count = len(errors)
+    detail = (
+        f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} attention; "
+        + (
+            "see errors."
+            if count <= MAX_LISTED_ISSUES
+            else f"the first {MAX_LISTED_ISSUES} are in errors."
+        )
+    )
     return problem_response(
         request,
         status=422,
         title="Invalid request",
         slug="validation",
-        detail=f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
-        "attention; see errors.",
+        detail=detail,
         errors=issues,
     )
 

@@ -5,7 +5,8 @@ A pure ASGI middleware, so it sees the whole response. It applies to POST reques
 API from a signed-in person or service client (the key is scoped to who is calling, so one
 caller can never receive another's stored answer). The key is claimed with an insert before
 the request runs; a second request with the same key while the first is running gets 409.
-Answers of 5xx are not kept, so a retry after a failure runs again.
+Answers of 5xx are not kept, so a retry after a failure runs again. What one caller may
+keep is bounded (MAX_KEPT_ANSWER_BYTES, MAX_KEYS_PER_CALLER).
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
-from sqlalchemy import JSON, String, Text, UniqueConstraint, delete, select, update
+from sqlalchemy import JSON, String, Text, UniqueConstraint, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.datastructures import Headers
@@ -36,6 +37,10 @@ KEPT_FOR = timedelta(hours=24)
 # A claim with no answer after this long belongs to a request that died; the key is free again.
 ABANDONED_AFTER = timedelta(minutes=5)
 MAX_KEY_LENGTH = 200
+# What the store keeps for one caller, so no one can fill it: answers up to this size (a
+# larger one is remembered as handled, without its body), and this many keys a day.
+MAX_KEPT_ANSWER_BYTES = 64 * 1024
+MAX_KEYS_PER_CALLER = 1000
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
 # Never kept: sign-in and password calls (their bodies hold secrets) and service-client creation
 # (its answer holds a secret shown once).
@@ -140,6 +145,17 @@ class IdempotencyMiddleware:
         if isinstance(outcome, IdempotencyRecord):
             await self._answer_existing(scope, receive, send, outcome, path, request_hash)
             return
+        if outcome is None:
+            await self._problem(
+                scope,
+                receive,
+                send,
+                429,
+                f"This caller has used {MAX_KEYS_PER_CALLER} Idempotency-Keys in the last 24 "
+                "hours, the most kept for anyone. Retry later, or send new requests without one.",
+                headers={"Retry-After": "3600"},
+            )
+            return
         record_id = outcome
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
 
@@ -163,7 +179,8 @@ class IdempotencyMiddleware:
     def _claim(
         self, sessions: sessionmaker[Session], caller: str, key: str, path: str, request_hash: str
     ) -> Any:
-        """The new record's id, or the record already holding this key."""
+        """The new record's id, the record already holding this key, or None when the caller
+        holds as many keys as anyone may."""
         now = utcnow()
         with sessions.begin() as db:
             # Answers older than a day are forgotten for everyone; an abandoned claim only
@@ -179,6 +196,18 @@ class IdempotencyMiddleware:
                     IdempotencyRecord.created_at < now - ABANDONED_AFTER,
                 )
             )
+            held = db.scalar(
+                select(func.count())
+                .select_from(IdempotencyRecord)
+                .where(IdempotencyRecord.caller == caller)
+            )
+            existing = db.scalar(
+                select(IdempotencyRecord.id).where(
+                    IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
+                )
+            )
+            if existing is None and (held or 0) >= MAX_KEYS_PER_CALLER:
+                return None
         try:
             with sessions.begin() as db:
                 record = IdempotencyRecord(
@@ -208,13 +237,17 @@ class IdempotencyMiddleware:
                     for name, value in captured["headers"]
                     if name.decode("latin-1").lower() in KEPT_RESPONSE_HEADERS
                 }
+                body: bytes = captured["body"]
                 db.execute(
                     update(IdempotencyRecord)
                     .where(IdempotencyRecord.id == record_id)
                     .values(
                         status_code=captured["status"],
                         response_headers=kept,
-                        response_body=captured["body"].decode("utf-8", "replace"),
+                        # None: handled, but too large to keep (a replay says so).
+                        response_body=body.decode("utf-8", "replace")
+                        if len(body) <= MAX_KEPT_ANSWER_BYTES
+                        else None,
                     )
                 )
         except SQLAlchemyError:
@@ -250,8 +283,21 @@ class IdempotencyMiddleware:
                 "new request.",
             )
             return
+        if record.response_body is None:
+            location = (record.response_headers or {}).get("location")
+            await self._problem(
+                scope,
+                receive,
+                send,
+                409,
+                f"This request was handled already (status {record.status_code}); its answer "
+                "was too large to keep for a replay. Read the result instead"
+                + (f" at {location}." if location else "."),
+                headers={"Location": location} if location else None,
+            )
+            return
         headers = dict(record.response_headers or {}) | {REPLAYED_HEADER: "true"}
-        body = (record.response_body or "").encode()
+        body = record.response_body.encode()
         await send(
             {
                 "type": "http.response.start",

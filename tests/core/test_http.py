@@ -1,6 +1,7 @@
 """The HTTP machinery every endpoint relies on: problem+json errors, body limit, media types,
 request ids, security headers, CORS and the one transaction per request."""
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from backend.core.errors import Conflict
 from backend.core.middleware import MAX_BODY_BYTES
 from backend.core.routing import JSONRoute
 from tests.conftest import DatabaseUnderTest
+from tests.factories import make_person
 from tests.support.problems import assert_problem
 
 
@@ -347,3 +349,19 @@ def test_a_nul_character_in_input_is_never_a_500(
         body = assert_problem(response, 422)
         assert body["type"].endswith("unstorable-character")
         assert "NUL" in body["detail"]
+
+
+def test_a_body_of_many_unknown_fields_gets_a_short_answer(client: TestClient) -> None:
+    person = make_person(client)
+    body = {"x" * 5000: 1} | {f"f{number}": 1 for number in range(2000)}
+    sent = json.dumps(body).encode()
+    response = client.post(
+        "/api/v1/stories",
+        headers=person.headers | {"Content-Type": "application/json"},
+        content=sent,
+    )
+    problem = assert_problem(response, 422)
+    assert len(problem["errors"]) == 20
+    assert "the first 20 are in errors" in problem["detail"]
+    assert len(response.content) < len(sent) // 10
+    assert all(len(str(part)) <= 100 for issue in problem["errors"] for part in issue["loc"])

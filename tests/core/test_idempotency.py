@@ -179,3 +179,36 @@ def test_many_keyed_creates_at_once_all_succeed(client: TestClient, app: FastAPI
         )
     assert statuses == [201] * 8
     assert story_count(app) == 8
+
+
+def test_an_answer_too_large_to_keep_is_remembered_as_handled(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("backend.core.idempotency.MAX_KEPT_ANSWER_BYTES", 64)
+    person = make_person(client)
+    first = post_story(client, person, "big-1")
+    assert first.status_code == 201, first.text
+    again = post_story(client, person, "big-1")
+    problem = assert_problem(again, 409)
+    assert "too large to keep" in problem["detail"]
+    assert story_count(app) == 1  # handled once, not again
+    with app.state.session_factory() as db:
+        kept = db.scalars(select(IdempotencyRecord.response_body)).all()
+    assert kept == [None]
+
+
+def test_a_caller_keeps_a_bounded_number_of_keys(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("backend.core.idempotency.MAX_KEYS_PER_CALLER", 3)
+    person = make_person(client)
+    for number in range(3):
+        assert post_story(client, person, f"cap-{number}").status_code == 201
+    refused = post_story(client, person, "cap-3")
+    assert_problem(refused, 429)
+    assert refused.headers["retry-after"] == "3600"
+    assert story_count(app) == 3
+    # Keys already held still replay, and someone else is not held back.
+    assert post_story(client, person, "cap-0").headers["idempotent-replayed"] == "true"
+    other = make_person(client)
+    assert post_story(client, other, "cap-0").status_code == 201
