@@ -201,15 +201,17 @@ def people_by_id(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]
 
 
 def _sheet(
-    db: Session, session: GroupSession, *, sees_anonymous: bool, names: bool = True
+    db: Session,
+    session: GroupSession,
+    *,
+    sees_anonymous: bool,
+    names: bool = True,
+    only: set[uuid.UUID] | None = None,
 ) -> AttendanceSheet:
-    records = list(
-        db.scalars(
-            select(AttendanceRecord)
-            .where(AttendanceRecord.session_id == session.id)
-            .order_by(AttendanceRecord.recorded_at, AttendanceRecord.id)
-        )
-    )
+    query = select(AttendanceRecord).where(AttendanceRecord.session_id == session.id)
+    if only is not None:
+        query = query.where(AttendanceRecord.user_id.in_(only))
+    records = list(db.scalars(query.order_by(AttendanceRecord.recorded_at, AttendanceRecord.id)))
     people = people_by_id(db, {r.user_id for r in records})
     rows: list[AttendanceRow] = []
     hidden: Counter[AttendanceStatus] = Counter()
@@ -241,6 +243,17 @@ def attendance_sheet(db: Session, access: SessionAccess) -> AttendanceSheet:
         sees_anonymous=sees_anonymous_attendees(access.actor),
         names=reads_attendee_names(access.actor),
     )
+
+
+def recorded_sheet(
+    db: Session, access: SessionAccess, *, entries: list[AttendanceEntry]
+) -> AttendanceSheet:
+    """What recording answers: the sheet, to whoever may read it; to a client that may only
+    write, just the rows it sent, so it learns nothing about anyone it did not name."""
+    if reads_attendee_names(access.actor):
+        return attendance_sheet(db, access)
+    sent = {entry.user_id for entry in entries}
+    return _sheet(db, access.session, sees_anonymous=True, names=False, only=sent)
 
 
 def record_attendance(

@@ -22,6 +22,6 @@ def sees_anonymous_attendees(actor: Actor) -> bool:
 
 
 def reads_attendee_names(actor: Actor) -> bool:
-    """People who may handle attendance see names; an integrator only with
+    """People who may handle attendance read sheets, names included; an integrator only with
     ``attendance:read`` (one that may only write learns nothing it did not send)."""
     return actor.is_person or actor.holds(Scope.attendance_read)

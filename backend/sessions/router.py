@@ -261,7 +261,7 @@ def record_attendance(
     """Record present, late, excused or absent for many members at once, all or nothing
     (facilitators, admins, `attendance:write` clients)."""
     attendance.record_attendance(db, access, entries=data.records)
-    return attendance.attendance_sheet(db, access)
+    return attendance.recorded_sheet(db, access, entries=data.records)
 
 
 @router.get(

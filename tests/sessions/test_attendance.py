@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from backend.accounts.schemas import Scope
-from tests.factories import client_token, make_person, make_service_client
+from tests.factories import client_token, join, make_person, make_service_client
 from tests.sessions.conftest import Circle, Clock, make_circle, one_off
 from tests.sessions.test_rsvp import rsvp
 from tests.support.problems import assert_problem
@@ -154,6 +154,16 @@ def test_integrators_record_and_read_with_their_scopes(
     assert answer.status_code == 200, answer.text
     assert answer.json()["records"][0]["display_name"] is None
     assert circle.members[0].user.display_name not in answer.text
+    # ... and nothing of anyone it did not name: a facilitator's row for someone else stays
+    # out of its answer (an outside review read the whole sheet back this way).
+    other = make_person(client)
+    join(client, other, circle.group.id)
+    by_hand = {"records": [{"user_id": str(other.user.id), "status": "present"}]}
+    assert client.put(url, headers=circle.facilitator.headers, json=by_hand).status_code == 200
+    answer = client.put(url, headers=write_only_headers, json=body)
+    assert [row["user_id"] for row in answer.json()["records"]] == [str(circle.members[0].user.id)]
+    assert str(other.user.id) not in answer.text
+    assert answer.json()["anonymous"] == {}
 
 
 def test_attendance_cannot_be_recorded_long_before_the_meeting(
