@@ -37,6 +37,14 @@ class AlreadyMatched(Conflict):
     )
 
 
+class OwnMentorOffer(Forbidden):
+    slug = "own-mentor-offer"
+    detail = (
+        "Another admin decides on your own offer to mentor: approving yourself would let you "
+        "into pairs and their private notes with no one else's say."
+    )
+
+
 class OnlyAdminsProposeForOthers(Forbidden):
     slug = "only-admins-propose-for-others"
     detail = "Members propose matches for themselves; leave out mentee_id."

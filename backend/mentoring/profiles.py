@@ -17,6 +17,7 @@ from backend.mentoring.exceptions import (
     MenteeRequestNeeded,
     NoMenteeRequest,
     NoMentorProfile,
+    OwnMentorOffer,
 )
 from backend.mentoring.models import (
     MatchStatus,
@@ -141,6 +142,8 @@ def decide_mentor(
     """Approve or reject an offer to mentor. Rejecting an approved mentor declines the
     proposals waiting for them; pairs already meeting carry on until one of them ends it."""
     admin = actor.person
+    if user_id == admin.id:
+        raise OwnMentorOffer()
     lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == user_id)
     profile = profile_of(db, user_id)
     if profile is None:

@@ -284,6 +284,22 @@ def test_a_rejected_mentor_who_edits_their_profile_waits_for_review_again(
     assert suggested(client, seeker) == [str(person.user.id)]
 
 
+def test_an_admin_cannot_approve_their_own_offer_to_mentor(client: TestClient) -> None:
+    """Separation of duties: approving oneself would open pairs and their private notes with
+    no one else's say. Another admin decides."""
+    admin, other_admin = make_person(client, role=Role.admin), make_person(client, role=Role.admin)
+    offer(client, admin)
+    own = client.post(
+        f"{API}/mentors/{admin.user.id}/approval",
+        json={"decision": "approve"},
+        headers=admin.headers,
+    )
+    assert assert_problem(own, 403)["type"].endswith("own-mentor-offer")
+    mine = client.get(f"{API}/mentor-profile", headers=admin.headers)
+    assert mine.json()["status"] == "pending"
+    approve(client, other_admin, admin)
+
+
 def test_rejecting_an_approved_mentor_declines_waiting_proposals_only(
     client: TestClient, app: FastAPI
 ) -> None:
