@@ -3,6 +3,7 @@ so no script, event handler or javascript: URL survives, whatever an author type
 
 import math
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -47,6 +48,9 @@ def _html(text: str) -> str:
     return html
 
 
+# Each resource is read far more often than written: its HTML is made once per process and
+# kept for the most read bodies (at most 64 of up to 100,000 characters, a few MB).
+@lru_cache(maxsize=64)
 def render_markdown(text: str) -> str:
     """Safe HTML for ``text``, its headings one level down (``#`` is an h2). Links may only be
     http(s) or mailto, and every link gets rel="noopener noreferrer" so a linked page cannot

@@ -12,6 +12,7 @@ from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
 from backend.accounts.seed import seed_demo_accounts
 from backend.core.pagination import encode_cursor
+from backend.library import markdown
 from backend.library.seed import seed_demo_library
 from tests.factories import Person, client_token, make_person, make_service_client
 from tests.support.demo import demo_content
@@ -340,3 +341,30 @@ def test_in_the_demo_library_panic_attack_breathing_finds_the_worksheet_first(
 def test_a_search_cursor_out_of_range_is_a_422(client: TestClient, offset: object) -> None:
     cursor = encode_cursor([offset])
     assert_problem(client.get(RESOURCES, params={"q": "anxiety", "cursor": cursor}), 422)
+
+
+def test_a_body_is_rendered_once_however_often_it_is_read(
+    client: TestClient, editor: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    clean = markdown.nh3.clean
+
+    def counting(html: str, **options: Any) -> str:
+        rendered.append(html)
+        return clean(html, **options)
+
+    markdown.render_markdown.cache_clear()
+    monkeypatch.setattr(markdown.nh3, "clean", counting)
+    resource_id = published(client, editor, body_markdown="Read me *slowly*, as often as you like.")
+    for _ in range(3):
+        read = client.get(f"{RESOURCES}/{resource_id}")
+        assert read.json()["body_html"] == "<p>Read me <em>slowly</em>, as often as you like.</p>\n"
+    assert len(rendered) == 1
+    changed = client.patch(
+        f"{RESOURCES}/{resource_id}",
+        headers=editor.headers,
+        json={"body_markdown": "A new body, read once more."},
+    )
+    assert changed.status_code == 200, changed.text
+    assert "A new body" in client.get(f"{RESOURCES}/{resource_id}").json()["body_html"]
+    assert len(rendered) == 2
