@@ -4,6 +4,7 @@ search on both databases, safe HTML, and bookmarks."""
 from html.parser import HTMLParser
 from typing import Any
 
+import nh3
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -347,14 +348,14 @@ def test_a_body_is_rendered_once_however_often_it_is_read(
     client: TestClient, editor: Person, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rendered: list[str] = []
-    clean = markdown.nh3.clean
+    clean = nh3.clean
 
     def counting(html: str, **options: Any) -> str:
         rendered.append(html)
-        return clean(html, **options)
+        return str(clean(html, **options))
 
     markdown.render_markdown.cache_clear()
-    monkeypatch.setattr(markdown.nh3, "clean", counting)
+    monkeypatch.setattr(nh3, "clean", counting)
     resource_id = published(client, editor, body_markdown="Read me *slowly*, as often as you like.")
     for _ in range(3):
         read = client.get(f"{RESOURCES}/{resource_id}")
