@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # See core.db.db_slot: fewer requests in the database than threads to finish them.
         app.state.db_slots = anyio.Semaphore(concurrency)
+        # See core.admission.password_slot: password hashing leaves a database slot free.
+        app.state.password_slots = anyio.Semaphore(max(1, concurrency - 1))
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 2 * DB_CONCURRENCY)
         # Anonymous answers of public reads, kept until the database changes (core/public_cache.py).

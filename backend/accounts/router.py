@@ -42,6 +42,7 @@ from backend.accounts.schemas import (
     UserRegister,
 )
 from backend.core.access import Public
+from backend.core.admission import BUSY, PasswordSlot
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
@@ -50,7 +51,13 @@ from backend.core.routing import JSONRoute
 router = APIRouter(route_class=JSONRoute)
 
 
-@router.post("/auth/register", tags=["auth"], status_code=202, dependencies=[Public])
+@router.post(
+    "/auth/register",
+    tags=["auth"],
+    status_code=202,
+    dependencies=[Public, PasswordSlot],
+    responses=problem_responses(s503=BUSY),
+)
 def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Message:
     """Sign up; the answer is the same whether or not the address has an account.
 
@@ -73,9 +80,10 @@ def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Messag
     "/auth/confirm-email",
     tags=["auth"],
     status_code=204,
-    dependencies=[Public],
+    dependencies=[Public, PasswordSlot],
     responses=problem_responses(
         429,
+        s503=BUSY,
         s400="The link has expired or was already used (`invalid-confirmation-token`), or the "
         "password is not the one chosen at sign-up (`confirmation-password-mismatch`).",
     ),
@@ -111,9 +119,10 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     "/auth/token",
     tags=["auth"],
     response_model_exclude_none=True,
-    dependencies=[Public],
+    dependencies=[Public, PasswordSlot],
     responses=problem_responses(
         429,
+        s503=BUSY,
         s400="An RFC 6749 error; its `error` member says which.",
         s401="Unknown or revoked client, or a wrong client secret.",
         s403="A web-app call (`X-Circles-Client: web`) from another origin, or a refresh from "
@@ -215,8 +224,8 @@ def request_password_reset(
     "/auth/password-reset/confirm",
     tags=["auth"],
     status_code=204,
-    dependencies=[Public],
-    responses=problem_responses(s400="The link is invalid, used or expired."),
+    dependencies=[Public, PasswordSlot],
+    responses=problem_responses(s400="The link is invalid, used or expired.", s503=BUSY),
 )
 def confirm_password_reset(
     data: PasswordResetConfirm, db: DbSession, settings: AppSettings
@@ -247,8 +256,10 @@ def update_me(changes: MeUpdate, actor: CurrentActor, db: DbSession) -> MeRead:
 @router.post(
     "/me/password",
     tags=["me"],
+    dependencies=[PasswordSlot],
     responses=problem_responses(
         401,
+        s503=BUSY,
         s403="The current password is wrong, or a web-app call came from another origin.",
         s409="The password changed a moment ago, by another request (the same form sent twice).",
     ),

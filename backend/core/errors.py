@@ -170,6 +170,19 @@ class Gone(AppError):
     title = "Gone"
 
 
+class Busy(AppError):
+    status = 503
+    title = "Busy"
+    slug = "busy"
+    detail = (
+        "Many people are signing in or setting passwords right now. Please try again in a "
+        "few seconds."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "2"})
+
+
 class ServiceUnavailable(AppError):
     status = 503
     title = "Service temporarily unavailable"

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from backend.accounts import web
 from backend.accounts.dependencies import AppSettings, CurrentActor
+from backend.core.admission import BUSY, PasswordSlot
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.routing import JSONRoute
@@ -25,8 +26,13 @@ def export_my_data(actor: CurrentActor, db: DbSession) -> dict[str, Any]:
     "/me",
     tags=["me"],
     status_code=204,
+    dependencies=[PasswordSlot],
     responses=problem_responses(
-        401, 403, s429="Too many wrong passwords.", s422="The password is missing."
+        401,
+        403,
+        s429="Too many wrong passwords.",
+        s422="The password is missing.",
+        s503=BUSY,
     ),
 )
 def close_my_account(

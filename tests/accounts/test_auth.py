@@ -2,7 +2,10 @@
 (sign-up and email confirmation are in test_registration)."""
 
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 from email.message import Message
 
@@ -15,6 +18,7 @@ from httpx2 import Response
 from sqlalchemy import func, select
 
 from backend.accounts import passwords, service
+from backend.core import security
 from backend.core.config import Settings
 from backend.notifications.models import OutboxMessage
 from backend.notifications.senders import create_sender
@@ -559,3 +563,70 @@ def test_me_refuses_invalid_values_and_changes_nothing(
     body = assert_problem(client.patch(ME, headers=person.headers, json=changes), 422)
     assert body["errors"][0]["loc"][:2] == ["body", field]
     assert client.get(ME, headers=person.headers).json() == before
+
+
+@pytest.fixture
+def held_password_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[], threading.Event]]:
+    """``hold()``: from then on, password checks of sign-ins wait until the event it gives
+    is set (at most 20 s)."""
+    gate = threading.Event()
+    real = security.verify_password
+
+    def held(password: str, stored: str | None) -> tuple[bool, str | None]:
+        gate.wait(20)
+        return real(password, stored)
+
+    def hold() -> threading.Event:
+        monkeypatch.setattr(service, "verify_password", held)
+        return gate
+
+    yield hold
+    gate.set()
+
+
+@pytest.mark.real_commits
+def test_sign_ins_waiting_on_password_checks_leave_the_database_to_others(
+    client: TestClient, app: FastAPI, held_password_checks: Callable[[], threading.Event]
+) -> None:
+    """A flood of sign-ins once took every database slot while their hashes ran, and the
+    directory slowed from 10 ms to over a second; they now wait for their turn first."""
+    person = make_person(client)
+    gate = held_password_checks()
+    with ThreadPoolExecutor(max_workers=13) as pool:
+        signing_in = [
+            pool.submit(password_grant, client, person.email, PASSWORD) for _ in range(12)
+        ]
+        time.sleep(0.5)  # let them all arrive
+        meanwhile = pool.submit(client.get, "/api/v1/me/groups", headers=person.headers)
+        # Answered while every sign-in still waits: a database slot stayed free for it.
+        assert meanwhile.result(timeout=10).status_code == 200
+        assert not any(future.done() for future in signing_in)
+        gate.set()
+        assert [future.result(timeout=30).status_code for future in signing_in] == [200] * 12
+
+
+@pytest.mark.real_commits
+def test_a_flood_of_password_checks_past_the_queue_is_turned_away(
+    client: TestClient,
+    app: FastAPI,
+    held_password_checks: Callable[[], threading.Event],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("backend.core.admission.MAX_WAITING_TO_HASH", 2)
+    person = make_person(client)
+    gate = held_password_checks()
+    slots = app.state.password_slots.value  # all free: none is in use yet
+    with ThreadPoolExecutor(max_workers=slots + 6) as pool:
+        futures = [
+            pool.submit(password_grant, client, person.email, PASSWORD) for _ in range(slots + 6)
+        ]
+        time.sleep(0.5)
+        gate.set()
+        answers = [future.result(timeout=30) for future in futures]
+    busy = [answer for answer in answers if answer.status_code == 503]
+    assert len(busy) == 4  # beyond those checking and the two waiting
+    assert assert_problem(busy[0], 503)["type"].endswith("busy")
+    assert busy[0].headers["retry-after"] == "2"
+    assert sum(answer.status_code == 200 for answer in answers) == slots + 2
