@@ -80,6 +80,18 @@ class InsufficientScope(Forbidden):
         self.headers = {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'}
 
 
+class SignUpsThrottled(TooManyRequests):
+    slug = "too-many-sign-ups"
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            "Many sign-ups have come from this network in the last hour. Please try again in "
+            f"about {minutes} minute{'s' if minutes != 1 else ''}.",
+            retry_after=retry_after,
+        )
+
+
 class LoginThrottled(TooManyRequests):
     slug = "too-many-attempts"
 

@@ -56,9 +56,9 @@ router = APIRouter(route_class=JSONRoute)
     tags=["auth"],
     status_code=202,
     dependencies=[Public, PasswordSlot],
-    responses=problem_responses(s503=BUSY),
+    responses=problem_responses(s429="Many sign-ups from this network; retry later.", s503=BUSY),
 )
-def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Message:
+def register(data: UserRegister, request: Request, db: DbSession, settings: AppSettings) -> Message:
     """Sign up; the answer is the same whether or not the address has an account.
 
     The display name is the pseudonym other members see. A new address gets an account that
@@ -67,9 +67,10 @@ def register(data: UserRegister, db: DbSession, settings: AppSettings) -> Messag
     and to reset the password, and nothing changes. Signing up again before confirming
     replaces the earlier sign-up (password, name, time zone, languages) and sends a new link;
     earlier links stop working. At most 3 emails per address per hour: past that the answer is
-    the same and nothing is sent.
+    the same and nothing is sent. At most 20 sign-ups per network address per hour (429).
     """
-    service.register(db, data=data, settings=settings)
+    address = request.client.host if request.client else "unknown"
+    service.register(db, data=data, settings=settings, client_address=address)
     return Message(
         message="Thank you. We have sent an email to this address with the next step. If it "
         "does not arrive within a few minutes, please look in your spam folder."

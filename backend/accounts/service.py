@@ -57,6 +57,9 @@ LOGIN_FAILURES_PER_ACCOUNT = 50
 WRONG_CREDENTIALS = "The email or password is not right."
 CONFIRMATION_TOKEN_TTL = timedelta(hours=48)
 REGISTRATION_EMAILS_PER_HOUR = 3
+# Sign-ups from one address an hour: enough for a clinic's group session, too few for a
+# script making throw-away accounts.
+REGISTRATIONS_PER_ADDRESS = 20
 REGISTRATION_WINDOW = timedelta(hours=1)
 NOT_A_CRISIS_SERVICE = (
     "Strength Circles is peer support, not a crisis service. If you are in danger, call your "
@@ -92,7 +95,7 @@ def create_user(
     return user
 
 
-def register(db: Session, *, data: UserRegister, settings: Settings) -> None:
+def register(db: Session, *, data: UserRegister, settings: Settings, client_address: str) -> None:
     """Sign up without telling the caller whether the address has an account.
 
     A new address gets an unconfirmed account and a confirmation link. An address with a
@@ -102,6 +105,15 @@ def register(db: Session, *, data: UserRegister, settings: Settings) -> None:
     could wait for its owner to confirm it. Past the per-address cap nothing is sent or changed.
     """
     email = normalize_email(data.email)
+    # Counted before any work, and the same whatever the address: it tells nothing about it.
+    wait = ratelimit.reserve(
+        db,
+        f"register:address:{client_address}",
+        limit=REGISTRATIONS_PER_ADDRESS,
+        window=REGISTRATION_WINDOW,
+    )
+    if wait is not None:
+        raise errors.SignUpsThrottled(wait)
     # Hashed on every path, so the time the answer takes says nothing about the address.
     password_hash = hash_password(data.password)
     throttle_key = f"register:email:{email}"

@@ -536,3 +536,20 @@ def test_a_sign_up_at_the_moment_of_confirmation_never_sets_the_password(
         assert user.email_confirmed_at is None
         assert user.display_name == "Someone Else"
     assert_problem(password_grant(client, RIVER, OTHER_PASSWORD), 400)
+
+
+def test_sign_ups_from_one_network_are_limited(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Throw-away accounts made by a script from one address are stopped; the answer says
+    nothing about any email address."""
+    monkeypatch.setattr(service, "REGISTRATIONS_PER_ADDRESS", 2)
+    assert register(client, "one@example.org").status_code == 202
+    assert register(client, "two@example.org").status_code == 202
+    refused = register(client, "three@example.org")
+    assert assert_problem(refused, 429)["type"].endswith("too-many-sign-ups")
+    assert int(refused.headers["retry-after"]) > 0
+    with app.state.session_factory() as db:
+        assert db.scalar(select(User).where(User.email == "three@example.org")) is None
+    elsewhere = TestClient(app, client=("198.51.100.30", 50000))
+    assert register(elsewhere, "three@example.org").status_code == 202

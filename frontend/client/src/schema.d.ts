@@ -1193,7 +1193,7 @@ export interface paths {
          *     and to reset the password, and nothing changes. Signing up again before confirming
          *     replaces the earlier sign-up (password, name, time zone, languages) and sends a new link;
          *     earlier links stop working. At most 3 emails per address per hour: past that the answer is
-         *     the same and nothing is sent.
+         *     the same and nothing is sent. At most 20 sign-ups per network address per hour (429).
          */
         post: operations["auth-register"];
         delete?: never;
@@ -8202,6 +8202,15 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Many sign-ups from this network; retry later. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
