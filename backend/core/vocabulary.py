@@ -2,10 +2,11 @@
 zones, topic slugs, and whether a meeting is on."""
 
 import zoneinfo
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class StrictModel(BaseModel):
@@ -21,6 +22,24 @@ def _known_timezone(name: str) -> str:
 
 
 Timezone = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+
+# Dates and times a caller sends are held to years the service can mean: past them, the
+# arithmetic done with them (a window, a day's offset, a year ahead) leaves what Python's dates
+# can hold, and a request would fail with a 500 instead of a clear answer.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+When = TypeVar("When", date, datetime)
+
+
+def _in_service_years(value: When) -> When:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"Give a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_service_years)]
+Instant = Annotated[datetime, AfterValidator(_in_service_years)]
+AwareInstant = Annotated[AwareDatetime, AfterValidator(_in_service_years)]
 LanguageCode = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=20),

@@ -1,12 +1,12 @@
 """Request and response shapes of the resource library."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
 
-from backend.core.vocabulary import LanguageCode, StrictModel, TopicSlug
+from backend.core.vocabulary import Day, LanguageCode, StrictModel, TopicSlug
 from backend.library.models import ResourceStatus, ResourceType, StoryStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
@@ -31,8 +31,8 @@ class Governance(StrictModel):
     reviewer_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(
         default=None, description="The clinician who reviewed the content."
     )
-    reviewed_on: date | None = None
-    review_due_on: date | None = None
+    reviewed_on: Day | None = None
+    review_due_on: Day | None = None
 
 
 class ResourceCreate(StrictModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
-from backend.core.vocabulary import LanguageCode, StrictModel, TopicSlug
+from backend.core.vocabulary import Day, LanguageCode, StrictModel, TopicSlug
 from backend.mentoring.models import MatchStatus, MentorStatus
 
 Languages = Annotated[
@@ -173,7 +173,7 @@ class MatchRead(BaseModel):
 
 
 class CheckInCreate(StrictModel):
-    met_on: date
+    met_on: Day
     duration_minutes: CheckInMinutes
     notes: CheckInNotes = ""
 

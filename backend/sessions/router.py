@@ -1,7 +1,6 @@
 """Sessions: schedules, one-off meetings, RSVPs, check-in, attendance, reports, calendars."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -13,6 +12,7 @@ from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute
+from backend.core.vocabulary import Instant
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
 from backend.sessions.access import meeting_of
 from backend.sessions.dependencies import (
@@ -52,8 +52,8 @@ from backend.sessions.schemas import (
 
 router = APIRouter(route_class=JSONRoute)
 
-From = Annotated[datetime | None, Query(alias="from", description="RFC 3339; default: now.")]
-To = Annotated[datetime | None, Query(description="RFC 3339, exclusive; default: 4 weeks on.")]
+From = Annotated[Instant | None, Query(alias="from", description="RFC 3339; default: now.")]
+To = Annotated[Instant | None, Query(description="RFC 3339, exclusive; default: 4 weeks on.")]
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 ICS: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/calendar": {}}, "description": "An RFC 5545 calendar."}
@@ -277,9 +277,9 @@ def attendance_report(
     access: ReportedGroup,
     db: DbSession,
     start: Annotated[
-        datetime | None, Query(alias="from", description="RFC 3339; default: 90 days ago.")
+        Instant | None, Query(alias="from", description="RFC 3339; default: 90 days ago.")
     ] = None,
-    to: Annotated[datetime | None, Query(description="RFC 3339, exclusive; default: now.")] = None,
+    to: Annotated[Instant | None, Query(description="RFC 3339, exclusive; default: now.")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> AttendanceReport | Response:
     """Per session and per member over [from, to) (facilitators, admins, `attendance:read`

@@ -7,14 +7,13 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     AnyHttpUrl,
-    AwareDatetime,
     BaseModel,
     Field,
     StringConstraints,
     model_validator,
 )
 
-from backend.core.vocabulary import StrictModel, Timezone
+from backend.core.vocabulary import AwareInstant, Day, StrictModel, Timezone
 from backend.groups.models import GroupFormat
 from backend.sessions.models import AttendanceStatus, RecordedVia, RsvpStatus, SessionStatus
 from backend.sessions.recurrence import InvalidRecurrence, normalise_rule
@@ -70,8 +69,8 @@ class ScheduleCreate(StrictModel):
     start_time: LocalTime
     duration_minutes: Duration
     timezone: Timezone
-    starts_on: date = Field(description="The first day the series may meet (local date).")
-    until: date | None = Field(default=None, description="The last day it may meet, if any.")
+    starts_on: Day = Field(description="The first day the series may meet (local date).")
+    until: Day | None = Field(default=None, description="The last day it may meet, if any.")
     capacity: SessionCapacity | None = None
     location: LocationNote | None = None
     online_url: AnyHttpUrl | None = Field(
@@ -93,7 +92,7 @@ class ScheduleUpdate(StrictModel):
     start_time: LocalTime | None = None
     duration_minutes: Duration | None = None
     timezone: Timezone | None = None
-    until: date | None = None
+    until: Day | None = None
     capacity: SessionCapacity | None = None
     location: LocationNote | None = None
     online_url: AnyHttpUrl | None = None
@@ -120,7 +119,7 @@ class ScheduleList(BaseModel):
 
 
 class SessionCreate(StrictModel):
-    starts_at: AwareDatetime = Field(description="RFC 3339 with an offset or Z.")
+    starts_at: AwareInstant = Field(description="RFC 3339 with an offset or Z.")
     duration_minutes: Duration
     timezone: Timezone
     capacity: SessionCapacity | None = None
@@ -134,7 +133,7 @@ class SessionUpdate(StrictModel):
 
     status: SessionStatus | None = None
     cancel_reason: Annotated[str, Field(min_length=1, max_length=300)] | None = None
-    starts_at: AwareDatetime | None = None
+    starts_at: AwareInstant | None = None
     duration_minutes: Duration | None = None
     capacity: SessionCapacity | None = None
     location: LocationNote | None = None
