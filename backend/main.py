@@ -87,6 +87,10 @@ OPENAPI_TAGS = [
         "description": "Psychoeducation, worksheets, services, hotlines and "
         "recovery stories; ranked search; crisis resources that answer without the database.",
     },
+    {
+        "name": "audit",
+        "description": "The append-only audit trail of sensitive reads and changes (admins).",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 

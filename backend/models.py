@@ -1,6 +1,7 @@
 """Every domain's models, imported so that Alembic sees the whole schema."""
 
 from backend.accounts import models as accounts_models
+from backend.core.audit import AuditEvent, AuditSubject
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base
 from backend.core.ratelimit import RateLimitCounter
@@ -13,6 +14,8 @@ from backend.sessions import models as sessions_models
 from backend.topics import models as topics_models
 
 __all__ = [
+    "AuditEvent",
+    "AuditSubject",
     "Base",
     "IdempotencyRecord",
     "RateLimitCounter",

@@ -177,7 +177,9 @@ HOT: dict[str, tuple[Callable[[Scene, int], Ask], tuple[int, int], int]] = {
     "a circle's meetings": (circle_meetings, (2, 13), 5),
     "my meetings": (my_meetings, (2, 13), 7),
     "resource search": (resource_search, (2, 20), 3),
-    "attendance report (months)": (attendance_report, (1, 11), 8),
+    # Two of these write its audit event and the people it covers (core/audit.py): a read
+    # the trail does not show is never answered, so they are part of the price.
+    "attendance report (months)": (attendance_report, (1, 11), 10),
 }
 
 
@@ -275,7 +277,12 @@ def test_on_postgresql_no_hot_statement_reads_a_large_table_whole(
     method, path, headers, options = ask(scene, large)
     captured: list[tuple[str, Any]] = []
 
-    def keep(_c: object, _cursor: object, statement: str, parameters: Any, *_rest: object) -> None:
+    def keep(
+        _c: object, _cursor: object, statement: str, parameters: Any, _context: object, many: bool
+    ) -> None:
+        # A batch insert (an audit event's subjects) has rows, not a plan to read.
+        if many:
+            return
         if statement.lstrip().upper().startswith(("SELECT", "WITH", "UPDATE", "INSERT")):
             captured.append((statement, parameters))
 

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from backend.accounts.models import Role, ServiceClient, User
+from backend.core.audit import ActorKind, Who
 
 # How a service client is named in per-caller records (idempotency keys, rate limits).
 CLIENT_SUBJECT_PREFIX = "client:"
@@ -87,3 +88,12 @@ class Actor:
         if self.client is not None:
             return f"{CLIENT_SUBJECT_PREFIX}{self.client.id}"
         return str(self.user.id) if self.user is not None else None
+
+    @property
+    def who(self) -> Who:
+        """The actor as the audit trail records them."""
+        if self.client is not None:
+            return Who(ActorKind.integrator, self.client.id, "integrator")
+        if self.user is not None:
+            return Who(ActorKind.person, self.user.id, self.user.role.value)
+        return Who(ActorKind.system, None, "anonymous")

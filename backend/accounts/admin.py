@@ -19,7 +19,8 @@ from backend.accounts.schemas import (
     UserAdminUpdate,
 )
 from backend.accounts.service import end_all_tokens
-from backend.core import events
+from backend.core import audit, events
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -33,6 +34,7 @@ from backend.core.security import (
 def list_users(
     db: Session,
     *,
+    actor: Actor,
     q: str | None,
     role: Role | None,
     is_active: bool | None,
@@ -52,10 +54,32 @@ def list_users(
         query = query.where(User.role == role)
     if is_active is not None:
         query = query.where(User.is_active.is_(is_active))
-    return paginate(db, query, creation_order(User), limit=limit, cursor=cursor)
+    page: KeysetPage[User] = paginate(db, query, creation_order(User), limit=limit, cursor=cursor)
+    audit.record(
+        db,
+        actor.who,
+        AuditAction.people_searched,
+        target_type="user_account",
+        subjects=[user.id for user in page.items],
+    )
+    return page
 
 
-def get_user(db: Session, *, user_id: uuid.UUID) -> User:
+def get_user(db: Session, *, actor: Actor, user_id: uuid.UUID) -> User:
+    """One account, for an admin: the read is in the audit trail."""
+    user = _user(db, user_id)
+    audit.record(
+        db,
+        actor.who,
+        AuditAction.person_read,
+        target_type="user_account",
+        target_id=user.id,
+        subjects=[user.id],
+    )
+    return user
+
+
+def _user(db: Session, user_id: uuid.UUID) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise NotFound()
@@ -70,7 +94,7 @@ def admin_update_user(
     user_id: uuid.UUID,
     changes: UserAdminUpdate,
 ) -> User:
-    user = get_user(db, user_id=user_id)
+    user = _user(db, user_id)
     values = changes.model_dump(exclude_unset=True, exclude_none=True)
     if user.id == actor.person_id and (
         values.get("is_active") is False or values.get("role", Role.admin) != Role.admin
@@ -78,8 +102,23 @@ def admin_update_user(
         raise errors.SelfLockout()
     role_changed = "role" in values and values["role"] != user.role
     deactivated = values.get("is_active") is False and user.is_active
+    reactivated = values.get("is_active") is True and not user.is_active
     for field, value in values.items():
         setattr(user, field, value)
+    for happened, action in (
+        (role_changed, AuditAction.role_changed),
+        (deactivated, AuditAction.account_deactivated),
+        (reactivated, AuditAction.account_reactivated),
+    ):
+        if happened:
+            audit.record(
+                db,
+                actor.who,
+                action,
+                target_type="user_account",
+                target_id=user.id,
+                subjects=[user.id],
+            )
     if role_changed or deactivated:
         end_all_tokens(db, settings, user, reason="deactivated" if deactivated else "role_change")
     db.flush()
@@ -100,6 +139,13 @@ def create_service_client(
     )
     db.add(client)
     db.flush()
+    audit.record(
+        db,
+        actor.who,
+        AuditAction.service_client_created,
+        target_type="service_client",
+        target_id=client.id,
+    )
     return client, secret
 
 
@@ -114,7 +160,14 @@ def get_service_client(db: Session, *, client_id: uuid.UUID) -> ServiceClient:
     return client
 
 
-def revoke_service_client(db: Session, *, client_id: uuid.UUID) -> None:
+def revoke_service_client(db: Session, *, actor: Actor, client_id: uuid.UUID) -> None:
     client = get_service_client(db, client_id=client_id)
     if client.revoked_at is None:
         client.revoked_at = utcnow()
+        audit.record(
+            db,
+            actor.who,
+            AuditAction.service_client_revoked,
+            target_type="service_client",
+            target_id=client.id,
+        )

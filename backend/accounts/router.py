@@ -284,7 +284,7 @@ def change_password(
 
 @router.get("/users", tags=["users"], responses=problem_responses(401, 403))
 def list_users(
-    _admin: AdminActor,
+    admin: AdminActor,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=100, description="Part of email or name.")] = None,
     role: Role | None = None,
@@ -294,16 +294,16 @@ def list_users(
 ) -> Page[UserAdminRead]:
     """Search accounts (admins)."""
     page = accounts_admin.list_users(
-        db, q=q, role=role, is_active=is_active, limit=limit, cursor=cursor
+        db, actor=admin, q=q, role=role, is_active=is_active, limit=limit, cursor=cursor
     )
     return Page[UserAdminRead].model_validate(page, from_attributes=True)
 
 
 @router.get("/users/{user_id}", tags=["users"], responses=problem_responses(401, 403, 404))
-def read_user(user_id: uuid.UUID, _admin: AdminActor, db: DbSession) -> UserAdminRead:
-    """One account (admins)."""
+def read_user(user_id: uuid.UUID, admin: AdminActor, db: DbSession) -> UserAdminRead:
+    """One account (admins); the read is in the audit trail."""
     return UserAdminRead.model_validate(
-        accounts_admin.get_user(db, user_id=user_id), from_attributes=True
+        accounts_admin.get_user(db, actor=admin, user_id=user_id), from_attributes=True
     )
 
 
@@ -373,7 +373,7 @@ def read_service_client(
     status_code=204,
     responses=problem_responses(401, 403, 404),
 )
-def revoke_service_client(client_id: uuid.UUID, _admin: AdminActor, db: DbSession) -> Response:
+def revoke_service_client(client_id: uuid.UUID, admin: AdminActor, db: DbSession) -> Response:
     """Revoke an integrator client: its tokens stop working at once."""
-    accounts_admin.revoke_service_client(db, client_id=client_id)
+    accounts_admin.revoke_service_client(db, actor=admin, client_id=client_id)
     return Response(status_code=204)

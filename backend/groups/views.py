@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import User
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.errors import NotFound
 from backend.core.events import NotWired
 from backend.core.orm import utcnow
@@ -325,7 +327,7 @@ def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
         .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
         .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
     )
-    return [
+    members = [
         MemberRead(
             user_id=member.user_id,
             display_name=display_name,
@@ -335,6 +337,16 @@ def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
         )
         for member, display_name, pronouns in rows
     ]
+    audit.record(
+        db,
+        access.actor.who,
+        AuditAction.member_list_read,
+        target_type="support_group",
+        target_id=group.id,
+        group_id=group.id,
+        subjects=[member.user_id for member in members],
+    )
+    return members
 
 
 def my_groups(db: Session, *, actor: Actor) -> list[MyGroup]:

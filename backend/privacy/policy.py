@@ -119,6 +119,12 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("member_block", "blocked_id"): Reference(
         False, Erase.delete_rows, why="never shown: no one learns who blocked them"
     ),
+    ("audit_subject", "user_id"): Reference(
+        # Exported as "reads of my data" (privacy.service.export): by role and circle.
+        False,
+        Erase.keep_rows,
+        why="the audit trail is append-only; it then names the erased, anonymous account",
+    ),
 }
 
 # Columns of the account row that are never exported.

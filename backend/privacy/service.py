@@ -18,7 +18,8 @@ from backend.accounts.actor import Actor
 from backend.accounts.events import AccountErased
 from backend.accounts.models import AttendancePrivacy, Role
 from backend.accounts.service import end_all_tokens
-from backend.core import events, ratelimit
+from backend.core import audit, events, ratelimit
+from backend.core.audit import AuditAction, AuditEvent, AuditSubject
 from backend.core.config import Settings
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base, utcnow
@@ -30,6 +31,8 @@ from backend.privacy.policy import ACCOUNT_HIDDEN, REFERENCES, Erase
 ERASED_NAME = "Former member"
 WRONG_PASSWORD_LIMIT = 5
 WRONG_PASSWORD_WINDOW = timedelta(minutes=15)
+# The newest reads of a person's data an export lists (the trail keeps them all).
+MAX_EXPORTED_READS = 5000
 
 
 def _table(name: str) -> Table:
@@ -55,11 +58,38 @@ def export(db: Session, *, actor: Actor) -> dict[str, Any]:
             select(table).where(table.c[column] == user.id).order_by(*table.primary_key.columns)
         ).mappings()
         records.setdefault(table_name, []).extend(_row(r, reference.hidden) for r in rows)
+    audit.record(
+        db, actor.who, AuditAction.export_read, target_type="user_account", target_id=user.id
+    )
     return {
         "exported_at": to_jsonable_python(utcnow()),
         "account": _row(account.mappings().one(), ACCOUNT_HIDDEN),
         "records": records,
+        "reads_of_my_data": _reads_of(db, user.id),
     }
+
+
+def _reads_of(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Who read the person's data, from the audit trail: when, what, as which role and in
+    which circle; never who by name (another member's or facilitator's account)."""
+    rows = db.execute(
+        select(
+            AuditEvent.occurred_at,
+            AuditEvent.action,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_role,
+            AuditEvent.group_id,
+        )
+        .join(AuditSubject, AuditSubject.event_id == AuditEvent.id)
+        .where(
+            AuditSubject.user_id == user_id,
+            AuditEvent.action.endswith(".read"),
+            AuditEvent.actor_id.is_distinct_from(user_id),
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(MAX_EXPORTED_READS)
+    ).mappings()
+    return [to_jsonable_python(dict(row)) for row in rows]
 
 
 def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> None:

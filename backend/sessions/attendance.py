@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AttendancePrivacy, User
-from backend.core import ratelimit, times
+from backend.core import audit, ratelimit, times
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.orm import utcnow
 from backend.core.security import keyed_digest
@@ -236,10 +237,24 @@ def _sheet(
 
 def attendance_sheet(db: Session, access: SessionAccess) -> AttendanceSheet:
     """The meeting's sheet as ``access.actor`` may read it: members who chose anonymous
-    attendance counted (named to admins), names only for those who may read them."""
+    attendance counted (named to admins), names only for those who may read them. The read
+    is in the audit trail, with everyone whose attendance it shows or counts."""
+    session = access.session
+    attendees = db.scalars(
+        select(AttendanceRecord.user_id).where(AttendanceRecord.session_id == session.id)
+    ).all()
+    audit.record(
+        db,
+        access.actor.who,
+        AuditAction.attendance_sheet_read,
+        target_type="group_session",
+        target_id=session.id,
+        group_id=session.group_id,
+        subjects=attendees,
+    )
     return _sheet(
         db,
-        access.session,
+        session,
         sees_anonymous=sees_anonymous_attendees(access.actor),
         names=reads_attendee_names(access.actor),
     )

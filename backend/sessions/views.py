@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import AttendancePrivacy
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
 from backend.groups.models import (
@@ -457,6 +459,16 @@ def attendance_report(
                 anonymous=anonymous,
             )
         )
+    # In the audit trail with everyone it covers, named or counted.
+    audit.record(
+        db,
+        actor.who,
+        AuditAction.attendance_report_read,
+        target_type="support_group",
+        target_id=group.id,
+        group_id=group.id,
+        subjects=people,
+    )
     return AttendanceReport(
         group_id=group.id,
         from_=start,

@@ -1401,8 +1401,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One account (admins).
-         * @description One account (admins).
+         * One account (admins); the read is in the audit trail.
+         * @description One account (admins); the read is in the audit trail.
          */
         get: operations["users-read_user"];
         put?: never;
@@ -1511,6 +1511,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail, newest first (admins): who read or changed what, as what, and when, never the content.
+         * @description The audit trail, newest first (admins): who read or changed what, as what, and when,
+         *     never the content. Send `Accept: text/csv` for the filtered events as one file (at most
+         *     50,000; narrow the filters for more). Reading the trail is in it too.
+         */
+        get: operations["audit-list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/export": {
         parameters: {
             query?: never;
@@ -1535,6 +1557,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActorKind
+         * @enum {string}
+         */
+        ActorKind: "person" | "integrator" | "system";
         /** ApprovalDecision */
         ApprovalDecision: {
             /**
@@ -1653,6 +1680,55 @@ export interface components {
         AttendanceUpdate: {
             /** Records */
             records: components["schemas"]["AttendanceEntry"][];
+        };
+        /**
+         * AuditAction
+         * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
+         * @enum {string}
+         */
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "service_client.created" | "service_client.revoked";
+        /**
+         * AuditEventRead
+         * @description Who did what to which record, when, as what; never the content.
+         */
+        AuditEventRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            actor_kind: components["schemas"]["ActorKind"];
+            /**
+             * Actor Id
+             * @description The person's or service client's id.
+             */
+            actor_id: string | null;
+            /**
+             * Actor Role
+             * @description member, facilitator, admin or integrator.
+             */
+            actor_role: string;
+            /**
+             * Action
+             * @description What was done, e.g. 'attendance_sheet.read'.
+             */
+            action: string;
+            /** Target Type */
+            target_type: string;
+            /** Target Id */
+            target_id: string | null;
+            /**
+             * Group Id
+             * @description The circle the record belongs to, if any.
+             */
+            group_id: string | null;
+            /** Request Id */
+            request_id: string;
         };
         /**
          * AvailabilitySlot
@@ -2779,6 +2855,16 @@ export interface components {
             /** Seats Left */
             seats_left: number;
         };
+        /** Page[AuditEventRead] */
+        Page_AuditEventRead_: {
+            /** Items */
+            items: components["schemas"]["AuditEventRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[BlockRead] */
         Page_BlockRead_: {
             /** Items */
@@ -3806,6 +3892,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type ActorKind = components['schemas']['ActorKind'];
 export type ApprovalDecision = components['schemas']['ApprovalDecision'];
 export type AttendanceEntry = components['schemas']['AttendanceEntry'];
 export type AttendancePrivacy = components['schemas']['AttendancePrivacy'];
@@ -3815,6 +3902,8 @@ export type AttendanceRow = components['schemas']['AttendanceRow'];
 export type AttendanceSheet = components['schemas']['AttendanceSheet'];
 export type AttendanceStatus = components['schemas']['AttendanceStatus'];
 export type AttendanceUpdate = components['schemas']['AttendanceUpdate'];
+export type AuditAction = components['schemas']['AuditAction'];
+export type AuditEventRead = components['schemas']['AuditEventRead'];
 export type AvailabilitySlot = components['schemas']['AvailabilitySlot'];
 export type BlockRead = components['schemas']['BlockRead'];
 export type BodyAuthIssueToken = components['schemas']['Body_auth-issue_token'];
@@ -3876,6 +3965,7 @@ export type MyRsvp = components['schemas']['MyRsvp'];
 export type MySession = components['schemas']['MySession'];
 export type MySessionList = components['schemas']['MySessionList'];
 export type NextSession = components['schemas']['NextSession'];
+export type PageAuditEventRead = components['schemas']['Page_AuditEventRead_'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
 export type PageCheckInRead = components['schemas']['Page_CheckInRead_'];
@@ -9233,6 +9323,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-list_audit_events": {
+        parameters: {
+            query?: {
+                action?: components["schemas"]["AuditAction"] | null;
+                actor_id?: string | null;
+                target_id?: string | null;
+                group_id?: string | null;
+                /** @description Events that read or changed this person's data. */
+                subject_id?: string | null;
+                /** @description RFC 3339. */
+                from?: string | null;
+                /** @description RFC 3339, exclusive. */
+                to?: string | null;
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: {
+                accept?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV with Accept: text/csv. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEventRead_"];
+                    "text/csv": unknown;
+                };
             };
             /** @description No valid access token: sign in, or refresh the token. */
             401: {
