@@ -149,8 +149,12 @@ def create_service_client(
     return client, secret
 
 
-def list_service_clients(db: Session) -> list[ServiceClient]:
-    return list(db.scalars(select(ServiceClient).order_by(ServiceClient.created_at)))
+def list_service_clients(
+    db: Session, *, limit: int, cursor: str | None
+) -> KeysetPage[ServiceClient]:
+    return paginate(
+        db, select(ServiceClient), creation_order(ServiceClient), limit=limit, cursor=cursor
+    )
 
 
 def get_service_client(db: Session, *, client_id: uuid.UUID) -> ServiceClient:

@@ -349,10 +349,14 @@ def create_service_client(
 
 
 @router.get("/service-clients", tags=["service_clients"], responses=problem_responses(401, 403))
-def list_service_clients(_admin: AdminActor, db: DbSession) -> Page[ServiceClientRead]:
-    """Every integrator client, revoked ones included (admins)."""
-    clients = accounts_admin.list_service_clients(db)
-    return Page[ServiceClientRead](items=[_client_read(c) for c in clients], next_cursor=None)
+def list_service_clients(
+    _admin: AdminActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[ServiceClientRead]:
+    """Every integrator client, revoked ones included, oldest first (admins)."""
+    page = accounts_admin.list_service_clients(db, limit=limit, cursor=cursor)
+    return Page[ServiceClientRead](
+        items=[_client_read(c) for c in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get(

@@ -95,7 +95,7 @@ class SortKey:
         return str(self.column.key)
 
 
-def _aware_time(value: Any) -> datetime:
+def aware_time(value: Any) -> datetime:
     parsed = datetime.fromisoformat(str(value))
     if parsed.tzinfo is None:  # we only ever give out times with an offset
         raise ValueError("no offset")
@@ -105,7 +105,7 @@ def _aware_time(value: Any) -> datetime:
 def creation_order(model: Any) -> list[SortKey]:
     """Oldest first, ties broken by id."""
     return [
-        SortKey(model.created_at, _aware_time, lambda value: value.isoformat()),
+        SortKey(model.created_at, aware_time, lambda value: value.isoformat()),
         SortKey(model.id, lambda value: uuid.UUID(str(value))),
     ]
 

@@ -183,10 +183,13 @@ def join_group(access: VisibleGroup, _terms: JoinRequest, db: DbSession) -> Memb
 @router.get(
     "/groups/{group_id}/members", tags=["groups"], responses=problem_responses(401, 403, 404)
 )
-def list_members(access: VisibleGroup, db: DbSession) -> Page[MemberRead]:
-    """Who is in the group, by pseudonym and group role (its members and admins only)."""
-    members = views.list_members(db, access)
-    return Page[MemberRead](items=members, next_cursor=None)
+def list_members(
+    access: VisibleGroup, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[MemberRead]:
+    """Who is in the group, by pseudonym and group role, facilitators first (its members and
+    admins only)."""
+    page = views.list_members(db, access, limit=limit, cursor=cursor)
+    return Page[MemberRead](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.patch(
@@ -216,6 +219,9 @@ def remove_member(
 
 
 @router.get("/me/groups", tags=["me"], responses=problem_responses(401, 403))
-def my_groups(actor: CurrentActor, db: DbSession) -> Page[MyGroup]:
-    """The caller's groups and their status in each (pending requests included)."""
-    return Page[MyGroup](items=views.my_groups(db, actor=actor), next_cursor=None)
+def my_groups(
+    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[MyGroup]:
+    """The caller's groups and their status in each (pending requests included), by slug."""
+    page = views.my_groups(db, actor=actor, limit=limit, cursor=cursor)
+    return Page[MyGroup](items=page.items, next_cursor=page.next_cursor)

@@ -26,6 +26,7 @@ from backend.core.pagination import (
     KeysetPage,
     SortKey,
     contains_pattern,
+    creation_order,
     escape_like,
     paginate,
 )
@@ -312,7 +313,13 @@ def get_group_by_slug(db: Session, *, actor: Actor, slug: str) -> GroupRead:
     return get_group(db, visible_group(db, group_id, actor))
 
 
-def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
+# Facilitators first ("facilitator" sorts before "member"), then in the order they came.
+MEMBERS_ORDER = [SortKey(GroupMembership.role, MemberRole), *creation_order(GroupMembership)]
+
+
+def list_members(
+    db: Session, access: GroupAccess, *, limit: int, cursor: str | None
+) -> KeysetPage[MemberRead]:
     """Pseudonyms and group roles, for the group's active members and admins. Facilitators
     also see pending requests."""
     group, membership = access.group, access.membership
@@ -321,21 +328,28 @@ def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
     statuses = [MembershipStatus.active]
     if access.may_manage:
         statuses.append(MembershipStatus.pending)
-    rows = db.execute(
-        select(GroupMembership, User.display_name, User.pronouns)
-        .join(User, User.id == GroupMembership.user_id)
-        .where(GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses))
-        .order_by(GroupMembership.role, User.display_name, User.id)  # facilitators first
+    page: KeysetPage[GroupMembership] = paginate(
+        db,
+        select(GroupMembership).where(
+            GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses)
+        ),
+        MEMBERS_ORDER,
+        limit=limit,
+        cursor=cursor,
     )
+    people = {
+        person.id: person
+        for person in db.scalars(select(User).where(User.id.in_([m.user_id for m in page.items])))
+    }
     members = [
         MemberRead(
             user_id=member.user_id,
-            display_name=display_name,
-            pronouns=pronouns,
+            display_name=people[member.user_id].display_name,
+            pronouns=people[member.user_id].pronouns,
             role=member.role,
             status=member.status,
         )
-        for member, display_name, pronouns in rows
+        for member in page.items
     ]
     audit.record(
         db,
@@ -346,28 +360,43 @@ def list_members(db: Session, access: GroupAccess) -> list[MemberRead]:
         group_id=group.id,
         subjects=[member.user_id for member in members],
     )
-    return members
+    return KeysetPage(members, page.next_cursor)
 
 
-def my_groups(db: Session, *, actor: Actor) -> list[MyGroup]:
-    rows = list(
-        db.execute(
-            select(GroupMembership, SupportGroup)
-            .join(SupportGroup, SupportGroup.id == GroupMembership.group_id)
-            .where(
-                GroupMembership.user_id == actor.person.id,
-                GroupMembership.status.in_([MembershipStatus.active, MembershipStatus.pending]),
-            )
-            .order_by(SupportGroup.slug)
-        )
+# The caller's groups by slug (unique, so the order is a keyset by itself).
+MY_GROUPS_ORDER = [SortKey(SupportGroup.slug, str)]
+
+
+def my_groups(db: Session, *, actor: Actor, limit: int, cursor: str | None) -> KeysetPage[MyGroup]:
+    user_id = actor.person.id
+    mine = (GroupMembership.user_id == user_id) & GroupMembership.status.in_(
+        [MembershipStatus.active, MembershipStatus.pending]
     )
-    summaries = _summaries(db, [group for _, group in rows], actor)
-    return [
+    page: KeysetPage[SupportGroup] = paginate(
+        db,
+        select(SupportGroup).join(
+            GroupMembership, (GroupMembership.group_id == SupportGroup.id) & mine
+        ),
+        MY_GROUPS_ORDER,
+        limit=limit,
+        cursor=cursor,
+    )
+    memberships = {
+        m.group_id: m
+        for m in db.scalars(
+            select(GroupMembership).where(
+                mine, GroupMembership.group_id.in_([g.id for g in page.items])
+            )
+        )
+    }
+    summaries = _summaries(db, page.items, actor)
+    items = [
         MyGroup(
             group=summary,
-            role=membership.role,
-            status=membership.status,
-            joined_at=membership.joined_at,
+            role=memberships[group.id].role,
+            status=memberships[group.id].status,
+            joined_at=memberships[group.id].joined_at,
         )
-        for (membership, _), summary in zip(rows, summaries, strict=True)
+        for group, summary in zip(page.items, summaries, strict=True)
     ]
+    return KeysetPage(items, page.next_cursor)

@@ -89,10 +89,13 @@ def create_resource(data: ResourceCreate, editor: Editor, db: DbSession) -> Reso
 
 
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
-def resources_due_for_review(_admin: AdminActor, db: DbSession) -> Page[ResourceSummary]:
-    """Published resources whose clinical review date has come (admins)."""
-    items = views.due_for_review(db, on=utcnow().date())
-    return Page[ResourceSummary](items=items, next_cursor=None)
+def resources_due_for_review(
+    _admin: AdminActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[ResourceSummary]:
+    """Published resources whose clinical review date has come, the longest overdue first
+    (admins)."""
+    page = views.due_for_review(db, on=utcnow().date(), limit=limit, cursor=cursor)
+    return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/resources/export/hsds", tags=["library"], dependencies=[Public])
@@ -138,9 +141,12 @@ def archive_resource(resource_id: uuid.UUID, editor: Editor, db: DbSession) -> R
 
 
 @router.get("/me/bookmarks", tags=["me"], responses=problem_responses(401, 403))
-def list_bookmarks(actor: CurrentActor, db: DbSession) -> Page[BookmarkRead]:
+def list_bookmarks(
+    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[BookmarkRead]:
     """The caller's saved resources, newest first."""
-    return Page[BookmarkRead](items=views.bookmarks(db, actor=actor), next_cursor=None)
+    page = views.bookmarks(db, actor=actor, limit=limit, cursor=cursor)
+    return Page[BookmarkRead](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.put("/me/bookmarks/{resource_id}", tags=["me"], responses=problem_responses(401, 403, 404))
@@ -175,18 +181,24 @@ def submit_story(data: StoryCreate, actor: CurrentActor, db: DbSession) -> Story
 
 @router.get("/stories", tags=["library"], responses=problem_responses(401, 403))
 def story_review_queue(
-    actor: CurrentActor, db: DbSession, status: StoryStatus = StoryStatus.submitted
+    actor: CurrentActor,
+    db: DbSession,
+    status: StoryStatus = StoryStatus.submitted,
+    limit: Limit = 20,
+    cursor: Cursor = None,
 ) -> Page[StoryRead]:
     """Stories by review status, oldest first (facilitators and admins)."""
-    items = [_story_read(s) for s in stories.review_queue(db, actor=actor, status=status)]
-    return Page[StoryRead](items=items, next_cursor=None)
+    page = stories.review_queue(db, actor=actor, status=status, limit=limit, cursor=cursor)
+    return Page[StoryRead](items=[_story_read(s) for s in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/me/stories", tags=["me"], responses=problem_responses(401, 403))
-def my_stories(actor: CurrentActor, db: DbSession) -> Page[StoryRead]:
-    """The caller's stories, with each one's review status and any note."""
-    items = [_story_read(s) for s in stories.mine(db, actor=actor)]
-    return Page[StoryRead](items=items, next_cursor=None)
+def my_stories(
+    actor: CurrentActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[StoryRead]:
+    """The caller's stories, newest first, with each one's review status and any note."""
+    page = stories.mine(db, actor=actor, limit=limit, cursor=cursor)
+    return Page[StoryRead](items=[_story_read(s) for s in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/stories/{story_id}", tags=["library"], responses=problem_responses(401, 403, 404))

@@ -11,6 +11,7 @@ from backend.accounts.actor import Actor
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, Forbidden, NotFound, UnprocessableContent
 from backend.core.orm import utcnow
+from backend.core.pagination import KeysetPage, creation_order, paginate
 from backend.core.uniqueness import lock_and_reread
 from backend.library.markdown import reading_minutes
 from backend.library.models import (
@@ -83,19 +84,32 @@ def submit(db: Session, *, actor: Actor, data: StoryCreate) -> Story:
     return story
 
 
-def mine(db: Session, *, actor: Actor) -> list[Story]:
+def mine(db: Session, *, actor: Actor, limit: int, cursor: str | None) -> KeysetPage[Story]:
+    """The author's stories, newest first."""
     author = actor.person
-    return list(
-        db.scalars(
-            select(Story).where(Story.author_id == author.id).order_by(Story.created_at.desc())
-        )
+    return paginate(
+        db,
+        select(Story).where(Story.author_id == author.id),
+        creation_order(Story),
+        limit=limit,
+        cursor=cursor,
+        descending=True,
     )
 
 
-def review_queue(db: Session, *, actor: Actor, status: StoryStatus) -> list[Story]:
+def review_queue(
+    db: Session, *, actor: Actor, status: StoryStatus, limit: int, cursor: str | None
+) -> KeysetPage[Story]:
+    """Stories in ``status``, oldest first (the longest waiting at the top)."""
     if not may_review_stories(actor):
         raise Forbidden("Only facilitators and admins review stories.")
-    return list(db.scalars(select(Story).where(Story.status == status).order_by(Story.created_at)))
+    return paginate(
+        db,
+        select(Story).where(Story.status == status),
+        creation_order(Story),
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 def get(db: Session, *, actor: Actor, story_id: uuid.UUID) -> Story:

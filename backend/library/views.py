@@ -13,6 +13,8 @@ from backend.accounts.actor import Actor
 from backend.core.pagination import (
     InvalidCursor,
     KeysetPage,
+    SortKey,
+    aware_time,
     creation_order,
     decode_cursor,
     encode_cursor,
@@ -172,33 +174,64 @@ def search_resources(
     return KeysetPage(summaries(db, ordered), encode_cursor([offset + limit]) if more else None)
 
 
-def due_for_review(db: Session, *, on: date) -> list[ResourceSummary]:
-    resources = db.scalars(
-        select(Resource)
-        .where(
+# The longest overdue first; ties by id.
+DUE_ORDER = [
+    SortKey(Resource.review_due_on, date.fromisoformat, lambda value: value.isoformat()),
+    SortKey(Resource.id, lambda value: uuid.UUID(str(value))),
+]
+
+
+def due_for_review(
+    db: Session, *, on: date, limit: int, cursor: str | None
+) -> KeysetPage[ResourceSummary]:
+    page: KeysetPage[Resource] = paginate(
+        db,
+        select(Resource).where(
             Resource.status == ResourceStatus.published,
             Resource.review_due_on.is_not(None),
             Resource.review_due_on <= on,
-        )
-        .order_by(Resource.review_due_on, Resource.id)
-    ).all()
-    return summaries(db, resources)
+        ),
+        DUE_ORDER,
+        limit=limit,
+        cursor=cursor,
+    )
+    return KeysetPage(summaries(db, page.items), page.next_cursor)
 
 
-def bookmarks(db: Session, *, actor: Actor) -> list[BookmarkRead]:
+# Newest saved first; ties by the resource's id.
+BOOKMARK_ORDER = [
+    SortKey(Bookmark.created_at, aware_time, lambda value: value.isoformat()),
+    SortKey(Bookmark.resource_id, lambda value: uuid.UUID(str(value))),
+]
+
+
+def bookmarks(
+    db: Session, *, actor: Actor, limit: int, cursor: str | None
+) -> KeysetPage[BookmarkRead]:
     """Saved resources, newest first; ones since archived drop out of the list."""
     user = actor.person
-    rows = db.execute(
-        select(Bookmark, Resource)
+    page: KeysetPage[Bookmark] = paginate(
+        db,
+        select(Bookmark)
         .join(Resource, Resource.id == Bookmark.resource_id)
-        .where(Bookmark.user_id == user.id, Resource.status == ResourceStatus.published)
-        .order_by(Bookmark.created_at.desc(), Resource.id)
-    ).all()
-    resources = [resource for _, resource in rows]
-    return [
+        .where(Bookmark.user_id == user.id, Resource.status == ResourceStatus.published),
+        BOOKMARK_ORDER,
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )
+    by_id = {
+        r.id: r
+        for r in db.scalars(
+            select(Resource).where(Resource.id.in_([b.resource_id for b in page.items]))
+        )
+    }
+    resources = [by_id[saved.resource_id] for saved in page.items]
+    items = [
         BookmarkRead(resource=summary, saved_at=saved.created_at)
-        for (saved, _), summary in zip(rows, summaries(db, resources), strict=True)
+        for saved, summary in zip(page.items, summaries(db, resources), strict=True)
     ]
+    return KeysetPage(items, page.next_cursor)
 
 
 def bookmark_read(db: Session, saved: Bookmark) -> BookmarkRead:

@@ -1224,8 +1224,8 @@ def test_canary_no_get_shows_members_emails_names_or_meeting_links_to_outsiders(
             db, groups.visible_group(db, hidden.id, Actor.of_person(viewer))
         ).online_url
         assert group_views.list_members(
-            db, groups.visible_group(db, listed.id, Actor.of_person(viewer))
-        )
+            db, groups.visible_group(db, listed.id, Actor.of_person(viewer)), limit=20, cursor=None
+        ).items
     secrets = [
         "canary-",
         "Sentinel Wren",

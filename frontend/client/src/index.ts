@@ -48,6 +48,34 @@ async function done(call: Promise<Answer<unknown>>): Promise<void> {
   await ok(call);
 }
 
+/** Pages a whole list is read in, and the most pages followed (a bound, not a guess: 1,000 items). */
+export const PAGE_SIZE = 100;
+export const MAX_PAGES = 10;
+
+interface PageOf<Item> {
+  items: Item[];
+  next_cursor?: string | null;
+}
+
+/**
+ * Every item of a keyset-paginated list, following `next_cursor` page by page (at most
+ * MAX_PAGES). For the caller's own lists, which a screen shows whole.
+ */
+async function allPages<Item>(page: (cursor?: string) => Promise<PageOf<Item>>): Promise<{ items: Item[]; next_cursor: null }> {
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  for (let read = 0; read < MAX_PAGES; read += 1) {
+    const answer = await page(cursor);
+    items.push(...answer.items);
+    if (!answer.next_cursor) break;
+    cursor = answer.next_cursor;
+  }
+  return { items, next_cursor: null };
+}
+
+/** The query of one page of a whole list. */
+const pageQuery = (cursor?: string) => ({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+
 export function createCirclesClient(options: ClientOptions) {
   const transport = new Transport({
     baseUrl: options.baseUrl,
@@ -117,19 +145,20 @@ export function createCirclesClient(options: ClientOptions) {
       await done(api.DELETE("/api/v1/me", { body: { password } }));
       transport.forget();
     },
-    groups: () => ok(api.GET("/api/v1/me/groups")),
+    groups: () => allPages((cursor) => ok(api.GET("/api/v1/me/groups", { params: { query: pageQuery(cursor) } }))),
     sessions: (query: Query<"/api/v1/me/sessions"> = {}) =>
       ok(api.GET("/api/v1/me/sessions", { params: { query } })),
     attendance: (query: Query<"/api/v1/me/attendance"> = {}) =>
       ok(api.GET("/api/v1/me/attendance", { params: { query } })),
     calendarUrl: () => ok(api.GET("/api/v1/me/calendar-url")),
     turnOffCalendar: () => done(api.DELETE("/api/v1/me/calendar-url")),
-    bookmarks: () => ok(api.GET("/api/v1/me/bookmarks")),
+    bookmarks: () =>
+      allPages((cursor) => ok(api.GET("/api/v1/me/bookmarks", { params: { query: pageQuery(cursor) } }))),
     bookmark: (resourceId: string) =>
       ok(api.PUT("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
     unbookmark: (resourceId: string) =>
       done(api.DELETE("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
-    stories: () => ok(api.GET("/api/v1/me/stories")),
+    stories: () => allPages((cursor) => ok(api.GET("/api/v1/me/stories", { params: { query: pageQuery(cursor) } }))),
   };
 
   const groups = {

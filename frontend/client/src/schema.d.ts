@@ -168,8 +168,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who is in the group, by pseudonym and group role (its members and admins only).
-         * @description Who is in the group, by pseudonym and group role (its members and admins only).
+         * Who is in the group, by pseudonym and group role, facilitators first (its members and admins only).
+         * @description Who is in the group, by pseudonym and group role, facilitators first (its members and
+         *     admins only).
          */
         get: operations["groups-list_members"];
         put?: never;
@@ -216,8 +217,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's groups and their status in each (pending requests included).
-         * @description The caller's groups and their status in each (pending requests included).
+         * The caller's groups and their status in each (pending requests included), by slug.
+         * @description The caller's groups and their status in each (pending requests included), by slug.
          */
         get: operations["me-my_groups"];
         put?: never;
@@ -611,8 +612,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Published resources whose clinical review date has come (admins).
-         * @description Published resources whose clinical review date has come (admins).
+         * Published resources whose clinical review date has come, the longest overdue first (admins).
+         * @description Published resources whose clinical review date has come, the longest overdue first
+         *     (admins).
          */
         get: operations["library-resources_due_for_review"];
         put?: never;
@@ -748,8 +750,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's stories, with each one's review status and any note.
-         * @description The caller's stories, with each one's review status and any note.
+         * The caller's stories, newest first, with each one's review status and any note.
+         * @description The caller's stories, newest first, with each one's review status and any note.
          */
         get: operations["me-my_stories"];
         put?: never;
@@ -1426,8 +1428,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every integrator client, revoked ones included (admins).
-         * @description Every integrator client, revoked ones included (admins).
+         * Every integrator client, revoked ones included, oldest first (admins).
+         * @description Every integrator client, revoked ones included, oldest first (admins).
          */
         get: operations["service_clients-list_service_clients"];
         put?: never;
@@ -4475,7 +4477,12 @@ export interface operations {
     };
     "groups-list_members": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 group_id: string;
@@ -4742,7 +4749,12 @@ export interface operations {
     };
     "me-my_groups": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4769,6 +4781,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6162,7 +6183,12 @@ export interface operations {
     };
     "library-resources_due_for_review": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6189,6 +6215,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6410,7 +6445,12 @@ export interface operations {
     };
     "me-list_bookmarks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6437,6 +6477,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6555,6 +6604,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["StoryStatus"];
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -6662,7 +6715,12 @@ export interface operations {
     };
     "me-my_stories": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6689,6 +6747,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8995,7 +9062,12 @@ export interface operations {
     };
     "service_clients-list_service_clients": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9022,6 +9094,15 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
