@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
+from backend.core.clock import utcnow
 from tests.factories import Person, join, make_group, make_person, make_service_client
 from tests.library.test_resources import published
 from tests.library.test_stories import submit
@@ -101,3 +102,25 @@ def test_a_circles_members(client: TestClient, app: FastAPI) -> None:
     assert members == [("facilitator", str(facilitator.user.id))] + [
         ("member", str(person.user.id)) for person in people
     ]
+
+
+def test_a_circles_series(client: TestClient, app: FastAPI) -> None:
+    facilitator = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=facilitator.user)
+    made = []
+    for day in ("MO", "TU", "WE", "TH", "FR"):
+        created = client.post(
+            f"/api/v1/groups/{group.id}/schedules",
+            headers=facilitator.headers,
+            json={
+                "rrule": f"FREQ=WEEKLY;BYDAY={day}",
+                "start_time": "19:00",
+                "duration_minutes": 60,
+                "timezone": "America/Chicago",
+                "starts_on": utcnow().date().isoformat(),
+            },
+        )
+        assert created.status_code == 201, created.text
+        made.append(created.json()["id"])
+    pages = every_page(client, f"/api/v1/groups/{group.id}/schedules", facilitator.headers)
+    assert flat(pages, lambda i: i["id"]) == made  # oldest first

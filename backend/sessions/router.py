@@ -80,10 +80,13 @@ def create_schedule(access: ManagedGroup, data: ScheduleCreate, db: DbSession) -
 @router.get(
     "/groups/{group_id}/schedules", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
-def list_schedules(access: ReadableGroup, db: DbSession) -> ScheduleList:
-    """The group's schedules (listed groups: anyone; links for members only)."""
-    items = views.list_schedules(db, access)
-    return ScheduleList(items=items)
+def list_schedules(
+    access: ReadableGroup, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> ScheduleList:
+    """The group's schedules, ended ones too, oldest first (listed groups: anyone; links for
+    members only)."""
+    page = views.list_schedules(db, access, limit=limit, cursor=cursor)
+    return ScheduleList(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.patch(

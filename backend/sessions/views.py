@@ -17,7 +17,7 @@ from backend.accounts.models import AttendancePrivacy
 from backend.core import audit
 from backend.core.audit import AuditAction
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.pagination import KeysetPage, SortKey, creation_order, paginate
 from backend.groups.models import (
     GroupFormat,
     GroupMembership,
@@ -313,12 +313,19 @@ def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
     )
 
 
-def list_schedules(db: Session, access: GroupAccess) -> list[ScheduleRead]:
+def list_schedules(
+    db: Session, access: GroupAccess, *, limit: int, cursor: str | None
+) -> KeysetPage[ScheduleRead]:
+    """The group's series, ended ones too, oldest first."""
     show_link = shows_meeting_link(access)
-    rows = db.scalars(
-        select(Schedule).where(Schedule.group_id == access.group.id).order_by(Schedule.created_at)
+    page: KeysetPage[Schedule] = paginate(
+        db,
+        select(Schedule).where(Schedule.group_id == access.group.id),
+        creation_order(Schedule),
+        limit=limit,
+        cursor=cursor,
     )
-    return [schedule_read(s, show_link=show_link) for s in rows]
+    return KeysetPage([schedule_read(s, show_link=show_link) for s in page.items], page.next_cursor)
 
 
 MAX_REPORT_WINDOW = timedelta(days=400)

@@ -183,7 +183,13 @@ export function createCirclesClient(options: ClientOptions) {
     sessions: (groupId: string, query: Query<"/api/v1/groups/{group_id}/sessions">) =>
       ok(api.GET("/api/v1/groups/{group_id}/sessions", { params: { path: { group_id: groupId }, query } })),
     schedules: (groupId: string) =>
-      ok(api.GET("/api/v1/groups/{group_id}/schedules", { params: { path: { group_id: groupId } } })),
+      allPages((cursor) =>
+        ok(
+          api.GET("/api/v1/groups/{group_id}/schedules", {
+            params: { path: { group_id: groupId }, query: pageQuery(cursor) },
+          }),
+        ),
+      ),
     /** The group's meeting times as an iCalendar file. */
     calendar: (groupId: string) => file(`/groups/${encodeURIComponent(groupId)}/calendar.ics`, "text/calendar"),
   };

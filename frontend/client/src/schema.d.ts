@@ -237,8 +237,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The group's schedules (listed groups: anyone; links for members only).
-         * @description The group's schedules (listed groups: anyone; links for members only).
+         * The group's schedules, ended ones too, oldest first (listed groups: anyone; links for members only).
+         * @description The group's schedules, ended ones too, oldest first (listed groups: anyone; links for
+         *     members only).
          */
         get: operations["sessions-list_schedules"];
         put?: never;
@@ -4801,7 +4802,12 @@ export interface operations {
     };
     "sessions-list_schedules": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 group_id: string;
