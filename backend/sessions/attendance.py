@@ -40,7 +40,11 @@ from backend.sessions.models import (
     Rsvp,
     SessionStatus,
 )
-from backend.sessions.permissions import reads_attendee_names, sees_anonymous_attendees
+from backend.sessions.permissions import (
+    ANONYMOUS_AT_LEAST,
+    reads_attendee_names,
+    sees_anonymous_attendees,
+)
 from backend.sessions.schemas import (
     AttendanceEntry,
     AttendanceRead,
@@ -232,6 +236,9 @@ def _sheet(
                 anonymous=anonymous,
             )
         )
+    # One or two hidden members could be picked out of their counts (see ANONYMOUS_AT_LEAST).
+    if 0 < sum(hidden.values()) < ANONYMOUS_AT_LEAST:
+        return AttendanceSheet(records=rows, anonymous={}, anonymous_left_out=True)
     return AttendanceSheet(records=rows, anonymous=dict(hidden))
 
 

@@ -16,6 +16,11 @@ def can_see_meeting_link(actor: Actor, membership: GroupMembership | None) -> bo
     return not actor.is_integrator and group_permissions.can_see_meeting_link(actor, membership)
 
 
+# Members with anonymous attendance are counted apart only when at least this many are: one
+# or two could be picked out of a figure by whoever knows the others (k-anonymity).
+ANONYMOUS_AT_LEAST = 3
+
+
 def sees_anonymous_attendees(actor: Actor) -> bool:
     """Members who chose anonymous attendance are counted for everyone, named to admins."""
     return actor.is_admin

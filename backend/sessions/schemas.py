@@ -241,7 +241,13 @@ class AttendanceRow(BaseModel):
 class AttendanceSheet(BaseModel):
     records: list[AttendanceRow]
     anonymous: dict[AttendanceStatus, int] = Field(
-        description="Members with anonymous attendance, counted by status and not named."
+        description="Members with anonymous attendance, counted by status and not named; "
+        "empty when fewer than three of them are on the sheet (see anonymous_left_out)."
+    )
+    anonymous_left_out: bool = Field(
+        default=False,
+        description="One or two members with anonymous attendance are on the sheet and are "
+        "not counted here: so few could be picked out. Admins see them named.",
     )
 
 
@@ -253,6 +259,11 @@ class ReportSession(BaseModel):
     capacity: int
     rsvps: int
     no_shows: int | None = Field(description="null until the session has ended.")
+    anonymous_left_out: bool = Field(
+        default=False,
+        description="One or two members with anonymous attendance took part and are left out "
+        "of this row's figures: so few could be picked out. Admins get every figure whole.",
+    )
 
 
 class ReportMember(BaseModel):
@@ -269,8 +280,9 @@ class AttendanceReport(BaseModel):
     to: datetime
     sessions: list[ReportSession]
     members: list[ReportMember]
-    anonymous_attendees: int = Field(
-        description="Members with anonymous attendance who attended; named only to admins."
+    anonymous_attendees: int | None = Field(
+        description="Members with anonymous attendance who attended; named only to admins. "
+        "null when one or two did: so few could be picked out."
     )
 
     model_config = {"populate_by_name": True}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
-from backend.accounts.models import AttendancePrivacy
+from backend.accounts.models import AttendancePrivacy, User
 from backend.core import audit
 from backend.core.audit import AuditAction
 from backend.core.orm import utcnow
@@ -40,7 +40,7 @@ from backend.sessions.models import (
     Schedule,
     SessionStatus,
 )
-from backend.sessions.permissions import sees_anonymous_attendees
+from backend.sessions.permissions import ANONYMOUS_AT_LEAST, sees_anonymous_attendees
 from backend.sessions.rsvps import waitlist_position
 from backend.sessions.schemas import (
     AttendanceReport,
@@ -411,6 +411,21 @@ def attendance_report(
         )
     ):
         attended[session_id].add(user_id)
+    # Members with anonymous attendance who took part in a meeting count in its figures only
+    # with at least ANONYMOUS_AT_LEAST others like them; fewer could be picked out (the figure
+    # less the named attendees). Admins, who see them named, get every figure whole.
+    everyone = set().union(*going.values(), *attended.values())
+    anonymous_ids: set[uuid.UUID] = (
+        set()
+        if sees_anonymous_attendees(actor) or not everyone
+        else set(
+            db.scalars(
+                select(User.id).where(
+                    User.id.in_(everyone), User.attendance_privacy == AttendancePrivacy.anonymous
+                )
+            )
+        )
+    )
 
     report_sessions = []
     held = []
@@ -422,15 +437,20 @@ def attendance_report(
             held.append(s)
         else:
             status = "upcoming"
+        came, said = attended[s.id], going[s.id]
+        left_out = 0 < len((came | said) & anonymous_ids) < ANONYMOUS_AT_LEAST
+        if left_out:
+            came, said = came - anonymous_ids, said - anonymous_ids
         report_sessions.append(
             ReportSession(
                 session_id=s.id,
                 starts_at=s.starts_at,
                 status=status,
-                headcount=len(attended[s.id]),
+                headcount=len(came),
                 capacity=s.capacity,
-                rsvps=len(going[s.id]),
-                no_shows=len(going[s.id] - attended[s.id]) if status == "held" else None,
+                rsvps=len(said),
+                no_shows=len(said - came) if status == "held" else None,
+                anonymous_left_out=left_out,
             )
         )
 
@@ -476,13 +496,14 @@ def attendance_report(
         group_id=group.id,
         subjects=people,
     )
+    few = 0 < anonymous_attendees < ANONYMOUS_AT_LEAST and not sees_anonymous_attendees(actor)
     return AttendanceReport(
         group_id=group.id,
         from_=start,
         to=end,
         sessions=report_sessions,
         members=members,
-        anonymous_attendees=anonymous_attendees,
+        anonymous_attendees=None if few else anonymous_attendees,
     )
 
 
@@ -499,6 +520,7 @@ CSV_COLUMNS = [
     "display_name",
     "attended",
     "rate",
+    "anonymous_left_out",
 ]
 
 
@@ -533,6 +555,7 @@ def report_csv(report: AttendanceReport) -> str:
                     None,
                     None,
                     None,
+                    "yes" if s.anonymous_left_out else "no",
                 )
             ]
         )
@@ -553,10 +576,9 @@ def report_csv(report: AttendanceReport) -> str:
                     m.display_name,
                     m.attended,
                     m.rate,
+                    None,
                 )
             ]
         )
-    writer.writerow(
-        ["anonymous_attendees", "", "", "", "", "", "", "", "", "", report.anonymous_attendees, ""]
-    )
+    writer.writerow(["anonymous_attendees", *[""] * 9, report.anonymous_attendees, "", ""])
     return out.getvalue()

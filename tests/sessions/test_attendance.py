@@ -213,14 +213,17 @@ def test_report_per_session_and_member_with_anonymous_members_counted_not_named(
     assert report.status_code == 200, report.text
     body = report.json()
     by_session = {s["session_id"]: s for s in body["sessions"]}
+    # The one anonymous attendee could be picked out of the figures (less the named ones):
+    # left out of them for the facilitator.
     assert by_session[first["id"]] | {"starts_at": None} == {
         "session_id": first["id"],
         "starts_at": None,
         "status": "held",
-        "headcount": 2,
+        "headcount": 1,
         "capacity": 5,
-        "rsvps": 3,
+        "rsvps": 2,
         "no_shows": 1,
+        "anonymous_left_out": True,
     }
     assert by_session[second["id"]]["status"] == "held"
     assert by_session[second["id"]]["headcount"] == 0
@@ -228,7 +231,7 @@ def test_report_per_session_and_member_with_anonymous_members_counted_not_named(
     members = {m["user_id"]: m for m in body["members"]}
     assert str(hidden.user.id) not in members  # counted, not named
     assert hidden.user.display_name not in report.text
-    assert body["anonymous_attendees"] == 1
+    assert body["anonymous_attendees"] is None  # one: too few to count apart
     assert members[str(named.user.id)]["attended"] == 1
     assert members[str(named.user.id)]["rate"] == 0.5
     assert members[str(no_show.user.id)]["attended"] == 0
@@ -237,6 +240,9 @@ def test_report_per_session_and_member_with_anonymous_members_counted_not_named(
     as_admin = client.get(url, params=window, headers=admin.headers).json()
     admin_members = {m["user_id"]: m for m in as_admin["members"]}
     assert admin_members[str(hidden.user.id)]["anonymous"] is True
+    whole = {s["session_id"]: s for s in as_admin["sessions"]}[first["id"]]
+    assert (whole["headcount"], whole["rsvps"], whole["anonymous_left_out"]) == (2, 3, False)
+    assert as_admin["anonymous_attendees"] == 1
 
     as_csv = client.get(
         url, params=window, headers=circle.facilitator.headers | {"Accept": "text/csv"}
@@ -246,10 +252,11 @@ def test_report_per_session_and_member_with_anonymous_members_counted_not_named(
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert [r["section"] for r in rows].count("session") == 3
     held = next(r for r in rows if r["session_id"] == first["id"])
-    assert (held["headcount"], held["rsvps"], held["no_shows"]) == ("2", "3", "1")
+    assert (held["headcount"], held["rsvps"], held["no_shows"]) == ("1", "2", "1")
+    assert held["anonymous_left_out"] == "yes"
     assert hidden.user.display_name not in as_csv.text
     assert rows[-1]["section"] == "anonymous_attendees"
-    assert rows[-1]["attended"] == "1"
+    assert rows[-1]["attended"] == ""
 
     # The member's own history names them, anonymous or not.
     mine = client.get("/api/v1/me/attendance", headers=hidden.headers).json()
@@ -274,3 +281,35 @@ def test_a_code_that_is_not_six_digits_is_refused_plainly(client: TestClient, cl
     session = one_off(client, circle, clock.now() + timedelta(minutes=10))
     for code in ("12345", "1234567", "abcdef", "١٢٣٤٥٦", "12 34 56"):
         assert_problem(check_in(client, circle.members[0].headers, session["id"], code), 422)
+
+
+def test_anonymous_attendees_are_counted_apart_from_three_on(
+    client: TestClient, clock: Clock
+) -> None:
+    """One or two could be picked out of a count by whoever knows the rest; from three on the
+    count says no more than that several people came."""
+    circle = make_circle(client, members=4)
+    *hidden, named = circle.members
+    for person in hidden:
+        changed = client.patch(
+            "/api/v1/me", headers=person.headers, json={"attendance_privacy": "anonymous"}
+        )
+        assert changed.status_code == 200, changed.text
+    meeting = one_off(client, circle, clock.now() + timedelta(minutes=10))
+    sheet = f"/api/v1/sessions/{meeting['id']}/attendance"
+    for count, person in enumerate(hidden, start=1):
+        entry = {"user_id": str(person.user.id), "status": "present"}
+        recorded = client.put(sheet, headers=circle.facilitator.headers, json={"records": [entry]})
+        assert recorded.status_code == 200, recorded.text
+        body = client.get(sheet, headers=circle.facilitator.headers).json()
+        if count < 3:
+            assert (body["anonymous"], body["anonymous_left_out"]) == ({}, True)
+        else:
+            assert (body["anonymous"], body["anonymous_left_out"]) == ({"present": 3}, False)
+    clock.advance(timedelta(hours=2))
+    report = client.get(f"{circle.base}/attendance-report", headers=circle.facilitator.headers)
+    row = {s["session_id"]: s for s in report.json()["sessions"]}[meeting["id"]]
+    assert (row["headcount"], row["anonymous_left_out"]) == (3, False)
+    assert report.json()["anonymous_attendees"] == 3
+    assert str(named.user.id) in report.text
+    assert all(str(person.user.id) not in report.text for person in hidden)

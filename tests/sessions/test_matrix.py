@@ -472,7 +472,8 @@ def check_checked_in(scene: Scene, circle: Circle, caller: str, response: Respon
 
 
 def check_sheet(scene: Scene, circle: Circle, caller: str, response: Response) -> None:
-    """Named attendees by name; the anonymous one counted, and named to admins alone."""
+    """Named attendees by name; the anonymous one named to admins alone, and, being the only
+    one, not even counted for anyone else (one could be picked out of a count)."""
     body = response.json()
     names, user_ids = sheet_names(body)
     assert ACTIVE_NAME in names
@@ -484,7 +485,8 @@ def check_sheet(scene: Scene, circle: Circle, caller: str, response: Response) -
     else:
         assert ANONYMOUS_NAME not in response.text
         assert anonymous_id not in response.text
-        assert body["anonymous"] == {"present": 1}
+        assert body["anonymous"] == {}
+        assert body["anonymous_left_out"] is True
 
 
 def check_report(scene: Scene, circle: Circle, caller: str, response: Response) -> None:
@@ -493,12 +495,16 @@ def check_report(scene: Scene, circle: Circle, caller: str, response: Response) 
     assert ACTIVE_NAME in names
     sessions = {s["session_id"]: s for s in body["sessions"]}
     assert sessions[circle.past]["status"] == "held"
-    assert sessions[circle.past]["headcount"] == 2  # the anonymous member counts
-    assert body["anonymous_attendees"] == 1
     anonymous_id = str(scene.user(ANONYMOUS_ATTENDEE).id)
     if caller == ADMIN:
+        assert sessions[circle.past]["headcount"] == 2  # every figure whole
+        assert body["anonymous_attendees"] == 1
         assert ANONYMOUS_NAME in names
     else:
+        # The only anonymous attendee could be picked out of the figures: left out of them.
+        assert sessions[circle.past]["headcount"] == 1
+        assert sessions[circle.past]["anonymous_left_out"] is True
+        assert body["anonymous_attendees"] is None
         assert ANONYMOUS_NAME not in response.text
         assert anonymous_id not in response.text
 

@@ -1632,9 +1632,9 @@ export interface components {
             members: components["schemas"]["ReportMember"][];
             /**
              * Anonymous Attendees
-             * @description Members with anonymous attendance who attended; named only to admins.
+             * @description Members with anonymous attendance who attended; named only to admins. null when one or two did: so few could be picked out.
              */
-            anonymous_attendees: number;
+            anonymous_attendees: number | null;
         };
         /** AttendanceRow */
         AttendanceRow: {
@@ -1668,11 +1668,17 @@ export interface components {
             records: components["schemas"]["AttendanceRow"][];
             /**
              * Anonymous
-             * @description Members with anonymous attendance, counted by status and not named.
+             * @description Members with anonymous attendance, counted by status and not named; empty when fewer than three of them are on the sheet (see anonymous_left_out).
              */
             anonymous: {
                 [key: string]: number;
             };
+            /**
+             * Anonymous Left Out
+             * @description One or two members with anonymous attendance are on the sheet and are not counted here: so few could be picked out. Admins see them named.
+             * @default false
+             */
+            anonymous_left_out?: boolean;
         };
         /**
          * AttendanceStatus
@@ -3157,6 +3163,12 @@ export interface components {
              * @description null until the session has ended.
              */
             no_shows: number | null;
+            /**
+             * Anonymous Left Out
+             * @description One or two members with anonymous attendance took part and are left out of this row's figures: so few could be picked out. Admins get every figure whole.
+             * @default false
+             */
+            anonymous_left_out?: boolean;
         };
         /** ResourceCreate */
         ResourceCreate: {
