@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
-from backend.accounts.models import AttendancePrivacy, User
+from backend.accounts.models import AttendancePrivacy
 from backend.core import audit
 from backend.core.audit import AuditAction
 from backend.core.orm import utcnow
@@ -411,20 +411,25 @@ def attendance_report(
         )
     ):
         attended[session_id].add(user_id)
+    # The members (not facilitators) who could have attended, and everyone who took part.
+    active_members = set(
+        db.scalars(
+            select(GroupMembership.user_id).where(
+                GroupMembership.group_id == group.id,
+                GroupMembership.status == MembershipStatus.active,
+                GroupMembership.role == MemberRole.member,
+            )
+        )
+    )
+    everyone = set().union(*going.values(), *attended.values())
+    people = people_by_id(db, active_members | everyone)
     # Members with anonymous attendance who took part in a meeting count in its figures only
     # with at least ANONYMOUS_AT_LEAST others like them; fewer could be picked out (the figure
     # less the named attendees). Admins, who see them named, get every figure whole.
-    everyone = set().union(*going.values(), *attended.values())
-    anonymous_ids: set[uuid.UUID] = (
+    anonymous_ids = (
         set()
-        if sees_anonymous_attendees(actor) or not everyone
-        else set(
-            db.scalars(
-                select(User.id).where(
-                    User.id.in_(everyone), User.attendance_privacy == AttendancePrivacy.anonymous
-                )
-            )
-        )
+        if sees_anonymous_attendees(actor)
+        else {i for i in everyone if people[i].attendance_privacy == AttendancePrivacy.anonymous}
     )
 
     report_sessions = []
@@ -457,20 +462,11 @@ def attendance_report(
     counts: Counter[uuid.UUID] = Counter()
     for s in held:
         counts.update(attended[s.id])
-    # Everyone who attended, and the members (not facilitators) who could have.
-    active_members = set(
-        db.scalars(
-            select(GroupMembership.user_id).where(
-                GroupMembership.group_id == group.id,
-                GroupMembership.status == MembershipStatus.active,
-                GroupMembership.role == MemberRole.member,
-            )
-        )
-    )
-    people = people_by_id(db, active_members | set(counts))
+    # Listed: everyone who attended, and the members who could have.
+    listed = active_members | set(counts)
     members: list[ReportMember] = []
     anonymous_attendees = 0
-    for user_id in sorted(people, key=lambda i: (people[i].display_name.lower(), str(i))):
+    for user_id in sorted(listed, key=lambda i: (people[i].display_name.lower(), str(i))):
         person = people[user_id]
         anonymous = person.attendance_privacy == AttendancePrivacy.anonymous
         if anonymous and counts[user_id]:
@@ -494,7 +490,7 @@ def attendance_report(
         target_type="support_group",
         target_id=group.id,
         group_id=group.id,
-        subjects=people,
+        subjects=listed,
     )
     few = 0 < anonymous_attendees < ANONYMOUS_AT_LEAST and not sees_anonymous_attendees(actor)
     return AttendanceReport(
