@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     attendance_sheet_read = "attendance_sheet.read"
     attendance_report_read = "attendance_report.read"
     member_list_read = "member_list.read"
+    mentoring_notes_read = "mentoring_notes.read"
     person_read = "person.read"
     people_searched = "people.searched"
     export_read = "export.read"

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, paginate
@@ -102,7 +104,8 @@ def add_check_in(db: Session, access: MatchAccess, *, data: CheckInCreate) -> Me
 def list_check_ins(
     db: Session, access: MatchAccess, *, limit: int, cursor: str | None
 ) -> KeysetPage[CheckInRead]:
-    """The pair's meetings, most recent first."""
+    """The pair's meetings, most recent first. Their notes are private to the two: each read
+    is in the audit trail, with both of them as the people it concerns."""
     match = access.match
     page: KeysetPage[MentoringCheckIn] = paginate(
         db,
@@ -111,6 +114,14 @@ def list_check_ins(
         limit=limit,
         cursor=cursor,
         descending=True,
+    )
+    audit.record(
+        db,
+        access.actor.who,
+        AuditAction.mentoring_notes_read,
+        target_type="mentor_match",
+        target_id=match.id,
+        subjects=[match.mentor_id, match.mentee_id],
     )
     return KeysetPage([check_in_read(c) for c in page.items], page.next_cursor)
 

@@ -18,6 +18,7 @@ from backend.accounts.schemas import Scope
 from backend.core import audit as core_audit
 from backend.core.audit import AuditEvent
 from tests.factories import Person, client_token, make_person, make_service_client
+from tests.mentoring.test_rules import active, mentee, mentor
 from tests.sessions.conftest import Circle, make_circle, one_off
 from tests.support.clock import Clock
 from tests.support.problems import assert_problem
@@ -222,3 +223,17 @@ def test_on_postgresql_no_session_can_change_or_delete_an_event(
             connection.execute(text(statement))
     with app.state.session_factory() as db:
         assert db.scalars(select(AuditEvent.action)).all() == ["audit.read"]
+
+
+def test_reading_a_pairs_notes_is_in_the_trail(client: TestClient) -> None:
+    admin = make_person(client, role=Role.admin)
+    guide = mentor(client, admin)
+    seeker = mentee(client)
+    match = active(client, seeker, guide)
+    read = client.get(f"/api/v1/mentoring/matches/{match['id']}/check-ins", headers=seeker.headers)
+    assert read.status_code == 200, read.text
+    [event] = events(client, admin, action="mentoring_notes.read")
+    assert (event["actor_id"], event["target_id"]) == (str(seeker.user.id), match["id"])
+    for person in (guide, seeker):
+        about = events(client, admin, subject_id=str(person.user.id), action="mentoring_notes.read")
+        assert [e["id"] for e in about] == [event["id"]]
