@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.core.errors import ContentTooLarge, problem_response
 from backend.core.logging import request_id_var
+from backend.core.routing import API_PREFIX
 
 logger = logging.getLogger("backend.request")
 
@@ -105,11 +106,14 @@ def _route_template(scope: Scope) -> str:
     """The matched route's template (``/calendar/{token}.ics``), so secrets in paths stay out
     of the log; the web app's pages as one label, since their paths can name a group (and so a
     topic); other unmatched paths as they came, without the query string."""
+    path: str = scope.get("path", "")
     route = scope.get("route")
     template = getattr(route, "path", None)
     if isinstance(template, str) and template:
+        # Routes of included routers carry their path without the router's prefix.
+        if path.startswith(API_PREFIX + "/") and not template.startswith(API_PREFIX + "/"):
+            return API_PREFIX + template
         return template
-    path: str = scope.get("path", "")
     return WEB_APP_PAGE if _is_app_page(path) else path
 
 

@@ -289,6 +289,19 @@ def test_log_lines_carry_the_request_id_but_no_body_or_query(
         assert secret not in our_lines
 
 
+def test_the_access_line_names_the_route_template_with_its_prefix(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="backend.request")
+    client.get(
+        "/api/v1/groups/8d3c1b2a-0000-4000-8000-000000000000",
+        headers={"X-Request-ID": "req-template"},
+    )
+    lines = [r.getMessage() for r in caplog.records if r.name == "backend.request"]
+    assert "GET /api/v1/groups/{group_id} 404" in " ".join(lines)
+    assert "8d3c1b2a" not in " ".join(lines)
+
+
 def test_cors_allows_only_the_configured_origins(client: TestClient) -> None:
     allowed = client.get("/healthz", headers={"Origin": "https://app.example.org"})
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.org"
