@@ -35,7 +35,7 @@ CHECKS = [
 ]
 
 
-@pytest.mark.sqlite_only  # one database is enough to explore the API's shape
+
 def test_every_operation_keeps_the_contract(app: FastAPI, database: DatabaseUnderTest) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     results = list(schema.get_all_operations())

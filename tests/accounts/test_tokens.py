@@ -5,13 +5,18 @@ import base64
 import json
 import time
 from collections.abc import Callable
+from importlib.metadata import version
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jose import jwt
+from sqlalchemy import select
 
+from backend.accounts.models import AuthSession, RefreshToken
 from backend.core.config import Settings
+from backend.core.security import hash_secret
 from backend.main import create_app
 from tests.factories import Person, make_person
 from tests.support.problems import assert_problem
@@ -164,3 +169,23 @@ def test_rotating_the_key_keeps_old_tokens_valid_until_they_expire(
         assert jwt.get_unverified_header(fresh)["kid"] == "next"
     # The old deployment does not know the new key: a token signed with it is refused there.
     assert_unauthorized(client, fresh)
+
+
+def test_refresh_tokens_are_stored_hashed(client: TestClient) -> None:
+    person = make_person(client)
+    app = client.app
+    assert isinstance(app, FastAPI)
+    with app.state.session_factory() as db:
+        stored = db.scalars(
+            select(RefreshToken.token_hash)
+            .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+            .where(AuthSession.user_id == person.user.id)
+        ).all()
+    assert stored == [hash_secret(person.refresh_token)]
+    assert person.refresh_token not in stored[0]
+
+
+def test_the_jose_in_use_is_one_that_refuses_what_older_ones_accepted() -> None:
+    """python-jose before 3.5 let some malformed and algorithm-confused tokens through."""
+    major, minor = (int(part) for part in version("python-jose").split(".")[:2])
+    assert (major, minor) >= (3, 5)

@@ -203,6 +203,12 @@ def test_a_members_export_says_who_read_their_data(client: TestClient, clock: Cl
     assert "actor_id" not in sheet[0]  # which role and circle, not which account
     # Their own reads are not listed as someone else's.
     assert all(r["action"] != "member_list.read" for r in reads)
+    # And the export itself is in the trail.
+    admin = make_person(client, role=Role.admin)
+    exported = events(client, admin, action="export.read")
+    assert [(e["actor_id"], e["target_id"]) for e in exported] == [
+        (str(member.user.id), str(member.user.id))
+    ]
 
 
 @pytest.mark.real_commits

@@ -213,3 +213,24 @@ def test_who_may_rsvp(client: TestClient, circle: Circle, clock: Clock) -> None:
     assert (
         client.put(url, headers=pending_person.headers, json={"status": "going"}).status_code == 200
     )
+
+
+def test_a_member_holds_a_bounded_number_of_rsvps(
+    client: TestClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cap on a business flow (SECURITY.md): one account cannot hold every seat in sight."""
+    monkeypatch.setattr("backend.sessions.rsvps.MAX_OPEN_RSVPS", 2)
+    circle = make_circle(client, members=1)
+    member = circle.members[0]
+    meetings = [one_off(client, circle, clock.now() + timedelta(days=n + 1)) for n in range(3)]
+    for meeting in meetings[:2]:
+        assert rsvp(client, member, meeting["id"], "going")["status"] == "going"
+    refused = client.put(
+        f"/api/v1/sessions/{meetings[2]['id']}/rsvp",
+        headers=member.headers,
+        json={"status": "going"},
+    )
+    assert assert_problem(refused, 409)["type"].endswith("rsvp-limit")
+    # Saying "not going" to one frees a place for another.
+    rsvp(client, member, meetings[0]["id"], "not_going")
+    assert rsvp(client, member, meetings[2]["id"], "going")["status"] == "going"
