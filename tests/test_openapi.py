@@ -140,3 +140,91 @@ def test_a_summary_is_the_first_sentence_with_its_lines_joined(doc: str, summary
 def test_the_sentence_check_catches_a_cut_summary() -> None:
     assert whole_sentence_problems("Close my account for good. Send the") != []
     assert whole_sentence_problems("Every meeting (366 days at most") != []
+
+
+# The OAuth2 token endpoint is a form post whose unknown parameters RFC 6749 (3.2) says to
+# ignore; every other body is a JSON object that refuses them.
+FORM_BODIES_THAT_IGNORE_UNKNOWN_PARAMETERS = {"POST /api/v1/auth/token"}
+# Strings of these formats are bounded by their shape; the rest need a maximum length.
+SHAPED_FORMATS = {"uuid", "date", "date-time", "time", "email", "uri"}
+
+
+def _body_problems(spec: dict[str, Any]) -> list[str]:
+    schemas = spec["components"]["schemas"]
+
+    def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+        return schema
+
+    problems: list[str] = []
+
+    def walk(schema: dict[str, Any], where: str, depth: int = 0) -> None:
+        assert depth < 20, where  # bodies are not recursive; a loop here would be a bug
+        schema = resolve(schema)
+        for alternatives in ("anyOf", "oneOf", "allOf"):
+            for option in schema.get(alternatives, []):
+                walk(option, where, depth + 1)
+        kind = schema.get("type")
+        if "properties" in schema:
+            if schema.get("additionalProperties") is not False:
+                problems.append(f"{where}: accepts unknown fields")
+            for name, field in schema["properties"].items():
+                walk(field, f"{where}.{name}", depth + 1)
+        elif kind == "string":
+            bounded = {"maxLength", "enum", "const", "pattern"} & set(schema)
+            if not bounded and schema.get("format") not in SHAPED_FORMATS:
+                problems.append(f"{where}: a string without a maximum length")
+        elif kind == "array":
+            if "maxItems" not in schema:
+                problems.append(f"{where}: a list without a maximum number of items")
+            walk(schema.get("items", {}), f"{where}[]", depth + 1)
+        if isinstance(schema.get("additionalProperties"), dict):
+            walk(schema["additionalProperties"], f"{where}.*", depth + 1)
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            name = f"{method.upper()} {path}"
+            body = operation.get("requestBody")
+            if body is None or name in FORM_BODIES_THAT_IGNORE_UNKNOWN_PARAMETERS:
+                continue
+            for content in body["content"].values():
+                walk(content["schema"], name)
+    return problems
+
+
+def test_every_request_body_refuses_unknown_fields_and_is_bounded(spec: dict[str, Any]) -> None:
+    """SECURITY.md: request models use extra="forbid"; strings and lists have maximum sizes."""
+    assert _body_problems(spec) == []
+
+
+def test_the_body_walk_finds_what_it_looks_for() -> None:
+    loose = {
+        "paths": {
+            "/x": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Loose"}}
+                        }
+                    }
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Loose": {
+                    "type": "object",
+                    "properties": {
+                        "note": {"type": "string"},
+                        "tags": {"type": "array", "items": {"type": "string", "maxLength": 5}},
+                    },
+                }
+            }
+        },
+    }
+    assert _body_problems(loose) == [
+        "POST /x: accepts unknown fields",
+        "POST /x.note: a string without a maximum length",
+        "POST /x.tags: a list without a maximum number of items",
+    ]

@@ -35,7 +35,6 @@ CHECKS = [
 ]
 
 
-
 def test_every_operation_keeps_the_contract(app: FastAPI, database: DatabaseUnderTest) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     results = list(schema.get_all_operations())

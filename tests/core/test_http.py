@@ -241,6 +241,13 @@ def test_security_headers_are_on_every_response(client: TestClient, method: str,
 def test_api_data_is_never_cached(client: TestClient) -> None:
     assert client.get("/healthz").headers["cache-control"] == "no-store"
     assert client.get("/nope").headers["cache-control"] == "no-store"
+    # A signed-in person's answers are theirs alone: never stored anywhere on the way.
+    person = make_person(client)
+    for path in ("/api/v1/me", "/api/v1/me/groups", "/api/v1/groups"):
+        answer = client.get(path, headers=person.headers)
+        assert answer.status_code == 200, path
+        assert answer.headers["cache-control"] == "no-store", path
+        assert "etag" not in answer.headers, path
 
 
 @pytest.mark.real_commits
@@ -252,6 +259,8 @@ def test_security_headers_on_413_and_500(probe_client: TestClient) -> None:
     for response in (too_big, crashed):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["x-request-id"]
 
 

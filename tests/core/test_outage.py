@@ -20,6 +20,13 @@ def assert_unavailable(client: TestClient) -> None:
     assert body["type"] == "urn:strength-circles:problem:database-unavailable"
     assert "try again" in body["detail"]
     assert client.get("/healthz").status_code == 200
+    # An API route that needs the database says the same, never a 500 ...
+    for path in ("/api/v1/groups", "/api/v1/resources?q=breathing"):
+        needing = client.get(path)
+        assert assert_problem(needing, 503)["type"].endswith("database-unavailable"), path
+        assert needing.headers["retry-after"] == "5"
+    # ... and the crisis lines still answer.
+    assert client.get("/api/v1/crisis-resources?region=US").status_code == 200
 
 
 def test_postgres_stopped_then_back(postgres_cluster: PostgresCluster, tmp_path: Path) -> None:

@@ -1695,7 +1695,7 @@ export interface components {
          * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
          * @enum {string}
          */
-        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "service_client.created" | "service_client.revoked";
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "service_client.created" | "service_client.revoked";
         /**
          * AuditEventRead
          * @description Who did what to which record, when, as what; never the content.
