@@ -37,7 +37,14 @@ from backend.core.config import Settings
 from backend.main import create_app
 from backend.mentoring import router as mentoring_router
 from tests.conftest import DatabaseUnderTest, _ran_on, shared_client
-from tests.factories import Person, client_token, make_person, make_service_client, make_user
+from tests.factories import (
+    Person,
+    client_token,
+    make_group,
+    make_person,
+    make_service_client,
+    make_user,
+)
 from tests.mentoring.test_flow import approve, ask, offer
 from tests.support.problems import assert_problem
 from tests.support.rollback import undone_after
@@ -61,6 +68,7 @@ REASON = "CANARY-REASON-91c2 moving to another city"
 MENTEE_COMMENT = "CANARY-MENTEE-COMMENT-5d08 helped me a lot"
 MENTOR_COMMENT = "CANARY-MENTOR-COMMENT-c4e6 glad to have met"
 CANARIES = (NOTES, REASON, MENTEE_COMMENT, MENTOR_COMMENT)
+PRIVATE_GROUP = "CANARY-GROUP-2b9e Circle for those who lost a child"
 REJECTION_NOTE = "Not this time, thank you."
 
 PROBLEM_TYPE = "urn:strength-circles:problem:"
@@ -865,8 +873,13 @@ MAY_READ = {
 def test_privacy_canary(scene: Scene) -> None:
     """An ended match with a check-in, a reason and two comments, each a canary; then every GET
     of the whole API, as everyone. No canary reaches anyone outside the pair (an admin, another
-    member, a service client, anyone), and a comment never reaches the other side."""
+    member, a service client, anyone), and a comment never reaches the other side. The same
+    crawl looks for everyone's email (only they and admins may read it) and for the name of an
+    unlisted circle the admin runs (only its people may)."""
     build_stage(scene, "ended")
+    admin = scene.people[ADMIN]
+    make_group(scene.app, facilitator=admin.user, name=PRIVATE_GROUP, visibility="unlisted")
+    emails = {caller: scene.people[caller].email for caller in MEMBERS}
     paths = sorted({path for method, path, _ in served_routes(scene.app) if method == "GET"})
     urls = get_urls(scene, paths)
 
@@ -878,6 +891,16 @@ def test_privacy_canary(scene: Scene) -> None:
             assert response.status_code < 500, (caller, url, response.text)
             for canary in set(CANARIES) - allowed:
                 assert canary not in response.text, (caller, url, canary)
+            for owner, email in emails.items():
+                if caller not in (owner, ADMIN):
+                    assert email not in response.text, (caller, url, owner)
+            if caller != ADMIN:
+                assert PRIVATE_GROUP not in response.text, (caller, url)
+    # Alive: each person reads their own email, the admin everyone's and the circle's name.
+    for caller, email in emails.items():
+        assert email in seen[caller][f"{API}/me"].text
+    assert all(email in seen[ADMIN][f"{API}/users"].text for email in emails.values())
+    assert PRIVATE_GROUP in seen[ADMIN][f"{API}/me/groups"].text
 
     for caller, must in MUST_ANSWER.items():
         for url in get_urls(scene, [API + path for path in sorted(must)]):
