@@ -95,19 +95,26 @@ class SortKey:
         return str(self.column.key)
 
 
-def aware_time(value: Any) -> datetime:
+def _aware_time(value: Any) -> datetime:
     parsed = datetime.fromisoformat(str(value))
     if parsed.tzinfo is None:  # we only ever give out times with an offset
         raise ValueError("no offset")
     return parsed
 
 
+def moment_key(column: Any) -> SortKey:
+    """A sort key on a moment (an aware datetime column): a cursor's time must carry an
+    offset, as every one we give out does; one without is an invalid cursor, not a 500."""
+    return SortKey(column, _aware_time, lambda value: value.isoformat())
+
+
+def id_key(column: Any) -> SortKey:
+    return SortKey(column, lambda value: uuid.UUID(str(value)))
+
+
 def creation_order(model: Any) -> list[SortKey]:
     """Oldest first, ties broken by id."""
-    return [
-        SortKey(model.created_at, aware_time, lambda value: value.isoformat()),
-        SortKey(model.id, lambda value: uuid.UUID(str(value))),
-    ]
+    return [moment_key(model.created_at), id_key(model.id)]
 
 
 def paginate(

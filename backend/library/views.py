@@ -14,10 +14,11 @@ from backend.core.pagination import (
     InvalidCursor,
     KeysetPage,
     SortKey,
-    aware_time,
     creation_order,
     decode_cursor,
     encode_cursor,
+    id_key,
+    moment_key,
     paginate,
 )
 from backend.library import permissions
@@ -177,7 +178,7 @@ def search_resources(
 # The longest overdue first; ties by id.
 DUE_ORDER = [
     SortKey(Resource.review_due_on, date.fromisoformat, lambda value: value.isoformat()),
-    SortKey(Resource.id, lambda value: uuid.UUID(str(value))),
+    id_key(Resource.id),
 ]
 
 
@@ -200,8 +201,8 @@ def due_for_review(
 
 # Newest saved first; ties by the resource's id.
 BOOKMARK_ORDER = [
-    SortKey(Bookmark.created_at, aware_time, lambda value: value.isoformat()),
-    SortKey(Bookmark.resource_id, lambda value: uuid.UUID(str(value))),
+    moment_key(Bookmark.created_at),
+    id_key(Bookmark.resource_id),
 ]
 
 

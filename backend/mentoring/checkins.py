@@ -1,7 +1,6 @@
 """What a pair records: check-ins (notes private to the two of them) and feedback at the end,
 whose ratings admins see only in aggregate."""
 
-import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
 from itertools import groupby
@@ -14,7 +13,7 @@ from backend.core import audit
 from backend.core.audit import AuditAction
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.pagination import KeysetPage, SortKey, id_key, paginate
 from backend.mentoring.exceptions import (
     CheckInLimit,
     FeedbackFinal,
@@ -53,7 +52,7 @@ MAX_CHECK_INS_PER_MATCH = 1000
 
 CHECK_IN_ORDER = [
     SortKey(MentoringCheckIn.met_on, date.fromisoformat),
-    SortKey(MentoringCheckIn.id, lambda value: uuid.UUID(str(value))),
+    id_key(MentoringCheckIn.id),
 ]
 
 

@@ -2,7 +2,7 @@
 the mentor, withdrawn, ended; closed when someone leaves; lapsed when a mentor never answers."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from backend.core.config import Settings
 from backend.core.db import lock_rows_for_update
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
 from backend.core.uniqueness import lock_and_reread
 from backend.mentoring import notices, permissions
 from backend.mentoring.exceptions import (
@@ -59,8 +59,8 @@ PROPOSAL_LAPSES_AFTER = timedelta(days=14)
 LAPSED_REASON = "The mentor did not answer within 14 days."
 
 MATCH_ORDER = [
-    SortKey(MentorMatch.created_at, datetime.fromisoformat, lambda value: value.isoformat()),
-    SortKey(MentorMatch.id, lambda value: uuid.UUID(str(value))),
+    moment_key(MentorMatch.created_at),
+    id_key(MentorMatch.id),
 ]
 
 

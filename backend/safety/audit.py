@@ -3,8 +3,6 @@ one CSV file. Reading it is itself in the trail."""
 
 import csv
 import io
-import uuid
-from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -12,13 +10,13 @@ from sqlalchemy.orm import Session
 from backend.accounts.actor import Actor
 from backend.core import audit
 from backend.core.audit import AuditAction, AuditEvent, AuditSubject
-from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
 from backend.safety.schemas import AuditEventRead, AuditFilters
 
 # Newest first, ties broken by id.
 ORDER = [
-    SortKey(AuditEvent.occurred_at, datetime.fromisoformat, lambda value: value.isoformat()),
-    SortKey(AuditEvent.id, lambda value: uuid.UUID(str(value))),
+    moment_key(AuditEvent.occurred_at),
+    id_key(AuditEvent.id),
 ]
 # One CSV download holds at most this many events; narrow the filters for more.
 MAX_CSV_ROWS = 50_000

@@ -3,7 +3,6 @@ matched again, either way round (mentoring reads the blocks), and an open match 
 ends (``MemberBlocked``, handled by mentoring). Moderation builds on this domain next."""
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -14,7 +13,7 @@ from backend.core import events
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
-from backend.core.pagination import KeysetPage, SortKey, paginate
+from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
 from backend.safety.events import MemberBlocked
 from backend.safety.exceptions import BlockLimit, CannotBlockYourself
 from backend.safety.models import MemberBlock
@@ -24,8 +23,8 @@ MAX_BLOCKS = 500
 
 
 BLOCK_ORDER = [
-    SortKey(MemberBlock.created_at, datetime.fromisoformat, lambda value: value.isoformat()),
-    SortKey(MemberBlock.blocked_id, lambda value: uuid.UUID(str(value))),
+    moment_key(MemberBlock.created_at),
+    id_key(MemberBlock.blocked_id),
 ]
 
 

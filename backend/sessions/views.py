@@ -17,7 +17,13 @@ from backend.accounts.models import AttendancePrivacy
 from backend.core import audit
 from backend.core.audit import AuditAction
 from backend.core.orm import utcnow
-from backend.core.pagination import KeysetPage, SortKey, creation_order, paginate
+from backend.core.pagination import (
+    KeysetPage,
+    creation_order,
+    id_key,
+    moment_key,
+    paginate,
+)
 from backend.groups.models import (
     GroupFormat,
     GroupMembership,
@@ -66,8 +72,8 @@ DEFAULT_WINDOW = timedelta(weeks=4)
 
 
 SESSION_ORDER = [
-    SortKey(GroupSession.starts_at, datetime.fromisoformat, lambda value: value.isoformat()),
-    SortKey(GroupSession.id, lambda value: uuid.UUID(str(value))),
+    moment_key(GroupSession.starts_at),
+    id_key(GroupSession.id),
 ]
 
 
@@ -337,8 +343,8 @@ def my_attendance(
     """My attendance history, newest first."""
     user = actor.person
     order = [
-        SortKey(AttendanceRecord.recorded_at, datetime.fromisoformat, lambda v: v.isoformat()),
-        SortKey(AttendanceRecord.id, lambda value: uuid.UUID(str(value))),
+        moment_key(AttendanceRecord.recorded_at),
+        id_key(AttendanceRecord.id),
     ]
     page: KeysetPage[AttendanceRecord] = paginate(
         db,

@@ -2,8 +2,10 @@
 what and when, never the content; append-only; a read whose event cannot be written is not
 answered; a member's export says who read their data."""
 
+import base64
 import csv
 import io
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -243,3 +245,11 @@ def test_reading_a_pairs_notes_is_in_the_trail(client: TestClient) -> None:
     for person in (guide, seeker):
         about = events(client, admin, subject_id=str(person.user.id), action="mentoring_notes.read")
         assert [e["id"] for e in about] == [event["id"]]
+
+
+def test_a_crafted_cursor_is_a_422(client: TestClient) -> None:
+    admin = make_person(client, role=Role.admin)
+    naive = ["2026-01-01T00:00:00", "8d3c1b2a-0000-4000-8000-000000000000"]
+    cursor = base64.urlsafe_b64encode(json.dumps(naive).encode()).decode().rstrip("=")
+    answer = client.get(AUDIT, headers=admin.headers, params={"cursor": cursor})
+    assert assert_problem(answer, 422)["type"].endswith("invalid-cursor")

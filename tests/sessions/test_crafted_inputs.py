@@ -37,6 +37,8 @@ CRAFTED_CURSORS = [
     encoded([True]),
     encoded([]),
     encoded(["\x00"]),
+    # A time without an offset where the key is a moment: we never give out such a cursor.
+    encoded(["2026-01-01T00:00:00", "8d3c1b2a-0000-4000-8000-000000000000"]),
 ]
 
 
@@ -114,6 +116,9 @@ def test_crafted_cursors_never_fail_the_server(
         ("/api/v1/resources", {}),
         ("/api/v1/resources?q=breathing", {}),
         ("/api/v1/me/sessions", member),
+        ("/api/v1/me/attendance", member),
+        ("/api/v1/me/blocks", member),
+        ("/api/v1/mentoring/matches", member),
         (f"{circle.base}/sessions", member),
     ]:
         response = client.get(path, params={"cursor": cursor}, headers=headers)
