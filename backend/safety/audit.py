@@ -11,6 +11,7 @@ from backend.accounts.actor import Actor
 from backend.core import audit
 from backend.core.audit import AuditAction, AuditEvent, AuditSubject
 from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
+from backend.core.spreadsheets import cell
 from backend.safety.schemas import AuditEventRead, AuditFilters
 
 # Newest first, ties broken by id.
@@ -79,6 +80,6 @@ def events_csv(db: Session, *, actor: Actor, filters: AuditFilters) -> str:
     writer.writerow(CSV_COLUMNS)
     for event in db.scalars(query.limit(MAX_CSV_ROWS)):
         row = _read(event).model_dump(mode="json")
-        writer.writerow(["" if row[column] is None else row[column] for column in CSV_COLUMNS])
+        writer.writerow([cell(row[column]) for column in CSV_COLUMNS])
     _record_the_read(db, actor)
     return out.getvalue()

@@ -24,6 +24,7 @@ from backend.core.pagination import (
     moment_key,
     paginate,
 )
+from backend.core.spreadsheets import cell
 from backend.groups.models import (
     GroupFormat,
     GroupMembership,
@@ -526,14 +527,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula; display names are typed by members.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def report_csv(report: AttendanceReport) -> str:
     """One table for spreadsheets: a ``section`` column says whether a row is a session, a
     member or the count of anonymous attendees."""
@@ -543,7 +536,7 @@ def report_csv(report: AttendanceReport) -> str:
     for s in report.sessions:
         writer.writerow(
             [
-                _cell(v)
+                cell(v)
                 for v in (
                     "session",
                     s.session_id,
@@ -564,7 +557,7 @@ def report_csv(report: AttendanceReport) -> str:
     for m in report.members:
         writer.writerow(
             [
-                _cell(v)
+                cell(v)
                 for v in (
                     "member",
                     None,

@@ -253,3 +253,15 @@ def test_a_crafted_cursor_is_a_422(client: TestClient) -> None:
     cursor = base64.urlsafe_b64encode(json.dumps(naive).encode()).decode().rstrip("=")
     answer = client.get(AUDIT, headers=admin.headers, params={"cursor": cursor})
     assert assert_problem(answer, 422)["type"].endswith("invalid-cursor")
+
+
+def test_the_csv_never_holds_a_formula(client: TestClient) -> None:
+    """A request id is the caller's words: in a spreadsheet it must show, not run."""
+    admin = make_person(client, role=Role.admin)
+    person = make_person(client)
+    client.get(f"/api/v1/users/{person.user.id}", headers=admin.headers | {"X-Request-ID": "-2-3"})
+    spreadsheet = client.get(
+        AUDIT, headers=admin.headers | {"Accept": "text/csv"}, params={"action": "person.read"}
+    )
+    [row] = list(csv.DictReader(io.StringIO(spreadsheet.text)))
+    assert row["request_id"] == "'-2-3"
