@@ -205,18 +205,18 @@ def people_by_id(db: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, User]
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))}
 
 
-def _sheet(
-    db: Session,
-    session: GroupSession,
-    *,
-    sees_anonymous: bool,
-    names: bool = True,
-    only: set[uuid.UUID] | None = None,
-) -> AttendanceSheet:
+def _records(
+    db: Session, session: GroupSession, *, only: set[uuid.UUID] | None = None
+) -> list[AttendanceRecord]:
     query = select(AttendanceRecord).where(AttendanceRecord.session_id == session.id)
     if only is not None:
         query = query.where(AttendanceRecord.user_id.in_(only))
-    records = list(db.scalars(query.order_by(AttendanceRecord.recorded_at, AttendanceRecord.id)))
+    return list(db.scalars(query.order_by(AttendanceRecord.recorded_at, AttendanceRecord.id)))
+
+
+def _sheet(
+    db: Session, records: list[AttendanceRecord], *, sees_anonymous: bool, names: bool = True
+) -> AttendanceSheet:
     people = people_by_id(db, {r.user_id for r in records})
     rows: list[AttendanceRow] = []
     hidden: Counter[AttendanceStatus] = Counter()
@@ -247,9 +247,7 @@ def attendance_sheet(db: Session, access: SessionAccess) -> AttendanceSheet:
     attendance counted (named to admins), names only for those who may read them. The read
     is in the audit trail, with everyone whose attendance it shows or counts."""
     session = access.session
-    attendees = db.scalars(
-        select(AttendanceRecord.user_id).where(AttendanceRecord.session_id == session.id)
-    ).all()
+    records = _records(db, session)
     audit.record(
         db,
         access.actor.who,
@@ -257,11 +255,11 @@ def attendance_sheet(db: Session, access: SessionAccess) -> AttendanceSheet:
         target_type="group_session",
         target_id=session.id,
         group_id=session.group_id,
-        subjects=attendees,
+        subjects=[record.user_id for record in records],
     )
     return _sheet(
         db,
-        session,
+        records,
         sees_anonymous=sees_anonymous_attendees(access.actor),
         names=reads_attendee_names(access.actor),
     )
@@ -275,7 +273,7 @@ def recorded_sheet(
     if reads_attendee_names(access.actor):
         return attendance_sheet(db, access)
     sent = {entry.user_id for entry in entries}
-    return _sheet(db, access.session, sees_anonymous=True, names=False, only=sent)
+    return _sheet(db, _records(db, access.session, only=sent), sees_anonymous=True, names=False)
 
 
 def record_attendance(
