@@ -281,11 +281,11 @@ def shipped_json(
     """The answer of a route made only from data shipped with the code: kept for anonymous
     reads (served before routing from then on) and answered with its ETag, 304 on a match;
     without an ETag, as an answer no one may store."""
-    cache: PublicCache | None = getattr(request.app.state, "public_cache", None)
-    if cache is not None and "authorization" not in request.headers:
-        answer = cache.keep_shipped(_key(request.url.path, request.url.query), body, etag)
-    else:
-        answer = Answer(body=body, etag=etag, count=None, expires_at=math.inf, shipped=True)
+    found: PublicCache | None = getattr(request.app.state, "public_cache", None)
+    # Only anonymous reads are served from the kept answers; for the rest, one that keeps nothing.
+    anonymous = "authorization" not in request.headers
+    cache = found if found is not None and anonymous else PublicCache(None)
+    answer = cache.keep_shipped(_key(request.url.path, request.url.query), body, etag)
     return _respond(answer, if_none_match)
 
 
