@@ -8,6 +8,7 @@ from backend.groups.router import router as groups_router
 from backend.library.crisis_router import router as crisis_router
 from backend.library.router import router as library_router
 from backend.mentoring.router import router as mentoring_router
+from backend.moderation.router import router as moderation_router
 from backend.privacy.router import router as privacy_router
 from backend.safety.router import router as safety_router
 from backend.sessions.router import router as sessions_router
@@ -27,4 +28,5 @@ api_router.include_router(topics_router)
 api_router.include_router(mentoring_router)
 api_router.include_router(accounts_router)
 api_router.include_router(safety_router)
+api_router.include_router(moderation_router)
 api_router.include_router(privacy_router)

@@ -88,6 +88,11 @@ OPENAPI_TAGS = [
         "recovery stories; ranked search; crisis resources that answer without the database.",
     },
     {
+        "name": "reports",
+        "description": "Reporting harm to the team, and the moderation queue where staff "
+        "review, assign, note and decide on reports.",
+    },
+    {
         "name": "audit",
         "description": "The append-only audit trail of sensitive reads and changes (admins).",
     },

@@ -8,6 +8,7 @@ from backend.core.ratelimit import RateLimitCounter
 from backend.groups import models as groups_models
 from backend.library import models as library_models
 from backend.mentoring import models as mentoring_models
+from backend.moderation import models as moderation_models
 from backend.notifications import models as notifications_models
 from backend.safety import models as safety_models
 from backend.sessions import models as sessions_models
@@ -23,6 +24,7 @@ __all__ = [
     "groups_models",
     "library_models",
     "mentoring_models",
+    "moderation_models",
     "notifications_models",
     "safety_models",
     "sessions_models",

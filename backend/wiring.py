@@ -10,6 +10,7 @@ does everywhere.
 | MembershipEnded      | the person's seats at the group's upcoming meetings go to the waitlist |
 | GroupArchived        | the group's series end; its upcoming meetings are cancelled            |
 | AccountDeactivated   | seats at every upcoming meeting freed; open matches closed             |
+| AccountSuspended     | seats at every upcoming meeting freed (matches stay)                   |
 | AccountErased        | as deactivation, then mentoring forgets what it held about the person  |
 | MemberBlocked        | mentoring: an open match between the two is closed                     |
 | SignInsEnded         | the person's secret calendar feed ends                                 |
@@ -20,7 +21,12 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.events import AccountDeactivated, AccountErased, SignInsEnded
+from backend.accounts.events import (
+    AccountDeactivated,
+    AccountErased,
+    AccountSuspended,
+    SignInsEnded,
+)
 from backend.core.config import Settings
 from backend.core.events import Job, bus
 from backend.groups import views as group_views
@@ -51,6 +57,7 @@ def wire() -> None:
         bus.subscribe(GroupArchived, sessions.close_the_group)
         bus.subscribe(AccountDeactivated, sessions.free_every_seat)
         bus.subscribe(AccountDeactivated, mentoring.close_open_matches)
+        bus.subscribe(AccountSuspended, sessions.free_every_seat)
         bus.subscribe(AccountErased, sessions.free_every_seat)
         bus.subscribe(AccountErased, mentoring.close_open_matches)
         bus.subscribe(AccountErased, mentoring.forget_the_person)

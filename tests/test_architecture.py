@@ -84,6 +84,7 @@ LAYERS: list[set[str]] = [
     {"groups"},
     {"sessions"},
     {"mentoring", "library"},
+    {"moderation"},
     {"privacy"},
 ]
 LAYER_OF = {domain: level for level, domains in enumerate(LAYERS) for domain in domains}

@@ -49,6 +49,15 @@ from backend.mentoring.models import (
     MentorMatch,
     MentorProfile,
 )
+from backend.moderation import actions as moderation_actions
+from backend.moderation import queue as moderation_queue
+from backend.moderation import reports as moderation_reports
+from backend.moderation.models import (
+    ModerationAction,
+    ModerationCase,
+    ModerationNote,
+    ModerationReport,
+)
 from backend.notifications.models import OutboxMessage
 from backend.safety import service as safety
 from backend.safety.models import MemberBlock
@@ -874,6 +883,76 @@ def block_member(stage: Stage) -> Twice:
     )
 
 
+# --- moderation -------------------------------------------------------------------------------
+
+
+def a_reported_member(stage: Stage) -> tuple[Person, Person]:
+    return stage.person(), stage.person()
+
+
+def report_body(reported: Person) -> dict[str, Any]:
+    return {"target_type": "member", "target_id": str(reported.user.id), "reason": "harassment"}
+
+
+def file_report_twice(stage: Stage) -> Twice:
+    reporter, reported = a_reported_member(stage)
+
+    def then(_: list[Response]) -> None:
+        assert stage.count(ModerationReport, ModerationReport.reporter_id == reporter.user.id) == 2
+        # Both reports fold into the one case, however close together they came.
+        assert stage.count(ModerationCase, ModerationCase.target_id == reported.user.id) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/reports",
+        headers=reporter.headers,
+        json=report_body(reported),
+        widen=(moderation_reports, "file_report"),
+        then=then,
+    )
+
+
+def a_case(stage: Stage) -> tuple[Person, str]:
+    """An admin and the id of an open case about a member."""
+    reporter, reported = a_reported_member(stage)
+    stage.ok(
+        stage.client.post(f"{API}/reports", headers=reporter.headers, json=report_body(reported)),
+        201,
+    )
+    admin = stage.person(Role.admin)
+    (case,) = stage.ok(stage.client.get(f"{API}/reports", headers=admin.headers))["items"]
+    return admin, str(case["id"])
+
+
+def note_a_case(stage: Stage) -> Twice:
+    admin, case_id = a_case(stage)
+
+    def then(answers: list[Response]) -> None:
+        replayed_once(answers)
+        assert stage.count(ModerationNote, ModerationNote.case_id == uuid.UUID(case_id)) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/reports/{case_id}/notes",
+        headers=keyed(admin.headers),
+        json={"body": "Spoke with the facilitator."},
+        widen=(moderation_queue, "add_note"),
+        then=then,
+    )
+
+
+def decide_a_case(stage: Stage) -> Twice:
+    admin, case_id = a_case(stage)
+    return Twice(
+        "POST",
+        f"{API}/reports/{case_id}/actions",
+        headers=admin.headers,
+        json={"action": "dismiss"},
+        widen=(moderation_actions, "take_action"),
+        then=one_row(stage, ModerationAction, ModerationAction.case_id == uuid.UUID(case_id)),
+    )
+
+
 # --- library ----------------------------------------------------------------------------------
 
 
@@ -1078,6 +1157,16 @@ CELLS = [
     Cell("PUT", "/api/v1/mentoring/matches/{match_id}/feedback", "the same", leave_feedback),
     Cell("POST", "/api/v1/mentoring/matching-runs", "saved runs", run_matching, ((201, 201),)),
     Cell("PUT", "/api/v1/me/blocks/{user_id}", "the same member", block_member),
+    Cell("POST", "/api/v1/reports", "two reports at once", file_report_twice, ((201, 201),)),
+    Cell("POST", "/api/v1/reports/{report_id}/notes", "keyed", note_a_case, KEYED_OUTCOMES),
+    Cell(
+        "POST",
+        "/api/v1/reports/{report_id}/actions",
+        "dismissing",
+        decide_a_case,
+        ((200, 409),),
+        "case-closed",
+    ),
     Cell("POST", "/api/v1/resources", "keyed", create_resource, KEYED_OUTCOMES),
     Cell("PUT", "/api/v1/me/bookmarks/{resource_id}", "the same resource", save_bookmark),
     Cell("POST", "/api/v1/stories", "keyed", submit_story, KEYED_OUTCOMES),

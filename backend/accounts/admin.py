@@ -2,13 +2,14 @@
 integrators' service clients."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
 from backend.accounts.actor import Actor
-from backend.accounts.events import AccountDeactivated
+from backend.accounts.events import AccountDeactivated, AccountSuspended
 from backend.accounts.models import (
     Role,
     ServiceClient,
@@ -124,6 +125,29 @@ def admin_update_user(
     db.flush()
     if deactivated:
         events.publish(db, settings, AccountDeactivated(user_id=user.id))
+    return user
+
+
+def suspend_account(
+    db: Session, settings: Settings, *, actor: Actor, user_id: uuid.UUID, until: datetime
+) -> User:
+    """Pause an account until ``until`` (moderation): every sign-in ends now and a new one is
+    refused until then; it lapses by itself. A later suspension replaces an earlier one."""
+    user = _user(db, user_id)
+    if user.id == actor.person_id:
+        raise errors.SelfLockout()
+    user.suspended_until = until
+    audit.record(
+        db,
+        actor.who,
+        AuditAction.account_suspended,
+        target_type="user_account",
+        target_id=user.id,
+        subjects=[user.id],
+    )
+    end_all_tokens(db, settings, user, reason="suspended")
+    db.flush()
+    events.publish(db, settings, AccountSuspended(user_id=user.id, until=until))
     return user
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from backend.core.events import Event
 
@@ -12,6 +13,15 @@ class AccountDeactivated(Event):
     it). They give up what others wait on: seats at upcoming meetings and open matches."""
 
     user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AccountSuspended(Event):
+    """Moderation paused the account until ``until``: the person cannot sign in meanwhile, so
+    their seats at upcoming meetings go to the people waiting (their matches stay)."""
+
+    user_id: uuid.UUID
+    until: datetime
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     # None until the person opens the link emailed at sign-up (or resets the password by
     # email); until then the account cannot sign in.
     email_confirmed_at: Mapped[datetime | None]
+    # Set by moderation: until then the person cannot sign in (their tokens ended when it
+    # was set); nothing else changes, and it lapses by itself.
+    suspended_until: Mapped[datetime | None]
 
 
 class AuthSession(UUIDPrimaryKey, Base):

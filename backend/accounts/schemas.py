@@ -179,6 +179,9 @@ class UserAdminRead(BaseModel):
     display_name: str
     role: Role
     is_active: bool
+    suspended_until: datetime | None = Field(
+        description="Set by moderation: the person cannot sign in before this moment."
+    )
     created_at: datetime
     last_login_at: datetime | None
 

@@ -372,12 +372,19 @@ def password_grant(
     if user is None or not matches:
         raise errors.InvalidGrant(WRONG_CREDENTIALS)  # the tries stay counted
     _tries_went_well(db, keys)
-    if not user.is_active or user.email_confirmed_at is None:
+    suspended = user.suspended_until is not None and user.suspended_until > utcnow()
+    if not user.is_active or user.email_confirmed_at is None or suspended:
         commit_so_far(db)  # the right password was no guess, whatever is refused next
     if not user.is_active:
         raise errors.InvalidGrant(
             "This account has been deactivated. Contact the counseling service if you think "
             "this is a mistake."
+        )
+    if suspended and user.suspended_until is not None:
+        raise errors.InvalidGrant(
+            f"This account is paused until {user.suspended_until:%d %B %Y, %H:%M} UTC. You can "
+            "sign in again after that. Contact the counseling service if you think this is a "
+            "mistake."
         )
     # Only someone who knows the password learns that the account waits for confirmation.
     if user.email_confirmed_at is None:

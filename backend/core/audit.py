@@ -47,8 +47,31 @@ class AuditAction(StrEnum):
     role_changed = "role.changed"
     account_deactivated = "account.deactivated"
     account_reactivated = "account.reactivated"
+    account_suspended = "account.suspended"
+    membership_joined = "membership.joined"
+    membership_approved = "membership.approved"
+    membership_role_changed = "membership.role_changed"
+    membership_removed = "membership.removed"
+    membership_left = "membership.left"
+    match_proposed = "match.proposed"
+    match_accepted = "match.accepted"
+    match_declined = "match.declined"
+    match_withdrawn = "match.withdrawn"
+    match_ended = "match.ended"
+    report_queue_read = "report_queue.read"
+    report_read = "report.read"
+    report_updated = "report.updated"
+    report_note_added = "report.note_added"
+    report_action_taken = "report.action_taken"
     service_client_created = "service_client.created"
     service_client_revoked = "service_client.revoked"
+
+
+# Reads of the moderation queue name the people reported: a person's export lists the reads
+# of their data, and must not tell them someone reported them (DOMAIN.md).
+READS_THAT_REVEAL_A_REPORT = frozenset(
+    {AuditAction.report_queue_read.value, AuditAction.report_read.value}
+)
 
 
 @dataclass(frozen=True)

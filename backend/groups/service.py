@@ -11,7 +11,8 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
-from backend.core import events
+from backend.core import audit, events
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.db import lock_for_update
 from backend.core.errors import NotFound
@@ -167,18 +168,18 @@ def create_group(db: Session, *, actor: Actor, data: GroupCreate) -> SupportGrou
     db.flush()
     _set_topics(db, group, data.topics)
     now = utcnow()
-    db.add(
-        GroupMembership(
-            group_id=group.id,
-            user_id=actor.person.id,
-            role=MemberRole.facilitator,
-            status=MembershipStatus.active,
-            guidelines_accepted_at=now,
-            guidelines_version_accepted=1,
-            joined_at=now,
-        )
+    founder = GroupMembership(
+        group_id=group.id,
+        user_id=actor.person.id,
+        role=MemberRole.facilitator,
+        status=MembershipStatus.active,
+        guidelines_accepted_at=now,
+        guidelines_version_accepted=1,
+        joined_at=now,
     )
+    db.add(founder)
     db.flush()
+    _audit(db, actor, AuditAction.membership_joined, founder)
     return group
 
 
@@ -221,6 +222,19 @@ def archive_group(db: Session, settings: Settings, access: GroupAccess) -> Suppo
 
 
 # --- membership -------------------------------------------------------------------------------
+
+
+def _audit(db: Session, actor: Actor, action: AuditAction, membership: GroupMembership) -> None:
+    """Every change of a membership is in the audit trail."""
+    audit.record(
+        db,
+        actor.who,
+        action,
+        target_type="group_membership",
+        target_id=membership.id,
+        group_id=membership.group_id,
+        subjects=[membership.user_id],
+    )
 
 
 def join_group(db: Session, access: GroupAccess) -> GroupMembership:
@@ -266,6 +280,7 @@ def join_group(db: Session, access: GroupAccess) -> GroupMembership:
     membership.guidelines_version_accepted = group.guidelines_version
     membership.joined_at = None if needs_approval else now
     db.flush()
+    _audit(db, access.actor, AuditAction.membership_joined, membership)
     return membership
 
 
@@ -313,6 +328,8 @@ def update_membership(
         target.status = MembershipStatus.active
         target.joined_at = utcnow()
         target.removed_at = None
+        db.flush()
+        _audit(db, access.actor, AuditAction.membership_approved, target)
     if changes.role is not None and changes.role != target.role:
         if target.status != MembershipStatus.active:
             raise errors.NotPending("Only active members can be given a group role.")
@@ -327,6 +344,8 @@ def update_membership(
                     "the capacity first."
                 )
         target.role = changes.role
+        db.flush()
+        _audit(db, access.actor, AuditAction.membership_role_changed, target)
     db.flush()
     return target
 
@@ -361,6 +380,12 @@ def remove_membership(
     if not leaving:
         target.removed_at = utcnow()
     db.flush()
+    _audit(
+        db,
+        access.actor,
+        AuditAction.membership_left if leaving else AuditAction.membership_removed,
+        target,
+    )
     events.publish(
         db,
         settings,

@@ -64,6 +64,7 @@ from backend.groups.service import (
     seats_taken,
     visible_group,
 )
+from backend.safety.models import MemberBlock
 
 DIRECTORY_ORDER = [SortKey(SupportGroup.slug, str)]
 
@@ -328,11 +329,25 @@ def list_members(
     statuses = [MembershipStatus.active]
     if access.may_manage:
         statuses.append(MembershipStatus.pending)
+    query = select(GroupMembership).where(
+        GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses)
+    )
+    if not access.may_manage and access.actor.person_id is not None:
+        # Someone who blocked the viewer is not listed to them (facilitators stay listed:
+        # members need to know who runs the circle, and staff see everyone).
+        query = query.where(
+            or_(
+                GroupMembership.role == MemberRole.facilitator,
+                GroupMembership.user_id.not_in(
+                    select(MemberBlock.blocker_id).where(
+                        MemberBlock.blocked_id == access.actor.person_id
+                    )
+                ),
+            )
+        )
     page: KeysetPage[GroupMembership] = paginate(
         db,
-        select(GroupMembership).where(
-            GroupMembership.group_id == group.id, GroupMembership.status.in_(statuses)
-        ),
+        query,
         MEMBERS_ORDER,
         limit=limit,
         cursor=cursor,

@@ -136,6 +136,32 @@ def _story_behind(db: Session, resource: Resource) -> Story | None:
     return db.scalar(select(Story).where(Story.resource_id == resource.id))
 
 
+TAKEN_DOWN_NOTE = (
+    "We took this story down for now, after a concern was raised about it. Please read the "
+    "guidelines for stories again; you can edit it and send it for review once more."
+)
+
+
+def take_down(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> Resource:
+    """Unpublish after a report (moderation). A resource goes back to draft, where editors
+    fix or archive it; a member's story is archived and returned to its author with a note,
+    to edit and send for review again."""
+    _require_editor(actor)
+    resource = visible_resource(db, resource_id, viewer_may_edit=True)
+    if resource.status != ResourceStatus.published:
+        raise WorkflowStep("This is not published (any more), so there is nothing to take down.")
+    story = _story_behind(db, resource)
+    if story is None:
+        resource.status = ResourceStatus.draft
+    else:
+        resource.status = ResourceStatus.archived
+        if story.status == StoryStatus.published:
+            story.status = StoryStatus.returned
+            story.review_note = TAKEN_DOWN_NOTE
+    db.flush()
+    return resource
+
+
 def archive_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> None:
     _require_editor(actor)
     resource = visible_resource(db, resource_id, viewer_may_edit=True)

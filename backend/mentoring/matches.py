@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import User
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.db import lock_rows_for_update
 from backend.core.errors import NotFound
@@ -79,6 +81,18 @@ MATCH_ORDER = [
 # --- matches ----------------------------------------------------------------------------------
 
 
+def _audit(db: Session, actor: Actor, action: AuditAction, match: MentorMatch) -> None:
+    """Every change of a match is in the audit trail, naming the pair."""
+    audit.record(
+        db,
+        actor.who,
+        action,
+        target_type="mentor_match",
+        target_id=match.id,
+        subjects=[match.mentor_id, match.mentee_id],
+    )
+
+
 def match_read(
     db: Session, match: MentorMatch, *, actor: Actor, names: dict[uuid.UUID, str] | None = None
 ) -> MatchRead:
@@ -137,6 +151,7 @@ def propose(db: Session, settings: Settings, *, actor: Actor, data: MatchCreate)
     db.add(match)
     notices.proposed(db, settings, mentor)
     db.flush()
+    _audit(db, actor, AuditAction.match_proposed, match)
     return match
 
 
@@ -151,6 +166,7 @@ def accept(db: Session, settings: Settings, access: MatchAccess) -> MentorMatch:
     match.responded_at = utcnow()
     notices.accepted(db, settings, db.get_one(User, match.mentee_id))
     db.flush()
+    _audit(db, actor, AuditAction.match_accepted, match)
     return match
 
 
@@ -165,6 +181,7 @@ def decline(
     close_match(match, MatchStatus.declined, by=user.id, reason=reason)
     notices.declined(db, settings, db.get_one(User, match.mentee_id))
     db.flush()
+    _audit(db, actor, AuditAction.match_declined, match)
     return match
 
 
@@ -178,6 +195,7 @@ def withdraw(db: Session, settings: Settings, access: MatchAccess) -> MentorMatc
     close_match(match, MatchStatus.withdrawn, by=user.id, reason=None)
     notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
     db.flush()
+    _audit(db, actor, AuditAction.match_withdrawn, match)
     return match
 
 
@@ -191,6 +209,7 @@ def end(db: Session, settings: Settings, access: MatchAccess, *, reason: str) ->
     others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]
     notices.ended(db, settings, [db.get_one(User, pid) for pid in others])
     db.flush()
+    _audit(db, access.actor, AuditAction.match_ended, match)
     return match
 
 

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import User
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.db import lock_rows_for_update
 from backend.core.orm import utcnow
@@ -101,6 +103,19 @@ def run_matching(
         for mentor_id, count in sorted(per_mentor.items()):
             notices.proposed(db, settings, mentors[mentor_id], count=count)
         db.flush()
+        # One event for the run's proposals, naming everyone it paired.
+        audit.record(
+            db,
+            actor.who,
+            AuditAction.match_proposed,
+            target_type="matching_run",
+            target_id=run.id,
+            subjects=[
+                p
+                for proposal in assignment.proposals
+                for p in (proposal.mentor_id, proposal.mentee_id)
+            ],
+        )
     return MatchingRunResult(
         run_id=run.id if run else None,
         dry_run=dry_run,

@@ -119,6 +119,28 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("member_block", "blocked_id"): Reference(
         False, Erase.delete_rows, why="never shown: no one learns who blocked them"
     ),
+    ("moderation_report", "reporter_id"): Reference(
+        True,
+        Erase.keep_rows,
+        hidden=("case_id",),
+        why="reports the person made; kept for the safety of others, naming the erased account",
+    ),
+    ("moderation_case", "subject_id"): Reference(
+        # Written about the person by others: staff only (DOMAIN.md), never in an export,
+        # which would tell them they were reported.
+        False,
+        Erase.keep_rows,
+        why="reports about the person, for staff only; kept, naming the erased account",
+    ),
+    ("moderation_case", "assigned_to_id"): Reference(
+        False, Erase.clear_reference, why="cases a moderator was assigned"
+    ),
+    ("moderation_note", "author_id"): Reference(
+        False, Erase.clear_reference, why="notes a moderator wrote about others' cases"
+    ),
+    ("moderation_action", "actor_id"): Reference(
+        False, Erase.clear_reference, why="decisions a moderator took on others' cases"
+    ),
     ("audit_subject", "user_id"): Reference(
         # Exported as "reads of my data" (privacy.service.export): by role and circle.
         False,

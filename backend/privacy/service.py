@@ -19,7 +19,12 @@ from backend.accounts.events import AccountErased
 from backend.accounts.models import AttendancePrivacy, Role
 from backend.accounts.service import end_all_tokens
 from backend.core import audit, events, ratelimit
-from backend.core.audit import AuditAction, AuditEvent, AuditSubject
+from backend.core.audit import (
+    READS_THAT_REVEAL_A_REPORT,
+    AuditAction,
+    AuditEvent,
+    AuditSubject,
+)
 from backend.core.config import Settings
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base, utcnow
@@ -84,6 +89,7 @@ def _reads_of(db: Session, user_id: uuid.UUID) -> list[dict[str, Any]]:
         .where(
             AuditSubject.user_id == user_id,
             AuditEvent.action.endswith(".read"),
+            AuditEvent.action.not_in(READS_THAT_REVEAL_A_REPORT),
             AuditEvent.actor_id.is_distinct_from(user_id),
         )
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())

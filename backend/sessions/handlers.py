@@ -2,7 +2,12 @@
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.events import AccountDeactivated, AccountErased, SignInsEnded
+from backend.accounts.events import (
+    AccountDeactivated,
+    AccountErased,
+    AccountSuspended,
+    SignInsEnded,
+)
 from backend.core.config import Settings
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.sessions import calendar, rsvps, service
@@ -15,9 +20,10 @@ def free_seats_in_the_group(db: Session, settings: Settings, event: MembershipEn
 
 
 def free_every_seat(
-    db: Session, settings: Settings, event: AccountDeactivated | AccountErased
+    db: Session, settings: Settings, event: AccountDeactivated | AccountSuspended | AccountErased
 ) -> None:
-    """Someone who can no longer sign in gives up their seats at every upcoming meeting."""
+    """Someone who can no longer sign in (for now, or at all) gives up their seats at every
+    upcoming meeting."""
     rsvps.release_all_future_rsvps(db, settings, user_id=event.user_id)
 
 

@@ -69,6 +69,9 @@ MENTEE_COMMENT = "CANARY-MENTEE-COMMENT-5d08 helped me a lot"
 MENTOR_COMMENT = "CANARY-MENTOR-COMMENT-c4e6 glad to have met"
 CANARIES = (NOTES, REASON, MENTEE_COMMENT, MENTOR_COMMENT)
 PRIVATE_GROUP = "CANARY-GROUP-2b9e Circle for those who lost a child"
+# What a member wrote reporting the mentor: staff's alone (an admin's here) and in the reporter's
+# own export, never the mentor's.
+REPORT_DETAILS = "CANARY-REPORT-e81d kept messaging me at night"
 REJECTION_NOTE = "Not this time, thank you."
 
 PROBLEM_TYPE = "urn:strength-circles:problem:"
@@ -87,6 +90,7 @@ class Scene:
     client_id: str
     bystander: User  # a member the callers block
     match_id: str = ""  # the match of the current stage, if it has one
+    report_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # a moderation case
 
     def headers(self, caller: str) -> dict[str, str]:
         if caller in self.people:
@@ -825,6 +829,7 @@ def crawl_values(scene: Scene) -> dict[str, list[str]]:
         "resource_id": [str(uuid.uuid4())],
         "story_id": [str(uuid.uuid4())],
         "token": [uuid.uuid4().hex * 2],
+        "report_id": [scene.report_id],
     }
 
 
@@ -879,6 +884,20 @@ def test_privacy_canary(scene: Scene) -> None:
     build_stage(scene, "ended")
     admin = scene.people[ADMIN]
     make_group(scene.app, facilitator=admin.user, name=PRIVATE_GROUP, visibility="unlisted")
+    reported = scene.send(
+        OUTSIDER,
+        "POST",
+        "/reports",
+        {
+            "target_type": "member",
+            "target_id": scene.user_id(MENTOR),
+            "reason": "harassment",
+            "details": REPORT_DETAILS,
+        },
+    )
+    assert reported.status_code == 201, reported.text
+    (case,) = scene.get(ADMIN, "/reports").json()["items"]
+    scene.report_id = case["id"]
     emails = {caller: scene.people[caller].email for caller in MEMBERS}
     paths = sorted({path for method, path, _ in served_routes(scene.app) if method == "GET"})
     urls = get_urls(scene, paths)
@@ -891,6 +910,14 @@ def test_privacy_canary(scene: Scene) -> None:
             assert response.status_code < 500, (caller, url, response.text)
             for canary in set(CANARIES) - allowed:
                 assert canary not in response.text, (caller, url, canary)
+            reporters_own = caller == OUTSIDER and url == f"{API}/me/export"
+            if caller != ADMIN and not reporters_own:
+                assert REPORT_DETAILS not in response.text, (caller, url)
+                if scene.report_id not in url:  # (a 404 names the URL asked for)
+                    assert scene.report_id not in response.text, (caller, url)
+            if caller == MENTOR and scene.user_id(OUTSIDER) not in url:
+                # Nothing tells the reported mentor who reported them.
+                assert scene.user_id(OUTSIDER) not in response.text, url
             for owner, email in emails.items():
                 if caller not in (owner, ADMIN):
                     assert email not in response.text, (caller, url, owner)
@@ -901,6 +928,8 @@ def test_privacy_canary(scene: Scene) -> None:
         assert email in seen[caller][f"{API}/me"].text
     assert all(email in seen[ADMIN][f"{API}/users"].text for email in emails.values())
     assert PRIVATE_GROUP in seen[ADMIN][f"{API}/me/groups"].text
+    assert REPORT_DETAILS in seen[ADMIN][f"{API}/reports/{scene.report_id}"].text
+    assert seen[OUTSIDER][f"{API}/me/reports"].json()["items"]
 
     for caller, must in MUST_ANSWER.items():
         for url in get_urls(scene, [API + path for path in sorted(must)]):

@@ -265,3 +265,64 @@ def test_the_csv_never_holds_a_formula(client: TestClient) -> None:
     )
     [row] = list(csv.DictReader(io.StringIO(spreadsheet.text)))
     assert row["request_id"] == "'-2-3"
+
+
+def test_every_change_of_a_membership_is_in_the_trail(client: TestClient) -> None:
+    admin = make_person(client, role=Role.admin)
+    circle = make_circle(client, members=2)
+    stays, goes = circle.members
+    base = circle.base
+    facilitator = circle.facilitator
+    promoted = client.patch(
+        f"{base}/members/{stays.user.id}", headers=facilitator.headers, json={"role": "facilitator"}
+    )
+    assert promoted.status_code == 200, promoted.text
+    removed = client.delete(f"{base}/members/{goes.user.id}", headers=facilitator.headers)
+    assert removed.status_code == 204
+    back = client.post(f"{base}/members", headers=goes.headers, json={"accept_guidelines": True})
+    assert back.json()["status"] == "pending"
+    approved = client.patch(
+        f"{base}/members/{goes.user.id}", headers=facilitator.headers, json={"status": "active"}
+    )
+    assert approved.status_code == 200, approved.text
+    left = client.delete(f"{base}/members/{goes.user.id}", headers=goes.headers)
+    assert left.status_code == 204
+    trail = events(client, admin, group_id=str(circle.group.id))
+    changes = [
+        (e["action"], e["actor_id"]) for e in reversed(trail) if e["action"].startswith("member")
+    ]
+    by_facilitator, by_goes = str(facilitator.user.id), str(goes.user.id)
+    assert changes == [
+        ("membership.joined", by_facilitator),  # founding the circle
+        ("membership.joined", str(stays.user.id)),
+        ("membership.joined", by_goes),
+        ("membership.role_changed", by_facilitator),
+        ("membership.removed", by_facilitator),
+        ("membership.joined", by_goes),
+        ("membership.approved", by_facilitator),
+        ("membership.left", by_goes),
+    ]
+    about_goes = events(client, admin, subject_id=by_goes, action="membership.removed")
+    assert [e["group_id"] for e in about_goes] == [str(circle.group.id)]
+
+
+def test_every_change_of_a_match_is_in_the_trail(client: TestClient) -> None:
+    admin = make_person(client, role=Role.admin)
+    helper = mentor(client, admin)
+    seeker = mentee(client)
+    match = active(client, seeker, helper)
+    ended = client.post(
+        f"/api/v1/mentoring/matches/{match['id']}/end",
+        headers=seeker.headers,
+        json={"reason": "Moving on."},
+    )
+    assert ended.status_code == 200, ended.text
+    trail = events(client, admin, target_id=match["id"])
+    assert [(e["action"], e["actor_id"]) for e in reversed(trail)] == [
+        ("match.proposed", str(seeker.user.id)),
+        ("match.accepted", str(helper.user.id)),
+        ("match.ended", str(seeker.user.id)),
+    ]
+    assert "Moving on" not in str(trail)
+    for person in (helper, seeker):
+        assert events(client, admin, subject_id=str(person.user.id), action="match.ended")

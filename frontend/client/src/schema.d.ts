@@ -1536,6 +1536,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The moderation queue: the cases you moderate (admins all; facilitators their circles' member reports; reviewers stories), urgent first, then the latest reported.
+         * @description The moderation queue: the cases you moderate (admins all; facilitators their circles'
+         *     member reports; reviewers stories), urgent first, then the latest reported. Open and in
+         *     review ones unless you ask for a status.
+         */
+        get: operations["reports-moderation_queue"];
+        put?: never;
+        /**
+         * Report a member, a story, a resource or a circle to the team.
+         * @description Report a member, a story, a resource or a circle to the team. The person is never told
+         *     who reported them. A report about immediate danger answers with crisis lines at once.
+         */
+        post: operations["reports-file_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reports you made, newest first, and where each stands, in general words.
+         * @description The reports you made, newest first, and where each stands, in general words.
+         */
+        get: operations["me-my_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One case: every report in it (with who made it), the staff notes and the actions.
+         * @description One case: every report in it (with who made it), the staff notes and the actions.
+         */
+        get: operations["reports-read_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move a case into review, reopen it, or assign it to someone who moderates it.
+         * @description Move a case into review, reopen it, or assign it to someone who moderates it.
+         */
+        patch: operations["reports-update_case"];
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note for the other staff (never shown to members).
+         * @description Add a note for the other staff (never shown to members).
+         */
+        post: operations["reports-add_case_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide: dismiss, warn the person (a neutral message), remove them from the circle, end their match, unpublish the story or resource, suspend or close the account (the last three admins only).
+         * @description Decide: dismiss, warn the person (a neutral message), remove them from the circle, end
+         *     their match, unpublish the story or resource, suspend or close the account (the last three
+         *     admins only). Each is carried out as its own domain does it, and closes the case.
+         */
+        post: operations["reports-take_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/export": {
         parameters: {
             query?: never;
@@ -1560,6 +1673,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActionKind
+         * @enum {string}
+         */
+        ActionKind: "dismiss" | "warn" | "remove_from_circle" | "end_match" | "unpublish" | "suspend" | "close_account";
         /**
          * ActorKind
          * @enum {string}
@@ -1695,7 +1813,7 @@ export interface components {
          * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
          * @enum {string}
          */
-        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "service_client.created" | "service_client.revoked";
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked";
         /**
          * AuditEventRead
          * @description Who did what to which record, when, as what; never the content.
@@ -1813,6 +1931,210 @@ export interface components {
              * @description Secret: anyone with it can read your meeting times.
              */
             url: string;
+        };
+        /** CaseActionCreate */
+        CaseActionCreate: {
+            action: components["schemas"]["ActionKind"];
+            /**
+             * Note
+             * @description Why, for the other staff.
+             */
+            note?: string | null;
+            /**
+             * Group Id
+             * @description remove_from_circle: the circle (the case's own when it has one).
+             */
+            group_id?: string | null;
+            /**
+             * Match Id
+             * @description end_match: the reported person's match to end.
+             */
+            match_id?: string | null;
+            /**
+             * Until
+             * @description suspend: when the pause ends (at most a year ahead).
+             */
+            until?: string | null;
+        };
+        /** CaseActionRead */
+        CaseActionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            action: components["schemas"]["ActionKind"];
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /**
+             * Taken At
+             * Format: date-time
+             */
+            taken_at: string;
+            /** Group Id */
+            group_id: string | null;
+            /** Match Id */
+            match_id: string | null;
+            /** Until */
+            until: string | null;
+            /** Note */
+            note: string | null;
+        };
+        /** CaseNoteCreate */
+        CaseNoteCreate: {
+            /** Body */
+            body: string;
+        };
+        /** CaseNoteRead */
+        CaseNoteRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Author Id */
+            author_id: string | null;
+            /** Author Name */
+            author_name: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Written At
+             * Format: date-time
+             */
+            written_at: string;
+        };
+        /** CaseRead */
+        CaseRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /**
+             * Target Label
+             * @description The member's pseudonym, the title or the name.
+             */
+            target_label: string;
+            /** Group Id */
+            group_id: string | null;
+            /**
+             * Subject Id
+             * @description The person the case is about, if any.
+             */
+            subject_id: string | null;
+            status: components["schemas"]["CaseStatus"];
+            /** Urgent */
+            urgent: boolean;
+            /**
+             * Reasons
+             * @description Every reason given, most serious first.
+             */
+            reasons: components["schemas"]["Reason"][];
+            /** Report Count */
+            report_count: number;
+            /** Reporter Count */
+            reporter_count: number;
+            /**
+             * First Reported At
+             * Format: date-time
+             */
+            first_reported_at: string;
+            /**
+             * Last Reported At
+             * Format: date-time
+             */
+            last_reported_at: string;
+            /** Assigned To Id */
+            assigned_to_id: string | null;
+            /** Reports */
+            reports: components["schemas"]["ReportFiled"][];
+            /** Notes */
+            notes: components["schemas"]["CaseNoteRead"][];
+            /** Actions */
+            actions: components["schemas"]["CaseActionRead"][];
+        };
+        /**
+         * CaseStatus
+         * @enum {string}
+         */
+        CaseStatus: "open" | "in_review" | "actioned" | "dismissed";
+        /**
+         * CaseSummary
+         * @description One case in the queue: a thing reported, with every open report about it folded in.
+         */
+        CaseSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+            /**
+             * Target Label
+             * @description The member's pseudonym, the title or the name.
+             */
+            target_label: string;
+            /** Group Id */
+            group_id: string | null;
+            /**
+             * Subject Id
+             * @description The person the case is about, if any.
+             */
+            subject_id: string | null;
+            status: components["schemas"]["CaseStatus"];
+            /** Urgent */
+            urgent: boolean;
+            /**
+             * Reasons
+             * @description Every reason given, most serious first.
+             */
+            reasons: components["schemas"]["Reason"][];
+            /** Report Count */
+            report_count: number;
+            /** Reporter Count */
+            reporter_count: number;
+            /**
+             * First Reported At
+             * Format: date-time
+             */
+            first_reported_at: string;
+            /**
+             * Last Reported At
+             * Format: date-time
+             */
+            last_reported_at: string;
+            /** Assigned To Id */
+            assigned_to_id: string | null;
+        };
+        /**
+         * CaseUpdate
+         * @description Move a case along or (re)assign it; decisions are actions (POST .../actions).
+         */
+        CaseUpdate: {
+            /**
+             * Status
+             * @description 'in_review' while someone looks; 'open' reopens a case.
+             */
+            status?: ("open" | "in_review") | null;
+            /**
+             * Assigned To Id
+             * @description A staff member who may see the case; null unassigns.
+             */
+            assigned_to_id?: string | null;
         };
         /** CheckIn */
         CheckIn: {
@@ -2894,6 +3216,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[CaseSummary] */
+        Page_CaseSummary_: {
+            /** Items */
+            items: components["schemas"]["CaseSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[CheckInRead] */
         Page_CheckInRead_: {
             /** Items */
@@ -2938,6 +3270,16 @@ export interface components {
         Page_MyGroup_: {
             /** Items */
             items: components["schemas"]["MyGroup"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ReportReceipt] */
+        Page_ReportReceipt_: {
+            /** Items */
+            items: components["schemas"]["ReportReceipt"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -3109,10 +3451,70 @@ export interface components {
             } | null;
         };
         /**
+         * Reason
+         * @description The short list a reporter picks from (the API's ``reason``).
+         * @enum {string}
+         */
+        Reason: "someone_at_risk" | "threat" | "harassment" | "hate" | "sexual_content" | "private_information" | "harmful_advice" | "spam" | "other";
+        /**
          * RecordedVia
          * @enum {string}
          */
         RecordedVia: "self_check_in" | "facilitator" | "integrator";
+        /** ReportCreate */
+        ReportCreate: {
+            target_type: components["schemas"]["TargetType"];
+            /**
+             * Target Id
+             * Format: uuid
+             * @description The member's user id, the story's or resource's id (as the library shows it), or the circle's id.
+             */
+            target_id: string;
+            reason: components["schemas"]["Reason"];
+            /**
+             * Details
+             * @description What happened, in your own words (optional, staff only).
+             */
+            details?: string | null;
+            /**
+             * Group Id
+             * @description For a member: the circle where it happened (you both belong to it); its facilitators then see the report. Without it, only admins do.
+             */
+            group_id?: string | null;
+            /**
+             * Region
+             * @description Your country (ISO 3166-1, e.g. 'US'), for the crisis lines an urgent report answers with.
+             */
+            region?: string | null;
+        };
+        /**
+         * ReportFiled
+         * @description One report in a case, for staff.
+         */
+        ReportFiled: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reporter Id
+             * Format: uuid
+             */
+            reporter_id: string;
+            /** Reporter Name */
+            reporter_name: string;
+            reason: components["schemas"]["Reason"];
+            /** Details */
+            details: string | null;
+            /** Urgent */
+            urgent: boolean;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+        };
         /** ReportMember */
         ReportMember: {
             /**
@@ -3134,6 +3536,43 @@ export interface components {
              * @default false
              */
             anonymous?: boolean;
+        };
+        /**
+         * ReportReceipt
+         * @description What the reporter is told: never who else reported, never what was decided in detail.
+         */
+        ReportReceipt: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            target_type: components["schemas"]["TargetType"];
+            reason: components["schemas"]["Reason"];
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Urgent */
+            urgent: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "in_review" | "closed";
+            /**
+             * Outcome
+             * @description Once closed: whether action was taken.
+             */
+            outcome: ("action_taken" | "no_action") | null;
+            /**
+             * Message
+             * @description What happens next, in plain words, to show as it is.
+             */
+            message: string;
+            /** @description When the report speaks of immediate danger: where to get help now. */
+            crisis_resources?: components["schemas"]["CrisisResources"] | null;
         };
         /** ReportSession */
         ReportSession: {
@@ -3778,6 +4217,11 @@ export interface components {
             /** Items */
             items: components["schemas"]["Suggestion"][];
         };
+        /**
+         * TargetType
+         * @enum {string}
+         */
+        TargetType: "member" | "story" | "resource" | "circle";
         /** TokenResponse */
         TokenResponse: {
             /** Access Token */
@@ -3837,6 +4281,11 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Is Active */
             is_active: boolean;
+            /**
+             * Suspended Until
+             * @description Set by moderation: the person cannot sign in before this moment.
+             */
+            suspended_until: string | null;
             /**
              * Created At
              * Format: date-time
@@ -3907,6 +4356,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type ActionKind = components['schemas']['ActionKind'];
 export type ActorKind = components['schemas']['ActorKind'];
 export type ApprovalDecision = components['schemas']['ApprovalDecision'];
 export type AttendanceEntry = components['schemas']['AttendanceEntry'];
@@ -3924,6 +4374,14 @@ export type BlockRead = components['schemas']['BlockRead'];
 export type BodyAuthIssueToken = components['schemas']['Body_auth-issue_token'];
 export type BookmarkRead = components['schemas']['BookmarkRead'];
 export type CalendarUrl = components['schemas']['CalendarUrl'];
+export type CaseActionCreate = components['schemas']['CaseActionCreate'];
+export type CaseActionRead = components['schemas']['CaseActionRead'];
+export type CaseNoteCreate = components['schemas']['CaseNoteCreate'];
+export type CaseNoteRead = components['schemas']['CaseNoteRead'];
+export type CaseRead = components['schemas']['CaseRead'];
+export type CaseStatus = components['schemas']['CaseStatus'];
+export type CaseSummary = components['schemas']['CaseSummary'];
+export type CaseUpdate = components['schemas']['CaseUpdate'];
 export type CheckIn = components['schemas']['CheckIn'];
 export type CheckInCode = components['schemas']['CheckInCode'];
 export type CheckInCreate = components['schemas']['CheckInCreate'];
@@ -3983,11 +4441,13 @@ export type NextSession = components['schemas']['NextSession'];
 export type PageAuditEventRead = components['schemas']['Page_AuditEventRead_'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
+export type PageCaseSummary = components['schemas']['Page_CaseSummary_'];
 export type PageCheckInRead = components['schemas']['Page_CheckInRead_'];
 export type PageMatchRead = components['schemas']['Page_MatchRead_'];
 export type PageMemberRead = components['schemas']['Page_MemberRead_'];
 export type PageMentorProfileRead = components['schemas']['Page_MentorProfileRead_'];
 export type PageMyGroup = components['schemas']['Page_MyGroup_'];
+export type PageReportReceipt = components['schemas']['Page_ReportReceipt_'];
 export type PageResourceSummary = components['schemas']['Page_ResourceSummary_'];
 export type PageServiceClientRead = components['schemas']['Page_ServiceClientRead_'];
 export type PageStoryRead = components['schemas']['Page_StoryRead_'];
@@ -3998,8 +4458,12 @@ export type PasswordResetRequest = components['schemas']['PasswordResetRequest']
 export type Problem = components['schemas']['Problem'];
 export type Proposal = components['schemas']['Proposal'];
 export type RatingSummary = components['schemas']['RatingSummary'];
+export type Reason = components['schemas']['Reason'];
 export type RecordedVia = components['schemas']['RecordedVia'];
+export type ReportCreate = components['schemas']['ReportCreate'];
+export type ReportFiled = components['schemas']['ReportFiled'];
 export type ReportMember = components['schemas']['ReportMember'];
+export type ReportReceipt = components['schemas']['ReportReceipt'];
 export type ReportSession = components['schemas']['ReportSession'];
 export type ResourceCreate = components['schemas']['ResourceCreate'];
 export type ResourceRead = components['schemas']['ResourceRead'];
@@ -4031,6 +4495,7 @@ export type StoryStatus = components['schemas']['StoryStatus'];
 export type StoryUpdate = components['schemas']['StoryUpdate'];
 export type Suggestion = components['schemas']['Suggestion'];
 export type SuggestionList = components['schemas']['SuggestionList'];
+export type TargetType = components['schemas']['TargetType'];
 export type TokenResponse = components['schemas']['TokenResponse'];
 export type TopicCreate = components['schemas']['TopicCreate'];
 export type TopicList = components['schemas']['TopicList'];
@@ -9507,6 +9972,455 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-moderation_queue": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CaseStatus"] | null;
+                urgent?: boolean | null;
+                target_type?: components["schemas"]["TargetType"] | null;
+                group_id?: string | null;
+                assigned_to_me?: boolean;
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CaseSummary_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-file_report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportReceipt"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Yourself, or a circle that does not fit the report. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-my_reports": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReportReceipt_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-read_case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-update_case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone who cannot see the case. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-add_case_note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The same Idempotency-Key, still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-take_action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseActionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The action does not fit the case, or needs more. */
             422: {
                 headers: {
                     [name: string]: unknown;
