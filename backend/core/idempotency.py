@@ -7,6 +7,12 @@ caller can never receive another's stored answer). The key is claimed with an in
 the request runs; a second request with the same key while the first is running gets 409.
 Answers of 5xx are not kept, so a retry after a failure runs again. What one caller may
 keep is bounded (MAX_KEPT_ANSWER_BYTES, MAX_KEYS_PER_CALLER).
+
+A replay never shows what the caller may no longer see: an answer that says where its record
+is read (``Location``, set by the creating routes) is read there again, as the caller, and the
+replay carries that fresh read (a 404 once the record is gone or out of their reach). The
+answers replayed as kept are the caller's own records (a membership, a report's receipt, a
+check-in) and problems.
 """
 
 import hashlib
@@ -44,11 +50,16 @@ MAX_KEYS_PER_CALLER = 1000
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
 # Never kept: sign-in and password calls (their bodies hold secrets) and service-client creation
 # (its answer holds a secret shown once).
+# Nor matching runs: their answer names people and their needs, for admins only, and a second
+# run proposes nothing the first did.
 EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/auth/",
     f"{API_PREFIX}/me/password",
     f"{API_PREFIX}/service-clients",
+    f"{API_PREFIX}/mentoring/matching-runs",
 )
+# What an internal read of a record takes from the replayed request: who is asking, and how.
+READ_AGAIN_HEADERS = (b"authorization", b"accept", b"accept-language", b"x-request-id")
 # Who is calling, from a bearer token: checked fully (session, version, revocation) by the
 # accounts domain, which main.py hands in; None when the token is not valid.
 CallerResolver = Callable[[Session, str], str | None]
@@ -298,15 +309,50 @@ class IdempotencyMiddleware:
             return
         headers = dict(record.response_headers or {}) | {REPLAYED_HEADER: "true"}
         body = record.response_body.encode()
+        status = record.status_code
+        location = headers.get("location")
+        if 200 <= status < 300 and location and location.startswith(API_PREFIX):
+            # As the caller may see it now, not as they saw it then.
+            read_status, read_headers, body = await self._read_as_caller(scope, location)
+            headers["content-type"] = read_headers.get("content-type", "application/json")
+            if read_status != 200:
+                status = read_status
         await send(
             {
                 "type": "http.response.start",
-                "status": record.status_code,
+                "status": status,
                 "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
                 + [(b"content-length", str(len(body)).encode())],
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+    async def _read_as_caller(
+        self, scope: Scope, location: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """GET ``location`` through the app as the replayed request's caller."""
+        path, _, query = location.partition("?")
+        read_scope = dict(scope) | {
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "headers": [(k, v) for k, v in scope["headers"] if k.lower() in READ_AGAIN_HEADERS],
+        }
+        answer: dict[str, Any] = {"status": 500, "headers": {}, "body": b""}
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["headers"] = {
+                    k.decode("latin-1").lower(): v.decode("latin-1")
+                    for k, v in message.get("headers", [])
+                }
+            elif message["type"] == "http.response.body":
+                answer["body"] += message.get("body", b"")
+
+        await self.app(read_scope, _replay_body(b""), keep)
+        return answer["status"], answer["headers"], answer["body"]
 
     @staticmethod
     async def _problem(

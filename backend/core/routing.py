@@ -23,6 +23,12 @@ API_PREFIX = "/api/v1"
 _SENTENCE_END = re.compile(r"(?<=[.?!])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`\"'(\[])")
 
 
+def located_at(response: Response, path: str) -> None:
+    """Say where a record just created is read (``Location``): a replay of its request under
+    the same Idempotency-Key reads it there again, as the caller may see it now."""
+    response.headers["Location"] = API_PREFIX + path
+
+
 def summary_of(doc: str) -> str:
     """The first sentence of the first paragraph of a docstring, its wrapped lines joined: the
     OpenAPI summary of a route. A paragraph without a full stop is one sentence and gets one."""

@@ -10,7 +10,7 @@ from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
-from backend.core.routing import JSONRoute
+from backend.core.routing import JSONRoute, located_at
 from backend.groups import service, views
 from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
 from backend.groups.models import GroupFormat, GroupMembership
@@ -106,9 +106,13 @@ async def list_groups(
         s422="Invalid fields or unknown topics.",
     ),
 )
-def create_group(data: GroupCreate, actor: CurrentActor, db: DbSession) -> GroupRead:
+def create_group(
+    data: GroupCreate, actor: CurrentActor, db: DbSession, response: Response
+) -> GroupRead:
     """Start a group (facilitators and admins); its creator becomes its facilitator."""
-    return views.group_page(db, service.create_group(db, actor=actor, data=data), actor)
+    group = service.create_group(db, actor=actor, data=data)
+    located_at(response, f"/groups/{group.id}")
+    return views.group_page(db, group, actor)
 
 
 # Before every /groups/{group_id}/... route, so /groups/by-slug/members is the group whose

@@ -14,7 +14,7 @@ from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
-from backend.core.routing import JSONRoute
+from backend.core.routing import JSONRoute, located_at
 from backend.library import hsds, service, stories, views
 from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
 from backend.library.schemas import (
@@ -83,9 +83,13 @@ async def list_resources(
     status_code=201,
     responses=problem_responses(401, 403, s409=KEY_IN_FLIGHT),
 )
-def create_resource(data: ResourceCreate, editor: Editor, db: DbSession) -> ResourceRead:
+def create_resource(
+    data: ResourceCreate, editor: Editor, db: DbSession, response: Response
+) -> ResourceRead:
     """Add a resource as a draft (facilitators, admins, `resources:write` clients)."""
-    return views.read_model(db, service.create_resource(db, actor=editor, data=data))
+    resource = service.create_resource(db, actor=editor, data=data)
+    located_at(response, f"/resources/{resource.id}")
+    return views.read_model(db, resource)
 
 
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
@@ -174,9 +178,13 @@ def _story_read(story: Story) -> StoryRead:
 @router.post(
     "/stories", tags=["library"], status_code=201, responses=problem_responses(401, 403, 409)
 )
-def submit_story(data: StoryCreate, actor: CurrentActor, db: DbSession) -> StoryRead:
+def submit_story(
+    data: StoryCreate, actor: CurrentActor, db: DbSession, response: Response
+) -> StoryRead:
     """Share a recovery story; it is published after a facilitator or admin reads it."""
-    return _story_read(stories.submit(db, actor=actor, data=data))
+    story = stories.submit(db, actor=actor, data=data)
+    located_at(response, f"/stories/{story.id}")
+    return _story_read(story)
 
 
 @router.get("/stories", tags=["library"], responses=problem_responses(401, 403))

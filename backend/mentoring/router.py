@@ -10,7 +10,7 @@ from backend.accounts.dependencies import AdminActor, AppSettings, CurrentActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
-from backend.core.routing import JSONRoute
+from backend.core.routing import JSONRoute, located_at
 from backend.mentoring import checkins, matches, profiles, runs
 from backend.mentoring.dependencies import PairMatch, VisibleMatch
 from backend.mentoring.models import MatchStatus, MentorStatus
@@ -154,10 +154,15 @@ def suggestions(actor: CurrentActor, db: DbSession, limit: SuggestionLimit = 10)
     ),
 )
 def propose_match(
-    data: MatchCreate, actor: CurrentActor, db: DbSession, settings: AppSettings
+    data: MatchCreate,
+    actor: CurrentActor,
+    db: DbSession,
+    settings: AppSettings,
+    response: Response,
 ) -> MatchRead:
     """Propose a mentor for yourself (members) or for a member (admins); the mentor is asked."""
     match = matches.propose(db, settings, actor=actor, data=data)
+    located_at(response, f"/mentoring/matches/{match.id}")
     return matches.match_read(db, match, actor=actor)
 
 

@@ -2,13 +2,13 @@
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from backend.accounts.dependencies import AppSettings, CurrentActor
 from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
-from backend.core.routing import JSONRoute
+from backend.core.routing import JSONRoute, located_at
 from backend.moderation import actions, queue, reports
 from backend.moderation.models import CaseStatus, TargetType
 from backend.moderation.schemas import (
@@ -99,9 +99,14 @@ def update_case(
     responses=problem_responses(401, 403, 404, s409="The same Idempotency-Key, still running."),
 )
 def add_case_note(
-    report_id: uuid.UUID, data: CaseNoteCreate, actor: CurrentActor, db: DbSession
+    report_id: uuid.UUID,
+    data: CaseNoteCreate,
+    actor: CurrentActor,
+    db: DbSession,
+    response: Response,
 ) -> CaseRead:
-    """Add a note for the other staff (never shown to members)."""
+    """Add a note for the other staff (never shown to members); answers with the case."""
+    located_at(response, f"/reports/{report_id}")
     return queue.add_note(db, actor=actor, case_id=report_id, data=data)
 
 

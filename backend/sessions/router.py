@@ -11,7 +11,7 @@ from backend.core.db import DbSession
 from backend.core.errors import KEY_IN_FLIGHT, problem_responses
 from backend.core.pagination import Cursor, Limit
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
-from backend.core.routing import JSONRoute
+from backend.core.routing import JSONRoute, located_at
 from backend.core.vocabulary import Instant
 from backend.sessions import attendance, calendar, rsvps, schedules, service, views
 from backend.sessions.access import meeting_of
@@ -153,9 +153,12 @@ async def list_sessions(
     status_code=201,
     responses=problem_responses(401, 403, 404, s409=KEY_IN_FLIGHT),
 )
-def create_session(access: ManagedGroup, data: SessionCreate, db: DbSession) -> SessionRead:
+def create_session(
+    access: ManagedGroup, data: SessionCreate, db: DbSession, response: Response
+) -> SessionRead:
     """Add a one-off meeting (facilitators of the group)."""
     session = service.create_session(db, access, data=data)
+    located_at(response, f"/sessions/{session.id}")
     return views.get_session(db, meeting_of(access, session))
 
 

@@ -212,3 +212,69 @@ def test_a_caller_keeps_a_bounded_number_of_keys(
     assert post_story(client, person, "cap-0").headers["idempotent-replayed"] == "true"
     other = make_person(client)
     assert post_story(client, other, "cap-0").status_code == 201
+
+
+def test_a_replay_shows_the_record_as_the_caller_may_see_it_now(client: TestClient) -> None:
+    author = make_person(client)
+    first = post_story(client, author, "story-key")
+    assert first.headers["location"] == f"{STORIES}/{first.json()['id']}"
+    reviewer = make_person(client, role=Role.facilitator)
+    approved = client.post(
+        f"{STORIES}/{first.json()['id']}/review",
+        headers=reviewer.headers,
+        json={"decision": "approve"},
+    )
+    assert approved.status_code == 200, approved.text
+    again = post_story(client, author, "story-key")
+    assert again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert (first.json()["status"], again.json()["status"]) == ("submitted", "published")
+
+
+def test_a_replay_never_shows_what_the_caller_may_no_longer_see(client: TestClient) -> None:
+    editor = make_person(client, role=Role.facilitator)
+    body = {
+        "title": "A draft about panic",
+        "summary": "Not ready yet.",
+        "body_markdown": "Draft text for the editors only.",
+        "type": "article",
+        "topics": ["anxiety"],
+        "language": "en",
+    }
+    headers = editor.headers | {"Idempotency-Key": "draft-key"}
+    first = client.post("/api/v1/resources", headers=headers, json=body)
+    assert first.status_code == 201, first.text
+    admin = make_person(client, role=Role.admin)
+    demoted = client.patch(
+        f"/api/v1/users/{editor.user.id}", headers=admin.headers, json={"role": "member"}
+    )
+    assert demoted.status_code == 200, demoted.text
+    # Signed in again (a role change ends every sign-in): the same person, the same key.
+    token = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": editor.email, "password": editor.password},
+    ).json()["access_token"]
+    again = client.post(
+        "/api/v1/resources",
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "draft-key"},
+        json=body,
+    )
+    assert_problem(again, 404)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "panic" not in again.text
+    assert "Draft text" not in again.text
+
+
+def test_matching_runs_are_never_kept_for_replay(client: TestClient, app: FastAPI) -> None:
+    admin = make_person(client, role=Role.admin)
+    headers = admin.headers | {"Idempotency-Key": "run-key"}
+    answers = [
+        client.post("/api/v1/mentoring/matching-runs", headers=headers, json={"dry_run": True})
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("idempotent-replayed" not in a.headers for a in answers)
+    with app.state.session_factory() as db:
+        kept = db.scalar(select(func.count()).select_from(IdempotencyRecord))
+    assert kept == 0

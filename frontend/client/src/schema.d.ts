@@ -1617,8 +1617,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add a note for the other staff (never shown to members).
-         * @description Add a note for the other staff (never shown to members).
+         * Add a note for the other staff (never shown to members); answers with the case.
+         * @description Add a note for the other staff (never shown to members); answers with the case.
          */
         post: operations["reports-add_case_note"];
         delete?: never;
