@@ -32,7 +32,16 @@ ME = f"{API}/me"
 USERS = f"{API}/users"
 CLIENTS = f"{API}/service-clients"
 
-USER_FIELDS = {"id", "email", "display_name", "role", "is_active", "created_at", "last_login_at"}
+USER_FIELDS = {
+    "id",
+    "email",
+    "display_name",
+    "role",
+    "is_active",
+    "created_at",
+    "last_login_at",
+    "two_factor_enabled",
+}
 CLIENT_FIELDS = {"client_id", "name", "scopes", "created_at", "revoked_at", "last_used_at"}
 
 # Everyone who is not an admin; each must be refused by every admin endpoint.
