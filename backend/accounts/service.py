@@ -427,7 +427,8 @@ def second_factor_grant(
         window=two_factor.CODE_WINDOW,
     )
     if wait is not None:
-        raise errors.LoginThrottled(wait)
+        # Not LoginThrottled: resetting the password would not lift this limit.
+        raise errors.TwoFactorThrottled(wait)
     attempts = db.scalar(
         update(SignInChallenge)
         .where(
