@@ -21,6 +21,9 @@ PUBLIC_ROUTES = {
     ("GET", "/readyz"),
     ("POST", "/api/v1/auth/register"),
     ("POST", "/api/v1/auth/token"),
+    # The second step of a sign-in with two-step sign-in: the caller is not signed in yet; the
+    # first step's random challenge and a code are the proof.
+    ("POST", "/api/v1/auth/token/second-factor"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
     # Confirming a sign-up: the person cannot sign in yet; the emailed token and the password

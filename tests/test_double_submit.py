@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -31,9 +32,16 @@ from httpx2 import Response
 from sqlalchemy import func, select
 
 from backend.accounts import admin as accounts_admin
-from backend.accounts import passwords
+from backend.accounts import passwords, two_factor
 from backend.accounts import service as accounts
-from backend.accounts.models import AuthSession, PasswordResetToken, Role, ServiceClient, User
+from backend.accounts.models import (
+    AuthSession,
+    PasswordResetToken,
+    RecoveryCode,
+    Role,
+    ServiceClient,
+    User,
+)
 from backend.core.config import Settings
 from backend.groups import service as groups
 from backend.groups.models import GroupMembership, SupportGroup
@@ -423,6 +431,83 @@ def change_password(stage: Stage) -> Twice:
         headers=person.headers,
         json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
         widen=(passwords, "hash_password"),
+        then=then,
+    )
+
+
+def start_two_factor(stage: Stage) -> Twice:
+    person = stage.person()
+
+    def then(answers: list[Response]) -> None:
+        # One secret: whichever answer the page shows, its QR code is the one that works.
+        first, second = (a.json() for a in answers)
+        assert first == second
+        code = pyotp.TOTP(first["secret"]).now()
+        stage.ok(
+            stage.client.post(
+                f"{API}/me/two-factor/confirm", headers=person.headers, json={"code": code}
+            )
+        )
+
+    return Twice(
+        "POST",
+        f"{API}/me/two-factor",
+        headers=person.headers,
+        json={"password": PASSWORD},
+        widen=(two_factor, "start"),
+        then=then,
+    )
+
+
+def confirm_two_factor(stage: Stage) -> Twice:
+    person = stage.person()
+    secret = stage.ok(
+        stage.client.post(
+            f"{API}/me/two-factor", headers=person.headers, json={"password": PASSWORD}
+        )
+    )["secret"]
+
+    def then(answers: list[Response]) -> None:
+        # One set of recovery codes, the one the page shows.
+        (shown,) = [a.json()["recovery_codes"] for a in answers if a.status_code == 200]
+        assert stage.count(RecoveryCode, RecoveryCode.user_id == person.user.id) == len(shown)
+
+    return Twice(
+        "POST",
+        f"{API}/me/two-factor/confirm",
+        headers=person.headers,
+        json={"code": pyotp.TOTP(secret).now()},
+        widen=(two_factor, "confirm"),
+        then=then,
+    )
+
+
+def renew_recovery_codes(stage: Stage) -> Twice:
+    person = stage.person()
+    secret = stage.ok(
+        stage.client.post(
+            f"{API}/me/two-factor", headers=person.headers, json={"password": PASSWORD}
+        )
+    )["secret"]
+    turned_on = stage.ok(
+        stage.client.post(
+            f"{API}/me/two-factor/confirm",
+            headers=person.headers,
+            json={"code": pyotp.TOTP(secret).now()},
+        )
+    )
+
+    def then(answers: list[Response]) -> None:
+        (shown,) = [a.json()["recovery_codes"] for a in answers if a.status_code == 200]
+        assert stage.count(RecoveryCode, RecoveryCode.user_id == person.user.id) == len(shown)
+
+    # A recovery code works once: the second finds it used by the first.
+    return Twice(
+        "POST",
+        f"{API}/me/two-factor/recovery-codes",
+        headers=person.headers,
+        json={"password": PASSWORD, "code": turned_on["recovery_codes"][0]},
+        widen=(two_factor, "renew_recovery_codes"),
         then=then,
     )
 
@@ -1088,6 +1173,23 @@ CELLS = [
         ((200, 409), (200, 401)),
         "password-changed-meanwhile",
     ),
+    Cell("POST", "/api/v1/me/two-factor", "starting", start_two_factor),
+    Cell(
+        "POST",
+        "/api/v1/me/two-factor/confirm",
+        "the same code",
+        confirm_two_factor,
+        ((200, 409),),
+        "two-factor-already-on",
+    ),
+    Cell(
+        "POST",
+        "/api/v1/me/two-factor/recovery-codes",
+        "the same recovery code",
+        renew_recovery_codes,
+        ((200, 400),),
+        "two-factor-code-not-right",
+    ),
     Cell(
         "POST", "/api/v1/service-clients", "the same client", create_service_client, ((201, 201),)
     ),
@@ -1187,6 +1289,11 @@ NOT_A_DOUBLE_CLICK = {
         "An OAuth2 token exchange, not a creating write: two password grants are two sign-ins "
         "(two sessions, both valid), and a refresh token used twice is a reuse that ends its "
         "whole sign-in, on purpose (RFC 9700; tests/accounts/test_tokens.py)."
+    ),
+    ("POST", "/api/v1/auth/token/second-factor"): (
+        "The second step of a sign-in, not a creating write: a code works once, so of the same "
+        "code sent twice the second is refused, and the first signs in once "
+        "(tests/accounts/test_two_factor.py, one code sent twice at once)."
     ),
 }
 

@@ -8,6 +8,7 @@ A route's dependency (``backend.accounts.dependencies``) turns the request's tok
 import uuid
 from dataclasses import dataclass
 
+from backend.accounts.exceptions import TwoFactorRequired
 from backend.accounts.models import Role, ServiceClient, User
 from backend.core.audit import ActorKind, Who
 
@@ -29,14 +30,21 @@ class Actor:
     client: ServiceClient | None = None
     scopes: frozenset[str] = frozenset()
     session_id: uuid.UUID | None = None
+    # In production, a person without two-step sign-in: whatever their role or circles, they
+    # hold no staff powers until they turn it on (set once, by accounts.service.authenticate).
+    # ``is_admin`` and ``is_staff`` are then False, so every rule treats them as the member
+    # they also are; the gates of staff tools say why they refuse (``refusal``).
+    two_factor_missing: bool = False
 
     @classmethod
     def anonymous(cls) -> "Actor":
         return cls()
 
     @classmethod
-    def of_person(cls, user: User, session_id: uuid.UUID | None = None) -> "Actor":
-        return cls(user=user, session_id=session_id)
+    def of_person(
+        cls, user: User, session_id: uuid.UUID | None = None, *, two_factor_missing: bool = False
+    ) -> "Actor":
+        return cls(user=user, session_id=session_id, two_factor_missing=two_factor_missing)
 
     @classmethod
     def of_client(cls, client: ServiceClient, scopes: frozenset[str]) -> "Actor":
@@ -71,12 +79,20 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.admin
+        return self.role == Role.admin and not self.two_factor_missing
 
     @property
     def is_staff(self) -> bool:
         """Facilitators and admins: the people who may start groups and edit the library."""
-        return self.role in (Role.facilitator, Role.admin)
+        return self.role in (Role.facilitator, Role.admin) and not self.two_factor_missing
+
+    def refusal(self, refused: Exception, *, facilitates: bool = False) -> Exception:
+        """What a staff tool answers this actor when they may not use it: ``refused``, unless
+        what holds them back is the two-step sign-in that production asks of staff (their
+        role, or ``facilitates``: they facilitate the circle in question)."""
+        if self.two_factor_missing and (facilitates or self.role in (Role.facilitator, Role.admin)):
+            return TwoFactorRequired()
+        return refused
 
     def holds(self, scope: str) -> bool:
         """An integrator whose token carries ``scope`` (people hold no scopes)."""

@@ -158,6 +158,8 @@ def require_role(*roles: Role) -> object:
     async def check_role(actor: Annotated[Actor, Depends(get_person)]) -> Actor:
         if actor.role not in roles:
             raise Forbidden("Your role does not allow this.")
+        if actor.two_factor_missing:
+            raise actor.refusal(Forbidden("Your role does not allow this."))
         return actor
 
     return access_rule(check_role)

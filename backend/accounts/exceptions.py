@@ -146,3 +146,99 @@ class UnsupportedGrantType(OAuthError):
 class InvalidScope(OAuthError):
     slug = "oauth-invalid-scope"
     error = "invalid_scope"
+
+
+# --- two-step sign-in -------------------------------------------------------------------------
+
+
+class SecondFactorRequired(AppError):
+    """The first step of a sign-in to an account with two-step sign-in on. Answered the same
+    way whether or not the password was right; only the challenge differs (it is random)."""
+
+    status = 401
+    title = "Second step needed"
+    slug = "second-factor-required"
+    detail = (
+        "Enter the 6-digit code from your authenticator app, or one of your recovery codes, "
+        "to finish signing in."
+    )
+
+    def __init__(self, challenge: str, expires_in: int):
+        super().__init__(headers={"WWW-Authenticate": "Bearer"})
+        self.challenge = challenge
+        self.expires_in = expires_in
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"challenge": self.challenge, "expires_in": self.expires_in}
+
+
+class SecondFactorFailed(AppError):
+    """Said whether the code or the password was wrong: neither is told apart."""
+
+    status = 400
+    title = "Sign-in not finished"
+    slug = "second-factor-failed"
+    detail = (
+        "That code didn't work, or the email or password wasn't right. Check the code and try "
+        "again, or sign in again."
+    )
+
+
+class SignInEnded(AppError):
+    status = 400
+    title = "Sign-in ended"
+    slug = "sign-in-ended"
+    detail = (
+        "That code didn't work, or the email or password wasn't right. Please sign in again "
+        "(each sign-in allows 5 tries at the code, within 5 minutes)."
+    )
+
+
+class TwoFactorRequired(Forbidden):
+    slug = "two-factor-required"
+    title = "Two-step sign-in needed"
+    detail = (
+        "Staff tools need two-step sign-in. Turn it on in Account, under “Two-step sign-in”, "
+        "then try again. Everything you do as a member keeps working meanwhile."
+    )
+
+
+class TwoFactorAlreadyOn(Conflict):
+    slug = "two-factor-already-on"
+    detail = (
+        "Two-step sign-in is already on for your account. To set it up with a new app, turn it "
+        "off first, then turn it on again."
+    )
+
+
+class TwoFactorNotStarted(Conflict):
+    slug = "two-factor-not-started"
+    detail = "Start turning on two-step sign-in first: it shows the code to scan with your app."
+
+
+class TwoFactorOff(Conflict):
+    slug = "two-factor-off"
+    detail = "Two-step sign-in is not on for your account, so there is nothing to change."
+
+
+class WrongTwoFactorCode(AppError):
+    status = 400
+    title = "Code not right"
+    slug = "two-factor-code-not-right"
+    detail = (
+        "That code didn't match. Type the newest code your app shows (they change every 30 "
+        "seconds), and check that your phone sets its time automatically."
+    )
+
+
+class TwoFactorThrottled(TooManyRequests):
+    slug = "too-many-attempts"
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            f"Too many codes or passwords that weren't right. Try again in about {minutes} "
+            f"minute{'s' if minutes != 1 else ''}.",
+            retry_after=retry_after,
+        )

@@ -48,6 +48,20 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     # Set by moderation: until then the person cannot sign in (their tokens ended when it
     # was set); nothing else changes, and it lapses by itself.
     suspended_until: Mapped[datetime | None]
+    # Two-step sign-in (accounts/two_factor.py). The TOTP secret itself is never stored: it
+    # is derived from this random seed and the signing key named by totp_key_id, so a copy
+    # of the database alone does not give it away. A seed without totp_enabled_at is an
+    # enrolment waiting for its first code.
+    totp_seed: Mapped[str | None] = mapped_column(String(64))
+    totp_key_id: Mapped[str | None] = mapped_column(String(100))
+    totp_enabled_at: Mapped[datetime | None]
+    # The newest 30-second time step whose code was accepted: that step and every earlier
+    # one are refused afterwards, so a code works once.
+    totp_last_step: Mapped[int | None]
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class AuthSession(UUIDPrimaryKey, Base):
@@ -103,6 +117,42 @@ class EmailConfirmationToken(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class RecoveryCode(UUIDPrimaryKey, Base):
+    """One of the codes that stand in for an authenticator app once each. Kept only as a
+    digest (see two_factor.recovery_digest)."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class SignInChallenge(UUIDPrimaryKey, Base):
+    """The first step of a sign-in to an account with two-step sign-in on: whether the
+    password was right is kept here, server-side, and said only to whoever then gives a
+    valid code. The caller holds the random token, stored only as a digest."""
+
+    __tablename__ = "sign_in_challenge"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    password_ok: Mapped[bool]
+    # The password's hash under new parameters, when the right password was hashed with old
+    # ones: stored on the account only once the second step succeeds.
+    new_password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Where the first step came from: its failed-sign-in counters are settled on success.
+    client_address: Mapped[str] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class ServiceClient(UUIDPrimaryKey, Timestamps, Base):

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Form, Header, Query, Request, Response
 
 from backend.accounts import admin as accounts_admin
-from backend.accounts import passwords, service, web
+from backend.accounts import passwords, service, two_factor, web
 from backend.accounts.dependencies import (
     AdminActor,
     AppSettings,
@@ -32,11 +32,17 @@ from backend.accounts.schemas import (
     PasswordChange,
     PasswordResetConfirm,
     PasswordResetRequest,
+    RecoveryCodes,
     Scope,
+    SecondFactorAnswer,
     ServiceClientCreate,
     ServiceClientCreated,
     ServiceClientRead,
     TokenResponse,
+    TwoFactorCheck,
+    TwoFactorConfirm,
+    TwoFactorSetup,
+    TwoFactorStart,
     UserAdminRead,
     UserAdminUpdate,
     UserRegister,
@@ -125,7 +131,10 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         429,
         s503=BUSY,
         s400="An RFC 6749 error; its `error` member says which.",
-        s401="Unknown or revoked client, or a wrong client secret.",
+        s401="Unknown or revoked client, or a wrong client secret (`oauth-invalid-client`); "
+        "or, for the password grant of an account with two-step sign-in on, the second step "
+        "is needed (`second-factor-required`, with `challenge` and `expires_in`): this answer "
+        "is the same whether or not the password was right.",
         s403="A web-app call (`X-Circles-Client: web`) from another origin, or a refresh from "
         "the cookie without that header (`not-from-the-app`).",
     ),
@@ -159,6 +168,11 @@ def issue_token(
     used only with that header and, when the browser sends an `Origin`, only from the app's
     own origin (`CIRCLES_PUBLIC_URL`); otherwise 403. Other clients (no header) get the
     refresh token in the body as before, and no cookie.
+
+    **Two-step sign-in.** For an account with it on, the password grant answers 401
+    `second-factor-required` whether or not the password was right, with a `challenge` to send
+    with a code to `POST /auth/token/second-factor` within `expires_in` seconds. Unknown
+    emails and accounts without two-step sign-in answer as above.
     """
     address = request.client.host if request.client else "unknown"
     if grant_type == "password":
@@ -192,6 +206,40 @@ def issue_token(
             settings=settings,
         )
     raise UnsupportedGrantType()
+
+
+@router.post(
+    "/auth/token/second-factor",
+    tags=["auth"],
+    response_model_exclude_none=True,
+    dependencies=[Public],
+    responses=problem_responses(
+        429,
+        s400="The code didn't work or the password of the first step wasn't right, which are "
+        "never told apart: `second-factor-failed` while the challenge has tries left, "
+        "`sign-in-ended` once it has none, has expired or is unknown (sign in again).",
+        s403="A web-app call from another origin (`not-from-the-app`).",
+    ),
+)
+def finish_sign_in(
+    answer: SecondFactorAnswer,
+    response: Response,
+    db: DbSession,
+    settings: AppSettings,
+    from_web_app: WebClient,
+) -> TokenResponse:
+    """Finish a sign-in with two-step sign-in: the first step's challenge and a code.
+
+    The code is the 6-digit code of the authenticator app (each works once: a code, or one of
+    an earlier time step, that was accepted before is refused) or a recovery code (once). A
+    challenge lasts 5 minutes and allows 5 tries; tries at one account count together (10
+    per 15 minutes, then 429). Tokens come back as from `POST /auth/token`, in the cookie for
+    the web app (`X-Circles-Client: web`).
+    """
+    tokens = service.second_factor_grant(
+        db, challenge=answer.challenge, code=answer.code, settings=settings
+    )
+    return web.in_cookie(response, tokens, settings) if from_web_app else tokens
 
 
 @router.post("/auth/logout", tags=["auth"], status_code=204, responses=problem_responses(401, 403))
@@ -280,6 +328,94 @@ def change_password(
     """
     tokens = passwords.change_password(db, actor=actor, change=change, settings=settings)
     return web.in_cookie(response, tokens, settings) if from_web_app else tokens
+
+
+@router.post(
+    "/me/two-factor",
+    tags=["me"],
+    dependencies=[PasswordSlot],
+    responses=problem_responses(
+        401,
+        429,
+        s503=BUSY,
+        s403="The password is not right (`wrong-current-password`).",
+        s409="Two-step sign-in is on already (`two-factor-already-on`).",
+    ),
+)
+def start_two_factor(
+    data: TwoFactorStart, actor: CurrentActor, db: DbSession, settings: AppSettings
+) -> TwoFactorSetup:
+    """Start turning on two-step sign-in: the secret for an authenticator app, as a QR code
+    (SVG) and as text. It is on once `POST /me/two-factor/confirm` gets its first code;
+    starting again before that replaces the secret."""
+    return two_factor.start(db, settings, actor=actor, password=data.password)
+
+
+@router.post(
+    "/me/two-factor/confirm",
+    tags=["me"],
+    responses=problem_responses(
+        401,
+        429,
+        s400="The code is not the app's code of now (`two-factor-code-not-right`).",
+        s403="A service client (people only).",
+        s409="Two-step sign-in is on already, or was not started (`two-factor-not-started`).",
+    ),
+)
+def confirm_two_factor(
+    data: TwoFactorConfirm, actor: CurrentActor, db: DbSession, settings: AppSettings
+) -> RecoveryCodes:
+    """Turn two-step sign-in on with the first code from the app; the answer holds the 10
+    recovery codes, shown this once."""
+    codes = two_factor.confirm(db, settings, actor=actor, code=data.code)
+    return RecoveryCodes(recovery_codes=codes)
+
+
+@router.post(
+    "/me/two-factor/recovery-codes",
+    tags=["me"],
+    dependencies=[PasswordSlot],
+    responses=problem_responses(
+        401,
+        429,
+        s503=BUSY,
+        s400="The code is not right (`two-factor-code-not-right`).",
+        s403="The password is not right (`wrong-current-password`).",
+        s409="Two-step sign-in is not on (`two-factor-off`).",
+    ),
+)
+def renew_recovery_codes(
+    data: TwoFactorCheck, actor: CurrentActor, db: DbSession, settings: AppSettings
+) -> RecoveryCodes:
+    """New recovery codes, with the password and a code (from the app, or a recovery code);
+    the earlier ones stop working."""
+    codes = two_factor.renew_recovery_codes(
+        db, settings, actor=actor, password=data.password, code=data.code
+    )
+    return RecoveryCodes(recovery_codes=codes)
+
+
+@router.delete(
+    "/me/two-factor",
+    tags=["me"],
+    status_code=204,
+    dependencies=[PasswordSlot],
+    responses=problem_responses(
+        401,
+        429,
+        s503=BUSY,
+        s400="The code is not right (`two-factor-code-not-right`).",
+        s403="The password is not right (`wrong-current-password`).",
+        s409="Two-step sign-in is not on (`two-factor-off`).",
+    ),
+)
+def turn_off_two_factor(
+    data: TwoFactorCheck, actor: CurrentActor, db: DbSession, settings: AppSettings
+) -> Response:
+    """Turn two-step sign-in off, with the password and a code (from the app, or a recovery
+    code). In production, staff tools then wait until it is on again."""
+    two_factor.turn_off(db, settings, actor=actor, password=data.password, code=data.code)
+    return Response(status_code=204)
 
 
 @router.get("/users", tags=["users"], responses=problem_responses(401, 403))

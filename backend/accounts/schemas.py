@@ -125,6 +125,7 @@ class MeRead(BaseModel):
     role: Role
     attendance_privacy: AttendancePrivacy
     calendar_shows_group_names: bool
+    two_factor_enabled: bool = Field(description="Whether two-step sign-in (TOTP) is on.")
     created_at: datetime
 
 
@@ -184,6 +185,7 @@ class UserAdminRead(BaseModel):
     )
     created_at: datetime
     last_login_at: datetime | None
+    two_factor_enabled: bool
 
 
 class UserAdminUpdate(StrictModel):
@@ -207,3 +209,62 @@ class ServiceClientRead(BaseModel):
 
 class ServiceClientCreated(ServiceClientRead):
     client_secret: str = Field(description="Shown only in this response; store it safely.")
+
+
+# --- two-step sign-in -------------------------------------------------------------------------
+
+CurrentPassword = Annotated[
+    str, Field(max_length=PASSWORD_MAX_LENGTH, description="The account's current password.")
+]
+AppCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{6}$"),
+    Field(description="The 6-digit code the authenticator app shows now."),
+]
+SecondFactorCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=6, max_length=32),
+    Field(
+        description="The 6-digit code from the authenticator app, or one of the recovery "
+        "codes (each works once; spaces and dashes do not matter)."
+    ),
+]
+
+
+class TwoFactorStart(StrictModel):
+    password: CurrentPassword
+
+
+class TwoFactorSetup(BaseModel):
+    """What an authenticator app needs; two-step sign-in is on only after the first code."""
+
+    secret: str = Field(description="The TOTP secret in base32, to type into the app.")
+    otpauth_uri: str = Field(description="The `otpauth://totp/...` URI the QR code holds.")
+    qr_code_svg: str = Field(description="The QR code as an SVG document (black on white).")
+    digits: int = 6
+    period_seconds: int = 30
+
+
+class TwoFactorConfirm(StrictModel):
+    code: AppCode
+
+
+class TwoFactorCheck(StrictModel):
+    password: CurrentPassword
+    code: SecondFactorCode
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str] = Field(
+        description="Shown in this response only; each one signs in once in place of a code "
+        "from the app. Only their digests are kept."
+    )
+
+
+class SecondFactorAnswer(StrictModel):
+    challenge: str = Field(
+        min_length=20,
+        max_length=100,
+        description="The `challenge` of the token endpoint's `second-factor-required` answer.",
+    )
+    code: SecondFactorCode

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backend.accounts import exceptions as errors
+from backend.accounts import two_factor
 from backend.accounts.actor import CLIENT_SUBJECT_PREFIX, Actor
 from backend.accounts.events import SignInsEnded
 from backend.accounts.models import (
@@ -20,6 +21,7 @@ from backend.accounts.models import (
     RefreshToken,
     Role,
     ServiceClient,
+    SignInChallenge,
     User,
 )
 from backend.accounts.schemas import (
@@ -369,9 +371,24 @@ def password_grant(
     _reserve_tries(db, keys)
     user = db.scalar(select(User).where(User.email == email))
     matches, new_hash = verify_password(password, user.password_hash if user else None)
+    if user is not None and user.totp_enabled_at is not None:
+        # Right or wrong, the same answer, and the tries stay counted: only a valid code in
+        # the second step (second_factor_grant) learns that the password was right.
+        raise two_factor.issue_challenge(
+            db,
+            user=user,
+            password_ok=matches,
+            new_password_hash=new_hash,
+            client_address=client_address,
+        )
     if user is None or not matches:
         raise errors.InvalidGrant(WRONG_CREDENTIALS)  # the tries stay counted
     _tries_went_well(db, keys)
+    return _signed_in(db, user, new_hash, settings)
+
+
+def _signed_in(db: Session, user: User, new_hash: str | None, settings: Settings) -> TokenResponse:
+    """The end of a sign-in whose password (and code, with two-step sign-in) was right."""
     suspended = user.suspended_until is not None and user.suspended_until > utcnow()
     if not user.is_active or user.email_confirmed_at is None or suspended:
         commit_so_far(db)  # the right password was no guess, whatever is refused next
@@ -396,6 +413,54 @@ def password_grant(
         user.password_hash = new_hash
     user.last_login_at = utcnow()
     return start_session(db, user, settings)
+
+
+def second_factor_grant(
+    db: Session, *, challenge: str, code: str, settings: Settings
+) -> TokenResponse:
+    """The second step: tokens only when the first step's password was right and ``code`` is
+    good, with one answer for every other case. Each try counts on the challenge (a few, then
+    it is spent) and on the account, before anything else, and stays counted."""
+    now = utcnow()
+    found = db.scalar(
+        select(SignInChallenge).where(SignInChallenge.token_hash == hash_secret(challenge))
+    )
+    if found is None or found.expires_at <= now:
+        raise errors.SignInEnded()
+    wait = ratelimit.reserve(
+        db,
+        two_factor.code_key(found.user_id),
+        limit=two_factor.CODE_FAILURES_PER_ACCOUNT,
+        window=two_factor.CODE_WINDOW,
+    )
+    if wait is not None:
+        # Not LoginThrottled: resetting the password would not lift this limit.
+        raise errors.TwoFactorThrottled(wait)
+    attempts = db.scalar(
+        update(SignInChallenge)
+        .where(
+            SignInChallenge.id == found.id,
+            SignInChallenge.attempts < two_factor.ATTEMPTS_PER_CHALLENGE,
+            SignInChallenge.expires_at > now,
+        )
+        .values(attempts=SignInChallenge.attempts + 1)
+        .returning(SignInChallenge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    commit_so_far(db)
+    if attempts is None:
+        raise errors.SignInEnded()
+    user = db.get_one(User, found.user_id)
+    # The code is checked whatever the password was, so both take the same time.
+    accepted = two_factor.check_code(db, settings, user, code)
+    if not (found.password_ok and accepted is not None and two_factor.spend(db, user, accepted)):
+        if attempts >= two_factor.ATTEMPTS_PER_CHALLENGE:
+            raise errors.SignInEnded()
+        raise errors.SecondFactorFailed()
+    db.execute(delete(SignInChallenge).where(SignInChallenge.id == found.id))
+    ratelimit.clear(db, two_factor.code_key(user.id))
+    _tries_went_well(db, _sign_in_keys(user.email, found.client_address))
+    return _signed_in(db, user, found.new_password_hash, settings)
 
 
 def refresh_grant(db: Session, *, refresh_token: str, settings: Settings) -> TokenResponse:
@@ -538,7 +603,9 @@ def authenticate(db: Session, *, token: str, settings: Settings) -> Actor:
         raise not_valid
     if claims.version != user.token_version:
         raise not_valid
-    return Actor.of_person(user, session_id)
+    # In production, staff powers wait for two-step sign-in (see Actor.two_factor_missing).
+    missing = settings.is_production and user.totp_enabled_at is None
+    return Actor.of_person(user, session_id, two_factor_missing=missing)
 
 
 def caller_id(db: Session, token: str, settings: Settings) -> str | None:

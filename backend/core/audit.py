@@ -65,6 +65,10 @@ class AuditAction(StrEnum):
     report_action_taken = "report.action_taken"
     service_client_created = "service_client.created"
     service_client_revoked = "service_client.revoked"
+    two_factor_enabled = "two_factor.enabled"
+    two_factor_disabled = "two_factor.disabled"
+    recovery_codes_renewed = "recovery_codes.renewed"
+    recovery_code_used = "recovery_code.used"
 
 
 # Reads of the moderation queue name the people reported: a person's export lists the reads

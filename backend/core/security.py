@@ -221,9 +221,16 @@ def secrets_match(secret: str, stored_digest: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_digest)
 
 
-def keyed_digest(settings: Settings, *, purpose: str, message: str) -> bytes:
+def keyed_digest(
+    settings: Settings, *, purpose: str, message: str, key_id: str | None = None
+) -> bytes:
     """HMAC-SHA256 of ``message`` under a key derived from the signing key for one ``purpose``
-    (calendar feed URLs, check-in codes), so values made for one use are useless for another.
-    Rotating the signing key changes them too: members then fetch a new feed URL."""
-    key = hmac.new(settings.jwt_secret_value().encode(), purpose.encode(), hashlib.sha256).digest()
+    (calendar feed URLs, check-in codes, TOTP secrets), so values made for one use are useless
+    for another. Rotating the signing key changes them too: members then fetch a new feed URL.
+    With ``key_id``, the key of that id (the current one or a retired one still listed in
+    CIRCLES_JWT_PREVIOUS_KEYS); KeyError when no key has that id any more."""
+    signing_key = (
+        settings.jwt_secret_value() if key_id is None else settings.jwt_verification_keys()[key_id]
+    )
+    key = hmac.new(signing_key.encode(), purpose.encode(), hashlib.sha256).digest()
     return hmac.new(key, message.encode(), hashlib.sha256).digest()

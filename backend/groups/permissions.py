@@ -44,7 +44,9 @@ def can_see_group(actor: Actor, group: SupportGroup, membership: GroupMembership
 
 
 def can_manage_group(actor: Actor, membership: GroupMembership | None) -> bool:
-    return actor.is_admin or is_facilitator_of(membership)
+    """Admins and the group's facilitators (in production, once they have two-step sign-in
+    on: see ``Actor.two_factor_missing``)."""
+    return actor.is_admin or (is_facilitator_of(membership) and not actor.two_factor_missing)
 
 
 def can_see_members(actor: Actor, membership: GroupMembership | None) -> bool:

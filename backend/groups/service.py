@@ -85,7 +85,9 @@ def require_manager(access: GroupAccess) -> GroupAccess:
     """Facilitators of the group and admins pass; anyone else who may see the group is told
     so (403, NotFacilitator). With ``visible_group`` first, this is "may manage this group"."""
     if not access.may_manage:
-        raise errors.NotFacilitator()
+        raise access.actor.refusal(
+            errors.NotFacilitator(), facilitates=permissions.is_facilitator_of(access.membership)
+        )
     return access
 
 
@@ -147,7 +149,7 @@ def _set_topics(db: Session, group: SupportGroup, slugs: Sequence[str]) -> None:
 
 def create_group(db: Session, *, actor: Actor, data: GroupCreate) -> SupportGroup:
     if not permissions.may_create_groups(actor):
-        raise errors.MayNotCreateGroups()
+        raise actor.refusal(errors.MayNotCreateGroups())
     group = SupportGroup(
         slug=_unique_slug(db, data.name),
         name=data.name,

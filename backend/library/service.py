@@ -44,7 +44,7 @@ class WorkflowStep(Conflict):
 
 def _require_editor(actor: Actor) -> None:
     if not permissions.may_edit_library(actor):
-        raise NotAnEditor()
+        raise actor.refusal(NotAnEditor())
 
 
 # --- reading ----------------------------------------------------------------------------------

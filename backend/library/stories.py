@@ -102,7 +102,7 @@ def review_queue(
 ) -> KeysetPage[Story]:
     """Stories in ``status``, oldest first (the longest waiting at the top)."""
     if not may_review_stories(actor):
-        raise Forbidden("Only facilitators and admins review stories.")
+        raise actor.refusal(Forbidden("Only facilitators and admins review stories."))
     return paginate(
         db,
         select(Story).where(Story.status == status),
@@ -139,7 +139,7 @@ def review(db: Session, *, actor: Actor, story_id: uuid.UUID, decision: StoryRev
     story = _story(db, story_id, actor)
     reviewer = actor.person
     if not may_review_stories(actor):
-        raise Forbidden("Only facilitators and admins review stories.")
+        raise actor.refusal(Forbidden("Only facilitators and admins review stories."))
     if story.author_id == reviewer.id:
         raise OwnStory()
     # Decided on the story as it is once no one else is reviewing or withdrawing it: a

@@ -51,7 +51,8 @@ def facilitated_circles(db: Session, person_id: uuid.UUID) -> frozenset[uuid.UUI
 
 
 def scope_of(db: Session, actor: Actor) -> ModeratorScope:
-    if actor.person_id is None:
+    # In production, staff without two-step sign-in moderate nothing until they turn it on.
+    if actor.person_id is None or actor.two_factor_missing:
         return ModeratorScope(None, False, frozenset(), False, False)
     return ModeratorScope(
         person_id=actor.person_id,

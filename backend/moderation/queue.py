@@ -60,7 +60,10 @@ SEVERITY = {reason: rank for rank, reason in enumerate(Reason)}
 def moderator_scope(db: Session, actor: Actor) -> ModeratorScope:
     scope = permissions.scope_of(db, actor)
     if not scope.moderates_anything:
-        raise NotAModerator()
+        facilitates = actor.person_id is not None and bool(
+            permissions.facilitated_circles(db, actor.person_id)
+        )
+        raise actor.refusal(NotAModerator(), facilitates=facilitates)
     return scope
 
 

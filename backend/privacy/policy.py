@@ -40,6 +40,12 @@ REFERENCES: dict[tuple[str, str], Reference] = {
         hidden=("body_text", "last_error"),
         why="emails sent or waiting to be sent to the person",
     ),
+    ("recovery_code", "user_id"): Reference(
+        False, Erase.delete_rows, why="digests of two-step sign-in's recovery codes; secrets"
+    ),
+    ("sign_in_challenge", "user_id"): Reference(
+        False, Erase.delete_rows, why="the few minutes between a sign-in's two steps; secrets"
+    ),
     ("calendar_feed", "user_id"): Reference(
         False, Erase.delete_rows, why="the id is the secret of the feed URL"
     ),
@@ -150,4 +156,5 @@ REFERENCES: dict[tuple[str, str], Reference] = {
 }
 
 # Columns of the account row that are never exported.
-ACCOUNT_HIDDEN = ("password_hash", "token_version")
+# (The TOTP seed and its key id make the app's secret; the last step is bookkeeping.)
+ACCOUNT_HIDDEN = ("password_hash", "token_version", "totp_seed", "totp_key_id", "totp_last_step")

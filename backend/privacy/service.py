@@ -138,4 +138,8 @@ def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> No
     user.calendar_shows_group_names = False
     user.last_login_at = None
     user.email_confirmed_at = None  # the address it has now was never anyone's
+    user.totp_seed = None
+    user.totp_key_id = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
     db.flush()

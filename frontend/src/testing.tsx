@@ -33,6 +33,15 @@ export function noContent(): Response {
   return new Response(null, { status: 204 });
 }
 
+/** A request body as JSON, or as the fields of a form (the token endpoint's). */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+}
+
 /** Stubs globalThis.fetch. Keys look like "GET /api/v1/resources/:id". */
 export function fakeApi(routes: Record<string, Handler>) {
   const calls: Call[] = [];
@@ -53,7 +62,7 @@ export function fakeApi(routes: Record<string, Handler>) {
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
-      body: text ? (JSON.parse(text) as unknown) : undefined,
+      body: text ? parsed(text) : undefined,
     };
     calls.push(call);
     for (const route of compiled) {

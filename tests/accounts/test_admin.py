@@ -41,6 +41,7 @@ USER_FIELDS = {
     "suspended_until",
     "created_at",
     "last_login_at",
+    "two_factor_enabled",
 }
 CLIENT_FIELDS = {"client_id", "name", "scopes", "created_at", "revoked_at", "last_used_at"}
 

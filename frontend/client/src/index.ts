@@ -6,11 +6,21 @@ import createClient from "openapi-fetch";
 
 import { errorFromResponse } from "./errors";
 import type { components, paths } from "./schema";
-import { API_PREFIX, type RefreshMode, Transport, WEB_CLIENT_HEADER } from "./transport";
+import { API_PREFIX, type RefreshMode, type SecondFactorChallenge, Transport, WEB_CLIENT_HEADER } from "./transport";
 
 export { ApiError, type ApiErrorKind, type FieldMessage, isApiError } from "./errors";
 export type * from "./schema";
-export { API_PREFIX, type RefreshMode, type SessionListener, type SignOutReason, WEB_CLIENT_HEADER } from "./transport";
+export {
+  API_PREFIX,
+  type RefreshMode,
+  type SecondFactorChallenge,
+  type SessionListener,
+  type SignOutReason,
+  WEB_CLIENT_HEADER,
+} from "./transport";
+
+/** How a sign-in's first step went: signed in, or a second step (a code) is needed. */
+export type SignInResult = { status: "signed-in" } | ({ status: "second-factor" } & SecondFactorChallenge);
 
 type Schemas = components["schemas"];
 /** The query parameters of a GET path. */
@@ -101,13 +111,25 @@ export function createCirclesClient(options: ClientOptions) {
     },
     subscribe: transport.subscribe.bind(transport),
     /** Signs in with the password grant (username is the email). Someone else's sign-in on
-     * this device is ended first, so nothing of theirs shows for the new person. */
-    async signIn(email: string, password: string): Promise<void> {
+     * this device is ended first, so nothing of theirs shows for the new person. An account
+     * with two-step sign-in answers with a challenge (whether or not the password was right):
+     * finish with `finishSignIn(challenge, code)`. */
+    async signIn(email: string, password: string): Promise<SignInResult> {
       if (transport.signedIn) {
         await auth.signOut().catch(() => undefined);
         transport.forget();
       }
-      await transport.requestToken({ grant_type: "password", username: email, password });
+      const challenge = await transport.requestToken({ grant_type: "password", username: email, password });
+      return challenge ? { status: "second-factor", ...challenge } : { status: "signed-in" };
+    },
+    /** The second step: the challenge of `signIn` and a code from the authenticator app, or a
+     * recovery code. */
+    async finishSignIn(challenge: string, code: string): Promise<void> {
+      const header = transport.mode === "cookie" ? { [WEB_CLIENT_HEADER]: "web" as const } : {};
+      const tokens = await ok(
+        api.POST("/api/v1/auth/token/second-factor", { body: { challenge, code }, params: { header } }),
+      );
+      transport.accept(tokens);
     },
     /** Picks up a sign-in that outlived the page (the web app's cookie); false if there is none. */
     restore: () => transport.refresh().catch(() => false),
@@ -159,6 +181,16 @@ export function createCirclesClient(options: ClientOptions) {
     unbookmark: (resourceId: string) =>
       done(api.DELETE("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
     stories: () => allPages((cursor) => ok(api.GET("/api/v1/me/stories", { params: { query: pageQuery(cursor) } }))),
+    /** Two-step sign-in (an authenticator app's codes, and recovery codes). */
+    twoFactor: {
+      /** The secret for the app (QR code and text); on once `confirm` gets its first code. */
+      start: (password: string) => ok(api.POST("/api/v1/me/two-factor", { body: { password } })),
+      /** Turns it on; the recovery codes come back this once. */
+      confirm: (code: string) => ok(api.POST("/api/v1/me/two-factor/confirm", { body: { code } })),
+      renewRecoveryCodes: (body: Schemas["TwoFactorCheck"]) =>
+        ok(api.POST("/api/v1/me/two-factor/recovery-codes", { body })),
+      turnOff: (body: Schemas["TwoFactorCheck"]) => done(api.DELETE("/api/v1/me/two-factor", { body })),
+    },
   };
 
   const groups = {

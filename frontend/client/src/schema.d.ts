@@ -1249,8 +1249,39 @@ export interface paths {
          *     used only with that header and, when the browser sends an `Origin`, only from the app's
          *     own origin (`CIRCLES_PUBLIC_URL`); otherwise 403. Other clients (no header) get the
          *     refresh token in the body as before, and no cookie.
+         *
+         *     **Two-step sign-in.** For an account with it on, the password grant answers 401
+         *     `second-factor-required` whether or not the password was right, with a `challenge` to send
+         *     with a code to `POST /auth/token/second-factor` within `expires_in` seconds. Unknown
+         *     emails and accounts without two-step sign-in answer as above.
          */
         post: operations["auth-issue_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a sign-in with two-step sign-in: the first step's challenge and a code.
+         * @description Finish a sign-in with two-step sign-in: the first step's challenge and a code.
+         *
+         *     The code is the 6-digit code of the authenticator app (each works once: a code, or one of
+         *     an earlier time step, that was accepted before is refused) or a recovery code (once). A
+         *     challenge lasts 5 minutes and allows 5 tries; tries at one account count together (10
+         *     per 15 minutes, then 429). Tokens come back as from `POST /auth/token`, in the cookie for
+         *     the web app (`X-Circles-Client: web`).
+         */
+        post: operations["auth-finish_sign_in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1370,6 +1401,75 @@ export interface paths {
          *     cookie (as by the token endpoint) and `refresh_token` in the body is null.
          */
         post: operations["me-change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start turning on two-step sign-in: the secret for an authenticator app, as a QR code (SVG) and as text.
+         * @description Start turning on two-step sign-in: the secret for an authenticator app, as a QR code
+         *     (SVG) and as text. It is on once `POST /me/two-factor/confirm` gets its first code;
+         *     starting again before that replaces the secret.
+         */
+        post: operations["me-start_two_factor"];
+        /**
+         * Turn two-step sign-in off, with the password and a code (from the app, or a recovery code).
+         * @description Turn two-step sign-in off, with the password and a code (from the app, or a recovery
+         *     code). In production, staff tools then wait until it is on again.
+         */
+        delete: operations["me-turn_off_two_factor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/two-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-step sign-in on with the first code from the app; the answer holds the 10 recovery codes, shown this once.
+         * @description Turn two-step sign-in on with the first code from the app; the answer holds the 10
+         *     recovery codes, shown this once.
+         */
+        post: operations["me-confirm_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * New recovery codes, with the password and a code (from the app, or a recovery code); the earlier ones stop working.
+         * @description New recovery codes, with the password and a code (from the app, or a recovery code);
+         *     the earlier ones stop working.
+         */
+        post: operations["me-renew_recovery_codes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1813,7 +1913,7 @@ export interface components {
          * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
          * @enum {string}
          */
-        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked";
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked" | "two_factor.enabled" | "two_factor.disabled" | "recovery_codes.renewed" | "recovery_code.used";
         /**
          * AuditEventRead
          * @description Who did what to which record, when, as what; never the content.
@@ -2787,6 +2887,11 @@ export interface components {
             /** Calendar Shows Group Names */
             calendar_shows_group_names: boolean;
             /**
+             * Two Factor Enabled
+             * @description Whether two-step sign-in (TOTP) is on.
+             */
+            two_factor_enabled: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -3461,6 +3566,14 @@ export interface components {
          * @enum {string}
          */
         RecordedVia: "self_check_in" | "facilitator" | "integrator";
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            /**
+             * Recovery Codes
+             * @description Shown in this response only; each one signs in once in place of a code from the app. Only their digests are kept.
+             */
+            recovery_codes: string[];
+        };
         /** ReportCreate */
         ReportCreate: {
             target_type: components["schemas"]["TargetType"];
@@ -3930,6 +4043,19 @@ export interface components {
          * @enum {string}
          */
         Scope: "groups:read" | "sessions:read" | "attendance:read" | "attendance:write" | "referrals:write" | "resources:read" | "resources:write";
+        /** SecondFactorAnswer */
+        SecondFactorAnswer: {
+            /**
+             * Challenge
+             * @description The `challenge` of the token endpoint's `second-factor-required` answer.
+             */
+            challenge: string;
+            /**
+             * Code
+             * @description The 6-digit code from the authenticator app, or one of the recovery codes (each works once; spaces and dashes do not matter).
+             */
+            code: string;
+        };
         /** ServiceClientCreate */
         ServiceClientCreate: {
             /** Name */
@@ -4267,6 +4393,66 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** TwoFactorCheck */
+        TwoFactorCheck: {
+            /**
+             * Password
+             * @description The account's current password.
+             */
+            password: string;
+            /**
+             * Code
+             * @description The 6-digit code from the authenticator app, or one of the recovery codes (each works once; spaces and dashes do not matter).
+             */
+            code: string;
+        };
+        /** TwoFactorConfirm */
+        TwoFactorConfirm: {
+            /**
+             * Code
+             * @description The 6-digit code the authenticator app shows now.
+             */
+            code: string;
+        };
+        /**
+         * TwoFactorSetup
+         * @description What an authenticator app needs; two-step sign-in is on only after the first code.
+         */
+        TwoFactorSetup: {
+            /**
+             * Secret
+             * @description The TOTP secret in base32, to type into the app.
+             */
+            secret: string;
+            /**
+             * Otpauth Uri
+             * @description The `otpauth://totp/...` URI the QR code holds.
+             */
+            otpauth_uri: string;
+            /**
+             * Qr Code Svg
+             * @description The QR code as an SVG document (black on white).
+             */
+            qr_code_svg: string;
+            /**
+             * Digits
+             * @default 6
+             */
+            digits?: number;
+            /**
+             * Period Seconds
+             * @default 30
+             */
+            period_seconds?: number;
+        };
+        /** TwoFactorStart */
+        TwoFactorStart: {
+            /**
+             * Password
+             * @description The account's current password.
+             */
+            password: string;
+        };
         /** UserAdminRead */
         UserAdminRead: {
             /**
@@ -4293,6 +4479,8 @@ export interface components {
             created_at: string;
             /** Last Login At */
             last_login_at: string | null;
+            /** Two Factor Enabled */
+            two_factor_enabled: boolean;
         };
         /** UserAdminUpdate */
         UserAdminUpdate: {
@@ -4460,6 +4648,7 @@ export type Proposal = components['schemas']['Proposal'];
 export type RatingSummary = components['schemas']['RatingSummary'];
 export type Reason = components['schemas']['Reason'];
 export type RecordedVia = components['schemas']['RecordedVia'];
+export type RecoveryCodes = components['schemas']['RecoveryCodes'];
 export type ReportCreate = components['schemas']['ReportCreate'];
 export type ReportFiled = components['schemas']['ReportFiled'];
 export type ReportMember = components['schemas']['ReportMember'];
@@ -4480,6 +4669,7 @@ export type ScheduleRead = components['schemas']['ScheduleRead'];
 export type ScheduleSummary = components['schemas']['ScheduleSummary'];
 export type ScheduleUpdate = components['schemas']['ScheduleUpdate'];
 export type Scope = components['schemas']['Scope'];
+export type SecondFactorAnswer = components['schemas']['SecondFactorAnswer'];
 export type ServiceClientCreate = components['schemas']['ServiceClientCreate'];
 export type ServiceClientCreated = components['schemas']['ServiceClientCreated'];
 export type ServiceClientRead = components['schemas']['ServiceClientRead'];
@@ -4500,6 +4690,10 @@ export type TokenResponse = components['schemas']['TokenResponse'];
 export type TopicCreate = components['schemas']['TopicCreate'];
 export type TopicList = components['schemas']['TopicList'];
 export type TopicRead = components['schemas']['TopicRead'];
+export type TwoFactorCheck = components['schemas']['TwoFactorCheck'];
+export type TwoFactorConfirm = components['schemas']['TwoFactorConfirm'];
+export type TwoFactorSetup = components['schemas']['TwoFactorSetup'];
+export type TwoFactorStart = components['schemas']['TwoFactorStart'];
 export type UserAdminRead = components['schemas']['UserAdminRead'];
 export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
@@ -8961,7 +9155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown or revoked client, or a wrong client secret. */
+            /** @description Unknown or revoked client, or a wrong client secret (`oauth-invalid-client`); or, for the password grant of an account with two-step sign-in on, the second step is needed (`second-factor-required`, with `challenge` and `expires_in`): this answer is the same whether or not the password was right. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8999,6 +9193,69 @@ export interface operations {
             };
             /** @description Busy: many password checks at once; retry after Retry-After seconds. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "auth-finish_sign_in": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `web` from the Strength Circles web app: its refresh token then travels in the HttpOnly cookie `circles_refresh` (Path=/api/v1/auth) instead of the body. Such calls are refused (403) when their Origin is not the app's own. Other clients leave it out. */
+                "X-Circles-Client"?: "web" | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecondFactorAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The code didn't work or the password of the first step wasn't right, which are never told apart: `second-factor-failed` while the challenge has tries left, `sign-in-ended` once it has none, has expired or is unknown (sign in again). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A web-app call from another origin (`not-from-the-app`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9349,6 +9606,334 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy: many password checks at once; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-start_two_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorStart"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorSetup"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is not right (`wrong-current-password`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-step sign-in is on already (`two-factor-already-on`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy: many password checks at once; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-turn_off_two_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The code is not right (`two-factor-code-not-right`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is not right (`wrong-current-password`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-step sign-in is not on (`two-factor-off`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Busy: many password checks at once; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-confirm_two_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The code is not the app's code of now (`two-factor-code-not-right`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service client (people only). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-step sign-in is on already, or was not started (`two-factor-not-started`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-renew_recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The code is not right (`two-factor-code-not-right`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password is not right (`wrong-current-password`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-step sign-in is not on (`two-factor-off`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; wait for the number of seconds in Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

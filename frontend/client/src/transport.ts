@@ -24,6 +24,26 @@ const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`];
 
 export type RefreshMode = "cookie" | "body";
 
+/** The token endpoint's answer to a password that needs a second step (two-step sign-in):
+ * the same whether or not the password was right. */
+export interface SecondFactorChallenge {
+  challenge: string;
+  /** Seconds the challenge lasts. */
+  expiresIn: number;
+}
+
+const SECOND_FACTOR_REQUIRED = "urn:strength-circles:problem:second-factor-required";
+
+async function challengeIn(response: Response): Promise<SecondFactorChallenge | null> {
+  try {
+    const body = (await response.clone().json()) as { type?: unknown; challenge?: unknown; expires_in?: unknown };
+    if (body.type !== SECOND_FACTOR_REQUIRED || typeof body.challenge !== "string") return null;
+    return { challenge: body.challenge, expiresIn: typeof body.expires_in === "number" ? body.expires_in : 300 };
+  } catch {
+    return null;
+  }
+}
+
 export interface TokenAnswer {
   access_token: string;
   expires_in: number;
@@ -100,8 +120,9 @@ export class Transport {
     for (const listener of [...this.listeners]) listener(signedIn, reason);
   }
 
-  /** Posts a form to the token endpoint; the answer's tokens are kept. */
-  async requestToken(form: Record<string, string>): Promise<void> {
+  /** Posts a form to the token endpoint; the answer's tokens are kept. A password grant of an
+   * account with two-step sign-in is answered with a challenge instead, which is returned. */
+  async requestToken(form: Record<string, string>): Promise<SecondFactorChallenge | null> {
     const response = await this.send(
       new Request(this.baseUrl + TOKEN_PATH, {
         method: "POST",
@@ -110,8 +131,13 @@ export class Transport {
         credentials: "same-origin",
       }),
     );
+    if (response.status === 401 && form.grant_type === "password") {
+      const challenge = await challengeIn(response);
+      if (challenge) return challenge;
+    }
     if (!response.ok) throw await errorFromResponse(response);
     this.accept((await response.json()) as TokenAnswer);
+    return null;
   }
 
   private tokenHeaders(): Headers {

@@ -8,6 +8,7 @@ import { Field } from "../components/Field";
 import { PageHeading } from "../components/Page";
 import { fieldError, Loading, Problem } from "../components/Problem";
 import { TimeZoneSelect } from "../components/TimeZoneSelect";
+import { TwoStepSignIn } from "../components/TwoStepSignIn";
 import { saveFile } from "../lib/files";
 import { useSession } from "../lib/session";
 import { LANGUAGE_NAMES } from "../lib/words";
@@ -296,6 +297,7 @@ export default function AccountPage() {
         <>
           <Profile me={me} />
           <ChangePassword />
+          <TwoStepSignIn me={me} />
           <YourData />
           <CloseAccount />
         </>
