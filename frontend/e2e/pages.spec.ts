@@ -70,12 +70,19 @@ test("signed in: every member page is accessible on a phone", async ({ page, bas
     ["/library/saved", "bookmarks"],
     ["/stories/new", "share-story"],
     ["/stories/mine", "my-stories"],
+    ["/account/reports", "my-reports"],
   ] as const) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     await checkPage(page, name);
     await expectLargeTargets(page, name);
     if (name === "group-member" || name === "finder-signed-in") await screenshot(page, name);
+    if (name === "finder-signed-in") {
+      // Circles are linked by id: an address made of a circle's name can say what it is about.
+      const hrefs = await page.locator("a[href^='/groups/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      expect(hrefs.length).toBeGreaterThan(0);
+      for (const href of hrefs) expect(href).toMatch(/^\/groups\/[0-9a-f-]{36}$/);
+    }
   }
   // A meeting of a circle River belongs to, from the circle's page.
   await page.goto("/groups/tuesday-evening-anxiety-circle");

@@ -36,6 +36,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Every page checked the same way: accessible, no sideways scroll, nothing blocked by the CSP. */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await expect(page.locator("h1")).toBeVisible();
+  // Every page shows the way to crisis help (SECURITY.md), first after "Skip to content".
+  const help = page.getByRole("link", { name: "Get help now" }).first();
+  await expect(help, `the crisis link on ${name}`).toBeVisible();
+  await expect(help).toHaveAttribute("href", "/crisis");
   await expectAccessible(page, name);
   await expectNoSidewaysScroll(page);
 }

@@ -23,6 +23,7 @@ const ConfirmEmailPage = lazy(() => import("./pages/ConfirmEmail"));
 const ForgotPasswordPage = lazy(() => import("./pages/ForgotPassword"));
 const ResetPasswordPage = lazy(() => import("./pages/ResetPassword"));
 const AccountPage = lazy(() => import("./pages/Account"));
+const MyReportsPage = lazy(() => import("./pages/MyReports"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -39,7 +40,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <FinderPage /> },
           { path: "crisis", element: <CrisisPage /> },
-          { path: "groups/:slug", element: <GroupPage /> },
+          { path: "groups/:key", element: <GroupPage /> },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
           { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
           { path: "my-meetings", element: signedIn(<MyMeetingsPage />) },
@@ -55,6 +56,7 @@ export const router = createBrowserRouter([
           { path: "forgot-password", element: <ForgotPasswordPage /> },
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
+          { path: "account/reports", element: signedIn(<MyReportsPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -224,6 +224,24 @@ export function createCirclesClient(options: ClientOptions) {
       ),
     /** The group's meeting times as an iCalendar file. */
     calendar: (groupId: string) => file(`/groups/${encodeURIComponent(groupId)}/calendar.ics`, "text/calendar"),
+    /** Who is in the group, by pseudonym (its members and admins). */
+    members: (groupId: string) =>
+      allPages((cursor) =>
+        ok(
+          api.GET("/api/v1/groups/{group_id}/members", {
+            params: { path: { group_id: groupId }, query: pageQuery(cursor) },
+          }),
+        ),
+      ),
+  };
+
+  const safety = {
+    /** Tells the team about a member, a story, a resource or a circle. The answer says what
+     * happens next, and carries crisis lines when the report speaks of immediate danger. */
+    report: (body: Schemas["ReportCreate"]) => ok(api.POST("/api/v1/reports", { body })),
+    /** The caller's reports and where each stands, in general words. */
+    myReports: () =>
+      allPages((cursor) => ok(api.GET("/api/v1/me/reports", { params: { query: pageQuery(cursor) } }))),
   };
 
   const sessions = {
@@ -270,7 +288,7 @@ export function createCirclesClient(options: ClientOptions) {
     },
   };
 
-  return { auth, me, groups, sessions, library, transport };
+  return { auth, me, groups, sessions, library, safety, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

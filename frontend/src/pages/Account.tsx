@@ -1,7 +1,7 @@
 import type { MeRead, MeUpdate } from "@strength-circles/client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 
 import { circles } from "../api";
 import { Field } from "../components/Field";
@@ -215,6 +215,9 @@ function YourData() {
         </button>
       </div>
       <Problem error={error ?? everywhere.error} />
+      <p>
+        <Link to="/account/reports">Your reports</Link>: the concerns you told the team about, and what happened.
+      </p>
     </section>
   );
 }

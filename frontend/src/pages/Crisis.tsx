@@ -99,7 +99,7 @@ function Channels({ resource }: { resource: CrisisResource }) {
   );
 }
 
-function ResourceCard({ resource, emergency = false }: { resource: CrisisResource; emergency?: boolean }) {
+export function ResourceCard({ resource, emergency = false }: { resource: CrisisResource; emergency?: boolean }) {
   return (
     <li className={emergency ? "card emergency" : "card"}>
       <h3>{resource.name}</h3>

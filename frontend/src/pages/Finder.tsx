@@ -62,7 +62,7 @@ function GroupCard({ group, zone }: { group: GroupSummary; zone: string }) {
   return (
     <li className="card">
       <h2>
-        <Link to={`/groups/${group.slug}`}>{group.name}</Link>
+        <Link to={`/groups/${group.id}`}>{group.name}</Link>
       </h2>
       <ul className="badges" aria-label="About this circle">
         <li className="badge">{FORMAT_WORDS[group.format]}</li>

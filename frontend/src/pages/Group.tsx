@@ -7,6 +7,7 @@ import { circles } from "../api";
 import { saveFile } from "../lib/files";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
+import { ReportConcern } from "../components/ReportConcern";
 import { useSession, useTimeZone } from "../lib/session";
 import { meetingPhase, meetingTime, scheduleInWords, zoneLabel } from "../lib/time";
 import { FORMAT_WORDS, languageName } from "../lib/words";
@@ -213,10 +214,18 @@ function Upcoming({ group, zone }: { group: GroupRead; zone: string }) {
   );
 }
 
+/** A circle's id: the app's links name circles by id, since a name made into an address
+ * often says what the circle is about (SECURITY.md: URLs never name a topic). */
+const CIRCLE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export default function GroupPage() {
-  const { slug = "" } = useParams();
+  // An id, or the readable name of older links, which keep working.
+  const { key = "" } = useParams();
   const zone = useTimeZone();
-  const group = useQuery({ queryKey: ["group", slug], queryFn: () => circles.groups.bySlug(slug) });
+  const group = useQuery({
+    queryKey: ["group", key],
+    queryFn: () => (CIRCLE_ID.test(key) ? circles.groups.read(key) : circles.groups.bySlug(key)),
+  });
   const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const topicNames = new Map(topics.data?.items.map((topic) => [topic.slug, topic.name]) ?? []);
   const [calendarError, setCalendarError] = useState<unknown>(null);
@@ -330,6 +339,13 @@ export default function GroupPage() {
           <p key={index}>{paragraph}</p>
         ))}
       </div>
+
+      <ReportConcern
+        targetType="circle"
+        targetId={data.id}
+        about="this circle"
+        membersOf={data.my_membership?.status === "active" ? data.id : undefined}
+      />
     </article>
   );
 }

@@ -144,14 +144,14 @@ export default function MeetingPage() {
     <article className="narrow">
       <PageHeading title={`${data.group_name} meeting`} />
       <p>
-        <Link to={`/groups/${data.group_slug}`}>About {data.group_name}</Link>
+        <Link to={`/groups/${data.group_id}`}>About {data.group_name}</Link>
       </p>
       {cancelled ? (
         <div className="notice error">
           <span className="title">This meeting is cancelled.</span>
           {data.cancel_reason ? <p>The facilitator wrote: “{data.cancel_reason}”</p> : null}
           <p>
-            Other meetings of the circle are on its <Link to={`/groups/${data.group_slug}`}>page</Link>.
+            Other meetings of the circle are on its <Link to={`/groups/${data.group_id}`}>page</Link>.
           </p>
         </div>
       ) : null}
@@ -227,7 +227,7 @@ export default function MeetingPage() {
             ? "Your request to join this circle is waiting for a facilitator's approval. Once you're in, you can RSVP."
             : "Join the circle to RSVP and check in. "}
           {group.data.my_membership?.status !== "pending" ? (
-            <Link to={`/groups/${data.group_slug}`}>Go to the circle's page</Link>
+            <Link to={`/groups/${data.group_id}`}>Go to the circle's page</Link>
           ) : null}
         </p>
       ) : null}

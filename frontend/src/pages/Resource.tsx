@@ -15,6 +15,7 @@ import { Link, useLocation, useParams } from "react-router";
 import { circles } from "../api";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
+import { ReportConcern } from "../components/ReportConcern";
 import { useSession, useTimeZone } from "../lib/session";
 import { RESOURCE_TYPE_WORDS, languageName } from "../lib/words";
 import { dateInWords, readingTime, useTopicNames } from "./Library";
@@ -306,6 +307,12 @@ function ResourceView({ resource }: { resource: ResourceRead }) {
           Reviewed by {reviewer} on {dateInWords(reviewedOn, zone)}.
         </p>
       ) : null}
+
+      <ReportConcern
+        targetType={resource.type === "story" ? "story" : "resource"}
+        targetId={resource.id}
+        about={resource.type === "story" ? "this story" : "this resource"}
+      />
     </article>
   );
 }

@@ -79,7 +79,10 @@ describe("the finder", () => {
     );
     renderRoutes("/", finder);
     await userEvent.click(await screen.findByRole("button", { name: "Show more circles" }));
-    const card = (await screen.findByRole("link", { name: "Open Doors" })).closest("li") as HTMLElement;
+    const link = await screen.findByRole("link", { name: "Open Doors" });
+    // By id: an address made of the circle's name could say what it is about.
+    expect(link).toHaveAttribute("href", "/groups/00000000-0000-4000-8000-000000000002");
+    const card = link.closest("li") as HTMLElement;
     expect(within(card).getByText("Meeting now")).toBeInTheDocument();
     expect(screen.getByRole("heading", { level: 2, name: /2 circles/ })).toHaveTextContent("1 meeting now");
     expect(api.to("GET", "/api/v1/groups")).toHaveLength(2);
