@@ -7,19 +7,17 @@ froze every request for the pool timeout (30 s on SQLite, 5 s on PostgreSQL) and
 import os
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 import httpx2
 import pytest
 
 from tests.conftest import create_postgres_database
-from tests.support.postgres import PostgresCluster, free_port
+from tests.support.postgres import PostgresCluster
+from tests.support.server import circles_command, running_server
 
-STARTUP_SECONDS = 60
 FAILED_SIGN_INS = 40  # more than the ~30 that froze the API
 GOOD_SIGN_INS = 20  # the real password hashing of production, all at once
 DIRECTORY_READS = 15
@@ -30,8 +28,8 @@ Sent = Callable[[], httpx2.Response]
 
 
 def circles(*args: str, env: dict[str, str]) -> None:
-    command = Path(sys.executable).with_name("circles")
-    subprocess.run([str(command), *args], env=env, check=True, capture_output=True, timeout=120)
+    command = [str(circles_command()), *args]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -48,33 +46,10 @@ def served(
         env["CIRCLES_DATABASE_URL"] = create_postgres_database(cluster, "abuse")
     for number in (1, 2):
         circles("create-admin", f"admin{number}@example.org", "--password", PASSWORD, env=env)
-    port = free_port()
     log_path = folder / "server.log"
-    command = Path(sys.executable).with_name("circles")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
+    with running_server(env, log_path) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        assert "Traceback" not in log_path.read_text()
+    assert "Traceback" not in log_path.read_text()
 
 
 def sign_in(base: str, email: str, password: str) -> Sent:

@@ -2,53 +2,25 @@
 web page, answers bad requests with problem+json, and keeps serving afterwards."""
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
 
-from tests.support.postgres import free_port
 from tests.support.problems import PROBLEM
-
-STARTUP_SECONDS = 60
+from tests.support.server import running_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("server")
     log_path = folder / "server.log"
-    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CIRCLES_")} | {
         "CIRCLES_VAR_DIR": str(folder / "var")
     }
-    circles = Path(sys.executable).with_name("circles")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(circles), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
+    with running_server(env, log_path) as base:
         yield base, log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_it_serves_the_api_docs_and_web_page(server: tuple[str, Path]) -> None:
