@@ -66,7 +66,9 @@ SETTINGS_FAILURES = 5
 # --- codes ------------------------------------------------------------------------------------
 
 
-def _totp(settings: Settings, user: User) -> pyotp.TOTP | None:
+def authenticator(settings: Settings, user: User) -> pyotp.TOTP | None:
+    """What the person's authenticator app computes, derived as at enrolment (None without
+    two-step sign-in, or once the key it was made with is gone)."""
     if user.totp_seed is None or user.totp_key_id is None:
         return None
     try:
@@ -82,7 +84,7 @@ def _totp(settings: Settings, user: User) -> pyotp.TOTP | None:
 def _app_code_step(settings: Settings, user: User, code: str) -> int | None:
     """The time step ``code`` belongs to, if it is a code of now (give or take a step) newer
     than the last one accepted from this person."""
-    totp = _totp(settings, user)
+    totp = authenticator(settings, user)
     if totp is None or len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     now = totp.timecode(utcnow())
@@ -208,12 +210,12 @@ def start(db: Session, settings: Settings, *, actor: Actor, password: str) -> Tw
     if user.totp_enabled_at is not None:
         raise errors.TwoFactorAlreadyOn()
     ratelimit.clear(db, _settings_key(user))
-    totp = _totp(settings, user)
+    totp = authenticator(settings, user)
     if totp is None:  # nothing pending (or made with a signing key no longer configured)
         user.totp_seed = new_secret(32)
         user.totp_key_id = settings.jwt_key_id
         user.totp_last_step = None
-        totp = _totp(settings, user)
+        totp = authenticator(settings, user)
         assert totp is not None
     # The display name, not the email: the label shows on the phone's screen.
     uri = totp.provisioning_uri(name=user.display_name, issuer_name=ISSUER)
