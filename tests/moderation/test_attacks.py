@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from backend.accounts.models import Role
 from backend.moderation import queue as moderation_queue
-from tests.factories import make_person
+from tests.factories import Person, make_person
 from tests.moderation.helpers import REPORTS, act, filed, only_case, queue, read_case
 from tests.sessions.conftest import make_circle
 from tests.support.concurrency import at_once, dawdle
@@ -85,3 +85,50 @@ def test_moving_a_case_into_review_as_it_is_dismissed_does_not_reopen_it(
         assert moved.status_code == 409, moved.text
         assert final == "dismissed"
     assert queue(client, co_facilitator) == []
+
+
+def test_a_reported_admin_learns_nothing_of_the_case_from_the_audit_trail(
+    client: TestClient,
+) -> None:
+    """Found: the case is 404 to the admin it is about, but the audit trail showed them its
+    events (`report.read` by another admin, with the case's id), and filtering the trail by
+    that case and a person's id told them whether that person had reported them."""
+    reported_admin = make_person(client, role=Role.admin)
+    other_admin = make_person(client, role=Role.admin)
+    reporter = make_person(client)
+    filed(client, reporter, "member", reported_admin.user.id)
+    case_id = only_case(client, other_admin)["id"]
+    read_case(client, other_admin, case_id)
+    client.post(f"{REPORTS}/{case_id}/notes", headers=other_admin.headers, json={"body": "Seen."})
+    assert client.get(f"{REPORTS}/{case_id}", headers=reported_admin.headers).status_code == 404
+
+    def trail(admin: Person, **params: str) -> list[dict[str, object]]:
+        response = client.get(
+            "/api/v1/audit-events", headers=admin.headers, params={"limit": 100, **params}
+        )
+        assert response.status_code == 200, response.text
+        items: list[dict[str, object]] = response.json()["items"]
+        return items
+
+    by_case = {"target_id": case_id}
+    probe = {"target_id": case_id, "subject_id": str(reporter.user.id)}
+    assert trail(reported_admin, **by_case) == []
+    assert trail(reported_admin, **probe) == []
+    assert not [
+        e
+        for e in trail(reported_admin, subject_id=str(reported_admin.user.id))
+        if str(e["action"]).startswith("report")
+    ]
+    csv = client.get(
+        "/api/v1/audit-events",
+        headers=reported_admin.headers | {"Accept": "text/csv"},
+        params=by_case,
+    )
+    assert csv.status_code == 200
+    assert case_id not in csv.text
+    # The other admins still see every event of the case.
+    assert {e["action"] for e in trail(other_admin, **by_case)} >= {
+        "report.read",
+        "report.note_added",
+    }
+    assert trail(other_admin, **probe)
