@@ -514,10 +514,12 @@ def _revoke_sessions(db: Session, user: User, *, reason: str) -> None:
 
 def end_all_tokens(db: Session, settings: Settings, user: User, *, reason: str) -> None:
     """Every session ends and every unused password-reset link with them (a link sent before
-    the password changed, or beside the one used, must not work afterwards); other domains
-    end what stands in for the person (the calendar feed)."""
+    the password changed, or beside the one used, must not work afterwards), and so does every
+    sign-in waiting for its second step: its verdict on the password (and the rehash it keeps)
+    is of the old one; other domains end what stands in for the person (the calendar feed)."""
     user.token_version += 1
     _revoke_sessions(db, user, reason=reason)
+    db.execute(delete(SignInChallenge).where(SignInChallenge.user_id == user.id))
     db.execute(
         delete(PasswordResetToken).where(
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)

@@ -76,6 +76,14 @@ class AuditAction(StrEnum):
 READS_THAT_REVEAL_A_REPORT = frozenset(
     {AuditAction.report_queue_read.value, AuditAction.report_read.value}
 )
+# Every event of a moderation case names the person it is about (and its reporters): the
+# trail never shows them to an admin it names, or a reported admin would learn of the case
+# and, filtering by case and person, who reported them (DOMAIN.md).
+CASE_EVENTS = READS_THAT_REVEAL_A_REPORT | {
+    AuditAction.report_updated.value,
+    AuditAction.report_note_added.value,
+    AuditAction.report_action_taken.value,
+}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ written about people by other people.
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from backend.core.audit import AuditAction
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, SortKey, id_key, moment_key, paginate
+from backend.core.uniqueness import lock_and_reread
 from backend.groups.models import SupportGroup
 from backend.library.models import Resource
 from backend.moderation import permissions
@@ -188,31 +190,25 @@ def list_cases(
     return KeysetPage(_summaries(db, page.items), page.next_cursor)
 
 
+_Row = TypeVar("_Row", ModerationReport, ModerationNote, ModerationAction)
+
+
+def _newest(db: Session, model: type[_Row], case: ModerationCase, most: int) -> list[_Row]:
+    """The newest ``most`` rows of a case, oldest first: a long case shows what came last
+    (the latest report may be the urgent one, the latest note the one that matters now)."""
+    newest = db.scalars(
+        select(model)
+        .where(model.case_id == case.id)
+        .order_by(model.created_at.desc(), model.id.desc())
+        .limit(most)
+    )
+    return list(reversed(newest.all()))
+
+
 def case_read(db: Session, case: ModerationCase) -> CaseRead:
-    reports = list(
-        db.scalars(
-            select(ModerationReport)
-            .where(ModerationReport.case_id == case.id)
-            .order_by(ModerationReport.created_at, ModerationReport.id)
-            .limit(MAX_SHOWN)
-        )
-    )
-    notes = list(
-        db.scalars(
-            select(ModerationNote)
-            .where(ModerationNote.case_id == case.id)
-            .order_by(ModerationNote.created_at, ModerationNote.id)
-            .limit(MAX_NOTES)
-        )
-    )
-    actions = list(
-        db.scalars(
-            select(ModerationAction)
-            .where(ModerationAction.case_id == case.id)
-            .order_by(ModerationAction.created_at, ModerationAction.id)
-            .limit(MAX_SHOWN)
-        )
-    )
+    reports = _newest(db, ModerationReport, case, MAX_SHOWN)
+    notes = _newest(db, ModerationNote, case, MAX_NOTES)
+    actions = _newest(db, ModerationAction, case, MAX_SHOWN)
     names = _names(
         db,
         [r.reporter_id for r in reports]
@@ -291,6 +287,9 @@ def _may_be_assigned(db: Session, case: ModerationCase, person_id: uuid.UUID) ->
 
 def update_case(db: Session, *, actor: Actor, case_id: uuid.UUID, changes: CaseUpdate) -> CaseRead:
     case, _ = visible_case(db, actor, case_id)
+    # Decided on the case as it is now: an action closing it at the same moment must not be
+    # undone by a move into review (a closed case in review, its open key given up).
+    case = lock_and_reread(db, case)
     values = changes.model_dump(exclude_unset=True)
     if "assigned_to_id" in values:
         assignee = values["assigned_to_id"]

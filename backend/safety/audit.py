@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.core import audit
-from backend.core.audit import AuditAction, AuditEvent, AuditSubject
+from backend.core.audit import CASE_EVENTS, AuditAction, AuditEvent, AuditSubject
 from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
 from backend.core.spreadsheets import cell
 from backend.safety.schemas import AuditEventRead, AuditFilters
@@ -34,8 +34,13 @@ CSV_COLUMNS = [
 ]
 
 
-def _query(filters: AuditFilters) -> Select[AuditEvent]:
-    query = select(AuditEvent)
+def _query(filters: AuditFilters, actor: Actor) -> Select[AuditEvent]:
+    # Moderation's events that name the reader (a case about them, or one they reported)
+    # stay out of their view; the other admins see them.
+    about_the_reader = select(AuditSubject.event_id).where(AuditSubject.user_id == actor.person_id)
+    query = select(AuditEvent).where(
+        ~(AuditEvent.action.in_(CASE_EVENTS) & AuditEvent.id.in_(about_the_reader))
+    )
     if filters.action is not None:
         query = query.where(AuditEvent.action == filters.action.value)
     if filters.actor_id is not None:
@@ -66,7 +71,7 @@ def events(
     db: Session, *, actor: Actor, filters: AuditFilters, limit: int, cursor: str | None
 ) -> KeysetPage[AuditEventRead]:
     page: KeysetPage[AuditEvent] = paginate(
-        db, _query(filters), ORDER, limit=limit, cursor=cursor, descending=True
+        db, _query(filters, actor), ORDER, limit=limit, cursor=cursor, descending=True
     )
     items = [_read(event) for event in page.items]
     _record_the_read(db, actor)
@@ -74,7 +79,7 @@ def events(
 
 
 def events_csv(db: Session, *, actor: Actor, filters: AuditFilters) -> str:
-    query = _query(filters).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    query = _query(filters, actor).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
