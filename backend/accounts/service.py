@@ -605,7 +605,12 @@ def authenticate(db: Session, *, token: str, settings: Settings) -> Actor:
         raise not_valid
     if claims.version != user.token_version:
         raise not_valid
-    # In production, staff powers wait for two-step sign-in (see Actor.two_factor_missing).
+    return actor_for(settings, user, session_id)
+
+
+def actor_for(settings: Settings, user: User, session_id: uuid.UUID | None = None) -> Actor:
+    """The person as an actor with the powers they hold now: in production, staff powers
+    wait for two-step sign-in (see Actor.two_factor_missing)."""
     missing = settings.is_production and user.totp_enabled_at is None
     return Actor.of_person(user, session_id, two_factor_missing=missing)
 

@@ -171,16 +171,22 @@ def file_report(db: Session, *, actor: Actor, data: ReportCreate) -> ReportRecei
     if urgent:
         case.priority = 1
     db.flush()
-    return receipt(report, case, region=data.region)
+    # As received, whatever the case's state: that someone else reported it first, and staff
+    # are looking already, is not the reporter's to learn.
+    return receipt(report, case, region=data.region, just_filed=True)
 
 
 def receipt(
-    report: ModerationReport, case: ModerationCase, *, region: str | None = None
+    report: ModerationReport,
+    case: ModerationCase,
+    *,
+    region: str | None = None,
+    just_filed: bool = False,
 ) -> ReportReceipt:
     """A report as its reporter sees it: where it stands, in general words."""
     status: ReporterStatus
     outcome: Outcome | None = None
-    if case.status == CaseStatus.open:
+    if just_filed or case.status == CaseStatus.open:
         status, message = "received", URGENT if report.urgent else RECEIVED
     elif case.status == CaseStatus.in_review:
         status, message = "in_review", IN_REVIEW

@@ -86,10 +86,14 @@ def read_case(report_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> CaseR
     responses=problem_responses(401, 403, 404, 409, s422="Someone who cannot see the case."),
 )
 def update_case(
-    report_id: uuid.UUID, changes: CaseUpdate, actor: CurrentActor, db: DbSession
+    report_id: uuid.UUID,
+    changes: CaseUpdate,
+    actor: CurrentActor,
+    db: DbSession,
+    settings: AppSettings,
 ) -> CaseRead:
     """Move a case into review, reopen it, or assign it to someone who moderates it."""
-    return queue.update_case(db, actor=actor, case_id=report_id, changes=changes)
+    return queue.update_case(db, settings, actor=actor, case_id=report_id, changes=changes)
 
 
 @router.post(

@@ -22,4 +22,6 @@ _DANGER = re.compile(
 
 
 def is_urgent(reason: Reason, details: str | None) -> bool:
-    return reason in URGENT_REASONS or bool(details and _DANGER.search(details))
+    # Any run of spaces, line breaks or non-breaking spaces reads as one space.
+    words = " ".join(details.split()) if details else ""
+    return reason in URGENT_REASONS or bool(words and _DANGER.search(words))

@@ -768,3 +768,32 @@ def test_in_production_moderators_without_it_see_no_reports_until_it_is_on(
     turn_on(production, founder, clock)
     (case,) = production.get(f"{API}/reports", headers=founder.headers).json()["items"]
     assert case["subject_id"] == str(reported.user.id)
+
+
+def test_in_production_a_case_is_assigned_only_to_staff_who_could_open_it(
+    production: TestClient, clock: Clock
+) -> None:
+    app = app_of(production)
+    founder = make_person(production, role=Role.facilitator)
+    group = make_group(app, facilitator=founder.user)
+    reporter, reported = make_person(production), make_person(production)
+    for person in (reporter, reported):
+        join(production, person, group.id)
+    report = {
+        "target_type": "member",
+        "target_id": str(reported.user.id),
+        "reason": "spam",
+        "group_id": str(group.id),
+    }
+    assert (
+        production.post(f"{API}/reports", headers=reporter.headers, json=report).status_code == 201
+    )
+    admin = make_person(production, role=Role.admin)
+    turn_on(production, admin, clock)
+    (case,) = production.get(f"{API}/reports", headers=admin.headers).json()["items"]
+    path = f"{API}/reports/{case['id']}"
+    assign = {"assigned_to_id": str(founder.user.id)}
+    refused = assert_problem(production.patch(path, headers=admin.headers, json=assign), 422)
+    assert refused["type"].endswith("not-assignable")
+    turn_on(production, founder, clock)
+    assert production.patch(path, headers=admin.headers, json=assign).status_code == 200

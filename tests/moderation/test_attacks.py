@@ -132,3 +132,29 @@ def test_a_reported_admin_learns_nothing_of_the_case_from_the_audit_trail(
         "report.note_added",
     }
     assert trail(other_admin, **probe)
+
+
+def test_a_first_receipt_never_says_someone_else_reported_first(client: TestClient) -> None:
+    admin = make_person(client, role=Role.admin)
+    circle = make_circle(client, members=3)
+    first, second, reported = circle.members
+    filed(client, first, "member", reported.user.id)
+    case_id = only_case(client, admin)["id"]
+    moved = client.patch(
+        f"{REPORTS}/{case_id}", headers=admin.headers, json={"status": "in_review"}
+    )
+    assert moved.status_code == 200, moved.text
+    receipt = filed(client, second, "member", reported.user.id)
+    assert receipt["status"] == "received"  # folded into the case in review, but not told so
+    assert only_case(client, admin)["report_count"] == 2
+
+
+@pytest.mark.parametrize(
+    "details",
+    ["I think he wants to kill  himself", "She said she might\nhurt herself", "want\u00a0to die"],
+)
+def test_danger_in_words_spaced_oddly_is_still_urgent(client: TestClient, details: str) -> None:
+    circle = make_circle(client, members=2)
+    reporter, reported = circle.members
+    receipt = filed(client, reporter, "member", reported.user.id, reason="other", details=details)
+    assert receipt["urgent"] is True
