@@ -24,6 +24,8 @@ const ForgotPasswordPage = lazy(() => import("./pages/ForgotPassword"));
 const ResetPasswordPage = lazy(() => import("./pages/ResetPassword"));
 const AccountPage = lazy(() => import("./pages/Account"));
 const MyReportsPage = lazy(() => import("./pages/MyReports"));
+const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
+const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -57,6 +59,8 @@ export const router = createBrowserRouter([
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
+          { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
+          { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -242,6 +242,17 @@ export function createCirclesClient(options: ClientOptions) {
     /** The caller's reports and where each stands, in general words. */
     myReports: () =>
       allPages((cursor) => ok(api.GET("/api/v1/me/reports", { params: { query: pageQuery(cursor) } }))),
+    /** The moderation queue: one page of the cases the caller moderates, urgent first. */
+    queue: (query: Query<"/api/v1/reports"> = {}) => ok(api.GET("/api/v1/reports", { params: { query } })),
+    case: (reportId: string) =>
+      ok(api.GET("/api/v1/reports/{report_id}", { params: { path: { report_id: reportId } } })),
+    updateCase: (reportId: string, body: Schemas["CaseUpdate"]) =>
+      ok(api.PATCH("/api/v1/reports/{report_id}", { params: { path: { report_id: reportId } }, body })),
+    addNote: (reportId: string, body: string) =>
+      ok(api.POST("/api/v1/reports/{report_id}/notes", { params: { path: { report_id: reportId } }, body: { body } })),
+    /** Decides on a case: the action is carried out at once, as its domain does it. */
+    act: (reportId: string, body: Schemas["CaseActionCreate"]) =>
+      ok(api.POST("/api/v1/reports/{report_id}/actions", { params: { path: { report_id: reportId } }, body })),
   };
 
   const sessions = {

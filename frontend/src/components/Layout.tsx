@@ -53,6 +53,11 @@ export function Layout() {
                   <li>
                     <NavLink to="/my-meetings">My meetings</NavLink>
                   </li>
+                  {me && me.role !== "member" ? (
+                    <li>
+                      <NavLink to="/staff/reports">Reports</NavLink>
+                    </li>
+                  ) : null}
                   <li>
                     <NavLink to="/account">{me ? `Account (${me.display_name})` : "Account"}</NavLink>
                   </li>
