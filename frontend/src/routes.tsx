@@ -26,6 +26,7 @@ const AccountPage = lazy(() => import("./pages/Account"));
 const MyReportsPage = lazy(() => import("./pages/MyReports"));
 const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
+const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
           { path: "groups/:key", element: <GroupPage /> },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
           { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
+          { path: "meetings/:sessionId/run", element: signedIn(<RunMeetingPage />) },
           { path: "my-meetings", element: signedIn(<MyMeetingsPage />) },
           { path: "library", element: <LibraryPage /> },
           { path: "library/saved", element: signedIn(<BookmarksPage />) },

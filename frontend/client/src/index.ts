@@ -271,6 +271,17 @@ export function createCirclesClient(options: ClientOptions) {
     calendar: (sessionId: string) => file(`/sessions/${encodeURIComponent(sessionId)}/calendar.ics`, "text/calendar"),
     checkInCode: (sessionId: string) =>
       ok(api.GET("/api/v1/sessions/{session_id}/check-in-code", { params: { path: { session_id: sessionId } } })),
+    /** The attendance sheet (the circle's facilitators and admins). */
+    attendance: (sessionId: string) =>
+      ok(api.GET("/api/v1/sessions/{session_id}/attendance", { params: { path: { session_id: sessionId } } })),
+    /** Saves many members' attendance at once, all or nothing. */
+    recordAttendance: (sessionId: string, records: Schemas["AttendanceEntry"][]) =>
+      ok(
+        api.PUT("/api/v1/sessions/{session_id}/attendance", {
+          params: { path: { session_id: sessionId } },
+          body: { records },
+        }),
+      ),
   };
 
   const library = {

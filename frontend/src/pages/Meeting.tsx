@@ -94,7 +94,7 @@ export default function MeetingPage() {
   const { sessionId = "" } = useParams();
   const zone = useTimeZone();
   const now = useNow();
-  const { signedIn } = useSession();
+  const { signedIn, me } = useSession();
   const location = useLocation();
   const [calendarError, setCalendarError] = useState<unknown>(null);
   const session = useQuery({ queryKey: ["session", sessionId], queryFn: () => circles.sessions.read(sessionId) });
@@ -126,6 +126,8 @@ export default function MeetingPage() {
   const end = new Date(data.ends_at);
   const phase = meetingPhase(data.starts_at, data.ends_at, now);
   const member = group.data?.my_membership?.status === "active";
+  // The circle's facilitators (and admins) run its meetings.
+  const runs = (member && group.data?.my_membership?.role === "facilitator") || me?.role === "admin";
   const cancelled = data.status === "cancelled";
   const joinLinkOpen = now >= start.getTime() - JOIN_LINK_EARLY_MS && phase !== "ended";
   const checkInOpen = now >= start.getTime() - CHECK_IN_EARLY_MS && phase !== "ended";
@@ -146,6 +148,14 @@ export default function MeetingPage() {
       <p>
         <Link to={`/groups/${data.group_id}`}>About {data.group_name}</Link>
       </p>
+      {runs && !cancelled ? (
+        <p>
+          <Link className="button" to={`/meetings/${data.id}/run`}>
+            Run this meeting
+          </Link>{" "}
+          <span className="small muted">The check-in code for the room, and the attendance sheet.</span>
+        </p>
+      ) : null}
       {cancelled ? (
         <div className="notice error">
           <span className="title">This meeting is cancelled.</span>
