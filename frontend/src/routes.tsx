@@ -27,6 +27,7 @@ const MyReportsPage = lazy(() => import("./pages/MyReports"));
 const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
+const ManageMembersPage = lazy(() => import("./pages/staff/ManageMembers"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
           { index: true, element: <FinderPage /> },
           { path: "crisis", element: <CrisisPage /> },
           { path: "groups/:key", element: <GroupPage /> },
+          { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
           { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
           { path: "meetings/:sessionId/run", element: signedIn(<RunMeetingPage />) },

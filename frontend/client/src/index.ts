@@ -235,6 +235,18 @@ export function createCirclesClient(options: ClientOptions) {
       ),
   };
 
+  const membership = {
+    /** Approves a request to join, re-admits someone removed, or changes a member's group role
+     * (the circle's facilitators). */
+    update: (groupId: string, userId: string, body: Schemas["MembershipUpdate"]) =>
+      ok(
+        api.PATCH("/api/v1/groups/{group_id}/members/{user_id}", {
+          params: { path: { group_id: groupId, user_id: userId } },
+          body,
+        }),
+      ),
+  };
+
   const safety = {
     /** Tells the team about a member, a story, a resource or a circle. The answer says what
      * happens next, and carries crisis lines when the report speaks of immediate danger. */
@@ -310,7 +322,7 @@ export function createCirclesClient(options: ClientOptions) {
     },
   };
 
-  return { auth, me, groups, sessions, library, safety, transport };
+  return { auth, me, groups, membership, sessions, library, safety, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -272,6 +272,13 @@ export default function GroupPage() {
         {data.status === "paused" ? <li className="badge off">Taking a break</li> : null}
       </ul>
       <Membership group={data} />
+      {data.my_membership?.role === "facilitator" && data.my_membership.status === "active" ? (
+        <p>
+          <Link className="button secondary" to={`/groups/${data.id}/members`}>
+            Manage members
+          </Link>
+        </p>
+      ) : null}
 
       <h2>About</h2>
       {data.description.split(/\n{2,}/).map((paragraph, index) => (
