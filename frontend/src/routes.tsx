@@ -28,6 +28,7 @@ const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
 const ManageMembersPage = lazy(() => import("./pages/staff/ManageMembers"));
+const AttendanceReportPage = lazy(() => import("./pages/staff/AttendanceReport"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
           { path: "crisis", element: <CrisisPage /> },
           { path: "groups/:key", element: <GroupPage /> },
           { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
+          { path: "groups/:groupId/attendance", element: signedIn(<AttendanceReportPage />) },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
           { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },
           { path: "meetings/:sessionId/run", element: signedIn(<RunMeetingPage />) },

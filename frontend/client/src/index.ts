@@ -222,6 +222,18 @@ export function createCirclesClient(options: ClientOptions) {
           }),
         ),
       ),
+    /** Attendance per meeting and per member over [from, to) (its facilitators and admins). */
+    attendanceReport: (groupId: string, query: Query<"/api/v1/groups/{group_id}/attendance-report">) =>
+      // JSON (the route also answers CSV to Accept: text/csv, which the types cannot tell apart).
+      ok(
+        api.GET("/api/v1/groups/{group_id}/attendance-report", { params: { path: { group_id: groupId }, query } }),
+      ) as Promise<Schemas["AttendanceReport"]>,
+    /** The same report as a spreadsheet (CSV). */
+    attendanceReportCsv: (groupId: string, from: string, to: string) =>
+      file(
+        `/groups/${encodeURIComponent(groupId)}/attendance-report?${new URLSearchParams({ from, to }).toString()}`,
+        "text/csv",
+      ),
     /** The group's meeting times as an iCalendar file. */
     calendar: (groupId: string) => file(`/groups/${encodeURIComponent(groupId)}/calendar.ics`, "text/calendar"),
     /** Who is in the group, by pseudonym (its members and admins). */

@@ -276,6 +276,9 @@ export default function GroupPage() {
         <p>
           <Link className="button secondary" to={`/groups/${data.id}/members`}>
             Manage members
+          </Link>{" "}
+          <Link className="button secondary" to={`/groups/${data.id}/attendance`}>
+            Attendance report
           </Link>
         </p>
       ) : null}
