@@ -29,6 +29,7 @@ const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
 const ManageMembersPage = lazy(() => import("./pages/staff/ManageMembers"));
 const AttendanceReportPage = lazy(() => import("./pages/staff/AttendanceReport"));
+const StoryReviewsPage = lazy(() => import("./pages/staff/StoryReviews"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -66,6 +67,7 @@ export const router = createBrowserRouter([
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
           { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
+          { path: "staff/stories", element: signedIn(<StoryReviewsPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],

@@ -320,6 +320,11 @@ export function createCirclesClient(options: ClientOptions) {
       ok(api.PATCH("/api/v1/stories/{story_id}", { params: { path: { story_id: storyId } }, body })),
     withdrawStory: (storyId: string) =>
       ok(api.POST("/api/v1/stories/{story_id}/withdraw", { params: { path: { story_id: storyId } } })),
+    /** Stories waiting for review, the longest waiting first (facilitators and admins). */
+    storiesToReview: (query: Query<"/api/v1/stories"> = {}) => ok(api.GET("/api/v1/stories", { params: { query } })),
+    /** Approve a story (it is published) or return it to its author with a note. */
+    reviewStory: (storyId: string, body: Schemas["StoryReview"]) =>
+      ok(api.POST("/api/v1/stories/{story_id}/review", { params: { path: { story_id: storyId } }, body })),
     crisisResources: (region?: string) =>
       ok(api.GET("/api/v1/crisis-resources", { params: { query: region ? { region } : {} } })),
     /** Every region's crisis lines. `savedAt` is set when the answer is the copy the web app's
