@@ -28,6 +28,7 @@ test("an admin reviews, notes and decides a report in the queue", async ({ page,
   await page.getByLabel("Password").fill(DEMO_ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
+  await page.getByRole("link", { name: "Staff tools" }).click();
   await page.getByRole("link", { name: "Reports", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Reports" })).toBeVisible();
   await checkPage(page, "reports-queue");

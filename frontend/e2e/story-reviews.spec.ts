@@ -28,6 +28,7 @@ test("a facilitator returns one story with a note and publishes another", async 
   await page.getByLabel("Password").fill(FACILITATOR.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
+  await page.getByRole("link", { name: "Staff tools" }).click();
   await page.getByRole("link", { name: "Stories to review" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Stories to review" })).toBeVisible();
   await checkPage(page, "story-reviews");

@@ -30,6 +30,9 @@ const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
 const ManageMembersPage = lazy(() => import("./pages/staff/ManageMembers"));
 const AttendanceReportPage = lazy(() => import("./pages/staff/AttendanceReport"));
 const StoryReviewsPage = lazy(() => import("./pages/staff/StoryReviews"));
+const PeoplePage = lazy(() => import("./pages/staff/People"));
+const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
+const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -66,8 +69,11 @@ export const router = createBrowserRouter([
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
+          { path: "staff", element: signedIn(<StaffHomePage />) },
           { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
           { path: "staff/stories", element: signedIn(<StoryReviewsPage />) },
+          { path: "staff/people", element: signedIn(<PeoplePage />) },
+          { path: "staff/integrations", element: signedIn(<IntegrationsPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],

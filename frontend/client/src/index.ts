@@ -259,6 +259,20 @@ export function createCirclesClient(options: ClientOptions) {
       ),
   };
 
+  const admin = {
+    /** One page of accounts, searched by email or pseudonym (admins; each search is audited). */
+    people: (query: Query<"/api/v1/users"> = {}) => ok(api.GET("/api/v1/users", { params: { query } })),
+    /** Changes a role or (de)activates an account: every sign-in of the person ends. */
+    updatePerson: (userId: string, body: Schemas["UserAdminUpdate"]) =>
+      ok(api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: userId } }, body })),
+    serviceClients: () =>
+      allPages((cursor) => ok(api.GET("/api/v1/service-clients", { params: { query: pageQuery(cursor) } }))),
+    /** A new integrator client; its secret is in this answer only. */
+    createServiceClient: (body: Schemas["ServiceClientCreate"]) => ok(api.POST("/api/v1/service-clients", { body })),
+    revokeServiceClient: (clientId: string) =>
+      done(api.DELETE("/api/v1/service-clients/{client_id}", { params: { path: { client_id: clientId } } })),
+  };
+
   const safety = {
     /** Tells the team about a member, a story, a resource or a circle. The answer says what
      * happens next, and carries crisis lines when the report speaks of immediate danger. */
@@ -339,7 +353,7 @@ export function createCirclesClient(options: ClientOptions) {
     },
   };
 
-  return { auth, me, groups, membership, sessions, library, safety, transport };
+  return { auth, me, groups, membership, sessions, library, safety, admin, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -54,14 +54,9 @@ export function Layout() {
                     <NavLink to="/my-meetings">My meetings</NavLink>
                   </li>
                   {me && me.role !== "member" ? (
-                    <>
-                      <li>
-                        <NavLink to="/staff/reports">Reports</NavLink>
-                      </li>
-                      <li>
-                        <NavLink to="/staff/stories">Stories to review</NavLink>
-                      </li>
-                    </>
+                    <li>
+                      <NavLink to="/staff">Staff tools</NavLink>
+                    </li>
                   ) : null}
                   <li>
                     <NavLink to="/account">{me ? `Account (${me.display_name})` : "Account"}</NavLink>

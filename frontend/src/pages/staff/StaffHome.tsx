@@ -1,0 +1,37 @@
+import { Link } from "react-router";
+
+import { PageHeading } from "../../components/Page";
+import { useSession } from "../../lib/session";
+
+const TOOLS = [
+  { to: "/staff/reports", name: "Reports", what: "What members told the team, urgent first: review, note and decide.", admins: false },
+  { to: "/staff/stories", name: "Stories to review", what: "Members' recovery stories to read before they are published.", admins: false },
+  { to: "/staff/people", name: "People", what: "Find accounts, change roles, deactivate or reactivate.", admins: true },
+  { to: "/staff/integrations", name: "Integrations", what: "The service's own systems that call the API, and what each may do.", admins: true },
+];
+
+/** Where staff find their tools; a circle's own tools (members, attendance, running a
+ * meeting) are on the circle's and the meeting's pages. */
+export default function StaffHomePage() {
+  const { me } = useSession();
+  const admin = me?.role === "admin";
+  return (
+    <article className="narrow">
+      <PageHeading title="Staff tools" />
+      <p>
+        The tools for your circles are on each circle's page (members, attendance) and each meeting's page (running
+        it).
+      </p>
+      <ul className="cards">
+        {TOOLS.filter((tool) => admin || !tool.admins).map((tool) => (
+          <li className="card" key={tool.to}>
+            <h2>
+              <Link to={tool.to}>{tool.name}</Link>
+            </h2>
+            <p>{tool.what}</p>
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
