@@ -26,6 +26,10 @@ const AccountPage = lazy(() => import("./pages/Account"));
 const MyReportsPage = lazy(() => import("./pages/MyReports"));
 const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
+const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
+const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
+const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
+const MyMatchesPage = lazy(() => import("./pages/mentoring/MyMatches"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -59,6 +63,10 @@ export const router = createBrowserRouter([
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
+          { path: "mentoring", element: signedIn(<MentoringPage />) },
+          { path: "mentoring/offer", element: signedIn(<OfferToMentorPage />) },
+          { path: "mentoring/ask", element: signedIn(<AskForMentorPage />) },
+          { path: "mentoring/matches", element: signedIn(<MyMatchesPage />) },
           { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
