@@ -196,7 +196,9 @@ function Suggestions({ openMatch }: { openMatch: MatchRead | undefined }) {
   const items = suggestions.data?.items ?? [];
   return (
     <section aria-labelledby="suggestions-heading">
-      <h2 id="suggestions-heading">Suggested mentors</h2>
+      <h2 id="suggestions-heading" tabIndex={-1}>
+        Suggested mentors
+      </h2>
       <div role="status" tabIndex={-1} ref={status}>
         {ask.isSuccess ? (
           <p className="notice success">
@@ -325,14 +327,23 @@ export default function AskForMentorPage() {
       {request.isSuccess && (saved === null || editing) ? (
         <section aria-labelledby="request-heading">
           <h2 id="request-heading">{saved ? "Change what you are looking for" : "What you are looking for"}</h2>
-          <RequestForm request={saved ?? null} onSaved={() => setEditing(false)} />
+          <RequestForm
+            request={saved ?? null}
+            onSaved={() => {
+              setEditing(false);
+              // The form is gone: carry on from the suggestions it led to.
+              requestAnimationFrame(() => document.getElementById("your-request-heading")?.focus());
+            }}
+          />
         </section>
       ) : null}
       {saved && !editing ? (
         <>
           {openMatch ? <OpenMatch match={openMatch} /> : null}
           <section aria-labelledby="your-request-heading" className="card">
-            <h2 id="your-request-heading">Your request</h2>
+            <h2 id="your-request-heading" tabIndex={-1}>
+              Your request
+            </h2>
             <p className="small">
               {saved.availability.length > 0
                 ? `Free ${saved.availability.map(slotInWords).join("; ")}.`
