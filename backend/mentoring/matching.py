@@ -375,6 +375,38 @@ class _Table:
         )
 
 
+def common_times(
+    mentee: MenteeNeed, mentor: MentorCandidate, *, week_of: datetime.date
+) -> tuple[WeeklySlot, ...]:
+    """The weekly windows both are free, in the mentee's own time zone, Monday first: the same
+    quarter hours the "in common" reason counts, so the two always agree. A window that runs
+    to midnight ends at 23:59, as slots are written."""
+    monday = week_of - datetime.timedelta(days=week_of.weekday())
+    both = _week_blocks(mentee.availability, mentee.timezone, monday) * _week_blocks(
+        mentor.availability, mentor.timezone, monday
+    )
+    zone = _zone(mentee.timezone)
+    origin = datetime.datetime.combine(monday, datetime.time(0), tzinfo=datetime.UTC)
+    # Each free quarter hour as (local weekday, minute of the day), then runs of them.
+    step = datetime.timedelta(minutes=BLOCK_MINUTES)
+    locals_ = [(origin + int(block) * step).astimezone(zone) for block in np.flatnonzero(both)]
+    starts = sorted((local.weekday(), local.hour * 60 + local.minute) for local in locals_)
+    runs: list[list[int]] = []  # [weekday, first minute, end minute]
+    for weekday, minute in starts:
+        if runs and runs[-1][0] == weekday and runs[-1][2] == minute:
+            runs[-1][2] = minute + BLOCK_MINUTES
+        else:
+            runs.append([weekday, minute, minute + BLOCK_MINUTES])
+    return tuple(
+        WeeklySlot(
+            weekday=weekday,
+            start=datetime.time(first // 60, first % 60),
+            end=_END_OF_DAY if end >= 24 * 60 else datetime.time(end // 60, end % 60),
+        )
+        for weekday, first, end in runs
+    )
+
+
 def _refuse_duplicates(ids: Iterable[uuid.UUID]) -> None:
     seen: set[uuid.UUID] = set()
     for user_id in ids:

@@ -45,6 +45,7 @@ from backend.mentoring.rows import (
 )
 from backend.mentoring.schemas import (
     ApprovalDecision,
+    AvailabilitySlot,
     MenteePreferences,
     MenteeRequestRead,
     MenteeRequestWrite,
@@ -237,12 +238,15 @@ def suggestions(db: Session, *, actor: Actor, limit: int) -> list[Suggestion]:
     available = available_mentors(db)
     # What each suggestion shows, from the rows the scoring read.
     shown = {mentor.id: (profile, mentor) for profile, mentor, _ in available}
+    need = as_need(request, user)
+    candidates = {c.user_id: c for c in as_candidates(available)}
+    week_of = utcnow().date()
     ranked = matching.suggest(
-        as_need(request, user),
-        as_candidates(available),
+        need,
+        candidates.values(),
         excluded_pairs=excluded_pairs(db, [user.id]),
         vocabulary=topic_vocabulary(db),
-        week_of=utcnow().date(),
+        week_of=week_of,
         limit=limit,
     )
     return [
@@ -251,6 +255,10 @@ def suggestions(db: Session, *, actor: Actor, limit: int) -> list[Suggestion]:
             display_name=shown[e.mentor_id][1].display_name,
             score=round(e.score, 3),
             reasons=list(e.reasons),
+            common_times=[
+                AvailabilitySlot(weekday=s.weekday, start=s.start, end=s.end)
+                for s in matching.common_times(need, candidates[e.mentor_id], week_of=week_of)
+            ],
             experience_areas=shown[e.mentor_id][0].experience_areas,
             languages=shown[e.mentor_id][0].languages,
             bio=shown[e.mentor_id][0].bio,

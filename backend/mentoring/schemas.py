@@ -126,6 +126,9 @@ class Suggestion(BaseModel):
     display_name: str
     score: float = Field(ge=0, le=1)
     reasons: list[str]
+    common_times: list[AvailabilitySlot] = Field(
+        description="The weekly windows you are both free, in your own time zone."
+    )
     experience_areas: list[str]
     languages: list[str]
     bio: str

@@ -33,6 +33,10 @@ const StoryReviewsPage = lazy(() => import("./pages/staff/StoryReviews"));
 const PeoplePage = lazy(() => import("./pages/staff/People"));
 const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
 const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
+const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
+const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
+const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
+const MyMatchesPage = lazy(() => import("./pages/mentoring/MyMatches"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -70,6 +74,10 @@ export const router = createBrowserRouter([
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
           { path: "staff", element: signedIn(<StaffHomePage />) },
+          { path: "mentoring", element: signedIn(<MentoringPage />) },
+          { path: "mentoring/offer", element: signedIn(<OfferToMentorPage />) },
+          { path: "mentoring/ask", element: signedIn(<AskForMentorPage />) },
+          { path: "mentoring/matches", element: signedIn(<MyMatchesPage />) },
           { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
           { path: "staff/stories", element: signedIn(<StoryReviewsPage />) },
           { path: "staff/people", element: signedIn(<PeoplePage />) },

@@ -61,6 +61,10 @@ def test_the_whole_journey(client: TestClient) -> None:
     assert [i["mentor_id"] for i in items] == [str(mentor.user.id)]
     assert 0 < items[0]["score"] <= 1
     assert "both speak English" in items[0]["reasons"]
+    # The hours in common, in the mentee's own zone (both are on UTC here).
+    assert [(t["weekday"], t["start"][:5], t["end"][:5]) for t in items[0]["common_times"]] == [
+        (s["weekday"], s["start"], s["end"]) for s in EVENINGS
+    ]
 
     response = client.post(
         f"{API}/matches", json={"mentor_id": str(mentor.user.id)}, headers=mentee.headers

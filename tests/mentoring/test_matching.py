@@ -855,3 +855,29 @@ def test_the_score_matrix_agrees_with_evaluate_for_every_pair(instance: Instance
     for j, mentor in enumerate(instance.mentors):
         taking = mentor.approved and mentor.account_active and not mentor.paused
         assert matrix.seats[j] == (max(mentor.capacity - mentor.load, 0) if taking else 0)
+
+
+# --- the windows a suggestion shows as time in common ------------------------------------------
+
+
+def test_common_times_are_in_the_mentees_zone_and_agree_with_the_reason() -> None:
+    # Chicago is UTC-6 in January: a London mentor's Tuesday 00:00-01:30 is Monday 6-7:30 pm.
+    mentee = make_mentee(timezone="America/Chicago", availability=(slot(MONDAY, at(18), at(21)),))
+    mentor = make_mentor(timezone="Europe/London", availability=(slot(TUESDAY, at(0), at(1, 30)),))
+    assert matching.common_times(mentee, mentor, week_of=JANUARY) == (
+        slot(MONDAY, at(18), at(19, 30)),
+    )
+    assert "1 hour 30 minutes a week in common" in reasons_of(mentee, mentor, week_of=JANUARY)
+
+
+def test_common_times_split_at_the_mentees_midnight_and_end_at_2359() -> None:
+    # The mentor's 22:00-02:00 UTC across two slots; the mentee (UTC) is free the same hours.
+    late = (slot(MONDAY, at(22), at(23, 59)), slot(TUESDAY, at(0), at(2)))
+    mentee = make_mentee(availability=late)
+    mentor = make_mentor(availability=late)
+    assert matching.common_times(mentee, mentor, week_of=JULY) == late
+
+
+def test_no_common_times_when_the_weeks_do_not_meet() -> None:
+    mentee = make_mentee(availability=(slot(MONDAY, at(9), at(10)),))
+    assert matching.common_times(mentee, make_mentor(), week_of=JULY) == ()

@@ -353,7 +353,70 @@ export function createCirclesClient(options: ClientOptions) {
     },
   };
 
-  return { auth, me, groups, membership, sessions, library, safety, admin, transport };
+  /** Peer mentoring: offering to mentor, asking for a mentor, suggestions, matches, and the
+   * pair's own check-ins and feedback. */
+  const match = (matchId: string) => ({ params: { path: { match_id: matchId } } });
+  const mentoring = {
+    /** The caller's offer to mentor and where it stands (a 404 ApiError when there is none). */
+    mentorProfile: () => ok(api.GET("/api/v1/mentoring/mentor-profile")),
+    /** Offers to mentor, or changes the offer (also how it is paused and resumed). */
+    saveMentorProfile: (body: Schemas["MentorProfileWrite"]) =>
+      ok(api.PUT("/api/v1/mentoring/mentor-profile", { body })),
+    /** What the caller asked for (a 404 ApiError when they have not asked). */
+    menteeRequest: () => ok(api.GET("/api/v1/mentoring/mentee-request")),
+    saveMenteeRequest: (body: Schemas["MenteeRequestWrite"]) =>
+      ok(api.PUT("/api/v1/mentoring/mentee-request", { body })),
+    /** Stops looking for a mentor; a proposal still waiting is withdrawn. */
+    stopLooking: () => done(api.DELETE("/api/v1/mentoring/mentee-request")),
+    /** The mentors who fit the caller's request, best first, with reasons in words and the
+     * weekly hours in common in the caller's own time zone. */
+    suggestions: (limit = 10) => ok(api.GET("/api/v1/mentoring/suggestions", { params: { query: { limit } } })),
+    /** Asks a mentor: the match is `proposed` until they answer. */
+    ask: (mentorId: string) => ok(api.POST("/api/v1/mentoring/matches", { body: { mentor_id: mentorId } })),
+    /** The caller's matches, as mentor or as mentee, newest first, read whole. */
+    matches: () =>
+      allPages((cursor) => ok(api.GET("/api/v1/mentoring/matches", { params: { query: pageQuery(cursor) } }))),
+    read: (matchId: string) => ok(api.GET("/api/v1/mentoring/matches/{match_id}", match(matchId))),
+    accept: (matchId: string) => ok(api.POST("/api/v1/mentoring/matches/{match_id}/accept", match(matchId))),
+    /** The mentor says no; the note, if any, is for the mentee alone. */
+    decline: (matchId: string, reason?: string) =>
+      ok(
+        api.POST("/api/v1/mentoring/matches/{match_id}/decline", {
+          ...match(matchId),
+          body: reason ? { reason } : {},
+        }),
+      ),
+    withdraw: (matchId: string) => ok(api.POST("/api/v1/mentoring/matches/{match_id}/withdraw", match(matchId))),
+    /** Either of the pair ends an active match; the reason is for the other person alone. */
+    end: (matchId: string, reason: string) =>
+      ok(api.POST("/api/v1/mentoring/matches/{match_id}/end", { ...match(matchId), body: { reason } })),
+    /** The pair's meetings, most recent first, read whole (the pair only). */
+    checkIns: (matchId: string) =>
+      allPages((cursor) =>
+        ok(
+          api.GET("/api/v1/mentoring/matches/{match_id}/check-ins", {
+            params: { path: { match_id: matchId }, query: pageQuery(cursor) },
+          }),
+        ),
+      ),
+    addCheckIn: (matchId: string, body: Schemas["CheckInCreate"]) =>
+      ok(api.POST("/api/v1/mentoring/matches/{match_id}/check-ins", { ...match(matchId), body })),
+    /** The caller's feedback on an ended match (a 404 ApiError when they have given none). */
+    feedback: (matchId: string) => ok(api.GET("/api/v1/mentoring/matches/{match_id}/feedback", match(matchId))),
+    giveFeedback: (matchId: string, body: Schemas["FeedbackWrite"]) =>
+      ok(api.PUT("/api/v1/mentoring/matches/{match_id}/feedback", { ...match(matchId), body })),
+  };
+
+  const blocks = {
+    /** The members the caller has blocked, read whole. */
+    list: () => allPages((cursor) => ok(api.GET("/api/v1/me/blocks", { params: { query: pageQuery(cursor) } }))),
+    /** Blocks a member: never suggested or matched together; they are not told. */
+    add: (userId: string) => ok(api.PUT("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
+    remove: (userId: string) =>
+      done(api.DELETE("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
+  };
+
+  return { auth, me, groups, membership, sessions, library, safety, admin, mentoring, blocks, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -4331,6 +4331,11 @@ export interface components {
             score: number;
             /** Reasons */
             reasons: string[];
+            /**
+             * Common Times
+             * @description The weekly windows you are both free, in your own time zone.
+             */
+            common_times: components["schemas"]["AvailabilitySlot"][];
             /** Experience Areas */
             experience_areas: string[];
             /** Languages */

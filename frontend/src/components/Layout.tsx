@@ -53,6 +53,9 @@ export function Layout() {
                   <li>
                     <NavLink to="/my-meetings">My meetings</NavLink>
                   </li>
+                  <li>
+                    <NavLink to="/mentoring">Mentoring</NavLink>
+                  </li>
                   {me && me.role !== "member" ? (
                     <li>
                       <NavLink to="/staff">Staff tools</NavLink>
