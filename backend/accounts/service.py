@@ -457,7 +457,16 @@ def second_factor_grant(
         if attempts >= two_factor.ATTEMPTS_PER_CHALLENGE:
             raise errors.SignInEnded()
         raise errors.SecondFactorFailed()
-    db.execute(delete(SignInChallenge).where(SignInChallenge.id == found.id))
+    # The challenge is one sign-in: spent by whichever request gets here first (two good codes
+    # sent at once, say a recovery code and an app code, sign in once).
+    spent = db.scalar(
+        delete(SignInChallenge)
+        .where(SignInChallenge.id == found.id)
+        .returning(SignInChallenge.id)
+        .execution_options(synchronize_session=False)
+    )
+    if spent is None:
+        raise errors.SignInEnded()
     ratelimit.clear(db, two_factor.code_key(user.id))
     _tries_went_well(db, _sign_in_keys(user.email, found.client_address))
     return _signed_in(db, user, found.new_password_hash, settings)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from backend.accounts import two_factor
 from backend.accounts.models import SignInChallenge
 from tests.accounts.test_two_factor import (
     app_of,
@@ -16,6 +17,7 @@ from tests.accounts.test_two_factor import (
 )
 from tests.factories import PASSWORD, Person, make_person, reset_link_token
 from tests.support.clock import Clock
+from tests.support.concurrency import at_once, dawdle
 from tests.support.problems import assert_problem
 
 PROBLEM = "urn:strength-circles:problem:"
@@ -70,3 +72,25 @@ def test_a_sign_in_waiting_for_its_code_ends_with_every_other_sign_in(
     with app_of(client).state.session_factory() as db:
         left = db.query(SignInChallenge).filter_by(user_id=person.user.id).count()
     assert left == 0
+
+
+@pytest.mark.real_commits
+def test_two_recovery_codes_at_once_on_one_challenge_sign_in_once(
+    client: TestClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each code is good on its own; the challenge is what joins one sign-in's two steps, so
+    it is spent by whichever finishes first and the other is told the sign-in ended."""
+    member = make_person(client)
+    enrolled = turn_on(client, member, clock)
+    challenge = challenge_of(client, member.email)
+    dawdle(monkeypatch, two_factor, "spend")
+    first, second = enrolled.recovery_codes[:2]
+
+    answers = at_once(
+        lambda: second_step(client, challenge, first),
+        lambda: second_step(client, challenge, second),
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 400], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 400)
+    assert refused.json()["type"].endswith("sign-in-ended")
