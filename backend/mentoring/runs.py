@@ -33,6 +33,7 @@ from backend.mentoring.rows import (
 from backend.mentoring.schemas import (
     MatchingRunResult,
     Proposal,
+    UnmatchedMentee,
 )
 
 
@@ -60,9 +61,14 @@ def run_matching(
         .order_by(MenteeRequest.created_at, MenteeRequest.user_id)
     ).all()
     mentees = [as_need(request, user) for request, user in open_requests]
+    mentor_rows = available_mentors(db)
+    # Pseudonyms for the admin's preview, from the rows read already.
+    names = {user.id: user.display_name for _, user in open_requests} | {
+        user.id: user.display_name for _, user, _ in mentor_rows
+    }
     assignment = matching.assign(
         mentees,
-        as_candidates(available_mentors(db)),
+        as_candidates(mentor_rows),
         excluded_pairs=excluded_pairs(db),
         vocabulary=topic_vocabulary(db),
         week_of=utcnow().date(),
@@ -124,6 +130,8 @@ def run_matching(
             Proposal(
                 mentee_id=p.mentee_id,
                 mentor_id=p.mentor_id,
+                mentee_name=names[p.mentee_id],
+                mentor_name=names[p.mentor_id],
                 score=round(p.score, 3),
                 reasons=list(p.reasons),
                 match_id=match_ids.get(p.mentee_id),
@@ -131,5 +139,9 @@ def run_matching(
             for p in assignment.proposals
         ],
         unmatched=list(assignment.unmatched),
+        unmatched_people=[
+            UnmatchedMentee(mentee_id=mentee_id, display_name=names[mentee_id])
+            for mentee_id in assignment.unmatched
+        ],
         total_score=round(assignment.total_score, 3),
     )

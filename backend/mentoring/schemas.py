@@ -229,9 +229,16 @@ class MatchingRunRequest(StrictModel):
 class Proposal(BaseModel):
     mentee_id: uuid.UUID
     mentor_id: uuid.UUID
+    mentee_name: str = Field(description="The mentee's pseudonym, for the admin's preview.")
+    mentor_name: str = Field(description="The mentor's pseudonym.")
     score: float
     reasons: list[str]
     match_id: uuid.UUID | None = Field(description="The proposed match, when saved.")
+
+
+class UnmatchedMentee(BaseModel):
+    mentee_id: uuid.UUID
+    display_name: str
 
 
 class MatchingRunResult(BaseModel):
@@ -240,4 +247,7 @@ class MatchingRunResult(BaseModel):
     open_requests: int
     proposals: list[Proposal]
     unmatched: list[uuid.UUID]
+    unmatched_people: list[UnmatchedMentee] = Field(
+        description="The same mentees as `unmatched`, with their pseudonyms."
+    )
     total_score: float

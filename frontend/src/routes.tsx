@@ -33,6 +33,7 @@ const StoryReviewsPage = lazy(() => import("./pages/staff/StoryReviews"));
 const PeoplePage = lazy(() => import("./pages/staff/People"));
 const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
 const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
+const MentoringAdminPage = lazy(() => import("./pages/staff/MentoringAdmin"));
 const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
@@ -82,6 +83,7 @@ export const router = createBrowserRouter([
           { path: "staff/stories", element: signedIn(<StoryReviewsPage />) },
           { path: "staff/people", element: signedIn(<PeoplePage />) },
           { path: "staff/integrations", element: signedIn(<IntegrationsPage />) },
+          { path: "staff/mentoring", element: signedIn(<MentoringAdminPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],

@@ -1,6 +1,7 @@
 """The mentoring journey end to end: offer, approval, request, suggestions, proposal, answer,
 check-ins, end, feedback; each step's rules next to it."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -140,6 +141,14 @@ def test_matching_run_dry_then_saved(client: TestClient) -> None:
     assert dry.status_code == 200, dry.text
     assert len(dry.json()["proposals"]) == 2
     assert len(dry.json()["unmatched"]) == 1
+    # The preview names people by pseudonym, so an admin can read it.
+    names = {person.user.id: person.user.display_name for person in mentors + mentees}
+    for proposal in dry.json()["proposals"]:
+        assert proposal["mentor_name"] == names[uuid.UUID(proposal["mentor_id"])]
+        assert proposal["mentee_name"] == names[uuid.UUID(proposal["mentee_id"])]
+    (left,) = dry.json()["unmatched_people"]
+    assert left["mentee_id"] == dry.json()["unmatched"][0]
+    assert left["display_name"] == names[uuid.UUID(left["mentee_id"])]
     assert client.get(f"{API}/matches", headers=admin.headers).json()["items"] == []
     saved = client.post(f"{API}/matching-runs", json={"dry_run": False}, headers=admin.headers)
     assert saved.status_code == 201, saved.text

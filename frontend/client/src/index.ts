@@ -269,6 +269,16 @@ export function createCirclesClient(options: ClientOptions) {
       allPages((cursor) => ok(api.GET("/api/v1/service-clients", { params: { query: pageQuery(cursor) } }))),
     /** A new integrator client; its secret is in this answer only. */
     createServiceClient: (body: Schemas["ServiceClientCreate"]) => ok(api.POST("/api/v1/service-clients", { body })),
+    /** Offers to mentor in a state, oldest first (`pending` is the review queue). */
+    mentors: (status: Schemas["MentorStatus"]) =>
+      allPages((cursor) =>
+        ok(api.GET("/api/v1/mentoring/mentors", { params: { query: { status, ...pageQuery(cursor) } } })),
+      ),
+    /** Approves or rejects an offer to mentor; the member is told. */
+    decideMentor: (userId: string, body: Schemas["ApprovalDecision"]) =>
+      ok(api.POST("/api/v1/mentoring/mentors/{user_id}/approval", { params: { path: { user_id: userId } }, body })),
+    /** The best pairs over every open request at once: a preview (`dry_run`) or saved. */
+    matchingRun: (dryRun: boolean) => ok(api.POST("/api/v1/mentoring/matching-runs", { body: { dry_run: dryRun } })),
     revokeServiceClient: (clientId: string) =>
       done(api.DELETE("/api/v1/service-clients/{client_id}", { params: { path: { client_id: clientId } } })),
   };

@@ -2859,6 +2859,11 @@ export interface components {
             proposals: components["schemas"]["Proposal"][];
             /** Unmatched */
             unmatched: string[];
+            /**
+             * Unmatched People
+             * @description The same mentees as `unmatched`, with their pseudonyms.
+             */
+            unmatched_people: components["schemas"]["UnmatchedMentee"][];
             /** Total Score */
             total_score: number;
         };
@@ -3520,6 +3525,16 @@ export interface components {
              * Format: uuid
              */
             mentor_id: string;
+            /**
+             * Mentee Name
+             * @description The mentee's pseudonym, for the admin's preview.
+             */
+            mentee_name: string;
+            /**
+             * Mentor Name
+             * @description The mentor's pseudonym.
+             */
+            mentor_name: string;
             /** Score */
             score: number;
             /** Reasons */
@@ -4458,6 +4473,16 @@ export interface components {
              */
             password: string;
         };
+        /** UnmatchedMentee */
+        UnmatchedMentee: {
+            /**
+             * Mentee Id
+             * Format: uuid
+             */
+            mentee_id: string;
+            /** Display Name */
+            display_name: string;
+        };
         /** UserAdminRead */
         UserAdminRead: {
             /**
@@ -4699,6 +4724,7 @@ export type TwoFactorCheck = components['schemas']['TwoFactorCheck'];
 export type TwoFactorConfirm = components['schemas']['TwoFactorConfirm'];
 export type TwoFactorSetup = components['schemas']['TwoFactorSetup'];
 export type TwoFactorStart = components['schemas']['TwoFactorStart'];
+export type UnmatchedMentee = components['schemas']['UnmatchedMentee'];
 export type UserAdminRead = components['schemas']['UserAdminRead'];
 export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
