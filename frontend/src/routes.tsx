@@ -24,6 +24,7 @@ const ForgotPasswordPage = lazy(() => import("./pages/ForgotPassword"));
 const ResetPasswordPage = lazy(() => import("./pages/ResetPassword"));
 const AccountPage = lazy(() => import("./pages/Account"));
 const MyReportsPage = lazy(() => import("./pages/MyReports"));
+const MyBlocksPage = lazy(() => import("./pages/MyBlocks"));
 const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
@@ -74,6 +75,7 @@ export const router = createBrowserRouter([
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
+          { path: "account/blocks", element: signedIn(<MyBlocksPage />) },
           { path: "staff", element: signedIn(<StaffHomePage />) },
           { path: "mentoring", element: signedIn(<MentoringPage />) },
           { path: "mentoring/offer", element: signedIn(<OfferToMentorPage />) },

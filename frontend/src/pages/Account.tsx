@@ -218,6 +218,9 @@ function YourData() {
       <p>
         <Link to="/account/reports">Your reports</Link>: the concerns you told the team about, and what happened.
       </p>
+      <p>
+        <Link to="/account/blocks">People you blocked</Link>: see them, or unblock someone.
+      </p>
     </section>
   );
 }
