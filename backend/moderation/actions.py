@@ -10,6 +10,7 @@ is reopened.
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -42,9 +43,20 @@ LONGEST_SUSPENSION = timedelta(days=365)
 SHORTEST_SUSPENSION = timedelta(hours=1)
 MATCH_ENDED_REASON = "Ended by the Strength Circles team."
 
-Carry = Callable[
-    [Session, Settings, Actor, ModerationCase, CaseActionCreate, ModerationAction], None
-]
+
+@dataclass(frozen=True)
+class Decision:
+    """One action being carried out: what each ``CARRY_OUT`` step reads and fills in."""
+
+    db: Session
+    settings: Settings
+    actor: Actor
+    case: ModerationCase
+    data: CaseActionCreate
+    action: ModerationAction  # the record of it, which a step completes (circle, match, until)
+
+
+Carry = Callable[[Decision], None]
 
 
 def _subject(case: ModerationCase) -> uuid.UUID:
@@ -56,104 +68,61 @@ def _subject(case: ModerationCase) -> uuid.UUID:
     return case.subject_id
 
 
-def _dismiss(*_: object) -> None:
+def _dismiss(_: Decision) -> None:
     """Nothing changes but the case."""
 
 
-def _warn(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
-    notices.warned(db, settings, db.get_one(User, _subject(case)))
+def _warn(d: Decision) -> None:
+    notices.warned(d.db, d.settings, d.db.get_one(User, _subject(d.case)))
 
 
-def _remove_from_circle(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
-    if case.target_type != TargetType.member:
+def _remove_from_circle(d: Decision) -> None:
+    if d.case.target_type != TargetType.member:
         raise ActionDoesNotFit("Only a member can be removed from a circle.")
-    group_id = data.group_id or case.group_id
+    group_id = d.data.group_id or d.case.group_id
     if group_id is None:
         raise ActionDoesNotFit("Say which circle to remove the member from (group_id).")
-    access = groups_service.managed_group(db, group_id, actor)
-    groups_service.remove_membership(db, settings, access, user_id=_subject(case))
-    action.group_id = group_id
+    access = groups_service.managed_group(d.db, group_id, d.actor)
+    groups_service.remove_membership(d.db, d.settings, access, user_id=_subject(d.case))
+    d.action.group_id = group_id
 
 
-def _end_match(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
-    person = _subject(case)
-    if data.match_id is None:
+def _end_match(d: Decision) -> None:
+    person = _subject(d.case)
+    if d.data.match_id is None:
         raise ActionDoesNotFit("Say which match to end (match_id).")
-    access = visible_match(db, data.match_id, actor)
+    access = visible_match(d.db, d.data.match_id, d.actor)
     if person not in (access.match.mentor_id, access.match.mentee_id):
         raise ActionDoesNotFit("That match is not one of the reported person's.")
-    mentoring_matches.end(db, settings, access, reason=MATCH_ENDED_REASON)
-    action.match_id = data.match_id
+    mentoring_matches.end(d.db, d.settings, access, reason=MATCH_ENDED_REASON)
+    d.action.match_id = d.data.match_id
 
 
-def _unpublish(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
-    if case.target_type not in (TargetType.story, TargetType.resource):
+def _unpublish(d: Decision) -> None:
+    if d.case.target_type not in (TargetType.story, TargetType.resource):
         raise ActionDoesNotFit("Only a story or a resource can be unpublished.")
-    library_service.take_down(db, actor=actor, resource_id=case.target_id)
+    library_service.take_down(d.db, actor=d.actor, resource_id=d.case.target_id)
 
 
-def _suspend(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
-    person = _subject(case)
+def _suspend(d: Decision) -> None:
+    person = _subject(d.case)
     now = utcnow()
-    if data.until is None or not (
-        now + SHORTEST_SUSPENSION <= data.until <= now + LONGEST_SUSPENSION
-    ):
+    until = d.data.until
+    if until is None or not (now + SHORTEST_SUSPENSION <= until <= now + LONGEST_SUSPENSION):
         raise ActionDoesNotFit(
             "Say until when to pause the account (until): at least an hour and at most a year "
             "from now."
         )
-    accounts_admin.suspend_account(db, settings, actor=actor, user_id=person, until=data.until)
-    action.until = data.until
+    accounts_admin.suspend_account(d.db, d.settings, actor=d.actor, user_id=person, until=until)
+    d.action.until = until
 
 
-def _close_account(
-    db: Session,
-    settings: Settings,
-    actor: Actor,
-    case: ModerationCase,
-    data: CaseActionCreate,
-    action: ModerationAction,
-) -> None:
+def _close_account(d: Decision) -> None:
     accounts_admin.admin_update_user(
-        db,
-        settings,
-        actor=actor,
-        user_id=_subject(case),
+        d.db,
+        d.settings,
+        actor=d.actor,
+        user_id=_subject(d.case),
         changes=UserAdminUpdate(is_active=False),
     )
 
@@ -186,7 +155,7 @@ def take_action(
     action = ModerationAction(
         case_id=case.id, kind=data.action, actor_id=actor.person.id, note=data.note
     )
-    CARRY_OUT[data.action](db, settings, actor, case, data, action)
+    CARRY_OUT[data.action](Decision(db, settings, actor, case, data, action))
     db.add(action)
     case.status = CaseStatus.dismissed if data.action == ActionKind.dismiss else CaseStatus.actioned
     case.open_key = None
