@@ -22,6 +22,9 @@ class AuditEventRead(BaseModel):
     occurred_at: datetime
     actor_kind: ActorKind
     actor_id: uuid.UUID | None = Field(description="The person's or service client's id.")
+    actor_name: str | None = Field(
+        description="The person's display name or the service client's name (null for the system)."
+    )
     actor_role: str = Field(description="member, facilitator, admin or integrator.")
     action: str = Field(description="What was done, e.g. 'attendance_sheet.read'.")
     target_type: str

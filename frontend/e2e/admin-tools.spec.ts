@@ -60,6 +60,30 @@ test("an admin changes a role and manages an integrator client", async ({ page, 
     form: { grant_type: "client_credentials", client_id: clientId, client_secret: secret },
   });
   expect(refused.status()).toBe(401); // invalid_client (RFC 6749)
+
+  // The audit trail holds all of it: from a person's card, what was read or changed about them.
+  await page.goto("/staff/people");
+  await page.getByLabel("Email or pseudonym").fill("juniper");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "Who read or changed Juniper's data" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();
+  await expect(page.getByText("Showing what was read or changed about Juniper.")).toBeVisible();
+  const roleChanges = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Changed someone's role" }) });
+  await expect(roleChanges).toHaveCount(2); // facilitator, then member again
+  await expect(roleChanges.first().getByRole("link", { name: /\(admin\)$/ })).toBeVisible();
+  await checkPage(page, "audit-trail");
+  await screenshot(page, "audit-trail");
+  await page.getByRole("link", { name: "Show everyone's events" }).click();
+  await page.getByLabel("What was done").selectOption({ label: "Revoked an integrator client" });
+  await expect(page.getByRole("heading", { name: "Revoked an integrator client" }).first()).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download these events (CSV)" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("audit-trail.csv");
+  const csv = await (await file.createReadStream()).toArray().then((parts) => Buffer.concat(parts).toString());
+  expect(csv.split("\r\n")[0]).toContain("actor_name");
+  expect(csv).toContain(clientId);
+  expect(csv).not.toContain("role.changed"); // the filter holds for the file too
   expect(policy.violations).toEqual([]);
   expect(policy.foreign).toEqual([]);
 });

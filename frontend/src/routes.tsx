@@ -35,6 +35,7 @@ const PeoplePage = lazy(() => import("./pages/staff/People"));
 const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
 const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
 const MentoringAdminPage = lazy(() => import("./pages/staff/MentoringAdmin"));
+const AuditTrailPage = lazy(() => import("./pages/staff/AuditTrail"));
 const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
@@ -86,6 +87,7 @@ export const router = createBrowserRouter([
           { path: "staff/people", element: signedIn(<PeoplePage />) },
           { path: "staff/integrations", element: signedIn(<IntegrationsPage />) },
           { path: "staff/mentoring", element: signedIn(<MentoringAdminPage />) },
+          { path: "staff/audit", element: signedIn(<AuditTrailPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],

@@ -31,6 +31,7 @@ EVENT_FIELDS = {
     "occurred_at",
     "actor_kind",
     "actor_id",
+    "actor_name",
     "actor_role",
     "action",
     "target_type",
@@ -145,6 +146,36 @@ def test_changes_by_admins_are_in_the_trail(client: TestClient, app: FastAPI) ->
     ]
     only = events(client, admin, action="role.changed")
     assert [e["action"] for e in only] == ["role.changed"]
+
+
+def test_each_event_names_its_actor_a_person_or_a_service_client(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    admin = make_person(client, role=Role.admin, display_name="Harbour")
+    leaving = make_person(client, role=Role.admin, display_name="Willow")
+    integrator = make_service_client(app, scopes=[Scope.attendance_read], name="Clinic EHR")
+    circle = make_circle(client, members=1)
+    meeting = one_off(client, circle, clock.now() + timedelta(minutes=10))
+    token = client_token(client, integrator)
+    sheet = f"/api/v1/sessions/{meeting['id']}/attendance"
+    assert client.get(sheet, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    client.get(f"/api/v1/users/{circle.members[0].user.id}", headers=leaving.headers)
+    assert (
+        client.request(
+            "DELETE", "/api/v1/me", headers=leaving.headers, json={"password": leaving.password}
+        ).status_code
+        == 204
+    )
+
+    trail = events(client, admin)
+    named = {(e["action"], e["actor_name"]) for e in trail}
+    assert ("attendance_sheet.read", "Clinic EHR") in named
+    # An erased account's events stay, under the anonymous name: never the old one.
+    assert ("person.read", "Former member") in named
+    assert all(e["actor_name"] != "Willow" for e in trail)
+    spreadsheet = client.get(AUDIT, headers=admin.headers | {"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(spreadsheet.text)))
+    assert {"Clinic EHR", "Former member", "Harbour"} <= {row["actor_name"] for row in rows}
 
 
 def test_pages_filters_and_the_csv_file(client: TestClient) -> None:

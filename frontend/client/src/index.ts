@@ -27,6 +27,8 @@ type Schemas = components["schemas"];
 type Query<Path extends keyof paths> = paths[Path]["get"] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
   : never;
+/** The audit trail's filters, as the CSV download takes them (no page or cursor). */
+type AuditFilters = Omit<Query<"/api/v1/audit-events">, "limit" | "cursor">;
 
 /** Set by the web app's service worker on answers it gives from its offline copy. */
 export const SAVED_AT_HEADER = "X-Circles-Saved-At";
@@ -281,6 +283,17 @@ export function createCirclesClient(options: ClientOptions) {
     matchingRun: (dryRun: boolean) => ok(api.POST("/api/v1/mentoring/matching-runs", { body: { dry_run: dryRun } })),
     revokeServiceClient: (clientId: string) =>
       done(api.DELETE("/api/v1/service-clients/{client_id}", { params: { path: { client_id: clientId } } })),
+    /** One page of the audit trail, newest first (reading it is itself recorded). */
+    auditEvents: (query: Query<"/api/v1/audit-events"> = {}) =>
+      // JSON (the route also answers CSV to Accept: text/csv, which the types cannot tell apart).
+      ok(api.GET("/api/v1/audit-events", { params: { query } })) as Promise<Schemas["Page_AuditEventRead_"]>,
+    /** The filtered audit trail as one CSV file (at most 50,000 events). */
+    auditEventsCsv: (query: AuditFilters = {}) => {
+      const search = new URLSearchParams(
+        Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+      );
+      return file(`/audit-events?${search.toString()}`, "text/csv");
+    },
   };
 
   const safety = {

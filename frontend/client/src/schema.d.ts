@@ -1936,6 +1936,11 @@ export interface components {
              */
             actor_id: string | null;
             /**
+             * Actor Name
+             * @description The person's display name or the service client's name (null for the system).
+             */
+            actor_name: string | null;
+            /**
              * Actor Role
              * @description member, facilitator, admin or integrator.
              */

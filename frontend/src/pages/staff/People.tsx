@@ -1,6 +1,7 @@
 import type { components } from "@strength-circles/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
+import { Link } from "react-router";
 
 import { circles } from "../../api";
 import { PageHeading } from "../../components/Page";
@@ -84,6 +85,15 @@ function PersonCard({ person, isMe, onChanged }: { person: Person; isMe: boolean
           ))}
         </div>
       )}
+      <p className="small">
+        <Link to={`/staff/audit?subject=${person.id}`} state={{ name: person.display_name }}>
+          Who read or changed {person.display_name}'s data
+        </Link>
+        {" · "}
+        <Link to={`/staff/audit?actor=${person.id}`} state={{ name: person.display_name }}>
+          What {person.display_name} did
+        </Link>
+      </p>
       <Problem error={update.error} />
       <dialog ref={dialog} aria-labelledby={heading}>
         <h2 id={heading}>{pending?.title}?</h2>

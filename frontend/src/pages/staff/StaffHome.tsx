@@ -9,6 +9,7 @@ const TOOLS = [
   { to: "/staff/people", name: "People", what: "Find accounts, change roles, deactivate or reactivate.", admins: true },
   { to: "/staff/mentoring", name: "Peer mentoring", what: "Offers to mentor to review, and the matching run, previewed before it is saved.", admins: true },
   { to: "/staff/integrations", name: "Integrations", what: "The service's own systems that call the API, and what each may do.", admins: true },
+  { to: "/staff/audit", name: "Audit trail", what: "Who read or changed what, and when: never what anyone wrote.", admins: true },
 ];
 
 /** Where staff find their tools; a circle's own tools (members, attendance, running a
