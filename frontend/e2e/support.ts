@@ -23,8 +23,11 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 
 /** Nothing is wider than the phone's screen. */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, "page is wider than the screen").toBeLessThanOrEqual(0);
+  // Against the screen's own width: on a phone (isMobile) the browser widens its layout
+  // viewport to fit content that is too wide, so window.innerWidth would grow with it.
+  const screenWidth = page.viewportSize()?.width ?? (await page.evaluate(() => window.innerWidth));
+  const widest = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(widest - screenWidth, "page is wider than the screen").toBeLessThanOrEqual(0);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

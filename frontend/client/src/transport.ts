@@ -194,6 +194,13 @@ export class Transport {
   }
 
   private async freshToken(): Promise<void> {
+    // A refresh under way (the page restoring its session as it loads, or another call's)
+    // brings the token this call should carry: sent without it, a signed-in person would be
+    // answered as a visitor (a circle's page without their membership) and it would stick.
+    if (this.refreshing) {
+      await this.refreshing.catch(() => false);
+      return;
+    }
     if (this.accessToken && this.now() >= this.expiresAt - REFRESH_MARGIN_MS) {
       await this.refresh();
     }

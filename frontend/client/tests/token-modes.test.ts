@@ -2,11 +2,13 @@ import { afterEach, describe, expect, test } from "vitest";
 
 import { WEB_CLIENT_HEADER } from "../src/index";
 import {
+  deferred,
   form,
   GROUP_PAGE,
   invalidGrant,
   json,
   networkFailure,
+  settle,
   setup,
   token,
   unauthorized,
@@ -78,6 +80,38 @@ describe("cookie mode (the web app)", () => {
     expect(client.auth.signedIn).toBe(true);
     expect(told).toEqual([true]);
     await expect(client.me.read()).resolves.toEqual({ token: "access-1" });
+  });
+
+  test("a call made while the session is being restored waits for it and carries the token", async () => {
+    const { server, client } = setup("cookie");
+    current = server;
+    const slow = deferred();
+    server.on("POST /api/v1/auth/token", async () => {
+      await slow.promise;
+      return token("access-1");
+    });
+    server.on("GET /api/v1/groups", (seen) => json({ items: [], next_cursor: null, token: seen.token }));
+
+    // The page loads: it restores the session and asks for a public page at the same moment.
+    const restored = client.auth.restore();
+    const page = client.groups.list();
+    await settle();
+    expect(server.calls("GET /api/v1/groups")).toHaveLength(0); // held until the restore is over
+    slow.resolve();
+
+    await expect(restored).resolves.toBe(true);
+    await expect(page).resolves.toMatchObject({ token: "access-1" });
+  });
+
+  test("a call made while a restore fails goes out as a visitor's", async () => {
+    const { server, client } = setup("cookie");
+    current = server;
+    server.on("POST /api/v1/auth/token", invalidGrant);
+    server.on("GET /api/v1/groups", (seen) => json({ items: [], next_cursor: null, token: seen.token }));
+
+    const restored = client.auth.restore();
+    await expect(client.groups.list()).resolves.toMatchObject({ token: null });
+    await expect(restored).resolves.toBe(false);
   });
 
   test("restore() asked twice at once (two components mounting) sends one request", async () => {

@@ -95,6 +95,17 @@ export function dayName(instant: Date, timeZone: string, now = new Date()): stri
   }).format(instant);
 }
 
+/** "Tue, Mar 3" (and the year when it is not this year): for tables on a phone. */
+export function shortDayName(instant: Date, timeZone: string, now = new Date()): string {
+  const sameYear = wallTime(instant, timeZone).year === wallTime(now, timeZone).year;
+  return formatter(timeZone, {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    ...(sameYear ? {} : { year: "numeric" }),
+  }).format(instant);
+}
+
 /** "Tuesday, March 3, 7:00–8:30 pm". */
 export function meetingTime(start: Date, end: Date, timeZone: string): string {
   return `${dayName(start, timeZone)}, ${timeRange(start, end, timeZone)}`;

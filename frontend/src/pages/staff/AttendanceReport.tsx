@@ -8,7 +8,7 @@ import { PageHeading } from "../../components/Page";
 import { Loading, Problem } from "../../components/Problem";
 import { saveFile } from "../../lib/files";
 import { useTimeZone } from "../../lib/session";
-import { dayName, wallTime, zonedInstant, zoneLabel } from "../../lib/time";
+import { dayName, shortDayName, wallTime, zonedInstant, zoneLabel } from "../../lib/time";
 
 type Report = components["schemas"]["AttendanceReport"];
 const DAY = 86_400_000;
@@ -135,7 +135,7 @@ export default function AttendanceReportPage() {
                 {data.sessions.map((session) => (
                   <tr key={session.session_id}>
                     <th scope="row">
-                      {dayName(new Date(session.starts_at), zone)}
+                      {shortDayName(new Date(session.starts_at), zone)}
                       {session.status === "cancelled" ? " (cancelled)" : ""}
                       {session.status === "upcoming" ? " (coming up)" : ""}
                     </th>
