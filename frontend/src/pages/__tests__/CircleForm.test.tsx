@@ -33,10 +33,11 @@ describe("starting a circle", () => {
       "POST /api/v1/groups": () =>
         problem(422, {
           title: "Invalid request",
-          detail: "2 fields need attention; see errors.",
+          detail: "3 fields need attention; see errors.",
           errors: [
             { loc: ["body", "name"], msg: "A circle with this name is confusing; please choose another.", type: "value_error" },
             { loc: ["body", "location", "country"], msg: "String should match pattern '^[A-Z]{2}$'", type: "string_pattern_mismatch" },
+            { loc: ["body", "location"], msg: "An in-person or hybrid group needs a location (address or city).", type: "value_error" },
           ],
         }),
     });
@@ -83,6 +84,9 @@ describe("starting a circle", () => {
     );
     expect(screen.getByLabelText("Country (optional)")).toHaveAccessibleDescription(
       expect.stringContaining("String should match pattern"),
+    );
+    expect(screen.getByLabelText("Address")).toHaveAccessibleDescription(
+      expect.stringContaining("needs a location (address or city)"),
     );
     expect(screen.getByRole("link", { name: /Name: A circle with this name/ })).toBeInTheDocument();
   });

@@ -380,12 +380,16 @@ export function CircleForm({
   }, [focusSummary]);
 
   const serverFields = isApiError(error) ? error.fields : [];
-  const errorFor = (field: CircleField): string | undefined => clientErrors[field] ?? fieldError(error, field);
+  // The server names a missing place "location": it is said at the address, where one starts.
+  const errorFor = (field: CircleField): string | undefined =>
+    clientErrors[field] ?? fieldError(error, field) ?? (field === "address" ? fieldError(error, "location") : undefined);
   const fieldErrors = (Object.keys(FIELD_LABELS) as CircleField[])
     .map((field) => ({ field, message: errorFor(field) }))
     .filter((item): item is { field: CircleField; message: string } => Boolean(item.message));
   // Messages about no one field of the form (the whole circle, say) are listed as they are.
-  const otherFieldMessages = serverFields.filter((item) => !(item.field in FIELD_LABELS)).map((item) => item.message);
+  const otherFieldMessages = serverFields
+    .filter((item) => !(item.field in FIELD_LABELS) && item.field !== "location")
+    .map((item) => item.message);
   const otherProblem = error && serverFields.length === 0 ? error : null;
 
   function set<K extends keyof CircleDraft>(name: K, value: CircleDraft[K]) {
