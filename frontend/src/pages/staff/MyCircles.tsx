@@ -44,18 +44,22 @@ function CircleCard({ group }: { group: GroupSummary }) {
       )}
       <div className="actions">
         {archived ? null : (
-          <Link className="button secondary" to={`/groups/${group.id}/edit`}>
-            Edit<span className="visually-hidden"> {group.name}</span>
+          <Link className="button secondary" to={`/groups/${group.id}/edit`} aria-label={`Edit ${group.name}`}>
+            Edit
           </Link>
         )}
-        <Link className="button secondary" to={`/groups/${group.id}/members`}>
-          Members<span className="visually-hidden"> of {group.name}</span>
+        <Link className="button secondary" to={`/groups/${group.id}/members`} aria-label={`Members of ${group.name}`}>
+          Members
         </Link>
-        <Link className="button secondary" to={`/groups/${group.id}/attendance`}>
-          Attendance<span className="visually-hidden"> at {group.name}</span>
+        <Link className="button secondary" to={`/groups/${group.id}/attendance`} aria-label={`Attendance at ${group.name}`}>
+          Attendance
         </Link>
-        <Link className="button secondary" to={`/groups/${group.id}/meetings`}>
-          Meetings and schedule<span className="visually-hidden"> of {group.name}</span>
+        <Link
+          className="button secondary"
+          to={`/groups/${group.id}/meetings`}
+          aria-label={`Meetings and schedule of ${group.name}`}
+        >
+          Meetings and schedule
         </Link>
       </div>
     </li>
