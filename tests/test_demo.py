@@ -139,7 +139,7 @@ def test_a_circle_the_api_would_refuse(folder: Path) -> None:
 def test_an_in_person_circle_without_a_place(folder: Path) -> None:
     edit(folder / GROUPS, "    location: *center\n    capacity: 12\n", "    capacity: 12\n")
     message = failure(folder)
-    assert "groups[1] (Daylight: Depression Peer Support): An in-person" in message
+    assert "groups[1] (Daylight: Depression Peer Support).location: An in-person" in message
 
 
 def test_a_resource_the_api_would_refuse(folder: Path) -> None:

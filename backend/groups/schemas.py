@@ -2,9 +2,17 @@
 
 import uuid
 from datetime import datetime, time
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from backend.core.pagination import Page
 from backend.core.vocabulary import LanguageCode, SessionStatus, StrictModel, TopicSlug
@@ -76,15 +84,33 @@ class _GroupFields(StrictModel):
     guidelines: Guidelines
 
 
+def _problem_at(field: str, message: str, value: Any) -> InitErrorDetails:
+    """A problem of the whole body told at the field it is about, so a form can show it there."""
+    return InitErrorDetails(
+        type=PydanticCustomError("value_error", message), loc=(field,), input=value
+    )
+
+
 class GroupCreate(_GroupFields):
     @model_validator(mode="after")
     def where_it_meets(self) -> "GroupCreate":
+        problems: list[InitErrorDetails] = []
         if self.format in (GroupFormat.in_person, GroupFormat.hybrid) and not (
             self.location and (self.location.address or self.location.city)
         ):
-            raise ValueError("An in-person or hybrid group needs a location (address or city).")
+            problems.append(
+                _problem_at(
+                    "location",
+                    "An in-person or hybrid group needs a location (address or city).",
+                    self.location.model_dump() if self.location else None,
+                )
+            )
         if self.format in (GroupFormat.online, GroupFormat.hybrid) and not self.online_url:
-            raise ValueError("An online or hybrid group needs an online_url.")
+            problems.append(
+                _problem_at("online_url", "An online or hybrid group needs an online_url.", None)
+            )
+        if problems:
+            raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
 
 

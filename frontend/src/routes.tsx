@@ -36,6 +36,9 @@ const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
 const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
 const MentoringAdminPage = lazy(() => import("./pages/staff/MentoringAdmin"));
 const AuditTrailPage = lazy(() => import("./pages/staff/AuditTrail"));
+const MyCirclesPage = lazy(() => import("./pages/staff/MyCircles"));
+const StartCirclePage = lazy(() => import("./pages/staff/StartCircle"));
+const EditCirclePage = lazy(() => import("./pages/staff/EditCircle"));
 const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
@@ -57,6 +60,7 @@ export const router = createBrowserRouter([
           { index: true, element: <FinderPage /> },
           { path: "crisis", element: <CrisisPage /> },
           { path: "groups/:key", element: <GroupPage /> },
+          { path: "groups/:groupId/edit", element: signedIn(<EditCirclePage />) },
           { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
           { path: "groups/:groupId/attendance", element: signedIn(<AttendanceReportPage />) },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
@@ -82,6 +86,8 @@ export const router = createBrowserRouter([
           { path: "mentoring/offer", element: signedIn(<OfferToMentorPage />) },
           { path: "mentoring/ask", element: signedIn(<AskForMentorPage />) },
           { path: "mentoring/matches", element: signedIn(<MyMatchesPage />) },
+          { path: "staff/circles", element: signedIn(<MyCirclesPage />) },
+          { path: "circles/new", element: signedIn(<StartCirclePage />) },
           { path: "staff/reports", element: signedIn(<ReportsQueuePage />) },
           { path: "staff/stories", element: signedIn(<StoryReviewsPage />) },
           { path: "staff/people", element: signedIn(<PeoplePage />) },

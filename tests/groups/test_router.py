@@ -1117,6 +1117,31 @@ def test_an_edit_with_an_unknown_field_is_422_and_changes_nothing(client: TestCl
     assert stored_group(app, group.id)["name"] == group.name
 
 
+def test_where_a_group_meets_is_required_and_each_missing_part_is_named_at_its_field(
+    client: TestClient,
+) -> None:
+    facilitator = make_person(client, role=Role.facilitator)
+
+    hybrid = client.post(
+        GROUPS,
+        json=group_body(format="hybrid", online_url=None, location={"region": "IL"}),
+        headers=facilitator.headers,
+    )
+    in_person = client.post(
+        GROUPS, json=group_body(format="in_person"), headers=facilitator.headers
+    )
+
+    errors = {tuple(error["loc"]): error["msg"] for error in assert_problem(hybrid, 422)["errors"]}
+    assert errors == {
+        ("body", "location"): "An in-person or hybrid group needs a location (address or city).",
+        ("body", "online_url"): "An online or hybrid group needs an online_url.",
+    }
+    assert [error["loc"] for error in assert_problem(in_person, 422)["errors"]] == [
+        ["body", "location"]
+    ]
+    assert directory_slugs(client) == []
+
+
 def test_creating_a_group_with_an_unknown_topic_is_422_naming_it(client: TestClient) -> None:
     facilitator = make_person(client, role=Role.facilitator)
 

@@ -201,6 +201,16 @@ export function createCirclesClient(options: ClientOptions) {
     /** A group by the readable name in its address. */
     bySlug: (slug: string) => ok(api.GET("/api/v1/groups/by-slug/{slug}", { params: { path: { slug } } })),
     read: (groupId: string) => ok(api.GET("/api/v1/groups/{group_id}", { params: { path: { group_id: groupId } } })),
+    /** Starts a circle (facilitators and admins); the caller becomes its facilitator. */
+    create: (body: Schemas["GroupCreate"]) => ok(api.POST("/api/v1/groups", { body })),
+    /** Changes only the fields sent (its facilitators and admins). New guidelines start a new
+     * `guidelines_version`. */
+    update: (groupId: string, body: Schemas["GroupUpdate"]) =>
+      ok(api.PATCH("/api/v1/groups/{group_id}", { params: { path: { group_id: groupId } }, body })),
+    /** Archives a circle: it leaves the directory, its series end and its upcoming meetings are
+     * cancelled; its history stays. Safe to repeat. */
+    archive: (groupId: string) =>
+      ok(api.POST("/api/v1/groups/{group_id}/archive", { params: { path: { group_id: groupId } } })),
     join: (groupId: string) =>
       ok(
         api.POST("/api/v1/groups/{group_id}/members", {

@@ -11,6 +11,7 @@ import { ReportConcern } from "../components/ReportConcern";
 import { useSession, useTimeZone } from "../lib/session";
 import { meetingPhase, meetingTime, scheduleInWords, zoneLabel } from "../lib/time";
 import { FORMAT_WORDS, languageName } from "../lib/words";
+import type { CircleStarted } from "./staff/StartCircle";
 
 const UPCOMING_DAYS = 60;
 const UPCOMING_SHOWN = 6;
@@ -229,6 +230,14 @@ export default function GroupPage() {
   const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const topicNames = new Map(topics.data?.items.map((topic) => [topic.slug, topic.name]) ?? []);
   const [calendarError, setCalendarError] = useState<unknown>(null);
+  const { me } = useSession();
+  const pageLocation = useLocation();
+  // Set when the circle was just started (StartCircle): said once, where reading starts.
+  const started = (pageLocation.state as Partial<CircleStarted> | null)?.started;
+  const startedNotice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (started && group.data) startedNotice.current?.focus();
+  }, [started, group.data]);
 
   if (group.isPending) return <Loading what="the circle" />;
   if (group.error) {
@@ -246,6 +255,8 @@ export default function GroupPage() {
     return <Problem error={group.error} retry={() => void group.refetch()} />;
   }
   const data = group.data;
+  const manages =
+    (data.my_membership?.role === "facilitator" && data.my_membership.status === "active") || me?.role === "admin";
   const location = data.location;
   const address = [location?.address, location?.city, location?.region, location?.postal_code]
     .filter(Boolean)
@@ -271,12 +282,32 @@ export default function GroupPage() {
         <li className="badge">{data.seats_left > 0 ? `${data.seats_left} places left` : "Full for now"}</li>
         {data.status === "paused" ? <li className="badge off">Taking a break</li> : null}
       </ul>
+      {started ? (
+        <div className="notice success" role="status" tabIndex={-1} ref={startedNotice}>
+          <span className="title">{started} is started</span>
+          <p>
+            Next, add when it meets, so members can find a meeting and come along:{" "}
+            <Link to={`/groups/${data.id}/meetings`}>add meeting times</Link>.
+          </p>
+        </div>
+      ) : null}
+      {data.status === "archived" ? (
+        <p className="notice">This circle has ended and is archived. Its page is kept to look back on.</p>
+      ) : null}
       <Membership group={data} />
-      {data.my_membership?.role === "facilitator" && data.my_membership.status === "active" ? (
-        <p>
+      {manages ? (
+        <p className="actions">
+          {data.status !== "archived" ? (
+            <Link className="button secondary" to={`/groups/${data.id}/edit`}>
+              Edit circle
+            </Link>
+          ) : null}
+          <Link className="button secondary" to={`/groups/${data.id}/meetings`}>
+            Meetings and schedule
+          </Link>
           <Link className="button secondary" to={`/groups/${data.id}/members`}>
             Manage members
-          </Link>{" "}
+          </Link>
           <Link className="button secondary" to={`/groups/${data.id}/attendance`}>
             Attendance report
           </Link>

@@ -4,6 +4,7 @@ import { PageHeading } from "../../components/Page";
 import { useSession } from "../../lib/session";
 
 const TOOLS = [
+  { to: "/staff/circles", name: "My circles", what: "The circles you facilitate: start a circle, edit one, its members, attendance and meetings.", admins: false },
   { to: "/staff/reports", name: "Reports", what: "What members told the team, urgent first: review, note and decide.", admins: false },
   { to: "/staff/stories", name: "Stories to review", what: "Members' recovery stories to read before they are published.", admins: false },
   { to: "/staff/people", name: "People", what: "Find accounts, change roles, deactivate or reactivate.", admins: true },
@@ -21,8 +22,8 @@ export default function StaffHomePage() {
     <article className="narrow">
       <PageHeading title="Staff tools" />
       <p>
-        The tools for your circles are on each circle's page (members, attendance) and each meeting's page (running
-        it).
+        Your circles and their tools (editing, members, attendance, meetings) are in My circles and on each circle's
+        page; running a meeting is on the meeting's page.
       </p>
       <ul className="cards">
         {TOOLS.filter((tool) => admin || !tool.admins).map((tool) => (
