@@ -20,6 +20,8 @@ from backend.library.models import ResourceStatus, ResourceType, Story, StorySta
 from backend.library.schemas import (
     BookmarkRead,
     ResourceCreate,
+    ResourcePreview,
+    ResourcePreviewRequest,
     ResourceRead,
     ResourceSummary,
     ResourceUpdate,
@@ -90,6 +92,14 @@ def create_resource(
     resource = service.create_resource(db, actor=editor, data=data)
     located_at(response, f"/resources/{resource.id}")
     return views.read_model(db, resource)
+
+
+@router.post("/resources/preview", tags=["library"], responses=problem_responses(401, 403))
+def preview_resource(data: ResourcePreviewRequest, editor: Editor) -> ResourcePreview:
+    """A body rendered as publishing renders it (sanitised HTML) with its reading time, for
+    the editor's live preview; nothing is saved (facilitators, admins, `resources:write`
+    clients)."""
+    return service.preview(editor, data.body_markdown)
 
 
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))

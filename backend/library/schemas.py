@@ -66,6 +66,15 @@ class ResourceUpdate(StrictModel):
     )
 
 
+class ResourcePreviewRequest(StrictModel):
+    body_markdown: Body
+
+
+class ResourcePreview(BaseModel):
+    body_html: str = Field(description="The body as publishing renders it: sanitised HTML.")
+    reading_minutes: int
+
+
 class ResourceSummary(BaseModel):
     id: uuid.UUID
     title: str

@@ -605,6 +605,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resources/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A body rendered as publishing renders it (sanitised HTML) with its reading time, for the editor's live preview; nothing is saved (facilitators, admins, `resources:write` clients).
+         * @description A body rendered as publishing renders it (sanitised HTML) with its reading time, for
+         *     the editor's live preview; nothing is saved (facilitators, admins, `resources:write`
+         *     clients).
+         */
+        post: operations["library-preview_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/due-for-review": {
         parameters: {
             query?: never;
@@ -3763,6 +3785,21 @@ export interface components {
             content_notes?: string[];
             governance?: components["schemas"]["Governance"] | null;
         };
+        /** ResourcePreview */
+        ResourcePreview: {
+            /**
+             * Body Html
+             * @description The body as publishing renders it: sanitised HTML.
+             */
+            body_html: string;
+            /** Reading Minutes */
+            reading_minutes: number;
+        };
+        /** ResourcePreviewRequest */
+        ResourcePreviewRequest: {
+            /** Body Markdown */
+            body_markdown: string;
+        };
         /** ResourceRead */
         ResourceRead: {
             /**
@@ -4685,6 +4722,8 @@ export type ReportMember = components['schemas']['ReportMember'];
 export type ReportReceipt = components['schemas']['ReportReceipt'];
 export type ReportSession = components['schemas']['ReportSession'];
 export type ResourceCreate = components['schemas']['ResourceCreate'];
+export type ResourcePreview = components['schemas']['ResourcePreview'];
+export type ResourcePreviewRequest = components['schemas']['ResourcePreviewRequest'];
 export type ResourceRead = components['schemas']['ResourceRead'];
 export type ResourceStatus = components['schemas']['ResourceStatus'];
 export type ResourceSummary = components['schemas']['ResourceSummary'];
@@ -6871,6 +6910,57 @@ export interface operations {
             };
             /** @description The same request, with the same Idempotency-Key, is still being handled: ask again after Retry-After seconds for its answer. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "library-preview_resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourcePreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePreview"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
