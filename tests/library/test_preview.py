@@ -4,9 +4,11 @@ size limit, and nothing saved."""
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
+from backend.core.idempotency import IdempotencyRecord
 from backend.library import markdown
 from tests.factories import Person, client_token, make_person, make_service_client
 from tests.library.test_resources import RESOURCES, create, parsed_tags
@@ -94,14 +96,22 @@ def test_the_size_limits_are_those_of_a_resource(
     assert at_limit.status_code == 200
 
 
-def test_a_preview_saves_nothing_and_keeps_no_copy(client: TestClient, editor: Person) -> None:
+def test_a_preview_saves_nothing_and_keeps_no_copy(
+    client: TestClient, app: FastAPI, editor: Person
+) -> None:
     def cache_calls() -> int:
         info = markdown.render_markdown.cache_info()
         return info.hits + info.misses
 
     before = cache_calls()
     body = {"body_markdown": "A draft that was never saved, only previewed."}
-    assert client.post(PREVIEW, headers=editor.headers, json=body).status_code == 200
+    # The web app keys every POST; a preview's answer is not kept for a replay.
+    keyed = editor.headers | {"Idempotency-Key": "preview-key"}
+    answers = [client.post(PREVIEW, headers=keyed, json=body) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("idempotent-replayed" not in a.headers for a in answers)
+    with app.state.session_factory() as db:
+        assert db.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
     for status in ("draft", "published", "archived"):
         listed = client.get(RESOURCES, headers=editor.headers, params={"status": status})
         assert listed.json()["items"] == []
