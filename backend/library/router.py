@@ -20,6 +20,7 @@ from backend.library.models import ResourceStatus, ResourceType, Story, StorySta
 from backend.library.schemas import (
     BookmarkRead,
     ResourceCreate,
+    ResourceDue,
     ResourcePreview,
     ResourcePreviewRequest,
     ResourceRead,
@@ -105,11 +106,11 @@ def preview_resource(data: ResourcePreviewRequest, editor: Editor) -> ResourcePr
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
 def resources_due_for_review(
     _admin: AdminActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
-) -> Page[ResourceSummary]:
+) -> Page[ResourceDue]:
     """Published resources whose clinical review date has come, the longest overdue first
     (admins)."""
     page = views.due_for_review(db, on=utcnow().date(), limit=limit, cursor=cursor)
-    return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor)
+    return Page[ResourceDue](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/resources/export/hsds", tags=["library"], dependencies=[Public])

@@ -1,7 +1,7 @@
 """Request and response shapes of the resource library."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
@@ -89,6 +89,10 @@ class ResourceSummary(BaseModel):
     byline: str | None = Field(description="For stories: the author's pseudonym or Anonymous.")
     status: ResourceStatus
     published_at: datetime | None
+
+
+class ResourceDue(ResourceSummary):
+    review_due_on: date = Field(description="The day its clinical review was due.")
 
 
 class ResourceRead(ResourceSummary):

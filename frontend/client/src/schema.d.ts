@@ -3418,6 +3418,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ResourceDue] */
+        Page_ResourceDue_: {
+            /** Items */
+            items: components["schemas"]["ResourceDue"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[ResourceSummary] */
         Page_ResourceSummary_: {
             /** Items */
@@ -3784,6 +3794,45 @@ export interface components {
             /** Content Notes */
             content_notes?: string[];
             governance?: components["schemas"]["Governance"] | null;
+        };
+        /** ResourceDue */
+        ResourceDue: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /** Summary */
+            summary: string;
+            type: components["schemas"]["ResourceType"];
+            /** Topics */
+            topics: string[];
+            /** Language */
+            language: string;
+            /** Audience */
+            audience: string | null;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Content Notes */
+            content_notes: string[];
+            /** Url */
+            url: string | null;
+            /**
+             * Byline
+             * @description For stories: the author's pseudonym or Anonymous.
+             */
+            byline: string | null;
+            status: components["schemas"]["ResourceStatus"];
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Review Due On
+             * Format: date
+             * @description The day its clinical review was due.
+             */
+            review_due_on: string;
         };
         /** ResourcePreview */
         ResourcePreview: {
@@ -4703,6 +4752,7 @@ export type PageMemberRead = components['schemas']['Page_MemberRead_'];
 export type PageMentorProfileRead = components['schemas']['Page_MentorProfileRead_'];
 export type PageMyGroup = components['schemas']['Page_MyGroup_'];
 export type PageReportReceipt = components['schemas']['Page_ReportReceipt_'];
+export type PageResourceDue = components['schemas']['Page_ResourceDue_'];
 export type PageResourceSummary = components['schemas']['Page_ResourceSummary_'];
 export type PageServiceClientRead = components['schemas']['Page_ServiceClientRead_'];
 export type PageStoryRead = components['schemas']['Page_StoryRead_'];
@@ -4722,6 +4772,7 @@ export type ReportMember = components['schemas']['ReportMember'];
 export type ReportReceipt = components['schemas']['ReportReceipt'];
 export type ReportSession = components['schemas']['ReportSession'];
 export type ResourceCreate = components['schemas']['ResourceCreate'];
+export type ResourceDue = components['schemas']['ResourceDue'];
 export type ResourcePreview = components['schemas']['ResourcePreview'];
 export type ResourcePreviewRequest = components['schemas']['ResourcePreviewRequest'];
 export type ResourceRead = components['schemas']['ResourceRead'];
@@ -6999,7 +7050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ResourceSummary_"];
+                    "application/json": components["schemas"]["Page_ResourceDue_"];
                 };
             };
             /** @description No valid access token: sign in, or refresh the token. */
