@@ -35,6 +35,8 @@ const PeoplePage = lazy(() => import("./pages/staff/People"));
 const StaffHomePage = lazy(() => import("./pages/staff/StaffHome"));
 const IntegrationsPage = lazy(() => import("./pages/staff/Integrations"));
 const MentoringAdminPage = lazy(() => import("./pages/staff/MentoringAdmin"));
+const LibraryAdminPage = lazy(() => import("./pages/staff/LibraryAdmin"));
+const ResourceEditorPage = lazy(() => import("./pages/staff/ResourceEditor"));
 const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
@@ -86,6 +88,9 @@ export const router = createBrowserRouter([
           { path: "staff/people", element: signedIn(<PeoplePage />) },
           { path: "staff/integrations", element: signedIn(<IntegrationsPage />) },
           { path: "staff/mentoring", element: signedIn(<MentoringAdminPage />) },
+          { path: "staff/library", element: signedIn(<LibraryAdminPage />) },
+          { path: "staff/library/new", element: signedIn(<ResourceEditorPage />) },
+          { path: "staff/library/:resourceId/edit", element: signedIn(<ResourceEditorPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
