@@ -190,3 +190,16 @@ describe("Library (staff)", () => {
     session.me = { id: "a1", role: "admin" };
   });
 });
+
+describe("For members", () => {
+  it("says the editor is for the library's editors, and where to read or share instead", async () => {
+    session.me = { id: "m1", role: "member" };
+    const fake = fakeApi({});
+    renderRoutes("/staff/library/new", EDITOR_ROUTES);
+    expect(screen.getByText("Only the library's editors can write resources.")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "share your own story" })).toHaveAttribute("href", "/stories/new");
+    expect(screen.queryByLabelText("Text")).not.toBeInTheDocument();
+    expect(fake.calls).toHaveLength(0);
+    session.me = { id: "a1", role: "admin" };
+  });
+});

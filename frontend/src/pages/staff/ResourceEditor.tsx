@@ -167,15 +167,20 @@ function Preview({ markdown, type, headingId }: { markdown: string; type: Resour
     enabled: settled.trim().length > 0,
     placeholderData: keepPreviousData,
     staleTime: Infinity,
+    // Each pause in typing is its own answer: only the one shown is worth keeping.
+    gcTime: 30_000,
   });
   const empty = settled.trim().length === 0;
   return (
     <section className="editor-preview" aria-labelledby={headingId}>
       <h2 id={headingId}>Preview</h2>
       <p className="hint">
-        Exactly as the library will show it: anything unsafe (scripts, raw HTML) is left out.
-        {!empty && preview.data ? <> {readingTime({ type, reading_minutes: preview.data.reading_minutes })}.</> : null}
+        Exactly as the library will show it, made by the same steps as publishing: HTML typed in the text shows as
+        plain text, and no script ever runs.
       </p>
+      {!empty && preview.data ? (
+        <p className="small">{readingTime({ type, reading_minutes: preview.data.reading_minutes })}</p>
+      ) : null}
       {empty ? <p className="muted">What you write shows here.</p> : null}
       {!empty && preview.isPending ? <Loading what="the preview" /> : null}
       <Problem error={preview.error} />
