@@ -1295,6 +1295,10 @@ NOT_A_DOUBLE_CLICK = {
         "code sent twice the second is refused, and the first signs in once "
         "(tests/accounts/test_two_factor.py, one code sent twice at once)."
     ),
+    ("POST", "/api/v1/resources/preview"): (
+        "A read sent as a POST (a body too long for a query): it writes nothing, so twice is "
+        "the same answer twice (tests/library/test_preview.py)."
+    ),
 }
 
 

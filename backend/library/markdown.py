@@ -48,13 +48,11 @@ def _html(text: str) -> str:
     return html
 
 
-# Each resource is read far more often than written: its HTML is made once per process and
-# kept for the most read bodies (at most 64 of up to 100,000 characters, a few MB).
-@lru_cache(maxsize=64)
-def render_markdown(text: str) -> str:
+def fresh_html(text: str) -> str:
     """Safe HTML for ``text``, its headings one level down (``#`` is an h2). Links may only be
     http(s) or mailto, and every link gets rel="noopener noreferrer" so a linked page cannot
-    reach back into ours."""
+    reach back into ours. Made anew each call: the editor's preview, whose half-typed bodies
+    would push the most read ones out of ``render_markdown``'s cache."""
     return nh3.clean(
         _html(text),
         tags=_ALLOWED_TAGS,
@@ -62,6 +60,14 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+# Each resource is read far more often than written: its HTML is made once per process and
+# kept for the most read bodies (at most 64 of up to 100,000 characters, a few MB).
+@lru_cache(maxsize=64)
+def render_markdown(text: str) -> str:
+    """``fresh_html`` for a saved body, kept for the next reader."""
+    return fresh_html(text)
 
 
 def reading_minutes(text: str) -> int:

@@ -20,6 +20,9 @@ from backend.library.models import ResourceStatus, ResourceType, Story, StorySta
 from backend.library.schemas import (
     BookmarkRead,
     ResourceCreate,
+    ResourceDue,
+    ResourcePreview,
+    ResourcePreviewRequest,
     ResourceRead,
     ResourceSummary,
     ResourceUpdate,
@@ -92,14 +95,22 @@ def create_resource(
     return views.read_model(db, resource)
 
 
+@router.post("/resources/preview", tags=["library"], responses=problem_responses(401, 403))
+def preview_resource(data: ResourcePreviewRequest, editor: Editor) -> ResourcePreview:
+    """A body rendered as publishing renders it (sanitised HTML) with its reading time, for
+    the editor's live preview; nothing is saved (facilitators, admins, `resources:write`
+    clients)."""
+    return service.preview(editor, data.body_markdown)
+
+
 @router.get("/resources/due-for-review", tags=["library"], responses=problem_responses(401, 403))
 def resources_due_for_review(
     _admin: AdminActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
-) -> Page[ResourceSummary]:
+) -> Page[ResourceDue]:
     """Published resources whose clinical review date has come, the longest overdue first
     (admins)."""
     page = views.due_for_review(db, on=utcnow().date(), limit=limit, cursor=cursor)
-    return Page[ResourceSummary](items=page.items, next_cursor=page.next_cursor)
+    return Page[ResourceDue](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/resources/export/hsds", tags=["library"], dependencies=[Public])

@@ -1,7 +1,7 @@
 """Request and response shapes of the resource library."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints
@@ -66,6 +66,15 @@ class ResourceUpdate(StrictModel):
     )
 
 
+class ResourcePreviewRequest(StrictModel):
+    body_markdown: Body
+
+
+class ResourcePreview(BaseModel):
+    body_html: str = Field(description="The body as publishing renders it: sanitised HTML.")
+    reading_minutes: int
+
+
 class ResourceSummary(BaseModel):
     id: uuid.UUID
     title: str
@@ -80,6 +89,10 @@ class ResourceSummary(BaseModel):
     byline: str | None = Field(description="For stories: the author's pseudonym or Anonymous.")
     status: ResourceStatus
     published_at: datetime | None
+
+
+class ResourceDue(ResourceSummary):
+    review_due_on: date = Field(description="The day its clinical review was due.")
 
 
 class ResourceRead(ResourceSummary):

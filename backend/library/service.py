@@ -10,7 +10,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.orm import utcnow
 from backend.core.uniqueness import insert_once
 from backend.library import permissions
-from backend.library.markdown import reading_minutes
+from backend.library.markdown import fresh_html, reading_minutes
 from backend.library.models import (
     Bookmark,
     Resource,
@@ -22,6 +22,7 @@ from backend.library.models import (
 )
 from backend.library.schemas import (
     ResourceCreate,
+    ResourcePreview,
     ResourceUpdate,
 )
 from backend.topics.service import check_topics
@@ -83,6 +84,16 @@ def _apply(db: Session, resource: Resource, data: ResourceCreate | ResourceUpdat
         wanted = check_topics(db, data.topics)
         db.execute(delete(ResourceTopic).where(ResourceTopic.resource_id == resource.id))
         db.add_all(ResourceTopic(resource_id=resource.id, topic_slug=slug) for slug in wanted)
+
+
+def preview(actor: Actor, body_markdown: str) -> ResourcePreview:
+    """What a body would look like once saved, from the same pipeline; nothing is written or
+    cached. Not counted against a limit: only editors may ask, a body is at most 100,000
+    characters (milliseconds to render), and a counter would be a write on every keystroke."""
+    _require_editor(actor)
+    return ResourcePreview(
+        body_html=fresh_html(body_markdown), reading_minutes=reading_minutes(body_markdown)
+    )
 
 
 def create_resource(db: Session, *, actor: Actor, data: ResourceCreate) -> Resource:

@@ -34,6 +34,7 @@ from backend.library.schemas import (
     BookmarkRead,
     Contact,
     Governance,
+    ResourceDue,
     ResourceRead,
     ResourceSummary,
 )
@@ -184,7 +185,7 @@ DUE_ORDER = [
 
 def due_for_review(
     db: Session, *, on: date, limit: int, cursor: str | None
-) -> KeysetPage[ResourceSummary]:
+) -> KeysetPage[ResourceDue]:
     page: KeysetPage[Resource] = paginate(
         db,
         select(Resource).where(
@@ -196,7 +197,12 @@ def due_for_review(
         limit=limit,
         cursor=cursor,
     )
-    return KeysetPage(summaries(db, page.items), page.next_cursor)
+    items = [
+        ResourceDue(**summary.model_dump(), review_due_on=resource.review_due_on)
+        for resource, summary in zip(page.items, summaries(db, page.items), strict=True)
+        if resource.review_due_on is not None
+    ]
+    return KeysetPage(items, page.next_cursor)
 
 
 # Newest saved first; ties by the resource's id.

@@ -39,6 +39,8 @@ const AuditTrailPage = lazy(() => import("./pages/staff/AuditTrail"));
 const MyCirclesPage = lazy(() => import("./pages/staff/MyCircles"));
 const StartCirclePage = lazy(() => import("./pages/staff/StartCircle"));
 const EditCirclePage = lazy(() => import("./pages/staff/EditCircle"));
+const LibraryAdminPage = lazy(() => import("./pages/staff/LibraryAdmin"));
+const ResourceEditorPage = lazy(() => import("./pages/staff/ResourceEditor"));
 const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
@@ -94,6 +96,9 @@ export const router = createBrowserRouter([
           { path: "staff/integrations", element: signedIn(<IntegrationsPage />) },
           { path: "staff/mentoring", element: signedIn(<MentoringAdminPage />) },
           { path: "staff/audit", element: signedIn(<AuditTrailPage />) },
+          { path: "staff/library", element: signedIn(<LibraryAdminPage />) },
+          { path: "staff/library/new", element: signedIn(<ResourceEditorPage />) },
+          { path: "staff/library/:resourceId/edit", element: signedIn(<ResourceEditorPage />) },
           { path: "staff/reports/:reportId", element: signedIn(<ReportCasePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],

@@ -170,6 +170,8 @@ def test_admins_see_what_is_due_for_review(client: TestClient, editor: Person) -
     admin = make_person(client, role=Role.admin)
     response = client.get(f"{RESOURCES}/due-for-review", headers=admin.headers)
     assert [item["id"] for item in response.json()["items"]] == [due]
+    # The date it was due, so the list can say how long ago.
+    assert response.json()["items"][0]["review_due_on"] == "2020-01-01"
     assert_problem(client.get(f"{RESOURCES}/due-for-review", headers=editor.headers), 403)
 
 

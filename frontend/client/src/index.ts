@@ -360,6 +360,26 @@ export function createCirclesClient(options: ClientOptions) {
       ok(api.GET("/api/v1/resources", { params: { query } })),
     read: (resourceId: string) =>
       ok(api.GET("/api/v1/resources/{resource_id}", { params: { path: { resource_id: resourceId } } })),
+    /** One page of the library in a status: drafts and archived ones for editors (anyone
+     * else always gets published ones). */
+    byStatus: (status: Schemas["ResourceStatus"], cursor?: string) =>
+      ok(api.GET("/api/v1/resources", { params: { query: { status, limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    /** A new resource, saved as a draft (facilitators, admins). */
+    create: (body: Schemas["ResourceCreate"]) => ok(api.POST("/api/v1/resources", { body })),
+    /** Edits a resource, or moves it: `{ status: "published" }` publishes it. */
+    update: (resourceId: string, body: Schemas["ResourceUpdate"]) =>
+      ok(api.PATCH("/api/v1/resources/{resource_id}", { params: { path: { resource_id: resourceId } }, body })),
+    /** Takes a resource out of the library; it is kept, and can be published again. */
+    archive: (resourceId: string) =>
+      done(api.DELETE("/api/v1/resources/{resource_id}", { params: { path: { resource_id: resourceId } } })),
+    /** A body as saving would render it (sanitised HTML) and its reading time; nothing is saved. */
+    preview: (bodyMarkdown: string, signal?: AbortSignal) =>
+      ok(api.POST("/api/v1/resources/preview", { body: { body_markdown: bodyMarkdown }, ...(signal ? { signal } : {}) })),
+    /** Published resources whose clinical review is due, the longest overdue first (admins). */
+    dueForReview: (cursor?: string) =>
+      ok(api.GET("/api/v1/resources/due-for-review", { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    /** Adds a topic to the vocabulary groups, mentors and resources share (admins). */
+    createTopic: (body: Schemas["TopicCreate"]) => ok(api.POST("/api/v1/topics", { body })),
     shareStory: (body: Schemas["StoryCreate"]) => ok(api.POST("/api/v1/stories", { body })),
     story: (storyId: string) =>
       ok(api.GET("/api/v1/stories/{story_id}", { params: { path: { story_id: storyId } } })),

@@ -605,6 +605,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resources/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A body rendered as publishing renders it (sanitised HTML) with its reading time, for the editor's live preview; nothing is saved (facilitators, admins, `resources:write` clients).
+         * @description A body rendered as publishing renders it (sanitised HTML) with its reading time, for
+         *     the editor's live preview; nothing is saved (facilitators, admins, `resources:write`
+         *     clients).
+         */
+        post: operations["library-preview_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/due-for-review": {
         parameters: {
             query?: never;
@@ -3401,6 +3423,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ResourceDue] */
+        Page_ResourceDue_: {
+            /** Items */
+            items: components["schemas"]["ResourceDue"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[ResourceSummary] */
         Page_ResourceSummary_: {
             /** Items */
@@ -3767,6 +3799,60 @@ export interface components {
             /** Content Notes */
             content_notes?: string[];
             governance?: components["schemas"]["Governance"] | null;
+        };
+        /** ResourceDue */
+        ResourceDue: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string;
+            /** Summary */
+            summary: string;
+            type: components["schemas"]["ResourceType"];
+            /** Topics */
+            topics: string[];
+            /** Language */
+            language: string;
+            /** Audience */
+            audience: string | null;
+            /** Reading Minutes */
+            reading_minutes: number;
+            /** Content Notes */
+            content_notes: string[];
+            /** Url */
+            url: string | null;
+            /**
+             * Byline
+             * @description For stories: the author's pseudonym or Anonymous.
+             */
+            byline: string | null;
+            status: components["schemas"]["ResourceStatus"];
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Review Due On
+             * Format: date
+             * @description The day its clinical review was due.
+             */
+            review_due_on: string;
+        };
+        /** ResourcePreview */
+        ResourcePreview: {
+            /**
+             * Body Html
+             * @description The body as publishing renders it: sanitised HTML.
+             */
+            body_html: string;
+            /** Reading Minutes */
+            reading_minutes: number;
+        };
+        /** ResourcePreviewRequest */
+        ResourcePreviewRequest: {
+            /** Body Markdown */
+            body_markdown: string;
         };
         /** ResourceRead */
         ResourceRead: {
@@ -4671,6 +4757,7 @@ export type PageMemberRead = components['schemas']['Page_MemberRead_'];
 export type PageMentorProfileRead = components['schemas']['Page_MentorProfileRead_'];
 export type PageMyGroup = components['schemas']['Page_MyGroup_'];
 export type PageReportReceipt = components['schemas']['Page_ReportReceipt_'];
+export type PageResourceDue = components['schemas']['Page_ResourceDue_'];
 export type PageResourceSummary = components['schemas']['Page_ResourceSummary_'];
 export type PageServiceClientRead = components['schemas']['Page_ServiceClientRead_'];
 export type PageStoryRead = components['schemas']['Page_StoryRead_'];
@@ -4690,6 +4777,9 @@ export type ReportMember = components['schemas']['ReportMember'];
 export type ReportReceipt = components['schemas']['ReportReceipt'];
 export type ReportSession = components['schemas']['ReportSession'];
 export type ResourceCreate = components['schemas']['ResourceCreate'];
+export type ResourceDue = components['schemas']['ResourceDue'];
+export type ResourcePreview = components['schemas']['ResourcePreview'];
+export type ResourcePreviewRequest = components['schemas']['ResourcePreviewRequest'];
 export type ResourceRead = components['schemas']['ResourceRead'];
 export type ResourceStatus = components['schemas']['ResourceStatus'];
 export type ResourceSummary = components['schemas']['ResourceSummary'];
@@ -6894,6 +6984,57 @@ export interface operations {
             };
         };
     };
+    "library-preview_resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourcePreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePreview"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "library-resources_due_for_review": {
         parameters: {
             query?: {
@@ -6914,7 +7055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ResourceSummary_"];
+                    "application/json": components["schemas"]["Page_ResourceDue_"];
                 };
             };
             /** @description No valid access token: sign in, or refresh the token. */

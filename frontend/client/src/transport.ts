@@ -19,8 +19,9 @@ const MAX_RETRIES = 2;
 const MAX_RETRY_WAIT_MS = 8_000;
 /** Calls the server may safely receive twice (RFC 9110), and POSTs that carry an Idempotency-Key. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-/** The server takes Idempotency-Key on POSTs under /api/v1 except these. */
-const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`];
+/** The server takes Idempotency-Key on POSTs under /api/v1 except these (the library's preview
+ * writes nothing: a read with a body). */
+const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`, `${API_PREFIX}/resources/preview`];
 
 export type RefreshMode = "cookie" | "body";
 

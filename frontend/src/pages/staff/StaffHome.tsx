@@ -7,6 +7,7 @@ const TOOLS = [
   { to: "/staff/circles", name: "My circles", what: "The circles you facilitate: start a circle, edit one, its members, attendance and meetings.", admins: false },
   { to: "/staff/reports", name: "Reports", what: "What members told the team, urgent first: review, note and decide.", admins: false },
   { to: "/staff/stories", name: "Stories to review", what: "Members' recovery stories to read before they are published.", admins: false },
+  { to: "/staff/library", name: "Library", what: "Write and look after resources: drafts, publishing, archiving, and clinical reviews that are due.", admins: false },
   { to: "/staff/people", name: "People", what: "Find accounts, change roles, deactivate or reactivate.", admins: true },
   { to: "/staff/mentoring", name: "Peer mentoring", what: "Offers to mentor to review, and the matching run, previewed before it is saved.", admins: true },
   { to: "/staff/integrations", name: "Integrations", what: "The service's own systems that call the API, and what each may do.", admins: true },
