@@ -58,6 +58,8 @@ EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/service-clients",
     f"{API_PREFIX}/mentoring/matching-runs",
 )
+# Nor previews, which write nothing: a form asks for one as its fields change.
+EXCLUDED_SUFFIXES = ("/preview",)
 # What an internal read of a record takes from the replayed request: who is asking, and how.
 READ_AGAIN_HEADERS = (b"authorization", b"accept", b"accept-language", b"x-request-id")
 # Who is calling, from a bearer token: checked fully (session, version, revocation) by the
@@ -113,6 +115,7 @@ class IdempotencyMiddleware:
             or token is None  # anonymous callers: the key is ignored
             or not path.startswith(API_PREFIX)
             or path.startswith(EXCLUDED_PREFIXES)
+            or path.endswith(EXCLUDED_SUFFIXES)
         ):
             await self.app(scope, receive, send)
             return
