@@ -11,8 +11,8 @@ const TOOLS = [
   { to: "/staff/integrations", name: "Integrations", what: "The service's own systems that call the API, and what each may do.", admins: true },
 ];
 
-/** Where staff find their tools; a circle's own tools (members, attendance, running a
- * meeting) are on the circle's and the meeting's pages. */
+/** Where staff find their tools; a circle's own tools (members, meetings and schedule,
+ * attendance, running a meeting) are on the circle's and the meeting's pages. */
 export default function StaffHomePage() {
   const { me } = useSession();
   const admin = me?.role === "admin";
@@ -20,8 +20,8 @@ export default function StaffHomePage() {
     <article className="narrow">
       <PageHeading title="Staff tools" />
       <p>
-        The tools for your circles are on each circle's page (members, attendance) and each meeting's page (running
-        it).
+        The tools for your circles are on each circle's page (members, meetings and schedule, attendance) and each
+        meeting's page (running it).
       </p>
       <ul className="cards">
         {TOOLS.filter((tool) => admin || !tool.admins).map((tool) => (
