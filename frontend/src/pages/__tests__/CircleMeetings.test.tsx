@@ -77,6 +77,8 @@ function api(previews: Call[] = []) {
       });
     },
     "PATCH /api/v1/sessions/:id": () => json({ ...meeting, status: "cancelled" }),
+    "PATCH /api/v1/schedules/:id": () => json({ ...series, rrule: "FREQ=WEEKLY;BYDAY=WE", description: "Wednesdays, 7:00–8:30 pm" }),
+    "POST /api/v1/schedules/:id/end": () => json({ ...series, ended_at: "2030-10-01T00:00:00Z" }),
   });
 }
 
@@ -130,5 +132,25 @@ describe("A circle's meetings and schedule", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Cancel the meeting" }));
     expect(await screen.findByText(/is cancelled\./)).toBeInTheDocument();
     expect(fake.to("PATCH", "/api/v1/sessions/m1")[0]?.body).toEqual({ status: "cancelled", cancel_reason: "The room is closed." });
+  });
+
+  it("changes a series from now on, saying what stays, and asks before ending it", async () => {
+    const fake = api();
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    const card = (await screen.findByRole("heading", { name: "Tuesdays, 7:00–8:30 pm" })).closest("li") as HTMLElement;
+    await userEvent.click(within(card).getByText("Change from now on"));
+    expect(within(card).getByText(/Past meetings, and meetings you changed one by one, stay as they are/)).toBeInTheDocument();
+    await userEvent.click(await within(card).findByRole("checkbox", { name: "Tuesday" }));
+    await userEvent.click(within(card).getByRole("checkbox", { name: "Wednesday" }));
+    await userEvent.click(within(card).getByRole("button", { name: "Change the series from now on" }));
+    expect(await screen.findByText("The series is changed from now on: Wednesdays, 7:00–8:30 pm. Past meetings stay as they were.")).toBeInTheDocument();
+    expect(fake.to("PATCH", "/api/v1/schedules/s1")[0]?.body).toMatchObject({ rrule: "FREQ=WEEKLY;BYDAY=WE", start_time: "19:00" });
+
+    await userEvent.click(within(card).getByRole("button", { name: /^End this series/ }));
+    const dialog = within(card).getByRole("dialog");
+    expect(within(dialog).getByText(/Its future meetings are cancelled, and people who said they're going/)).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole("button", { name: "End the series" }));
+    expect(await screen.findByText(/has ended\. Its future meetings are cancelled\./)).toBeInTheDocument();
+    expect(fake.to("POST", "/api/v1/schedules/s1/end")).toHaveLength(1);
   });
 });

@@ -191,7 +191,7 @@ function ScheduleForm({
     onSuccess: (saved) =>
       onSaved(
         schedule
-          ? `The series now meets ${saved.description.charAt(0).toLowerCase()}${saved.description.slice(1)}, from now on.`
+          ? `The series is changed from now on: ${saved.description}. Past meetings stay as they were.`
           : `The new series is saved: ${saved.description}. Its meetings are listed below.`,
       ),
   });
@@ -380,6 +380,7 @@ function Confirm({
 
 function SeriesCard({ groupId, schedule, onDone }: { groupId: string; schedule: Schedule; onDone: (words: string) => void }) {
   const [changing, setChanging] = useState(0);
+  const [open, setOpen] = useState(false);
   const end = useMutation({
     mutationFn: () => circles.schedules.end(schedule.id),
     onSuccess: () => onDone(`The series "${schedule.description}" has ended. Its future meetings are cancelled.`),
@@ -400,22 +401,25 @@ function SeriesCard({ groupId, schedule, onDone }: { groupId: string; schedule: 
       <Problem error={end.error} />
       {ended ? null : (
         <>
-          <details className="meeting-tools">
+          <details className="meeting-tools" onToggle={(event) => setOpen(event.currentTarget.open)}>
             <summary>Change from now on</summary>
             <p className="small">
               The change applies to the meetings still to come. Past meetings, and meetings you changed one by one, stay
               as they are. People who said they're going are told when a meeting moves.
             </p>
-            <ScheduleForm
-              key={changing}
-              groupId={groupId}
-              schedule={schedule}
-              initial={draftOf(schedule)}
-              onSaved={(words) => {
-                setChanging(changing + 1);
-                onDone(words);
-              }}
-            />
+            {/* Built (and previewed) only once opened. */}
+            {open ? (
+              <ScheduleForm
+                key={changing}
+                groupId={groupId}
+                schedule={schedule}
+                initial={draftOf(schedule)}
+                onSaved={(words) => {
+                  setChanging(changing + 1);
+                  onDone(words);
+                }}
+              />
+            ) : null}
           </details>
           <div className="actions">
             <Confirm
