@@ -1285,6 +1285,10 @@ CELLS = [
 
 # POST and PUT routes without a cell, each with the reason. Adding one is a decision: say why.
 NOT_A_DOUBLE_CLICK = {
+    ("POST", "/api/v1/groups/{group_id}/schedules/preview"): (
+        "A preview writes nothing (not even the Idempotency-Key store): twice at once is two "
+        "equal answers (tests/sessions/test_schedule_preview.py, nothing is written)."
+    ),
     ("POST", "/api/v1/auth/token"): (
         "An OAuth2 token exchange, not a creating write: two password grants are two sign-ins "
         "(two sessions, both valid), and a refresh token used twice is a reuse that ends its "

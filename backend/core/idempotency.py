@@ -51,15 +51,16 @@ MAX_KEYS_PER_CALLER = 1000
 # Never kept: sign-in and password calls (their bodies hold secrets) and service-client creation
 # (its answer holds a secret shown once).
 # Nor matching runs: their answer names people and their needs, for admins only, and a second
-# run proposes nothing the first did. Nor the library's preview: it writes nothing, and an
-# editor's typing would fill the caller's keys.
+# run proposes nothing the first did.
 EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/auth/",
     f"{API_PREFIX}/me/password",
     f"{API_PREFIX}/service-clients",
     f"{API_PREFIX}/mentoring/matching-runs",
-    f"{API_PREFIX}/resources/preview",
 )
+# Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
+# one as its fields change, and keeping each would fill the caller's keys.
+EXCLUDED_SUFFIXES = ("/preview",)
 # What an internal read of a record takes from the replayed request: who is asking, and how.
 READ_AGAIN_HEADERS = (b"authorization", b"accept", b"accept-language", b"x-request-id")
 # Who is calling, from a bearer token: checked fully (session, version, revocation) by the
@@ -115,6 +116,7 @@ class IdempotencyMiddleware:
             or token is None  # anonymous callers: the key is ignored
             or not path.startswith(API_PREFIX)
             or path.startswith(EXCLUDED_PREFIXES)
+            or path.endswith(EXCLUDED_SUFFIXES)
         ):
             await self.app(scope, receive, send)
             return

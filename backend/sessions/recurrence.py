@@ -259,6 +259,34 @@ def occurrences(
             yield Occurrence(local_start, starts_at, starts_at + duration)
 
 
+def next_occurrences(
+    *,
+    rule_text: str,
+    starts_on: date,
+    start_time: time,
+    duration_minutes: int,
+    timezone: str,
+    until: date | None,
+    after: datetime,
+    count: int,
+) -> list[Occurrence]:
+    """The first ``count`` occurrences starting at or after ``after`` (aware), in order. The
+    rules allowed make meetings at a steady rate and a series starts at most a year back, so
+    this takes a bounded number of steps."""
+    tz = zone(timezone)
+    rule = _rule(rule_text, starts_on, start_time, until)
+    local_from = after.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+    duration = timedelta(minutes=duration_minutes)
+    found: list[Occurrence] = []
+    for local_start in rule.xafter(local_from, inc=True):
+        starts_at = to_utc(local_start, tz)
+        if starts_at >= after:
+            found.append(Occurrence(local_start, starts_at, starts_at + duration))
+            if len(found) >= count:
+                break
+    return found
+
+
 def first_occurrence(
     *, rule_text: str, starts_on: date, start_time: time, until: date | None
 ) -> datetime | None:

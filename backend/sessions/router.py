@@ -42,6 +42,7 @@ from backend.sessions.schemas import (
     RsvpWrite,
     ScheduleCreate,
     ScheduleList,
+    SchedulePreview,
     ScheduleRead,
     ScheduleUpdate,
     SessionCreate,
@@ -75,6 +76,18 @@ def create_schedule(access: ManagedGroup, data: ScheduleCreate, db: DbSession) -
     """Start a recurring schedule (facilitators of the group); its sessions are generated."""
     schedule = schedules.create_schedule(db, access, data=data)
     return views.schedule_read(schedule, show_link=True)
+
+
+@router.post(
+    "/groups/{group_id}/schedules/preview",
+    tags=["sessions"],
+    responses=problem_responses(401, 403, 404, s422="An invalid rule, zone or dates."),
+)
+def preview_schedule(access: ManagedGroup, data: ScheduleCreate, db: DbSession) -> SchedulePreview:
+    """What a schedule would be, before it is saved (facilitators of the group): the rule in
+    words and its next 6 meetings. Nothing is written; a rule creating would refuse is refused
+    with the same problem."""
+    return schedules.preview_schedule(db, access, data=data)
 
 
 @router.get(

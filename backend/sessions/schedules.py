@@ -15,7 +15,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.groups.service import GroupAccess, require_manager
-from backend.sessions import notices
+from backend.sessions import describe, notices
 from backend.sessions import recurrence as rec
 from backend.sessions.exceptions import (
     InvalidSchedule,
@@ -25,7 +25,9 @@ from backend.sessions.generation import GENERATE_AHEAD, extend, new_session, occ
 from backend.sessions.models import GroupSession, Schedule, SessionStatus
 from backend.sessions.rsvps import promote_waitlisted
 from backend.sessions.schemas import (
+    PreviewMeeting,
     ScheduleCreate,
+    SchedulePreview,
     ScheduleUpdate,
 )
 from backend.sessions.service import ensure_not_archived, retire
@@ -114,6 +116,50 @@ def create_schedule(db: Session, access: GroupAccess, *, data: ScheduleCreate) -
     db.flush()
     extend(db, schedule, max(utcnow(), start_of_series) + GENERATE_AHEAD)
     return schedule
+
+
+PREVIEW_MEETINGS = 6
+
+
+def preview_schedule(db: Session, access: GroupAccess, *, data: ScheduleCreate) -> SchedulePreview:
+    """What ``create_schedule`` would make, in words and its next meetings; nothing is written.
+    Refused exactly as creating it would be."""
+    group = require_manager(access).group
+    ensure_not_archived(group)
+    _check_series(data.rrule, data.starts_on, data.start_time, data.timezone, data.until)
+    _check_start(db, group, data)
+    start_of_series = rec.to_utc(
+        datetime.combine(data.starts_on, time.min), rec.zone(data.timezone)
+    )
+    tz = rec.zone(data.timezone)
+    meetings = rec.next_occurrences(
+        rule_text=data.rrule,
+        starts_on=data.starts_on,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+        timezone=data.timezone,
+        until=data.until,
+        after=max(utcnow(), start_of_series),
+        count=PREVIEW_MEETINGS,
+    )
+    words = describe.describe(
+        data.rrule,
+        starts_on=data.starts_on,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+    )
+    return SchedulePreview(
+        description=words.description,
+        timezone=data.timezone,
+        next_meetings=[
+            PreviewMeeting(
+                starts_at=occ.starts_at,
+                ends_at=occ.ends_at,
+                local_start=occ.starts_at.astimezone(tz),
+            )
+            for occ in meetings
+        ],
+    )
 
 
 TIMING_FIELDS = ("rrule", "start_time", "duration_minutes", "timezone", "until")

@@ -102,6 +102,10 @@ class ScheduleRead(BaseModel):
     id: uuid.UUID
     group_id: uuid.UUID
     rrule: str
+    description: str = Field(
+        description="When it meets in plain English, in its own time zone, e.g. 'Every other "
+        "Monday, 6:30\u20137:30 pm'; 'Meets regularly' for a rule too unusual to put in words."
+    )
     start_time: time
     duration_minutes: int
     timezone: str
@@ -111,6 +115,26 @@ class ScheduleRead(BaseModel):
     location: str | None
     online_url: str | None = Field(description="Present for active members only.")
     ended_at: datetime | None
+
+
+class PreviewMeeting(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    local_start: datetime = Field(description="The start in the schedule's time zone.")
+
+
+class SchedulePreview(BaseModel):
+    """What a schedule would be, before it is saved: nothing is written."""
+
+    description: str = Field(
+        description="When it would meet in plain English, in its own time zone, as "
+        "ScheduleRead.description says it."
+    )
+    timezone: str
+    next_meetings: list[PreviewMeeting] = Field(
+        description="Its next meetings (at most 6) from now or from starts_on, whichever is "
+        "later; fewer when `until` comes first."
+    )
 
 
 class ScheduleList(BaseModel):

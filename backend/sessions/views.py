@@ -32,6 +32,7 @@ from backend.groups.models import (
     MembershipStatus,
     SupportGroup,
 )
+from backend.sessions import describe
 from backend.sessions import recurrence as rec
 from backend.sessions.access import GroupAccess, SessionAccess, shows_meeting_link
 from backend.sessions.attendance import ATTENDED, people_by_id
@@ -308,6 +309,12 @@ def schedule_read(schedule: Schedule, *, show_link: bool) -> ScheduleRead:
         id=schedule.id,
         group_id=schedule.group_id,
         rrule=schedule.rrule,
+        description=describe.describe(
+            schedule.rrule,
+            starts_on=schedule.starts_on,
+            start_time=schedule.start_time,
+            duration_minutes=schedule.duration_minutes,
+        ).description,
         start_time=schedule.start_time,
         duration_minutes=schedule.duration_minutes,
         timezone=schedule.timezone,

@@ -55,6 +55,10 @@ const STAFF_PAGES = [
   "/staff/mentoring",
   "/staff/integrations",
   "/staff/audit",
+  "/staff/circles",
+  "/circles/new",
+  "/staff/library",
+  "/staff/library/new",
 ];
 
 for (const { path, name, heading } of SIGNED_OUT) {

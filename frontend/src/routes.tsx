@@ -29,6 +29,7 @@ const ReportsQueuePage = lazy(() => import("./pages/staff/ReportsQueue"));
 const ReportCasePage = lazy(() => import("./pages/staff/ReportCase"));
 const RunMeetingPage = lazy(() => import("./pages/staff/RunMeeting"));
 const ManageMembersPage = lazy(() => import("./pages/staff/ManageMembers"));
+const CircleMeetingsPage = lazy(() => import("./pages/staff/CircleMeetings"));
 const AttendanceReportPage = lazy(() => import("./pages/staff/AttendanceReport"));
 const StoryReviewsPage = lazy(() => import("./pages/staff/StoryReviews"));
 const PeoplePage = lazy(() => import("./pages/staff/People"));
@@ -64,6 +65,7 @@ export const router = createBrowserRouter([
           { path: "groups/:key", element: <GroupPage /> },
           { path: "groups/:groupId/edit", element: signedIn(<EditCirclePage />) },
           { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
+          { path: "groups/:groupId/meetings", element: signedIn(<CircleMeetingsPage />) },
           { path: "groups/:groupId/attendance", element: signedIn(<AttendanceReportPage />) },
           { path: "meetings/:sessionId", element: <MeetingPage /> },
           { path: "meetings/:sessionId/check-in", element: signedIn(<CheckInPage />) },

@@ -345,6 +345,14 @@ export function createCirclesClient(options: ClientOptions) {
     /** The attendance sheet (the circle's facilitators and admins). */
     attendance: (sessionId: string) =>
       ok(api.GET("/api/v1/sessions/{session_id}/attendance", { params: { path: { session_id: sessionId } } })),
+    /** One page of a circle's meetings starting in [from, to), cancelled ones too. */
+    forGroup: (groupId: string, query: Query<"/api/v1/groups/{group_id}/sessions">) => groups.sessions(groupId, query),
+    /** Adds a meeting outside any series (the circle's facilitators). */
+    createOneOff: (groupId: string, body: Schemas["SessionCreate"]) =>
+      ok(api.POST("/api/v1/groups/{group_id}/sessions", { params: group(groupId), body })),
+    /** Cancels, restores or moves one meeting; people who said they're going are told. */
+    update: (sessionId: string, body: Schemas["SessionUpdate"]) =>
+      ok(api.PATCH("/api/v1/sessions/{session_id}", { params: { path: { session_id: sessionId } }, body })),
     /** Saves many members' attendance at once, all or nothing. */
     recordAttendance: (sessionId: string, records: Schemas["AttendanceEntry"][]) =>
       ok(
@@ -353,6 +361,25 @@ export function createCirclesClient(options: ClientOptions) {
           body: { records },
         }),
       ),
+  };
+
+  const group = (groupId: string) => ({ path: { group_id: groupId } });
+  const series = (scheduleId: string) => ({ params: { path: { schedule_id: scheduleId } } });
+  /** A circle's series of meetings (its facilitators and admins write them). */
+  const schedules = {
+    /** The circle's series, ended ones too, oldest first, read whole; each in words. */
+    list: (groupId: string) => groups.schedules(groupId),
+    /** What a series would be before it is saved: the rule in words and its next meetings.
+     * Nothing is written; a rule creating would refuse is refused the same way. */
+    preview: (groupId: string, body: Schemas["ScheduleCreate"]) =>
+      ok(api.POST("/api/v1/groups/{group_id}/schedules/preview", { params: group(groupId), body })),
+    create: (groupId: string, body: Schemas["ScheduleCreate"]) =>
+      ok(api.POST("/api/v1/groups/{group_id}/schedules", { params: group(groupId), body })),
+    /** Changes the series from now on; past and individually changed meetings stay. */
+    update: (scheduleId: string, body: Schemas["ScheduleUpdate"]) =>
+      ok(api.PATCH("/api/v1/schedules/{schedule_id}", { ...series(scheduleId), body })),
+    /** Ends the series: its future meetings are cancelled and people who said they're going are told. */
+    end: (scheduleId: string) => ok(api.POST("/api/v1/schedules/{schedule_id}/end", series(scheduleId))),
   };
 
   const library = {
@@ -469,7 +496,7 @@ export function createCirclesClient(options: ClientOptions) {
       done(api.DELETE("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
   };
 
-  return { auth, me, groups, membership, sessions, library, safety, admin, mentoring, blocks, transport };
+  return { auth, me, groups, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -254,6 +254,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups/{group_id}/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a schedule would be, before it is saved (facilitators of the group): the rule in words and its next 6 meetings.
+         * @description What a schedule would be, before it is saved (facilitators of the group): the rule in
+         *     words and its next 6 meetings. Nothing is written; a rule creating would refuse is refused
+         *     with the same problem.
+         */
+        post: operations["sessions-preview_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schedules/{schedule_id}": {
         parameters: {
             query?: never;
@@ -3501,6 +3523,25 @@ export interface components {
              */
             email: string;
         };
+        /** PreviewMeeting */
+        PreviewMeeting: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Local Start
+             * Format: date-time
+             * @description The start in the schedule's time zone.
+             */
+            local_start: string;
+        };
         /**
          * Problem
          * @description An RFC 9457 problem details object. Some kinds add members of their own (the token
@@ -4035,6 +4076,24 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * SchedulePreview
+         * @description What a schedule would be, before it is saved: nothing is written.
+         */
+        SchedulePreview: {
+            /**
+             * Description
+             * @description When it would meet in plain English, in its own time zone, as ScheduleRead.description says it.
+             */
+            description: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Next Meetings
+             * @description Its next meetings (at most 6) from now or from starts_on, whichever is later; fewer when `until` comes first.
+             */
+            next_meetings: components["schemas"]["PreviewMeeting"][];
+        };
         /** ScheduleRead */
         ScheduleRead: {
             /**
@@ -4049,6 +4108,11 @@ export interface components {
             group_id: string;
             /** Rrule */
             rrule: string;
+            /**
+             * Description
+             * @description When it meets in plain English, in its own time zone, e.g. 'Every other Monday, 6:30–7:30 pm'; 'Meets regularly' for a rule too unusual to put in words.
+             */
+            description: string;
             /**
              * Start Time
              * Format: time
@@ -4765,6 +4829,7 @@ export type PageUserAdminRead = components['schemas']['Page_UserAdminRead_'];
 export type PasswordChange = components['schemas']['PasswordChange'];
 export type PasswordResetConfirm = components['schemas']['PasswordResetConfirm'];
 export type PasswordResetRequest = components['schemas']['PasswordResetRequest'];
+export type PreviewMeeting = components['schemas']['PreviewMeeting'];
 export type Problem = components['schemas']['Problem'];
 export type Proposal = components['schemas']['Proposal'];
 export type RatingSummary = components['schemas']['RatingSummary'];
@@ -4790,6 +4855,7 @@ export type RsvpStatus = components['schemas']['RsvpStatus'];
 export type RsvpWrite = components['schemas']['RsvpWrite'];
 export type ScheduleCreate = components['schemas']['ScheduleCreate'];
 export type ScheduleList = components['schemas']['ScheduleList'];
+export type SchedulePreview = components['schemas']['SchedulePreview'];
 export type ScheduleRead = components['schemas']['ScheduleRead'];
 export type ScheduleSummary = components['schemas']['ScheduleSummary'];
 export type ScheduleUpdate = components['schemas']['ScheduleUpdate'];
@@ -5713,6 +5779,68 @@ export interface operations {
             };
             /** @description The same request, with the same Idempotency-Key, is still being handled: ask again after Retry-After seconds for its answer. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invalid rule, zone or dates. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "sessions-preview_schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

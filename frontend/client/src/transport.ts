@@ -19,9 +19,9 @@ const MAX_RETRIES = 2;
 const MAX_RETRY_WAIT_MS = 8_000;
 /** Calls the server may safely receive twice (RFC 9110), and POSTs that carry an Idempotency-Key. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-/** The server takes Idempotency-Key on POSTs under /api/v1 except these (the library's preview
- * writes nothing: a read with a body). */
-const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`, `${API_PREFIX}/resources/preview`];
+/** The server takes Idempotency-Key on POSTs under /api/v1 except these (and previews, which
+ * write nothing). */
+const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`];
 
 export type RefreshMode = "cookie" | "body";
 
@@ -219,6 +219,7 @@ export class Transport {
       request.method === "POST" &&
       path.startsWith(API_PREFIX) &&
       !NO_IDEMPOTENCY_KEY.some((prefix) => path.startsWith(prefix)) &&
+      !path.endsWith("/preview") &&
       !request.headers.has("Idempotency-Key")
     ) {
       // The same key on every attempt: a repeat the server already carried out is answered

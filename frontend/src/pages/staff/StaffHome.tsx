@@ -14,8 +14,8 @@ const TOOLS = [
   { to: "/staff/audit", name: "Audit trail", what: "Who read or changed what, and when: never what anyone wrote.", admins: true },
 ];
 
-/** Where staff find their tools; a circle's own tools (members, attendance, running a
- * meeting) are on the circle's and the meeting's pages. */
+/** Where staff find their tools; a circle's own tools (members, meetings and schedule,
+ * attendance, running a meeting) are on the circle's and the meeting's pages. */
 export default function StaffHomePage() {
   const { me } = useSession();
   const admin = me?.role === "admin";
@@ -23,8 +23,8 @@ export default function StaffHomePage() {
     <article className="narrow">
       <PageHeading title="Staff tools" />
       <p>
-        Your circles and their tools (editing, members, attendance, meetings) are in My circles and on each circle's
-        page; running a meeting is on the meeting's page.
+        Your circles and their tools (editing, members, meetings and schedule, attendance) are in My circles and on
+        each circle's page; running a meeting is on the meeting's page.
       </p>
       <ul className="cards">
         {TOOLS.filter((tool) => admin || !tool.admins).map((tool) => (

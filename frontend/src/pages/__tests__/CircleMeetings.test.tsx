@@ -1,0 +1,156 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+import CircleMeetingsPage from "../staff/CircleMeetings";
+import { type Call, fakeApi, json, renderRoutes } from "./library-fixtures";
+
+vi.mock("../../lib/session", () => ({
+  useSession: () => ({ ready: true, signedIn: true, me: { id: "f1" } }),
+  useTimeZone: () => "America/New_York",
+}));
+
+beforeAll(() => {
+  // jsdom has <dialog> without its modal methods.
+  HTMLDialogElement.prototype.showModal ??= function showModal(this: HTMLDialogElement) {
+    this.setAttribute("open", "");
+  };
+  HTMLDialogElement.prototype.close ??= function close(this: HTMLDialogElement) {
+    this.removeAttribute("open");
+  };
+});
+
+const series = {
+  id: "s1",
+  group_id: "g1",
+  rrule: "FREQ=WEEKLY;BYDAY=TU",
+  description: "Tuesdays, 7:00–8:30 pm",
+  start_time: "19:00:00",
+  duration_minutes: 90,
+  timezone: "America/New_York",
+  starts_on: "2026-10-01",
+  until: null,
+  capacity: null,
+  location: null,
+  online_url: null,
+  ended_at: null,
+};
+
+const meeting = {
+  id: "m1",
+  group_id: "g1",
+  group_name: "Rainbow Circle",
+  group_slug: "rainbow-circle",
+  group_format: "online",
+  schedule_id: "s1",
+  starts_at: "2030-10-08T23:00:00Z",
+  ends_at: "2030-10-09T00:30:00Z",
+  timezone: "America/New_York",
+  local_start: "2030-10-08T19:00:00-04:00",
+  status: "scheduled",
+  cancel_reason: null,
+  moved_from: null,
+  capacity: 12,
+  going: 3,
+  waitlisted: 1,
+  seats_left: 9,
+  location: null,
+  place: null,
+  online_url: null,
+  my_rsvp: null,
+};
+
+function api(previews: Call[] = []) {
+  return fakeApi({
+    "GET /api/v1/groups/:id": () => json({ id: "g1", name: "Rainbow Circle", schedules: [] }),
+    "GET /api/v1/groups/:id/schedules": () => json({ items: [series], next_cursor: null }),
+    "GET /api/v1/groups/:id/sessions": () => json({ items: [meeting], next_cursor: null }),
+    "POST /api/v1/groups/:id/schedules/preview": (call) => {
+      previews.push(call);
+      return json({
+        description: "Every other Monday, 6:30–7:30 pm",
+        timezone: "America/New_York",
+        next_meetings: [
+          { starts_at: "2030-10-21T22:30:00Z", ends_at: "2030-10-21T23:30:00Z", local_start: "2030-10-21T18:30:00-04:00" },
+          { starts_at: "2030-11-04T23:30:00Z", ends_at: "2030-11-05T00:30:00Z", local_start: "2030-11-04T18:30:00-05:00" },
+        ],
+      });
+    },
+    "PATCH /api/v1/sessions/:id": () => json({ ...meeting, status: "cancelled" }),
+    "PATCH /api/v1/schedules/:id": () => json({ ...series, rrule: "FREQ=WEEKLY;BYDAY=WE", description: "Wednesdays, 7:00–8:30 pm" }),
+    "POST /api/v1/schedules/:id/end": () => json({ ...series, ended_at: "2030-10-01T00:00:00Z" }),
+  });
+}
+
+describe("A circle's meetings and schedule", () => {
+  it("lists the series in words and the upcoming meetings with their tools", async () => {
+    api();
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    expect(await screen.findByRole("heading", { level: 1, name: "Meetings and schedule: Rainbow Circle" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Tuesdays, 7:00–8:30 pm" })).toBeInTheDocument();
+    expect(screen.getByText("Change from now on")).toBeInTheDocument();
+    const card = (await screen.findByRole("heading", { name: /Tuesday, October 8, 2030/ })).closest("li") as HTMLElement;
+    expect(within(card).getByRole("link", { name: /Run this meeting/ })).toHaveAttribute("href", "/meetings/m1/run");
+  });
+
+  it("shows the rule in words and the next dates from the preview, in the schedule's own time", async () => {
+    const previews: Call[] = [];
+    api(previews);
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    const builder = (await screen.findByRole("heading", { name: "Start a new series" })).closest("section") as HTMLElement;
+    await userEvent.click(within(builder).getByRole("radio", { name: "Every other week" }));
+    for (const day of within(builder).getAllByRole("checkbox")) {
+      if ((day as HTMLInputElement).checked) await userEvent.click(day);
+    }
+    expect(within(builder).getByText("Choose at least one day of the week.")).toBeInTheDocument();
+    await userEvent.click(within(builder).getByRole("checkbox", { name: "Monday" }));
+    const start = within(builder).getByLabelText("Starts at");
+    await userEvent.clear(start);
+    await userEvent.type(start, "18:30");
+    expect(await within(builder).findByText("Every other Monday, 6:30–7:30 pm")).toBeInTheDocument();
+    expect(within(builder).getByText(/Monday, October 21, 2030, 6:30–7:30 pm/)).toBeInTheDocument();
+    // Across the change of the clocks: still 6:30 pm in New York.
+    expect(within(builder).getByText(/Monday, November 4, 2030, 6:30–7:30 pm/)).toBeInTheDocument();
+    // Asked for once the choices settle: the rule the builder wrote, in the schedule's zone.
+    await waitFor(() =>
+      expect(previews.at(-1)?.body).toMatchObject({
+        rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+        start_time: "18:30",
+        timezone: "America/New_York",
+      }),
+    );
+  });
+
+  it("asks before cancelling a meeting, says who is told, and sends the reason", async () => {
+    const fake = api();
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    const card = (await screen.findByRole("heading", { name: /Tuesday, October 8, 2030/ })).closest("li") as HTMLElement;
+    await userEvent.click(within(card).getByRole("button", { name: /^Cancel the meeting on/ }));
+    const dialog = within(card).getByRole("dialog");
+    expect(within(dialog).getByText(/The 4 people who said they're going or are on the waitlist will be told/)).toBeInTheDocument();
+    await userEvent.type(within(dialog).getByLabelText("Reason shown to members (optional)"), "The room is closed.");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Cancel the meeting" }));
+    expect(await screen.findByText(/is cancelled\./)).toBeInTheDocument();
+    expect(fake.to("PATCH", "/api/v1/sessions/m1")[0]?.body).toEqual({ status: "cancelled", cancel_reason: "The room is closed." });
+  });
+
+  it("changes a series from now on, saying what stays, and asks before ending it", async () => {
+    const fake = api();
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    const card = (await screen.findByRole("heading", { name: "Tuesdays, 7:00–8:30 pm" })).closest("li") as HTMLElement;
+    await userEvent.click(within(card).getByText("Change from now on"));
+    expect(within(card).getByText(/Past meetings, and meetings you changed one by one, stay as they are/)).toBeInTheDocument();
+    await userEvent.click(await within(card).findByRole("checkbox", { name: "Tuesday" }));
+    await userEvent.click(within(card).getByRole("checkbox", { name: "Wednesday" }));
+    await userEvent.click(within(card).getByRole("button", { name: "Change the series from now on" }));
+    expect(await screen.findByText("The series is changed from now on: Wednesdays, 7:00–8:30 pm. Past meetings stay as they were.")).toBeInTheDocument();
+    expect(fake.to("PATCH", "/api/v1/schedules/s1")[0]?.body).toMatchObject({ rrule: "FREQ=WEEKLY;BYDAY=WE", start_time: "19:00" });
+
+    await userEvent.click(within(card).getByRole("button", { name: /^End this series/ }));
+    const dialog = within(card).getByRole("dialog");
+    expect(within(dialog).getByText(/Its future meetings are cancelled, and people who said they're going/)).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole("button", { name: "End the series" }));
+    expect(await screen.findByText(/has ended\. Its future meetings are cancelled\./)).toBeInTheDocument();
+    expect(fake.to("POST", "/api/v1/schedules/s1/end")).toHaveLength(1);
+  });
+});
