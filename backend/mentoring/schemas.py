@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from backend.core.vocabulary import Day, LanguageCode, StrictModel, TopicSlug
+from backend.mentoring.matching import UnmatchedReason
 from backend.mentoring.models import MatchStatus, MentorStatus
 
 Languages = Annotated[
@@ -239,6 +240,13 @@ class Proposal(BaseModel):
 class UnmatchedMentee(BaseModel):
     mentee_id: uuid.UUID
     display_name: str
+    reason_code: UnmatchedReason = Field(
+        description="Why no mentor was proposed: the first hard constraint that left no one."
+    )
+    reason: str = Field(
+        description="The same in words, for the admin; a block is never told apart from a "
+        "pair that was declined or ended before."
+    )
 
 
 class MatchingRunResult(BaseModel):

@@ -4482,7 +4482,21 @@ export interface components {
             mentee_id: string;
             /** Display Name */
             display_name: string;
+            /** @description Why no mentor was proposed: the first hard constraint that left no one. */
+            reason_code: components["schemas"]["UnmatchedReason"];
+            /**
+             * Reason
+             * @description The same in words, for the admin; a block is never told apart from a pair that was declined or ended before.
+             */
+            reason: string;
         };
+        /**
+         * UnmatchedReason
+         * @description Why a run left a mentee without a mentor: the first hard constraint, in this order,
+         *     that rules out every mentor left (stable codes; the words are in ``why_unmatched``).
+         * @enum {string}
+         */
+        UnmatchedReason: "no_mentor_with_room" | "no_shared_language" | "mentor_gender_preference" | "min_years_in_recovery" | "cannot_be_proposed_again" | "mentors_paired_with_others";
         /** UserAdminRead */
         UserAdminRead: {
             /**
@@ -4725,6 +4739,7 @@ export type TwoFactorConfirm = components['schemas']['TwoFactorConfirm'];
 export type TwoFactorSetup = components['schemas']['TwoFactorSetup'];
 export type TwoFactorStart = components['schemas']['TwoFactorStart'];
 export type UnmatchedMentee = components['schemas']['UnmatchedMentee'];
+export type UnmatchedReason = components['schemas']['UnmatchedReason'];
 export type UserAdminRead = components['schemas']['UserAdminRead'];
 export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
