@@ -124,26 +124,28 @@ export default function MentoringAdminPage() {
 
       <MatchesNeedingAttention />
 
-      <h2 id="matching-run" tabIndex={-1}>
-        Matching run
-      </h2>
-      <p>
-        Finds the best set of pairs over every open request at once. Preview it first: nothing is saved and no one is
-        told until you save it.
-      </p>
-      <div className="actions">
-        <button type="button" className="button secondary" disabled={match.isPending} onClick={() => match.mutate(true)}>
-          Preview the pairs
-        </button>
-        {run?.dry_run && run.proposals.length > 0 ? (
-          <button type="button" className="button" disabled={match.isPending} onClick={() => match.mutate(false)}>
-            Save these pairs and ask the mentors
+      <section aria-labelledby="matching-run">
+        <h2 id="matching-run" tabIndex={-1}>
+          Matching run
+        </h2>
+        <p>
+          Finds the best set of pairs over every open request at once. Preview it first: nothing is saved and no one is
+          told until you save it.
+        </p>
+        <div className="actions">
+          <button type="button" className="button secondary" disabled={match.isPending} onClick={() => match.mutate(true)}>
+            Preview the pairs
           </button>
-        ) : null}
-      </div>
-      <Problem error={match.error} />
-      {match.isPending ? <Loading what="the pairs" /> : null}
-      {run ? <RunPreview run={run} /> : null}
+          {run?.dry_run && run.proposals.length > 0 ? (
+            <button type="button" className="button" disabled={match.isPending} onClick={() => match.mutate(false)}>
+              Save these pairs and ask the mentors
+            </button>
+          ) : null}
+        </div>
+        <Problem error={match.error} />
+        {match.isPending ? <Loading what="the pairs" /> : null}
+        {run ? <RunPreview run={run} /> : null}
+      </section>
 
       <FeedbackFigures />
     </article>

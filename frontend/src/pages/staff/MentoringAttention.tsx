@@ -76,7 +76,8 @@ function AttentionCard({ item, timeZone }: { item: Attention; timeZone: string }
       </h3>
       <p className="small">
         <strong>{meaning.title}</strong> · {item.kind === "quiet" ? "last activity" : "closed"}{" "}
-        {dayName(new Date(item.since), timeZone)} · {checkIns}
+        {dayName(new Date(item.since), timeZone)}
+        {item.status === "active" || item.status === "ended" ? ` · ${checkIns}` : null}
       </p>
       <p>{meaning.means}</p>
       <NextStep item={item} />
