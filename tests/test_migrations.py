@@ -20,11 +20,17 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.core.db import create_db_engine
 from backend.core.migrations import alembic_config
 from backend.core.orm import UTCDateTime
+from backend.mentoring.matches import LAPSED_REASON
+from backend.mentoring.models import MatchStatus, MentorMatch
 from backend.models import Base
+from backend.moderation.actions import MATCH_ENDED_REASON
+from backend.safety.models import MemberBlock
 from tests.conftest import DATABASES
 
 
@@ -107,5 +113,69 @@ def test_accounts_made_before_email_confirmation_count_as_confirmed(
             command.upgrade(config, "head")
             after = table("user_account", column("email_confirmed_at", UTCDateTime()))
             assert connection.scalar(select(after.c.email_confirmed_at)) == made_at
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_matches_closed_before_closed_because_are_filled_in(
+    kind: str, fresh_database: Callable[[str], str]
+) -> None:
+    """Each close the older rows can still tell apart gets its cause (0016's docstring)."""
+    engine = create_db_engine(fresh_database(kind))
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(connection)
+            command.upgrade(config, "head")
+            db = Session(bind=connection)
+            people = [
+                User(
+                    email=f"p{n}@example.org",
+                    password_hash="x",
+                    display_name=f"P{n}",
+                    is_active=n != 9,
+                )
+                for n in range(10)
+            ]
+            db.add_all(people)
+            db.flush()
+            ids = [p.id for p in people]
+            db.add(MemberBlock(blocker_id=ids[2], blocked_id=ids[3]))
+            # (mentor, mentee, status, ended by, words) -> the cause the backfill should find
+            rows = {
+                (0, 1, MatchStatus.declined, None, LAPSED_REASON): "lapsed",
+                (0, 4, MatchStatus.ended, 5, MATCH_ENDED_REASON): "moderation",
+                (2, 3, MatchStatus.ended, 2, None): "blocked",
+                (9, 6, MatchStatus.declined, 9, None): "account_closed",
+                (0, 6, MatchStatus.ended, None, None): "account_closed",
+                (0, 7, MatchStatus.declined, None, None): "mentor_rejected",
+                (0, 8, MatchStatus.declined, 0, "not now"): "declined",
+                (4, 8, MatchStatus.withdrawn, 8, None): "withdrawn",
+                (4, 1, MatchStatus.ended, 1, "we are done"): "ended_by_pair",
+                (4, 6, MatchStatus.ended, 5, "for safety"): "ended_by_admin",
+                (4, 7, MatchStatus.active, None, None): None,
+            }
+            made: dict[uuid.UUID, str | None] = {}
+            for key, cause in rows.items():
+                mentor, mentee, status, by, words = key
+                match = MentorMatch(
+                    mentor_id=ids[mentor],
+                    mentee_id=ids[mentee],
+                    status=status,
+                    ended_by_id=None if by is None else ids[by],
+                    close_reason=words,
+                )
+                db.add(match)
+                db.flush()
+                made[match.id] = cause
+            db.close()
+            command.downgrade(config, "0015_two_factor")
+            command.upgrade(config, "head")
+            found: dict[uuid.UUID, str | None] = dict(
+                connection.execute(
+                    select(table("mentor_match", column("id", Uuid()), column("closed_because")))
+                ).all()
+            )
+            assert found == made
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.events import AccountDeactivated, AccountErased
 from backend.core.config import Settings
 from backend.mentoring import matches
-from backend.mentoring.models import OPEN_MATCH_STATUSES, MentorMatch
+from backend.mentoring.models import OPEN_MATCH_STATUSES, CloseCause, MentorMatch
 from backend.mentoring.rows import close_for_departure, lock_people, locked_matches
 from backend.safety.events import MemberBlocked
 
@@ -34,4 +34,6 @@ def close_matches_between(db: Session, settings: Settings, event: MemberBlocked)
         MentorMatch.mentee_id.in_(pair),
     )
     for match in between:
-        close_for_departure(db, settings, match, leaving=event.blocker_id)
+        close_for_departure(
+            db, settings, match, leaving=event.blocker_id, because=CloseCause.blocked
+        )

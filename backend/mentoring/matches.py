@@ -28,6 +28,7 @@ from backend.mentoring.exceptions import (
 )
 from backend.mentoring.models import (
     OPEN_MATCH_STATUSES,
+    CloseCause,
     MatchFeedback,
     MatchStatus,
     MenteeRequest,
@@ -178,7 +179,7 @@ def decline(
     if not permissions.is_mentor_of(actor, match):
         raise NotYourSide(detail="Only the mentor can decline a proposed match.")
     require_status(match, MatchStatus.proposed, "declined")
-    close_match(match, MatchStatus.declined, by=user.id, reason=reason)
+    close_match(match, MatchStatus.declined, by=user.id, reason=reason, because=CloseCause.declined)
     notices.declined(db, settings, db.get_one(User, match.mentee_id))
     db.flush()
     _audit(db, actor, AuditAction.match_declined, match)
@@ -192,20 +193,30 @@ def withdraw(db: Session, settings: Settings, access: MatchAccess) -> MentorMatc
     if not permissions.may_withdraw(actor, match):
         raise NotYourSide(detail="Only the mentee (or an admin) can withdraw a proposal.")
     require_status(match, MatchStatus.proposed, "withdrawn")
-    close_match(match, MatchStatus.withdrawn, by=user.id, reason=None)
+    close_match(match, MatchStatus.withdrawn, by=user.id, reason=None, because=CloseCause.withdrawn)
     notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
     db.flush()
     _audit(db, actor, AuditAction.match_withdrawn, match)
     return match
 
 
-def end(db: Session, settings: Settings, access: MatchAccess, *, reason: str) -> MentorMatch:
+def end(
+    db: Session,
+    settings: Settings,
+    access: MatchAccess,
+    *,
+    reason: str,
+    because: CloseCause | None = None,
+) -> MentorMatch:
     """Either of the pair (or an admin, for safety) ends an active match; the other side is
-    told, and the pair is never proposed again."""
+    told, and the pair is never proposed again. ``because`` is for callers that end it for
+    a reason of their own (a moderation action); otherwise it says who ended it."""
     user = access.actor.person
     match = lock_and_reread(db, access.match)
     require_status(match, MatchStatus.active, "ended")
-    close_match(match, MatchStatus.ended, by=user.id, reason=reason)
+    if because is None:
+        because = CloseCause.ended_by_pair if access.side else CloseCause.ended_by_admin
+    close_match(match, MatchStatus.ended, by=user.id, reason=reason, because=because)
     others = [pid for pid in (match.mentor_id, match.mentee_id) if pid != user.id]
     notices.ended(db, settings, [db.get_one(User, pid) for pid in others])
     db.flush()
@@ -250,7 +261,7 @@ def close_open_matches(db: Session, settings: Settings, *, user_id: uuid.UUID) -
         MentorMatch.status.in_(OPEN_MATCH_STATUSES),
     )
     for match in matches:
-        close_for_departure(db, settings, match, leaving=user_id)
+        close_for_departure(db, settings, match, leaving=user_id, because=CloseCause.account_closed)
 
 
 def forget_person(db: Session, *, user_id: uuid.UUID) -> None:
@@ -284,7 +295,13 @@ def lapse_unanswered_proposals(db: Session, settings: Settings) -> int:
         lock_rows_for_update(db, MentorProfile.user_id, MentorProfile.user_id == mentor_id)
         matches = locked_matches(db, MentorMatch.mentor_id == mentor_id, *stale)
         for match in matches:
-            close_match(match, MatchStatus.declined, by=None, reason=LAPSED_REASON)
+            close_match(
+                match,
+                MatchStatus.declined,
+                by=None,
+                reason=LAPSED_REASON,
+                because=CloseCause.lapsed,
+            )
             notices.declined(db, settings, db.get_one(User, match.mentee_id))
         profile = profile_of(db, mentor_id)
         if matches and profile is not None and not profile.paused:

@@ -11,6 +11,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 
 import numpy as np
@@ -32,6 +33,8 @@ __all__ = [
     "MenteeNeed",
     "MentorCandidate",
     "ScoreMatrix",
+    "Unmatched",
+    "UnmatchedReason",
     "Vocabulary",
     "WeeklySlot",
     "assign",
@@ -39,6 +42,7 @@ __all__ = [
     "language_base",
     "score_matrix",
     "suggest",
+    "why_unmatched",
 ]
 
 # The weights of the four parts of a score; they sum to 1, so a score stays in [0, 1].
@@ -167,6 +171,25 @@ class ScoreMatrix:
     seats: IntArray  # each mentor's free seats (capacity - load; 0 when not taking mentees)
 
 
+class UnmatchedReason(StrEnum):
+    """Why a run left a mentee without a mentor: the first hard constraint, in this order,
+    that rules out every mentor left (stable codes; the words are in ``why_unmatched``)."""
+
+    no_mentor_with_room = "no_mentor_with_room"
+    no_shared_language = "no_shared_language"
+    mentor_gender_preference = "mentor_gender_preference"
+    min_years_in_recovery = "min_years_in_recovery"
+    cannot_be_proposed_again = "cannot_be_proposed_again"
+    mentors_paired_with_others = "mentors_paired_with_others"
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    mentee_id: uuid.UUID
+    reason_code: UnmatchedReason
+    reason: str  # plain words for the admin's preview
+
+
 def language_base(code: str) -> str:
     """The base language of a code: "es-MX", "es_mx" and "ES" are all "es"."""
     return code.strip().replace("_", "-").split("-", 1)[0].lower()
@@ -254,6 +277,103 @@ def score_matrix(
     table = _Table(mentees, mentors, excluded_pairs, week_of)
     scores = np.where(table.feasible, table.score, 0.0)
     return ScoreMatrix(scores=scores, feasible=table.feasible.copy(), seats=table.seats.copy())
+
+
+def why_unmatched(
+    mentees: Sequence[MenteeNeed],
+    mentors: Sequence[MentorCandidate],
+    *,
+    excluded_pairs: AbstractSet[tuple[uuid.UUID, uuid.UUID]] = _NO_EXCLUSIONS,
+    vocabulary: Vocabulary,
+) -> tuple[Unmatched, ...]:
+    """Why each of these mentees (those `assign` left unmatched, with the same mentors and
+    exclusions) has no mentor, from the hard constraints alone, in the mentees' order.
+
+    The mentors are narrowed one hard constraint at a time (room, a shared language, the
+    gender asked for, the years asked for, whether the pair may be proposed at all), and the
+    reason is the first step that leaves no one. A pair that may not be proposed again (it was
+    declined, withdrawn or ended before, or one of the two blocked the other) is never told
+    apart: the words must not reveal a block. When mentors fit after every step, `assign` gave
+    their seats to others (it matches as many people as it can, so a fitting mentor with a
+    seat left would have been chosen). Work is (mentees x mentors), as in `assign`.
+    """
+    _refuse_duplicates(m.user_id for m in mentees)
+    _refuse_duplicates(m.user_id for m in mentors)
+    if not mentees:
+        return ()
+    shape = (len(mentees), len(mentors))
+    capacity = np.array([m.capacity for m in mentors], dtype=np.int64)
+    load = np.array([max(m.load, 0) for m in mentors], dtype=np.int64)
+    taking = np.array(
+        [m.approved and m.account_active and not m.paused for m in mentors], dtype=bool
+    ) & (load < capacity)
+    others = np.ones(shape, dtype=bool)
+    proposable = np.ones(shape, dtype=bool)
+    mentee_ids = {m.user_id: i for i, m in enumerate(mentees)}
+    mentor_ids = {m.user_id: j for j, m in enumerate(mentors)}
+    for column, mentor in enumerate(mentors):
+        row = mentee_ids.get(mentor.user_id)
+        if row is not None:
+            others[row, column] = False
+    for mentee_id, mentor_id in excluded_pairs:
+        pair_row, pair_column = mentee_ids.get(mentee_id), mentor_ids.get(mentor_id)
+        if pair_row is not None and pair_column is not None:
+            proposable[pair_row, pair_column] = False
+    steps: list[tuple[UnmatchedReason, BoolMatrix]] = [
+        (UnmatchedReason.no_mentor_with_room, np.broadcast_to(taking, shape) & others),
+        (UnmatchedReason.no_shared_language, _shares_a_language(mentees, mentors)),
+        (UnmatchedReason.mentor_gender_preference, _meets_gender_preference(mentees, mentors)),
+        (UnmatchedReason.min_years_in_recovery, _meets_minimum_years(mentees, mentors)),
+        (UnmatchedReason.cannot_be_proposed_again, proposable),
+    ]
+    left = np.ones(shape, dtype=bool)
+    reasons: list[UnmatchedReason | None] = [None] * len(mentees)
+    for code, allowed in steps:
+        left &= allowed
+        for i in np.flatnonzero(~left.any(axis=1)):
+            if reasons[i] is None:
+                reasons[i] = code
+    return tuple(
+        Unmatched(
+            mentee_id=mentee.user_id,
+            reason_code=code,
+            reason=_unmatched_words(code, mentee, vocabulary),
+        )
+        for mentee, reason in zip(mentees, reasons, strict=True)
+        for code in [reason or UnmatchedReason.mentors_paired_with_others]
+    )
+
+
+def _unmatched_words(code: UnmatchedReason, mentee: MenteeNeed, vocabulary: Vocabulary) -> str:
+    match code:
+        case UnmatchedReason.no_mentor_with_room:
+            return "No mentor has room for another mentee at the moment."
+        case UnmatchedReason.no_shared_language:
+            names = {**LANGUAGE_NAMES, **vocabulary.language_names}
+            spoken = sorted({names.get(base, base) for base in _bases(mentee.languages)})
+            if not spoken:
+                return "No mentor with room shares a language with this person."
+            either = ", ".join(spoken[:-1]) + " or " + spoken[-1] if len(spoken) > 1 else spoken[0]
+            return f"No mentor with room speaks {either}."
+        case UnmatchedReason.mentor_gender_preference:
+            return (
+                "No mentor with room who shares a language gave the gender this person asked "
+                "their mentor to have."
+            )
+        case UnmatchedReason.min_years_in_recovery:
+            years = mentee.min_years_in_recovery or 0.0
+            amount = f"{years:g} year{'s' if years != 1 else ''}"
+            return (
+                "No mentor with room who shares a language and fits their other wishes has "
+                f"been in recovery as long as this person asked for (at least {amount})."
+            )
+        case UnmatchedReason.cannot_be_proposed_again:
+            return "None of the mentors who fit can be proposed again."
+        case UnmatchedReason.mentors_paired_with_others:
+            return (
+                "The mentors who fit were paired with others in this run, where they fit "
+                "better overall, and have no room left."
+            )
 
 
 def _optimal_pairs(

@@ -39,6 +39,21 @@ class MatchStatus(StrEnum):
     withdrawn = "withdrawn"  # the mentee (or an admin) took the proposal back
 
 
+class CloseCause(StrEnum):
+    """Why a match closed, in a word admins may see: never the pair's own words (those are
+    ``close_reason``, for the pair alone). Set at every close; null while a match is open."""
+
+    ended_by_pair = "ended_by_pair"  # one of the two ended it
+    ended_by_admin = "ended_by_admin"  # an admin ended it, outside a moderation case
+    declined = "declined"  # the mentor said no
+    withdrawn = "withdrawn"  # the mentee (or an admin) took it back, or stopped looking
+    lapsed = "lapsed"  # the mentor never answered
+    blocked = "blocked"  # one of the two blocked the other: never shown to either
+    moderation = "moderation"  # ended by a moderation action
+    account_closed = "account_closed"  # one of the two accounts was deactivated or erased
+    mentor_rejected = "mentor_rejected"  # the mentor's offer was turned down while it waited
+
+
 # A pair that has been through one of these is never proposed again.
 CLOSED_PAIR_STATUSES = (MatchStatus.ended, MatchStatus.declined, MatchStatus.withdrawn)
 # These hold one of the mentor's seats, and a mentee has at most one of them at a time.
@@ -149,6 +164,8 @@ class MentorMatch(UUIDPrimaryKey, Timestamps, Base):
     )
     # Shown to the pair only: a decline or end reason is between them.
     close_reason: Mapped[str | None] = mapped_column(String(500))
+    # Why it closed, for admins only (the pair sees only the status: a block is never told).
+    closed_because: Mapped[CloseCause | None] = mapped_column(string_enum(CloseCause))
 
 
 class MentoringCheckIn(UUIDPrimaryKey, Timestamps, Base):

@@ -20,6 +20,7 @@ from backend.mentoring.exceptions import (
     OwnMentorOffer,
 )
 from backend.mentoring.models import (
+    CloseCause,
     MatchStatus,
     MenteeRequest,
     MentorMatch,
@@ -163,7 +164,13 @@ def decide_mentor(
             db, MentorMatch.mentor_id == user_id, MentorMatch.status == MatchStatus.proposed
         )
         for match in waiting:
-            close_match(match, MatchStatus.declined, by=None, reason=None)
+            close_match(
+                match,
+                MatchStatus.declined,
+                by=None,
+                reason=None,
+                because=CloseCause.mentor_rejected,
+            )
             notices.declined(db, settings, db.get_one(User, match.mentee_id))
     notices.mentor_decision(db, settings, mentor, approved=approve, note=data.note)
     db.flush()
@@ -224,7 +231,9 @@ def delete_mentee_request(db: Session, settings: Settings, *, actor: Actor) -> N
         db, MentorMatch.mentee_id == user.id, MentorMatch.status == MatchStatus.proposed
     )
     for match in waiting:
-        close_match(match, MatchStatus.withdrawn, by=user.id, reason=None)
+        close_match(
+            match, MatchStatus.withdrawn, by=user.id, reason=None, because=CloseCause.withdrawn
+        )
         notices.withdrawn(db, settings, db.get_one(User, match.mentor_id))
     db.delete(request)
     db.flush()

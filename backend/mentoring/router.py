@@ -11,11 +11,12 @@ from backend.core.db import DbSession
 from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.routing import JSONRoute, located_at
-from backend.mentoring import checkins, matches, profiles, runs
+from backend.mentoring import attention, checkins, matches, profiles, runs
 from backend.mentoring.dependencies import PairMatch, VisibleMatch
 from backend.mentoring.models import MatchStatus, MentorStatus
 from backend.mentoring.schemas import (
     ApprovalDecision,
+    AttentionMatch,
     CheckInCreate,
     CheckInRead,
     FeedbackRead,
@@ -177,6 +178,19 @@ def list_matches(
     """Your matches as mentor or mentee, newest first; admins see every match."""
     page = matches.list_matches(db, actor=actor, status=status, limit=limit, cursor=cursor)
     return Page[MatchRead](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/mentoring/matches/attention", tags=["mentoring"], responses=problem_responses(401, 403)
+)
+def matches_needing_attention(
+    actor: AdminActor, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[AttentionMatch]:
+    """Matches an admin may want to look at (admins): proposals that lapsed, matches ended by a
+    block, a moderation action or a closed account in the last 30 days, and active matches
+    with no check-in logged for 30 days; most recently changed first. Never the pair's words."""
+    page = attention.matches_needing_attention(db, limit=limit, cursor=cursor)
+    return Page[AttentionMatch](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(

@@ -35,6 +35,7 @@ from backend.mentoring.exceptions import (
 from backend.mentoring.models import (
     CLOSED_PAIR_STATUSES,
     OPEN_MATCH_STATUSES,
+    CloseCause,
     MatchStatus,
     MenteeRequest,
     MentorMatch,
@@ -192,8 +193,14 @@ def side_of(match: MentorMatch, user: User) -> Side | None:
 
 
 def close_match(
-    match: MentorMatch, status: MatchStatus, *, by: uuid.UUID | None, reason: str | None
+    match: MentorMatch,
+    status: MatchStatus,
+    *,
+    by: uuid.UUID | None,
+    reason: str | None,
+    because: CloseCause,
 ) -> None:
+    """Every close goes through here, so every closed match says why in ``closed_because``."""
     now = utcnow()
     if match.status == MatchStatus.proposed:
         match.responded_at = now
@@ -203,6 +210,7 @@ def close_match(
     match.ended_by_id = by
     match.status = status
     match.close_reason = reason
+    match.closed_because = because
 
 
 def lock_people(db: Session, user_ids: Sequence[uuid.UUID]) -> None:
@@ -279,17 +287,22 @@ def require_status(match: MentorMatch, status: MatchStatus, doing: str) -> None:
 
 
 def close_for_departure(
-    db: Session, settings: Settings, match: MentorMatch, *, leaving: uuid.UUID
+    db: Session,
+    settings: Settings,
+    match: MentorMatch,
+    *,
+    leaving: uuid.UUID,
+    because: CloseCause,
 ) -> None:
     """Close an open match because one side leaves it (erasure or a block), telling the other
     side only that it has ended, never why."""
     other = db.get_one(User, match.mentee_id if match.mentor_id == leaving else match.mentor_id)
     if match.status == MatchStatus.active:
-        close_match(match, MatchStatus.ended, by=leaving, reason=None)
+        close_match(match, MatchStatus.ended, by=leaving, reason=None, because=because)
         notices.ended(db, settings, [other])
     elif match.mentor_id == leaving:
-        close_match(match, MatchStatus.declined, by=leaving, reason=None)
+        close_match(match, MatchStatus.declined, by=leaving, reason=None, because=because)
         notices.declined(db, settings, other)
     else:
-        close_match(match, MatchStatus.withdrawn, by=leaving, reason=None)
+        close_match(match, MatchStatus.withdrawn, by=leaving, reason=None, because=because)
         notices.withdrawn(db, settings, other)

@@ -66,12 +66,18 @@ def run_matching(
     names = {user.id: user.display_name for _, user in open_requests} | {
         user.id: user.display_name for _, user, _ in mentor_rows
     }
+    candidates = as_candidates(mentor_rows)
+    excluded = excluded_pairs(db)
+    vocabulary = topic_vocabulary(db)
     assignment = matching.assign(
-        mentees,
-        as_candidates(mentor_rows),
-        excluded_pairs=excluded_pairs(db),
-        vocabulary=topic_vocabulary(db),
-        week_of=utcnow().date(),
+        mentees, candidates, excluded_pairs=excluded, vocabulary=vocabulary, week_of=utcnow().date()
+    )
+    left = set(assignment.unmatched)
+    why = matching.why_unmatched(
+        [m for m in mentees if m.user_id in left],
+        candidates,
+        excluded_pairs=excluded,
+        vocabulary=vocabulary,
     )
     run: MatchingRun | None = None
     match_ids: dict[uuid.UUID, uuid.UUID] = {}
@@ -140,8 +146,13 @@ def run_matching(
         ],
         unmatched=list(assignment.unmatched),
         unmatched_people=[
-            UnmatchedMentee(mentee_id=mentee_id, display_name=names[mentee_id])
-            for mentee_id in assignment.unmatched
+            UnmatchedMentee(
+                mentee_id=u.mentee_id,
+                display_name=names[u.mentee_id],
+                reason_code=u.reason_code,
+                reason=u.reason,
+            )
+            for u in why
         ],
         total_score=round(assignment.total_score, 3),
     )

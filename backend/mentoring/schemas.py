@@ -2,11 +2,13 @@
 
 import uuid
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from backend.core.vocabulary import Day, LanguageCode, StrictModel, TopicSlug
+from backend.mentoring.matching import UnmatchedReason
 from backend.mentoring.models import MatchStatus, MentorStatus
 
 Languages = Annotated[
@@ -175,6 +177,32 @@ class MatchRead(BaseModel):
     ended_at: datetime | None
 
 
+class AttentionKind(StrEnum):
+    lapsed = "lapsed"  # a proposal the mentor never answered
+    blocked = "blocked"  # ended because one of the two blocked the other
+    moderation = "moderation"  # ended by a moderation action
+    account_closed = "account_closed"  # ended because one of the two accounts closed
+    quiet = "quiet"  # active, with no check-in logged for a while
+
+
+class AttentionMatch(BaseModel):
+    """A match an admin may want to look at: what happened and when, never the pair's words."""
+
+    match_id: uuid.UUID
+    kind: AttentionKind
+    since: datetime = Field(
+        description="When it closed; for a quiet match, when a check-in was last logged (or "
+        "when it was accepted, if none was)."
+    )
+    status: MatchStatus
+    mentor: MatchPerson
+    mentee: MatchPerson
+    check_ins: int = Field(description="How many check-ins the pair logged (never their notes).")
+    mentee_waiting: bool = Field(
+        description="The mentee still asks for a mentor and has no proposed or active match."
+    )
+
+
 class CheckInCreate(StrictModel):
     met_on: Day
     duration_minutes: CheckInMinutes
@@ -239,6 +267,13 @@ class Proposal(BaseModel):
 class UnmatchedMentee(BaseModel):
     mentee_id: uuid.UUID
     display_name: str
+    reason_code: UnmatchedReason = Field(
+        description="Why no mentor was proposed: the first hard constraint that left no one."
+    )
+    reason: str = Field(
+        description="The same in words, for the admin; a block is never told apart from a "
+        "pair that was declined or ended before."
+    )
 
 
 class MatchingRunResult(BaseModel):

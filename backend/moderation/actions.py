@@ -26,6 +26,7 @@ from backend.core.uniqueness import lock_and_reread
 from backend.groups import service as groups_service
 from backend.library import service as library_service
 from backend.mentoring import matches as mentoring_matches
+from backend.mentoring.models import CloseCause
 from backend.mentoring.rows import visible_match
 from backend.moderation import notices, permissions
 from backend.moderation.exceptions import ActionDoesNotFit, ActionNotAllowed, CaseClosed
@@ -94,7 +95,9 @@ def _end_match(d: Decision) -> None:
     access = visible_match(d.db, d.data.match_id, d.actor)
     if person not in (access.match.mentor_id, access.match.mentee_id):
         raise ActionDoesNotFit("That match is not one of the reported person's.")
-    mentoring_matches.end(d.db, d.settings, access, reason=MATCH_ENDED_REASON)
+    mentoring_matches.end(
+        d.db, d.settings, access, reason=MATCH_ENDED_REASON, because=CloseCause.moderation
+    )
     d.action.match_id = d.data.match_id
 
 

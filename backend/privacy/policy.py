@@ -96,13 +96,14 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("mentor_match", "mentor_id"): Reference(
         True,
         Erase.keep_rows,
-        hidden=("mentee_id", "proposed_by_id", "ended_by_id", "matching_run_id"),
+        # closed_because is for admins: "blocked" would tell the blocked person of the block.
+        hidden=("mentee_id", "proposed_by_id", "ended_by_id", "matching_run_id", "closed_because"),
         why="matches as mentor: ended on erasure, kept for the program's figures",
     ),
     ("mentor_match", "mentee_id"): Reference(
         True,
         Erase.keep_rows,
-        hidden=("mentor_id", "proposed_by_id", "ended_by_id", "matching_run_id"),
+        hidden=("mentor_id", "proposed_by_id", "ended_by_id", "matching_run_id", "closed_because"),
         why="matches as mentee: ended on erasure, kept for the program's figures",
     ),
     ("mentor_match", "proposed_by_id"): Reference(

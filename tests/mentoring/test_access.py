@@ -275,6 +275,11 @@ def check_matches(scene: Scene, caller: str, response: Response) -> None:
     assert items[0]["close_reason"] == (REASON if caller in PAIR else None)
 
 
+def check_nothing_needs_attention(scene: Scene, caller: str, response: Response) -> None:
+    # A match the pair ended themselves is theirs: nothing for an admin to look at.
+    assert response.json() == {"items": [], "next_cursor": None}
+
+
 def check_one_match(scene: Scene, caller: str, response: Response) -> None:
     check_match(scene, caller, response.json(), "ended")
     assert response.json()["close_reason"] == (REASON if caller in PAIR else None)
@@ -568,6 +573,15 @@ ROUTES = [
         state=all_matches,
     ),
     Route("list-matches", "GET", "/mentoring/matches", signed_in(200), check_matches, "ended"),
+    Route(
+        "matches-needing-attention",
+        "GET",
+        "/mentoring/matches/attention",
+        admins_only(200),
+        check_nothing_needs_attention,
+        "ended",
+        problems=ROLE,
+    ),
     Route(
         "get-match",
         "GET",

@@ -149,6 +149,8 @@ def test_matching_run_dry_then_saved(client: TestClient) -> None:
     (left,) = dry.json()["unmatched_people"]
     assert left["mentee_id"] == dry.json()["unmatched"][0]
     assert left["display_name"] == names[uuid.UUID(left["mentee_id"])]
+    assert left["reason_code"] == "mentors_paired_with_others"
+    assert left["reason"].startswith("The mentors who fit were paired with others")
     assert client.get(f"{API}/matches", headers=admin.headers).json()["items"] == []
     saved = client.post(f"{API}/matching-runs", json={"dry_run": False}, headers=admin.headers)
     assert saved.status_code == 201, saved.text

@@ -25,12 +25,14 @@ from backend.mentoring.matching import (
     Evaluation,
     MenteeNeed,
     MentorCandidate,
+    UnmatchedReason,
     Vocabulary,
     WeeklySlot,
     assign,
     evaluate,
     score_matrix,
     suggest,
+    why_unmatched,
 )
 
 TOPICS = {
@@ -123,6 +125,7 @@ PURE = {
     "collections",
     "dataclasses",
     "datetime",
+    "enum",
     "math",
     "numpy",
     "scipy",
@@ -635,6 +638,84 @@ def test_assign_never_fills_more_than_the_seats_left() -> None:
     assert len(result.unmatched) == 2
 
 
+# --- why a run left someone without a mentor ------------------------------------------------
+
+
+def reason_of(
+    mentee: MenteeNeed,
+    mentors: Sequence[MentorCandidate],
+    excluded: frozenset[tuple[uuid.UUID, uuid.UUID]] = frozenset(),
+) -> tuple[UnmatchedReason, str]:
+    result = assign([mentee], mentors, excluded_pairs=excluded, vocabulary=VOCABULARY, week_of=JULY)
+    assert result.unmatched == (mentee.user_id,)
+    (why,) = why_unmatched([mentee], mentors, excluded_pairs=excluded, vocabulary=VOCABULARY)
+    assert why.mentee_id == mentee.user_id
+    return why.reason_code, why.reason
+
+
+def test_no_mentor_with_room_counts_full_paused_unapproved_and_closed_accounts() -> None:
+    mentors = [
+        make_mentor(100, capacity=2, load=2),
+        make_mentor(101, paused=True),
+        make_mentor(102, approved=False),
+        make_mentor(103, account_active=False),
+    ]
+    assert reason_of(make_mentee(), mentors) == (
+        UnmatchedReason.no_mentor_with_room,
+        "No mentor has room for another mentee at the moment.",
+    )
+    assert reason_of(make_mentee(), [])[0] == UnmatchedReason.no_mentor_with_room
+    # Mentoring yourself is not a seat for you.
+    assert reason_of(make_mentee(100), [make_mentor(100)])[0] == (
+        UnmatchedReason.no_mentor_with_room
+    )
+
+
+def test_no_mentor_with_room_speaks_their_languages() -> None:
+    mentee = make_mentee(languages=frozenset({"es-MX", "fr"}))
+    code, words = reason_of(mentee, [make_mentor(100), make_mentor(101, languages={"de"})])
+    assert code == UnmatchedReason.no_shared_language
+    assert words == "No mentor with room speaks French or Spanish."
+    # A full mentor who speaks Spanish does not change the reason.
+    full = make_mentor(102, languages={"es"}, capacity=1, load=1)
+    assert reason_of(mentee, [make_mentor(100), full])[0] == UnmatchedReason.no_shared_language
+
+
+def test_the_gender_and_the_years_asked_for_come_after_a_shared_language() -> None:
+    asks = make_mentee(preferred_mentor_gender="woman", min_years_in_recovery=2.0)
+    man = make_mentor(100, gender="man", years_in_recovery=5.0)
+    code, words = reason_of(asks, [man, make_mentor(101, gender="woman", languages={"de"})])
+    assert code == UnmatchedReason.mentor_gender_preference
+    assert "gender" in words
+    assert "woman" not in words  # what they asked for is theirs; the reason does not repeat it
+
+    newer = make_mentor(100, gender="Woman", years_in_recovery=1.0)
+    code, words = reason_of(asks, [newer, make_mentor(101, gender="woman")])  # years unknown
+    assert code == UnmatchedReason.min_years_in_recovery
+    assert words.endswith("(at least 2 years).")
+
+
+def test_mentors_who_may_not_be_proposed_again_are_never_told_apart() -> None:
+    mentee = make_mentee()
+    mentors = [make_mentor(100), make_mentor(101)]
+    excluded = frozenset({(mentee.user_id, person(100)), (mentee.user_id, person(101))})
+    assert reason_of(mentee, mentors, excluded) == (
+        UnmatchedReason.cannot_be_proposed_again,
+        "None of the mentors who fit can be proposed again.",
+    )
+
+
+def test_mentors_who_fit_but_were_paired_with_others() -> None:
+    first, second = make_mentee(1), make_mentee(2, availability=())
+    mentor = make_mentor(100, capacity=1)
+    result = assign([first, second], [mentor], vocabulary=VOCABULARY, week_of=JULY)
+    assert result.unmatched == (second.user_id,)
+    (why,) = why_unmatched([second], [mentor], vocabulary=VOCABULARY)
+    assert why.reason_code == UnmatchedReason.mentors_paired_with_others
+    assert "paired with others in this run" in why.reason
+    assert why_unmatched([], [mentor], vocabulary=VOCABULARY) == ()
+
+
 def test_assign_handles_empty_sides() -> None:
     nobody = assign([], [make_mentor()], vocabulary=VOCABULARY, week_of=JULY)
     assert nobody == nobody.__class__(proposals=(), unmatched=(), total_score=0.0)
@@ -821,6 +902,16 @@ def test_assign_is_optimal_and_keeps_every_rule(instance: Instance) -> None:
     best_count, best_total = brute_force_optimum(instance, evaluations)
     assert len(result.proposals) == best_count
     assert result.total_score == pytest.approx(best_total, abs=1e-9)
+
+    # Why the others wait: "paired with others" exactly when some mentor fits them at all.
+    left = [m for m in instance.mentees if m.user_id in set(result.unmatched)]
+    why = why_unmatched(
+        left, instance.mentors, excluded_pairs=instance.excluded, vocabulary=VOCABULARY
+    )
+    assert [u.mentee_id for u in why] == list(result.unmatched)
+    for unmatched in why:
+        fits = any(i == mentee_index[unmatched.mentee_id] for i, _ in evaluations)
+        assert (unmatched.reason_code == UnmatchedReason.mentors_paired_with_others) == fits
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)

@@ -509,8 +509,13 @@ def test_blocks_hide_the_pair_both_ways_until_unblocked(client: TestClient) -> N
         dry = run(client, admin, dry_run=True)
         assert dry["proposals"] == []
         assert dry["unmatched"] == [str(seeker.user.id)]
+        # Why, in words that never tell a block from a pair that ended before.
+        (why,) = dry["unmatched_people"]
+        assert why["reason_code"] == "cannot_be_proposed_again"
+        assert why["reason"] == "None of the mentors who fit can be proposed again."
         saved = run(client, admin, dry_run=False)
         assert saved["proposals"] == []
+        assert saved["unmatched_people"][0]["reason_code"] == "cannot_be_proposed_again"
         unblock(client, blocker, blocked)
         assert client.get("/api/v1/me/blocks", headers=blocker.headers).json()["items"] == []
         assert suggested(client, seeker) == [str(guide.user.id)]

@@ -291,6 +291,14 @@ export function createCirclesClient(options: ClientOptions) {
       ok(api.POST("/api/v1/mentoring/mentors/{user_id}/approval", { params: { path: { user_id: userId } }, body })),
     /** The best pairs over every open request at once: a preview (`dry_run`) or saved. */
     matchingRun: (dryRun: boolean) => ok(api.POST("/api/v1/mentoring/matching-runs", { body: { dry_run: dryRun } })),
+    /** Matches an admin may want to look at (lapsed, ended by a block, moderation or a closed
+     * account, or quiet), most recently changed first; never the pair's own words. */
+    matchesNeedingAttention: () =>
+      allPages((cursor) =>
+        ok(api.GET("/api/v1/mentoring/matches/attention", { params: { query: pageQuery(cursor) } })),
+      ),
+    /** Ratings in aggregate: figures only from five ratings on, never a comment. */
+    feedbackSummary: () => ok(api.GET("/api/v1/mentoring/feedback-summary")),
     revokeServiceClient: (clientId: string) =>
       done(api.DELETE("/api/v1/service-clients/{client_id}", { params: { path: { client_id: clientId } } })),
     /** One page of the audit trail, newest first (reading it is itself recorded). */

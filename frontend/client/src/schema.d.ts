@@ -1031,6 +1031,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mentoring/matches/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matches an admin may want to look at (admins): proposals that lapsed, matches ended by a block, a moderation action or a closed account in the last 30 days, and active matches with no check-in logged for 30 days; most recently changed first.
+         * @description Matches an admin may want to look at (admins): proposals that lapsed, matches ended by a
+         *     block, a moderation action or a closed account in the last 30 days, and active matches
+         *     with no check-in logged for 30 days; most recently changed first. Never the pair's words.
+         */
+        get: operations["mentoring-matches_needing_attention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mentoring/matches/{match_id}": {
         parameters: {
             query?: never;
@@ -1951,6 +1973,42 @@ export interface components {
         AttendanceUpdate: {
             /** Records */
             records: components["schemas"]["AttendanceEntry"][];
+        };
+        /**
+         * AttentionKind
+         * @enum {string}
+         */
+        AttentionKind: "lapsed" | "blocked" | "moderation" | "account_closed" | "quiet";
+        /**
+         * AttentionMatch
+         * @description A match an admin may want to look at: what happened and when, never the pair's words.
+         */
+        AttentionMatch: {
+            /**
+             * Match Id
+             * Format: uuid
+             */
+            match_id: string;
+            kind: components["schemas"]["AttentionKind"];
+            /**
+             * Since
+             * Format: date-time
+             * @description When it closed; for a quiet match, when a check-in was last logged (or when it was accepted, if none was).
+             */
+            since: string;
+            status: components["schemas"]["MatchStatus"];
+            mentor: components["schemas"]["MatchPerson"];
+            mentee: components["schemas"]["MatchPerson"];
+            /**
+             * Check Ins
+             * @description How many check-ins the pair logged (never their notes).
+             */
+            check_ins: number;
+            /**
+             * Mentee Waiting
+             * @description The mentee still asks for a mentor and has no proposed or active match.
+             */
+            mentee_waiting: boolean;
         };
         /**
          * AuditAction
@@ -3345,6 +3403,16 @@ export interface components {
             /** Seats Left */
             seats_left: number;
         };
+        /** Page[AttentionMatch] */
+        Page_AttentionMatch_: {
+            /** Items */
+            items: components["schemas"]["AttentionMatch"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[AuditEventRead] */
         Page_AuditEventRead_: {
             /** Items */
@@ -4637,7 +4705,21 @@ export interface components {
             mentee_id: string;
             /** Display Name */
             display_name: string;
+            /** @description Why no mentor was proposed: the first hard constraint that left no one. */
+            reason_code: components["schemas"]["UnmatchedReason"];
+            /**
+             * Reason
+             * @description The same in words, for the admin; a block is never told apart from a pair that was declined or ended before.
+             */
+            reason: string;
         };
+        /**
+         * UnmatchedReason
+         * @description Why a run left a mentee without a mentor: the first hard constraint, in this order,
+         *     that rules out every mentor left (stable codes; the words are in ``why_unmatched``).
+         * @enum {string}
+         */
+        UnmatchedReason: "no_mentor_with_room" | "no_shared_language" | "mentor_gender_preference" | "min_years_in_recovery" | "cannot_be_proposed_again" | "mentors_paired_with_others";
         /** UserAdminRead */
         UserAdminRead: {
             /**
@@ -4740,6 +4822,8 @@ export type AttendanceRow = components['schemas']['AttendanceRow'];
 export type AttendanceSheet = components['schemas']['AttendanceSheet'];
 export type AttendanceStatus = components['schemas']['AttendanceStatus'];
 export type AttendanceUpdate = components['schemas']['AttendanceUpdate'];
+export type AttentionKind = components['schemas']['AttentionKind'];
+export type AttentionMatch = components['schemas']['AttentionMatch'];
 export type AuditAction = components['schemas']['AuditAction'];
 export type AuditEventRead = components['schemas']['AuditEventRead'];
 export type AvailabilitySlot = components['schemas']['AvailabilitySlot'];
@@ -4811,6 +4895,7 @@ export type MyRsvp = components['schemas']['MyRsvp'];
 export type MySession = components['schemas']['MySession'];
 export type MySessionList = components['schemas']['MySessionList'];
 export type NextSession = components['schemas']['NextSession'];
+export type PageAttentionMatch = components['schemas']['Page_AttentionMatch_'];
 export type PageAuditEventRead = components['schemas']['Page_AuditEventRead_'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
@@ -4886,6 +4971,7 @@ export type TwoFactorConfirm = components['schemas']['TwoFactorConfirm'];
 export type TwoFactorSetup = components['schemas']['TwoFactorSetup'];
 export type TwoFactorStart = components['schemas']['TwoFactorStart'];
 export type UnmatchedMentee = components['schemas']['UnmatchedMentee'];
+export type UnmatchedReason = components['schemas']['UnmatchedReason'];
 export type UserAdminRead = components['schemas']['UserAdminRead'];
 export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
@@ -8612,6 +8698,58 @@ export interface operations {
                 };
             };
             /** @description You cannot be your own mentor. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mentoring-matches_needing_attention": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AttentionMatch_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -48,4 +48,24 @@ describe("peer mentoring", () => {
     ]);
     expect(JSON.parse(server.calls("POST /api/v1/mentoring/matches/m/end")[0]?.body ?? "")).toEqual({ reason: "We met our goals." });
   });
+
+  test("admins read every match that needs attention, and the feedback figures", async () => {
+    const { server, client } = setup();
+    current = server;
+    await signIn(server, client);
+    server.on(
+      "GET /api/v1/mentoring/matches/attention",
+      () => json({ items: [{ match_id: "m-1", kind: "lapsed" }], next_cursor: "after-1" }),
+      () => json({ items: [{ match_id: "m-2", kind: "quiet" }], next_cursor: null }),
+    );
+    server.on("GET /api/v1/mentoring/feedback-summary", () => json({ matches_ended: 3 }));
+
+    const attention = await client.admin.matchesNeedingAttention();
+    const summary = await client.admin.feedbackSummary();
+
+    expect(attention.items.map((item) => item.kind)).toEqual(["lapsed", "quiet"]);
+    const queries = server.calls("GET /api/v1/mentoring/matches/attention").map((seen) => seen.query.toString());
+    expect(queries).toEqual([`limit=${PAGE_SIZE}`, `limit=${PAGE_SIZE}&cursor=after-1`]);
+    expect(summary.matches_ended).toBe(3);
+  });
 });

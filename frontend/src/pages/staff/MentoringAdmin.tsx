@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import { circles } from "../../api";
 import { PageHeading } from "../../components/Page";
 import { Loading, Problem } from "../../components/Problem";
+import { FeedbackFigures, MatchesNeedingAttention } from "./MentoringAttention";
 
 type Profile = components["schemas"]["MentorProfileRead"];
 type Run = components["schemas"]["MatchingRunResult"];
@@ -73,13 +74,12 @@ function RunPreview({ run }: { run: Run }) {
       {run.unmatched_people.length > 0 ? (
         <>
           <h3>Not matched this time</h3>
-          <p className="small">
-            No available mentor fits them now (languages, times, capacity or a block). They stay in the queue for the
-            next run.
-          </p>
+          <p className="small">They stay in the queue for the next run. Why, for each of them:</p>
           <ul>
             {run.unmatched_people.map((person) => (
-              <li key={person.mentee_id}>{person.display_name}</li>
+              <li key={person.mentee_id}>
+                <strong>{person.display_name}</strong>: {person.reason}
+              </li>
             ))}
           </ul>
         </>
@@ -88,8 +88,9 @@ function RunPreview({ run }: { run: Run }) {
   );
 }
 
-/** Peer mentoring, for admins: offers to mentor to review, and the matching run, previewed
- * before it is saved. */
+/** Peer mentoring, for admins: offers to mentor to review, the matches that need attention,
+ * the matching run (previewed before it is saved, with why anyone is left unmatched), and the
+ * feedback figures. */
 export default function MentoringAdminPage() {
   const queryClient = useQueryClient();
   const [said, setSaid] = useState("");
@@ -121,24 +122,32 @@ export default function MentoringAdminPage() {
         ))}
       </ul>
 
-      <h2>Matching run</h2>
-      <p>
-        Finds the best set of pairs over every open request at once. Preview it first: nothing is saved and no one is
-        told until you save it.
-      </p>
-      <div className="actions">
-        <button type="button" className="button secondary" disabled={match.isPending} onClick={() => match.mutate(true)}>
-          Preview the pairs
-        </button>
-        {run?.dry_run && run.proposals.length > 0 ? (
-          <button type="button" className="button" disabled={match.isPending} onClick={() => match.mutate(false)}>
-            Save these pairs and ask the mentors
+      <MatchesNeedingAttention />
+
+      <section aria-labelledby="matching-run">
+        <h2 id="matching-run" tabIndex={-1}>
+          Matching run
+        </h2>
+        <p>
+          Finds the best set of pairs over every open request at once. Preview it first: nothing is saved and no one is
+          told until you save it.
+        </p>
+        <div className="actions">
+          <button type="button" className="button secondary" disabled={match.isPending} onClick={() => match.mutate(true)}>
+            Preview the pairs
           </button>
-        ) : null}
-      </div>
-      <Problem error={match.error} />
-      {match.isPending ? <Loading what="the pairs" /> : null}
-      {run ? <RunPreview run={run} /> : null}
+          {run?.dry_run && run.proposals.length > 0 ? (
+            <button type="button" className="button" disabled={match.isPending} onClick={() => match.mutate(false)}>
+              Save these pairs and ask the mentors
+            </button>
+          ) : null}
+        </div>
+        <Problem error={match.error} />
+        {match.isPending ? <Loading what="the pairs" /> : null}
+        {run ? <RunPreview run={run} /> : null}
+      </section>
+
+      <FeedbackFigures />
     </article>
   );
 }
