@@ -14,6 +14,12 @@ type Report = components["schemas"]["AttendanceReport"];
 const DAY = 86_400_000;
 
 /** "2026-09-01" for an instant, as a clock in `zone` shows the date. */
+/** Meetings that were held, and one about to start whose sheet is already saved (the check-in
+ * opens before the start): its visits are real, so a facilitator who just saved it sees them. */
+function counted(session: { status: string; headcount: number }): boolean {
+  return session.status === "held" || (session.status === "upcoming" && session.headcount > 0);
+}
+
 function isoDate(instant: Date, zone: string): string {
   const wall = wallTime(instant, zone);
   return `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
@@ -27,7 +33,7 @@ function startOf(day: string, zone: string): string {
 
 /** Attendance per meeting as bars, with the same figures in the table below for everyone. */
 function Chart({ report, zone }: { report: Report; zone: string }) {
-  const held = report.sessions.filter((session) => session.status === "held");
+  const held = report.sessions.filter(counted);
   if (held.length === 0) return null;
   const top = Math.max(1, ...held.map((session) => Math.max(session.headcount, session.rsvps)));
   const width = 320;
@@ -87,7 +93,7 @@ export default function AttendanceReportPage() {
   if (group.isPending) return <Loading what="the circle" />;
   if (group.isError) return <Problem error={group.error} retry={() => void group.refetch()} />;
   const data = report.data;
-  const held = data?.sessions.filter((session) => session.status === "held") ?? [];
+  const held = data?.sessions.filter(counted) ?? [];
   const attended = held.reduce((sum, session) => sum + session.headcount, 0);
   return (
     <article>
