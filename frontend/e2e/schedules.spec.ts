@@ -7,7 +7,7 @@
  */
 import { expect, test } from "@playwright/test";
 
-import { checkPage, screenshot, tokenFor, watchPolicy } from "./support";
+import { checkPage, SCREENSHOTS, screenshot, tokenFor, watchPolicy } from "./support";
 
 const FACILITATOR = { email: "facilitator@example.org", password: "circles demo facilitator" };
 // 18:30 for 75 minutes: a time none of the demo's series uses, so its meetings are this spec's.
@@ -49,6 +49,7 @@ test("a facilitator builds a series, changes its meetings and ends it", async ({
   await expect(preview.getByRole("listitem").first()).toHaveText(OURS);
   await checkPage(page, "schedule-builder");
   await screenshot(page, "schedule-builder");
+  await builder.screenshot({ path: `${SCREENSHOTS}schedule-builder-form.png` });
 
   await builder.getByRole("button", { name: "Save the series" }).click();
   await expect(said).toContainText("The new series is saved: Every other Monday, 6:30–7:45 pm");
@@ -95,6 +96,9 @@ test("a facilitator builds a series, changes its meetings and ends it", async ({
   await oneOff.getByRole("button", { name: "Add the meeting" }).click();
   await expect(said).toContainText("A meeting is added on");
   const added = upcoming.locator(".cards > li").filter({ has: page.getByRole("heading", { name: /10:15–11:00 am/ }) });
+  // Twelve meetings are listed at a time; one 80 days ahead is a few "Show later" presses away.
+  const later = upcoming.getByRole("button", { name: "Show later meetings" });
+  for (let press = 0; press < 10 && (await added.count()) === 0 && (await later.count()) > 0; press += 1) await later.click();
   await expect(added.getByText("One-off meeting")).toBeVisible();
 
   // End the series: asked first, and told what it means.

@@ -93,6 +93,28 @@ describe("A circle's meetings and schedule", () => {
     expect(within(card).getByRole("link", { name: /Run this meeting/ })).toHaveAttribute("href", "/meetings/m1/run");
   });
 
+  it("lists twelve meetings at a time, the rest a button away", async () => {
+    // Thirteen weekly meetings, a week apart from October 8, 2030.
+    const weekly = Array.from({ length: 13 }, (_, week) => {
+      const start = new Date(Date.parse(meeting.starts_at) + week * 7 * 86_400_000);
+      return { ...meeting, id: `m${week}`, starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 90 * 60_000).toISOString() };
+    });
+    fakeApi({
+      "GET /api/v1/groups/:id": () => json({ id: "g1", name: "Rainbow Circle", schedules: [] }),
+      "GET /api/v1/groups/:id/schedules": () => json({ items: [series], next_cursor: null }),
+      "GET /api/v1/groups/:id/sessions": () => json({ items: weekly, next_cursor: null }),
+    });
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    await screen.findByRole("heading", { name: /Tuesday, October 8, 2030/ });
+    const runLinks = () => screen.getAllByRole("link", { name: /^Run this meeting on/ });
+    expect(runLinks()).toHaveLength(12);
+    expect(screen.queryByRole("heading", { name: /Tuesday, December 31, 2030/ })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Show later meetings" }));
+    expect(runLinks()).toHaveLength(13);
+    expect(screen.getByRole("heading", { name: /Tuesday, December 31, 2030/ })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Show later meetings" })).toBeNull();
+  });
+
   it("shows the rule in words and the next dates from the preview, in the schedule's own time", async () => {
     const previews: Call[] = [];
     api(previews);

@@ -31,6 +31,9 @@ type Meeting = components["schemas"]["SessionRead"];
 // The preview is asked for once the person stops typing for this long.
 const PREVIEW_AFTER_MS = 400;
 const UPCOMING_DAYS = 90;
+// Meetings listed at first, and added by each "Show more": a weekly circle has 13 in 90 days,
+// each with its own buttons, too long a page to find the form below on a phone.
+const MEETINGS_AT_A_TIME = 12;
 
 /** Today's date in `zone`, as <input type="date"> writes it. */
 function todayIn(zone: string, now = new Date()): string {
@@ -654,6 +657,7 @@ export default function CircleMeetingsPage() {
   const queryClient = useQueryClient();
   const [said, setSaid] = useState("");
   const [added, setAdded] = useState(0);
+  const [shown, setShown] = useState(MEETINGS_AT_A_TIME);
   const [span] = useState(() => {
     const now = new Date();
     return { from: now.toISOString(), to: new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString() };
@@ -740,11 +744,20 @@ export default function CircleMeetingsPage() {
         <Problem error={meetings.error} retry={() => void meetings.refetch()} />
         {meetings.data && meetings.data.items.length === 0 ? <p className="muted">No meetings in the next {UPCOMING_DAYS} days.</p> : null}
         <ul className="cards">
-          {(meetings.data?.items ?? []).map((meeting) => (
+          {(meetings.data?.items ?? []).slice(0, shown).map((meeting) => (
             <MeetingCard key={`${meeting.id}-${meeting.starts_at}-${meeting.status}`} meeting={meeting} onDone={(words) => void done(words)} />
           ))}
         </ul>
-        {meetings.data?.next_cursor ? <p className="small">Only the first 100 meetings are shown.</p> : null}
+        {(meetings.data?.items.length ?? 0) > shown ? (
+          <p>
+            <button type="button" className="button secondary" onClick={() => setShown((now) => now + MEETINGS_AT_A_TIME)}>
+              Show later meetings
+            </button>
+          </p>
+        ) : null}
+        {meetings.data?.next_cursor && (meetings.data.items.length ?? 0) <= shown ? (
+          <p className="small">Only the first 100 meetings are shown.</p>
+        ) : null}
       </section>
     </article>
   );
