@@ -202,10 +202,17 @@ def list_members(
     responses=problem_responses(401, 403, 404, s409="Full, or the last facilitator."),
 )
 def update_member(
-    access: ManagedGroup, user_id: uuid.UUID, changes: MembershipUpdate, db: DbSession
+    access: ManagedGroup,
+    user_id: uuid.UUID,
+    changes: MembershipUpdate,
+    db: DbSession,
+    settings: AppSettings,
 ) -> MembershipRead:
-    """Approve a request or change a member's group role (facilitators of the group)."""
-    return _membership_read(service.update_membership(db, access, user_id=user_id, changes=changes))
+    """Approve a request (the person is told by email) or change a member's group role
+    (facilitators of the group)."""
+    return _membership_read(
+        service.update_membership(db, settings, access, user_id=user_id, changes=changes)
+    )
 
 
 @router.delete(

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
+from backend.accounts.models import User
 from backend.core import audit, events
 from backend.core.audit import AuditAction
 from backend.core.config import Settings
@@ -19,7 +20,7 @@ from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.uniqueness import lock_and_reread, reread
 from backend.groups import exceptions as errors
-from backend.groups import permissions
+from backend.groups import notices, permissions
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.groups.models import (
     GroupMembership,
@@ -311,9 +312,15 @@ def _active_facilitators(db: Session, group_id: uuid.UUID) -> int:
 
 
 def update_membership(
-    db: Session, access: GroupAccess, *, user_id: uuid.UUID, changes: MembershipUpdate
+    db: Session,
+    settings: Settings,
+    access: GroupAccess,
+    *,
+    user_id: uuid.UUID,
+    changes: MembershipUpdate,
 ) -> GroupMembership:
-    """Approve a request, re-admit a removed member, or change a member's group role."""
+    """Approve a request (the person is told), re-admit a removed member, or change a
+    member's group role."""
     group = require_manager(access).group
     target = _target(db, group.id, user_id)
     if changes.status == MembershipStatus.active and target.status != MembershipStatus.active:
@@ -327,11 +334,14 @@ def update_membership(
                 "The group is full, so this request cannot be approved yet. Raise the "
                 "capacity or wait for a place to open."
             )
+        was_waiting = target.status == MembershipStatus.pending
         target.status = MembershipStatus.active
         target.joined_at = utcnow()
         target.removed_at = None
         db.flush()
         _audit(db, access.actor, AuditAction.membership_approved, target)
+        if was_waiting:
+            notices.request_approved(db, settings, db.get_one(User, target.user_id))
     if changes.role is not None and changes.role != target.role:
         if target.status != MembershipStatus.active:
             raise errors.NotPending("Only active members can be given a group role.")
@@ -377,6 +387,7 @@ def remove_membership(
         and _active_facilitators(db, group.id) <= 1
     ):
         raise errors.LastFacilitator()
+    declined = not leaving and target.status == MembershipStatus.pending
     target.status = MembershipStatus.left if leaving else MembershipStatus.removed
     target.role = MemberRole.member
     if not leaving:
@@ -393,3 +404,5 @@ def remove_membership(
         settings,
         MembershipEnded(group_id=group.id, user_id=target.user_id, removed=not leaving),
     )
+    if declined:
+        notices.request_declined(db, settings, db.get_one(User, target.user_id))

@@ -19,7 +19,7 @@ from backend.groups import service as groups
 from backend.groups import views as group_views
 from backend.groups.models import GroupMembership, SupportGroup
 from backend.groups.schemas import GroupRead, GroupUpdate, MembershipUpdate
-from tests.factories import Person, join, make_group, make_person, make_user
+from tests.factories import Person, emails_to, join, make_group, make_person, make_user
 from tests.support.problems import assert_problem
 
 API = "/api/v1"
@@ -60,6 +60,7 @@ def add_member(
         if status in ("active", "removed") and membership.status != "active":
             groups.update_membership(
                 db,
+                app.state.settings,
                 groups.managed_group(db, group_id, actor),
                 user_id=user.id,
                 changes=MembershipUpdate.model_validate({"status": "active"}),
@@ -899,6 +900,44 @@ def test_joining_an_approval_group_waits_until_a_facilitator_approves(
     assert approved.json()["role"] == "member"
     assert my_groups(client, person)[str(group.id)]["status"] == "active"
     assert read_group(client, group.id, person)["online_url"] == group.online_url
+    # Told, as the circle's page promised, in words that do not name the circle.
+    [told] = emails_to(app, person.email)
+    assert told.subject == "Your request to join a circle was answered"
+    assert "said yes" in told.body_text
+    assert group.name not in told.subject + told.body_text
+
+
+def test_a_declined_request_is_told_kindly_and_a_withdrawn_one_is_not(client: TestClient) -> None:
+    app = app_of(client)
+    facilitator = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=facilitator.user, join_policy="approval")
+    declined, withdrew, member = make_person(client), make_person(client), make_person(client)
+    for person in (declined, withdrew, member):
+        join(client, person, group.id)
+    approved = client.patch(
+        f"{GROUPS}/{group.id}/members/{member.user.id}",
+        json={"status": "active"},
+        headers=facilitator.headers,
+    )
+    assert approved.status_code == 200, approved.text
+    for leaving, headers in ((declined, facilitator.headers), (withdrew, withdrew.headers)):
+        gone = client.delete(f"{GROUPS}/{group.id}/members/{leaving.user.id}", headers=headers)
+        assert gone.status_code == 204, gone.text
+    removed = client.delete(
+        f"{GROUPS}/{group.id}/members/{member.user.id}", headers=facilitator.headers
+    )
+    assert removed.status_code == 204
+
+    [told] = emails_to(app, declined.email)
+    assert told.subject == "Your request to join a circle was answered"
+    assert "not able to say yes" in told.body_text
+    assert group.name not in told.subject + told.body_text
+    assert emails_to(app, withdrew.email) == []  # they took it back themselves
+    # A member removed later heard only of their approval: removal is not a declined request.
+    assert [m.subject for m in emails_to(app, member.email)] == [
+        "Your request to join a circle was answered"
+    ]
+    assert "said yes" in emails_to(app, member.email)[0].body_text
 
 
 @pytest.mark.parametrize(

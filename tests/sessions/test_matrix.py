@@ -173,6 +173,7 @@ def add_member(
             manager = Actor.of_person(db.get_one(User, facilitator.id))
             groups.update_membership(
                 db,
+                app.state.settings,
                 groups.managed_group(db, group_id, manager),
                 user_id=user.id,
                 changes=MembershipUpdate.model_validate({"status": "active"}),

@@ -203,8 +203,9 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Approve a request or change a member's group role (facilitators of the group).
-         * @description Approve a request or change a member's group role (facilitators of the group).
+         * Approve a request (the person is told by email) or change a member's group role (facilitators of the group).
+         * @description Approve a request (the person is told by email) or change a member's group role
+         *     (facilitators of the group).
          */
         patch: operations["groups-update_member"];
         trace?: never;

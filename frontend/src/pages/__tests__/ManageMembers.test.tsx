@@ -27,11 +27,11 @@ describe("Manage members", () => {
     expect(within(sam).getByText("Facilitator (you)")).toBeInTheDocument();
     expect(within(sam).queryByRole("button")).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Approve Maple" }));
-    expect(await screen.findByText("Maple is a member now.")).toBeInTheDocument();
+    expect(await screen.findByText("Maple is a member now. We've emailed them (without the circle's name).")).toBeInTheDocument();
     expect(fake.to("PATCH", "/api/v1/groups/g1/members/u2")[0]?.body).toEqual({ status: "active" });
     const wren = screen.getByRole("heading", { name: "Wren" }).closest("li") as HTMLElement;
     await userEvent.click(within(wren).getByRole("button", { name: "Decline" }));
-    expect(await screen.findByText("Wren's request is declined.")).toBeInTheDocument();
+    expect(await screen.findByText("Wren's request is declined. We've told them kindly by email, without the circle's name.")).toBeInTheDocument();
     expect(fake.to("DELETE", "/api/v1/groups/g1/members/u3")).toHaveLength(1);
   });
 });

@@ -111,7 +111,7 @@ export default function ManageMembersPage() {
                 type="button"
                 className="button"
                 disabled={busy}
-                onClick={() => change.mutate({ member, body: { status: "active" }, words: `${member.display_name} is a member now.` })}
+                onClick={() => change.mutate({ member, body: { status: "active" }, words: `${member.display_name} is a member now. We've emailed them (without the circle's name).` })}
               >
                 Approve {member.display_name}
               </button>
@@ -119,7 +119,7 @@ export default function ManageMembersPage() {
                 type="button"
                 className="button secondary"
                 disabled={busy}
-                onClick={() => remove.mutate({ member, words: `${member.display_name}'s request is declined.` })}
+                onClick={() => remove.mutate({ member, words: `${member.display_name}'s request is declined. We've told them kindly by email, without the circle's name.` })}
               >
                 Decline
               </button>
