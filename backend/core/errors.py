@@ -103,6 +103,12 @@ class AppError(Exception):
         """Extra members of the problem body for this kind of error."""
         return {}
 
+    @property
+    def issues(self) -> Sequence[ValidationIssue] | None:
+        """Each field the refusal is about, as a validation error lists them, so a form can
+        show the words next to the field (e.g. a change the whole record must agree with)."""
+        return None
+
 
 class BadRequest(AppError):
     status = 400
@@ -247,6 +253,7 @@ async def _app_error(request: Request, exc: Exception) -> ProblemResponse:
         slug=exc.slug,
         headers=exc.headers,
         extensions=exc.extensions,
+        errors=exc.issues,
     )
 
 

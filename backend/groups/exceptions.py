@@ -1,6 +1,8 @@
 """Errors of groups and membership, in words a member can act on."""
 
-from backend.core.errors import Conflict, Forbidden
+from collections.abc import Sequence
+
+from backend.core.errors import Conflict, Forbidden, UnprocessableContent, ValidationIssue
 
 
 class GroupFull(Conflict):
@@ -41,3 +43,22 @@ class NotFacilitator(Forbidden):
 class MayNotCreateGroups(Forbidden):
     slug = "may-not-create-groups"
     detail = "Only facilitators and admins can start groups."
+
+
+class NowhereToMeet(UnprocessableContent):
+    """A change that would leave the circle without the place or the link its format needs;
+    said at the field, as a new circle's is, so a form can show it there."""
+
+    slug = "nowhere-to-meet"
+    detail = "The circle needs a place or a link for how it meets."
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(" ".join(message for _, message in problems))
+        self.problems = problems
+
+    @property
+    def issues(self) -> Sequence[ValidationIssue]:
+        return [
+            ValidationIssue(loc=["body", field], msg=message, type="value_error")
+            for field, message in self.problems
+        ]

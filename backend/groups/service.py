@@ -23,6 +23,7 @@ from backend.groups import exceptions as errors
 from backend.groups import notices, permissions
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.groups.models import (
+    GroupFormat,
     GroupMembership,
     GroupStatus,
     GroupTopic,
@@ -207,8 +208,25 @@ def update_group(db: Session, access: GroupAccess, *, changes: GroupUpdate) -> S
         if value is None and field not in ("accessibility_notes", "online_url"):
             continue  # required fields cannot be cleared
         setattr(group, field, value)
+    _check_where_it_meets(group)
     db.flush()
     return group
+
+
+def _check_where_it_meets(group: SupportGroup) -> None:
+    """The circle as changed still has what its format needs (a new one is checked by its
+    schema); the request's transaction is rolled back with the refusal, so nothing is kept."""
+    issues = []
+    if group.format in (GroupFormat.in_person, GroupFormat.hybrid) and not (
+        group.address or group.city
+    ):
+        issues.append(
+            ("location", "An in-person or hybrid group needs a location (address or city).")
+        )
+    if group.format in (GroupFormat.online, GroupFormat.hybrid) and not group.online_url:
+        issues.append(("online_url", "An online or hybrid group needs an online_url."))
+    if issues:
+        raise errors.NowhereToMeet(issues)
 
 
 def archive_group(db: Session, settings: Settings, access: GroupAccess) -> SupportGroup:

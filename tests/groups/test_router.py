@@ -90,6 +90,7 @@ def stored_group(app: FastAPI, group_id: uuid.UUID) -> dict[str, Any]:
             "description": group.description,
             "status": str(group.status),
             "guidelines_version": group.guidelines_version,
+            "format": str(group.format),
         }
 
 
@@ -1154,6 +1155,36 @@ def test_an_edit_with_an_unknown_field_is_422_and_changes_nothing(client: TestCl
     body = assert_problem(response, 422)
     assert ["body", "colour"] in [error["loc"] for error in body["errors"]]
     assert stored_group(app, group.id)["name"] == group.name
+
+
+def test_an_edit_that_leaves_a_group_nowhere_to_meet_is_422_at_the_field_and_changes_nothing(
+    client: TestClient,
+) -> None:
+    app = app_of(client)
+    facilitator = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=facilitator.user)  # online, with a link
+    url = f"{GROUPS}/{group.id}"
+
+    unlinked = client.patch(url, json={"online_url": None}, headers=facilitator.headers)
+    in_person = client.patch(
+        url, json={"format": "in_person", "name": "Moved Circle"}, headers=facilitator.headers
+    )
+
+    body = assert_problem(unlinked, 422)
+    assert body["type"].endswith("nowhere-to-meet")
+    assert [e["loc"] for e in body["errors"]] == [["body", "online_url"]]
+    body = assert_problem(in_person, 422)
+    assert [e["loc"] for e in body["errors"]] == [["body", "location"]]
+    assert "address or city" in body["errors"][0]["msg"]
+    kept = stored_group(app, group.id)
+    assert (kept["name"], kept["format"]) == (group.name, "online")  # nothing of either kept
+    moved = client.patch(
+        url,
+        json={"format": "hybrid", "location": {"city": "Springfield"}},
+        headers=facilitator.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["format"] == "hybrid"
 
 
 def test_where_a_group_meets_is_required_and_each_missing_part_is_named_at_its_field(
