@@ -68,6 +68,20 @@ async function stage(request: APIRequestContext): Promise<void> {
   expect(seen.items.map((m) => [m.status, m.close_reason])).toEqual([["declined", null]]);
 
   await ask(request, await newMember(request, "Itziar"), ["eu"]);
+
+  // Rowan, another approved mentor with room, for the admin to propose to Alder by hand.
+  const rowan = await newMember(request, "Rowan");
+  const rowanOffer = await request.put("/api/v1/mentoring/mentor-profile", {
+    headers: rowan,
+    data: { experience_areas: ["grief-and-loss"], languages: ["en"], availability: EVENINGS, capacity: 1 },
+  });
+  expect(rowanOffer.status(), await rowanOffer.text()).toBe(200);
+  const rowanId = ((await rowanOffer.json()) as { user_id: string }).user_id;
+  const rowanApproved = await request.post(`/api/v1/mentoring/mentors/${rowanId}/approval`, {
+    headers: admin,
+    data: { decision: "approve" },
+  });
+  expect(rowanApproved.status(), await rowanApproved.text()).toBe(200);
 }
 
 test("an admin previews the matching run, sees why people wait, and the matches that need attention", async ({
@@ -113,6 +127,15 @@ test("an admin previews the matching run, sees why people wait, and the matches 
   await attention.screenshot({ path: `${SCREENSHOTS}mentoring-attention.png` });
   await page.setViewportSize({ width: 1280, height: 900 });
   await checkPage(page, "mentoring-admin on a desktop");
+
+  // Or by hand: a mentor with room proposed to Alder, who is no longer listed as waiting.
+  await ended.getByLabel("Propose a mentor for Alder").selectOption({ label: "Rowan (0 of 1 places taken)" });
+  await ended.getByRole("button", { name: "Propose" }).click();
+  await expect(attention.getByText("Rowan is asked to mentor Alder. They have 14 days to answer.")).toBeVisible();
+  const admin = { Authorization: `Bearer ${await tokenFor(request, DEMO_ADMIN.email, DEMO_ADMIN.password)}` };
+  type Matches = { items: { mentor: { display_name: string }; mentee: { display_name: string }; status: string }[] };
+  const all = (await (await request.get("/api/v1/mentoring/matches?status=proposed&limit=100", { headers: admin })).json()) as Matches;
+  expect(all.items.some((m) => m.mentor.display_name === "Rowan" && m.mentee.display_name === "Alder")).toBe(true);
   expect(policy.violations).toEqual([]);
   expect(policy.foreign).toEqual([]);
 });

@@ -289,6 +289,9 @@ export function createCirclesClient(options: ClientOptions) {
     /** Approves or rejects an offer to mentor; the member is told. */
     decideMentor: (userId: string, body: Schemas["ApprovalDecision"]) =>
       ok(api.POST("/api/v1/mentoring/mentors/{user_id}/approval", { params: { path: { user_id: userId } }, body })),
+    /** Proposes a mentor for a member (the mentor is asked, as when the member asks). */
+    proposeMatch: (menteeId: string, mentorId: string) =>
+      ok(api.POST("/api/v1/mentoring/matches", { body: { mentor_id: mentorId, mentee_id: menteeId } })),
     /** The best pairs over every open request at once: a preview (`dry_run`) or saved. */
     matchingRun: (dryRun: boolean) => ok(api.POST("/api/v1/mentoring/matching-runs", { body: { dry_run: dryRun } })),
     /** Matches an admin may want to look at (lapsed, ended by a block, moderation or a closed

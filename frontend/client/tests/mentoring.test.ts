@@ -68,4 +68,16 @@ describe("peer mentoring", () => {
     expect(queries).toEqual([`limit=${PAGE_SIZE}`, `limit=${PAGE_SIZE}&cursor=after-1`]);
     expect(summary.matches_ended).toBe(3);
   });
+
+  test("an admin proposes a mentor for a member: both ids in the body", async () => {
+    const { server, client } = setup();
+    current = server;
+    await signIn(server, client);
+    server.on("POST /api/v1/mentoring/matches", () => json({ id: "m1", status: "proposed" }, 201));
+
+    await client.admin.proposeMatch("mentee-1", "mentor-2");
+
+    const [seen] = server.calls("POST /api/v1/mentoring/matches");
+    expect(JSON.parse(seen?.body ?? "{}")).toEqual({ mentor_id: "mentor-2", mentee_id: "mentee-1" });
+  });
 });

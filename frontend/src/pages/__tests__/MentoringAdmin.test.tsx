@@ -96,6 +96,42 @@ describe("Peer mentoring for admins", () => {
     expect(quiet.getByText(/Friday, November 20/)).toBeInTheDocument();
   });
 
+  it("proposes a mentor with room for someone still waiting, never the one who did not answer", async () => {
+    const mentor = (n: number, name: string, extra: Record<string, unknown> = {}) => ({
+      ...person(n, name),
+      status: "approved",
+      paused: false,
+      capacity: 2,
+      active_mentees: 0,
+      ...extra,
+    });
+    const fake = fakeApi({
+      "GET /api/v1/mentoring/mentors": (call) =>
+        json({
+          items:
+            call.query.get("status") === "approved"
+              ? [mentor(2, "Maple"), mentor(4, "Oak", { active_mentees: 1 }), mentor(5, "Birch", { active_mentees: 2 }), mentor(6, "Ash", { paused: true })]
+              : [],
+          next_cursor: null,
+        }),
+      "GET /api/v1/mentoring/matches/attention": () => json({ items: [attention("lapsed", { mentee_waiting: true })], next_cursor: null }),
+      "GET /api/v1/mentoring/feedback-summary": () =>
+        json({ as_of: "2026-10-01", matches_ended: 0, from_mentees: WAITING, from_mentors: WAITING }),
+      "POST /api/v1/mentoring/matches": () => json({ id: "new-match", status: "proposed" }, 201),
+    });
+    renderRoutes("/staff/mentoring", [{ path: "/staff/mentoring", element: <MentoringAdminPage /> }]);
+    const choose = await screen.findByLabelText("Propose a mentor for River");
+    // Maple did not answer, Birch is full and Ash is paused: only Oak is offered.
+    expect(within(choose).getAllByRole("option").map((option) => option.textContent)).toEqual([
+      "Choose an approved mentor with room",
+      "Oak (1 of 2 places taken)",
+    ]);
+    await userEvent.selectOptions(choose, "Oak (1 of 2 places taken)");
+    await userEvent.click(screen.getByRole("button", { name: "Propose" }));
+    expect(await screen.findByText("Oak is asked to mentor River. They have 14 days to answer.")).toBeInTheDocument();
+    expect(fake.to("POST", "/api/v1/mentoring/matches")[0]?.body).toEqual({ mentor_id: person(4, "").user_id, mentee_id: RIVER.user_id });
+  });
+
   it("says so when nothing needs attention, and shows ratings only from five on", async () => {
     api([]);
     renderRoutes("/staff/mentoring", [{ path: "/staff/mentoring", element: <MentoringAdminPage /> }]);

@@ -1,5 +1,6 @@
 import type { components } from "@strength-circles/client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useId, useState } from "react";
 import { Link } from "react-router";
 
 import { circles } from "../../api";
@@ -55,14 +56,72 @@ function NextStep({ item }: { item: Attention }) {
         </p>
       ) : null}
       {item.mentee_waiting ? (
-        <p>
-          {item.mentee.display_name} is still waiting for a mentor: propose another one with{" "}
-          <a href="#matching-run">the matching run</a>. This pair will not be proposed again.
-        </p>
+        <>
+          <p>
+            {item.mentee.display_name} is still waiting for a mentor: propose another one here, or with{" "}
+            <a href="#matching-run">the matching run</a>. This pair will not be proposed again.
+          </p>
+          <ProposeMentor item={item} />
+        </>
       ) : (
         <p className="small">{item.mentee.display_name} is not waiting for a mentor now.</p>
       )}
     </>
+  );
+}
+
+/** An admin proposes one approved mentor with room for a mentee who is still waiting; the
+ * server checks the pair as it checks any proposal (never a pair declined before, or blocked). */
+function ProposeMentor({ item }: { item: Attention }) {
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [mentorId, setMentorId] = useState("");
+  const [said, setSaid] = useState("");
+  const mentors = useQuery({ queryKey: ["mentors", "approved"], queryFn: () => circles.admin.mentors("approved") });
+  const withRoom = (mentors.data?.items ?? []).filter(
+    (mentor) => !mentor.paused && mentor.active_mentees < mentor.capacity && ![item.mentor.user_id, item.mentee.user_id].includes(mentor.user_id),
+  );
+  const propose = useMutation({
+    mutationFn: () => circles.admin.proposeMatch(item.mentee.user_id, mentorId),
+    onSuccess: async () => {
+      const name = withRoom.find((mentor) => mentor.user_id === mentorId)?.display_name ?? "The mentor";
+      setSaid(`${name} is asked to mentor ${item.mentee.display_name}. They have 14 days to answer.`);
+      await queryClient.invalidateQueries({ queryKey: ["mentoring", "attention"] });
+    },
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (mentorId) propose.mutate();
+  }
+  if (said) {
+    return (
+      <p className="notice success" role="status">
+        {said}
+      </p>
+    );
+  }
+  if (mentors.isPending) return <Loading what="the mentors with room" />;
+  if (withRoom.length === 0) return <p className="small muted">No approved mentor has room right now.</p>;
+  return (
+    <form onSubmit={submit}>
+      <div className="field">
+        <label htmlFor={id}>Propose a mentor for {item.mentee.display_name}</label>
+        <select id={id} value={mentorId} onChange={(event) => setMentorId(event.target.value)}>
+          <option value="">Choose an approved mentor with room</option>
+          {withRoom.map((mentor) => (
+            <option key={mentor.user_id} value={mentor.user_id}>
+              {mentor.display_name} ({mentor.active_mentees} of {mentor.capacity} places taken)
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button secondary" disabled={!mentorId || propose.isPending}>
+          Propose
+        </button>
+      </div>
+      <Problem error={propose.error} />
+    </form>
   );
 }
 
