@@ -1289,6 +1289,10 @@ NOT_A_DOUBLE_CLICK = {
         "A preview writes nothing (not even the Idempotency-Key store): twice at once is two "
         "equal answers (tests/sessions/test_schedule_preview.py, nothing is written)."
     ),
+    ("POST", "/api/v1/schedules/{schedule_id}/preview"): (
+        "A change's preview writes nothing, as a new series' preview writes nothing: twice at "
+        "once is two equal answers (tests/sessions/test_schedule_preview.py)."
+    ),
     ("POST", "/api/v1/auth/token"): (
         "An OAuth2 token exchange, not a creating write: two password grants are two sign-ins "
         "(two sessions, both valid), and a refresh token used twice is a reuse that ends its "

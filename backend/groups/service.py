@@ -340,11 +340,13 @@ def update_membership(
     """Approve a request (the person is told), re-admit a removed member, or change a
     member's group role."""
     group = require_manager(access).group
-    target = _target(db, group.id, user_id)
+    # The group, then the membership as it is now: two facilitators answering the same
+    # request at once take turns, and the second sees the first's answer (one email, not two).
+    lock_for_update(db, SupportGroup.id, group.id)
+    target = lock_and_reread(db, _target(db, group.id, user_id))
     if changes.status == MembershipStatus.active and target.status != MembershipStatus.active:
         if target.status not in (MembershipStatus.pending, MembershipStatus.removed):
             raise errors.NotPending()
-        lock_for_update(db, SupportGroup.id, group.id)
         if (changes.role or target.role) == MemberRole.member and seats_taken(db, [group.id]).get(
             group.id, 0
         ) >= group.capacity:
@@ -365,14 +367,15 @@ def update_membership(
             raise errors.NotPending("Only active members can be given a group role.")
         if target.role == MemberRole.facilitator and _active_facilitators(db, group.id) <= 1:
             raise errors.LastFacilitator()
-        if changes.role == MemberRole.member:
-            # A facilitator who becomes a member takes a seat, so there must be one.
-            lock_for_update(db, SupportGroup.id, group.id)
-            if seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity:
-                raise errors.GroupFull(
-                    "The group is full, so this facilitator cannot become a member now. Raise "
-                    "the capacity first."
-                )
+        # A facilitator who becomes a member takes a seat, so there must be one.
+        if (
+            changes.role == MemberRole.member
+            and seats_taken(db, [group.id]).get(group.id, 0) >= group.capacity
+        ):
+            raise errors.GroupFull(
+                "The group is full, so this facilitator cannot become a member now. Raise "
+                "the capacity first."
+            )
         target.role = changes.role
         db.flush()
         _audit(db, access.actor, AuditAction.membership_role_changed, target)
@@ -381,22 +384,31 @@ def update_membership(
 
 
 def remove_membership(
-    db: Session, settings: Settings, access: GroupAccess, *, user_id: uuid.UUID
+    db: Session,
+    settings: Settings,
+    access: GroupAccess,
+    *,
+    user_id: uuid.UUID,
+    declined_notice: bool = True,
 ) -> None:
     """A member leaves (themselves), or a facilitator removes someone (who then needs
-    approval to come back). Their seats at upcoming meetings go to the people waiting."""
+    approval to come back). Their seats at upcoming meetings go to the people waiting. A
+    facilitator removing a pending request declines it, and the person is told kindly
+    (``declined_notice``: moderation says its own words, or none)."""
     group, membership = access.group, access.membership
     leaving = access.actor.person_id == user_id
-    if leaving:
-        if membership is None or membership.status not in (
-            MembershipStatus.active,
-            MembershipStatus.pending,
-        ):
-            raise NotFound()
-        target = membership
-    else:
+    if not leaving:
         require_manager(access)
-        target = _target(db, group.id, user_id)
+    # As in update_membership: the group, then the membership as it is now.
+    lock_for_update(db, SupportGroup.id, group.id)
+    if leaving:
+        if membership is None:
+            raise NotFound()
+        target = lock_and_reread(db, membership)
+        if target.status not in (MembershipStatus.active, MembershipStatus.pending):
+            raise NotFound()
+    else:
+        target = lock_and_reread(db, _target(db, group.id, user_id))
         if target.status == MembershipStatus.removed:
             return
     if (
@@ -405,7 +417,7 @@ def remove_membership(
         and _active_facilitators(db, group.id) <= 1
     ):
         raise errors.LastFacilitator()
-    declined = not leaving and target.status == MembershipStatus.pending
+    declined = declined_notice and not leaving and target.status == MembershipStatus.pending
     target.status = MembershipStatus.left if leaving else MembershipStatus.removed
     target.role = MemberRole.member
     if not leaving:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, id_key, moment_key, paginate
 from backend.mentoring.models import (
@@ -81,8 +82,14 @@ def matches_needing_attention(
         ).all()
     }
     mentees = {m.mentee_id for m in matches}
+    # Still asking, with an account that can be matched (a deactivated one keeps its request
+    # but the matching run skips it, and so does "still waiting").
     asking = set(
-        db.scalars(select(MenteeRequest.user_id).where(MenteeRequest.user_id.in_(mentees)))
+        db.scalars(
+            select(MenteeRequest.user_id)
+            .join(User, User.id == MenteeRequest.user_id)
+            .where(MenteeRequest.user_id.in_(mentees), User.is_active.is_(True))
+        )
     )
     matched = set(
         db.scalars(

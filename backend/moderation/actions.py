@@ -84,7 +84,10 @@ def _remove_from_circle(d: Decision) -> None:
     if group_id is None:
         raise ActionDoesNotFit("Say which circle to remove the member from (group_id).")
     access = groups_service.managed_group(d.db, group_id, d.actor)
-    groups_service.remove_membership(d.db, d.settings, access, user_id=_subject(d.case))
+    # Not "declined" words: a moderation decision is not a facilitator's answer to a request.
+    groups_service.remove_membership(
+        d.db, d.settings, access, user_id=_subject(d.case), declined_notice=False
+    )
     d.action.group_id = group_id
 
 

@@ -7,6 +7,7 @@ day is read with the offset before the change (RFC 5545 section 3.3.5), as zonei
 ``fold=0``.
 """
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -285,6 +286,38 @@ def next_occurrences(
             if len(found) >= count:
                 break
     return found
+
+
+def kept_anchor(rule_text: str, anchor: date, today: date) -> date:
+    """Where a series changed from now on counts its rhythm from: its old start, moved
+    forward by whole periods of the rule (INTERVAL days or weeks; for monthly and yearly
+    rules whole years, which every monthly interval divides into) to the last such day on or
+    before today. So "every other week" keeps its weeks, and the expansion starts near today.
+    RFC 5545 counts an interval from DTSTART: moving DTSTART to today would shift it."""
+    if anchor >= today:
+        return anchor
+    parts = dict(part.split("=", 1) for part in rule_text.upper().split(";") if "=" in part)
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 1
+    frequency = parts.get("FREQ")
+    if frequency in ("DAILY", "WEEKLY"):
+        step = timedelta(days=interval * (7 if frequency == "WEEKLY" else 1))
+        return anchor + step * ((today - anchor) // step)
+    if frequency not in ("MONTHLY", "YEARLY"):
+        return today
+    years = math.lcm(interval, 12) // 12 if frequency == "MONTHLY" else interval
+    whole = (today.year - anchor.year) // years * years
+    for back in (0, years):
+        moved = _same_day_years_on(anchor, whole - back)
+        if moved <= today:
+            return moved
+    return anchor
+
+
+def _same_day_years_on(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def first_occurrence(

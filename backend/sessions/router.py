@@ -119,6 +119,22 @@ def update_schedule(
 
 
 @router.post(
+    "/schedules/{schedule_id}/preview",
+    tags=["sessions"],
+    responses=problem_responses(
+        401, 403, 404, s409="The series has ended.", s422="An invalid rule, zone or dates."
+    ),
+)
+def preview_schedule_change(
+    schedule: ManagedSchedule, data: ScheduleUpdate, db: DbSession
+) -> SchedulePreview:
+    """What a change of the series from now on would make, before it is saved (facilitators
+    of the group): the rule in words and its next 6 meetings, counted as the change would
+    count them (every other week keeps its weeks). Nothing is written."""
+    return schedules.preview_change(schedule, data=data)
+
+
+@router.post(
     "/schedules/{schedule_id}/end", tags=["sessions"], responses=problem_responses(401, 403, 404)
 )
 def end_schedule(schedule: ManagedSchedule, db: DbSession, settings: AppSettings) -> ScheduleRead:

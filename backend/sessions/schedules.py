@@ -131,26 +131,73 @@ def preview_schedule(db: Session, access: GroupAccess, *, data: ScheduleCreate) 
     start_of_series = rec.to_utc(
         datetime.combine(data.starts_on, time.min), rec.zone(data.timezone)
     )
-    tz = rec.zone(data.timezone)
-    meetings = rec.next_occurrences(
-        rule_text=data.rrule,
-        starts_on=data.starts_on,
-        start_time=data.start_time,
-        duration_minutes=data.duration_minutes,
-        timezone=data.timezone,
-        until=data.until,
+    return _preview(
+        data.rrule,
+        data.starts_on,
+        data.start_time,
+        data.duration_minutes,
+        data.timezone,
+        data.until,
         after=max(utcnow(), start_of_series),
+    )
+
+
+def preview_change(schedule: Schedule, *, data: ScheduleUpdate) -> SchedulePreview:
+    """What ``update_schedule`` would make of the series from now on, in words and its next
+    meetings, counted from the same start the change would keep; nothing is written."""
+    if schedule.ended_at is not None:
+        raise ScheduleEnded()
+    timing = {k: v for k, v in data.model_dump(exclude_unset=True).items() if k in TIMING_FIELDS}
+    rrule = str(timing.get("rrule") or schedule.rrule)
+    start_time = timing.get("start_time") or schedule.start_time
+    duration = timing.get("duration_minutes") or schedule.duration_minutes
+    timezone = str(timing.get("timezone") or schedule.timezone)
+    until = timing.get("until", schedule.until)
+    assert isinstance(start_time, time)
+    assert isinstance(duration, int)
+    assert until is None or isinstance(until, date)
+    now = utcnow()
+    starts_on = schedule.starts_on
+    if (rrule, start_time, duration, timezone, until) != (
+        schedule.rrule,
+        schedule.start_time,
+        schedule.duration_minutes,
+        schedule.timezone,
+        schedule.until,
+    ):
+        today = now.astimezone(rec.zone(timezone)).date()
+        starts_on = rec.kept_anchor(rrule, schedule.starts_on, today)
+    _check_series(rrule, starts_on, start_time, timezone, until)
+    return _preview(rrule, starts_on, start_time, duration, timezone, until, after=now)
+
+
+def _preview(
+    rrule: str,
+    starts_on: date,
+    start_time: time,
+    duration_minutes: int,
+    timezone: str,
+    until: date | None,
+    *,
+    after: datetime,
+) -> SchedulePreview:
+    tz = rec.zone(timezone)
+    meetings = rec.next_occurrences(
+        rule_text=rrule,
+        starts_on=starts_on,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        timezone=timezone,
+        until=until,
+        after=after,
         count=PREVIEW_MEETINGS,
     )
     words = describe.describe(
-        data.rrule,
-        starts_on=data.starts_on,
-        start_time=data.start_time,
-        duration_minutes=data.duration_minutes,
+        rrule, starts_on=starts_on, start_time=start_time, duration_minutes=duration_minutes
     )
     return SchedulePreview(
         description=words.description,
-        timezone=data.timezone,
+        timezone=timezone,
         next_meetings=[
             PreviewMeeting(
                 starts_at=occ.starts_at,
@@ -243,7 +290,7 @@ def _restart_series(
     assert isinstance(duration, int)
     assert until is None or isinstance(until, date)
     today = now.astimezone(rec.zone(new_tz)).date()
-    starts_on = max(schedule.starts_on, today)
+    starts_on = rec.kept_anchor(rrule, schedule.starts_on, today)
     _check_series(rrule, starts_on, start_time, new_tz, until)
     # Everything the old rule made stays as it is but leaves the series: past meetings keep
     # their times, and sessions changed on their own keep their changes.

@@ -83,8 +83,9 @@ def update_session(
     db: Session, settings: Settings, access: SessionAccess, *, data: SessionUpdate
 ) -> GroupSession:
     """Cancel, restore or move one occurrence, or change its seats or place, without touching
-    the rest of its series. Everyone who RSVPd hears about a cancellation or a new time."""
-    require_manager(access.as_group)
+    the rest of its series. Everyone who RSVPd hears about a cancellation or a new time. An
+    archived circle's meetings stay as archiving left them: it cannot reopen, so none returns."""
+    ensure_not_archived(require_manager(access.as_group).group)
     session = access.session
     lock_for_update(db, GroupSession.id, session.id)
     db.refresh(session)

@@ -54,7 +54,7 @@ test("a facilitator starts a circle with a schedule, runs its first meeting and 
 
   // 2. A weekly schedule, seen in words with its next dates before it is saved.
   await page.getByRole("link", { name: "Meetings and schedule" }).click();
-  const said = page.locator("p.notice.success[role=status]");
+  const said = page.locator("[role=status] > p.notice.success");
   const builder = page.locator("section").filter({ has: page.getByRole("heading", { name: "Start a new series" }) });
   await builder.getByRole("radio", { name: "Every week" }).check();
   for (const day of await builder.getByRole("checkbox").all()) await day.uncheck();

@@ -19,7 +19,7 @@ test("a facilitator builds a series, changes its meetings and ends it", async ({
   test.setTimeout(150_000);
   const policy = watchPolicy(page, baseURL ?? "");
   // What the page says after each change (the previews' "Loading…" is a status too).
-  const said = page.locator("p.notice.success[role=status]");
+  const said = page.locator("[role=status] > p.notice.success");
   const asFacilitator = { Authorization: `Bearer ${await tokenFor(request, FACILITATOR.email, FACILITATOR.password)}` };
   type Mine = { items: { group: { id: string; name: string }; role: string }[] };
   const runs = ((await (await request.get("/api/v1/me/groups", { headers: asFacilitator })).json()) as Mine).items;

@@ -105,6 +105,23 @@ def test_a_lapsed_proposal_is_listed_while_the_mentee_waits(
     assert kinds(client, admin) == {}
 
 
+def test_a_deactivated_mentee_is_not_said_to_be_waiting(
+    client: TestClient, app: FastAPI, settings: Settings, clock: Clock, admin: Person
+) -> None:
+    seeker = mentee(client)
+    proposed(client, seeker, mentor(client, admin))
+    clock.advance(PROPOSAL_LAPSES_AFTER + timedelta(hours=1))
+    run_housekeeping(app, settings)
+    assert attention(client, admin)[0]["mentee_waiting"] is True
+
+    off = client.patch(
+        f"/api/v1/users/{seeker.user.id}", json={"is_active": False}, headers=admin.headers
+    )
+    assert off.status_code == 200, off.text
+    # Their request is kept, but nobody can be proposed to them: no "still waiting".
+    assert attention(client, admin)[0]["mentee_waiting"] is False
+
+
 def test_a_match_ended_by_a_block_is_listed_and_the_pair_learn_only_that_it_ended(
     client: TestClient, app: FastAPI, admin: Person
 ) -> None:

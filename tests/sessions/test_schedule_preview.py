@@ -152,3 +152,64 @@ def test_nothing_is_written(app: FastAPI, client: TestClient, circle: Circle, cl
     assert preview(client, circle, headers=headers).status_code == 200
     assert preview(client, circle, headers=headers, start_time="19:00").status_code == 200
     assert counts() == before
+
+
+# --- a change of a series, previewed ----------------------------------------------------------
+
+
+def _every_other_monday(client: TestClient, circle: Circle) -> dict[str, Any]:
+    created = client.post(f"{circle.base}/schedules", headers=circle.facilitator.headers, json=BODY)
+    assert created.status_code == 201, created.text
+    schedule: dict[str, Any] = created.json()
+    return schedule
+
+
+def test_a_change_is_previewed_only_by_who_may_make_it(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    schedule = _every_other_monday(client, circle)
+    url = f"/api/v1/schedules/{schedule['id']}/preview"
+    change = {"start_time": "19:00"}
+    assert_problem(client.post(url, json=change), 401)
+    assert_problem(client.post(url, headers=circle.members[0].headers, json=change), 403)
+    other = make_circle(client, members=0)
+    assert_problem(client.post(url, headers=other.facilitator.headers, json=change), 403)
+    admin = make_person(client, role=Role.admin)
+    assert client.post(url, headers=admin.headers, json=change).status_code == 200
+    ended = client.post(f"/api/v1/schedules/{schedule['id']}/end", headers=admin.headers)
+    assert ended.status_code == 200
+    assert_problem(client.post(url, headers=circle.facilitator.headers, json=change), 409)
+
+
+def test_a_changed_every_other_week_series_keeps_its_weeks_and_the_preview_says_so(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    # Every other Monday from 19 October: 19 Oct, 2 Nov, 16 Nov, 30 Nov ... Changed on
+    # Wednesday 28 October, the series keeps those weeks; counting from the day of the change
+    # would have made it 9 Nov, 23 Nov (cancelling the meetings people planned for).
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    schedule = _every_other_monday(client, circle)
+    clock.set(datetime(2026, 10, 28, 12, tzinfo=UTC))
+    change = {"start_time": "19:00"}
+    previewed = client.post(
+        f"/api/v1/schedules/{schedule['id']}/preview",
+        headers=circle.facilitator.headers,
+        json=change,
+    )
+    assert previewed.status_code == 200, previewed.text
+    days = [m["local_start"][:10] for m in previewed.json()["next_meetings"]]
+    assert days[:3] == ["2026-11-02", "2026-11-16", "2026-11-30"]
+    assert previewed.json()["description"] == "Every other Monday, 7:00\u20138:00 pm"
+
+    saved = client.patch(
+        f"/api/v1/schedules/{schedule['id']}", headers=circle.facilitator.headers, json=change
+    )
+    assert saved.status_code == 200, saved.text
+    listed = client.get(
+        f"{circle.base}/sessions",
+        params={"from": "2026-10-28T12:00:00Z", "to": "2026-12-15T00:00:00Z", "limit": 100},
+        headers=circle.facilitator.headers,
+    ).json()["items"]
+    live = [s["local_start"][:10] for s in listed if s["status"] == "scheduled"]
+    assert live == ["2026-11-02", "2026-11-16", "2026-11-30"]  # the preview's, exactly

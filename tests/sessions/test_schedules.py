@@ -333,3 +333,26 @@ def test_an_anonymous_read_never_generates_meetings(
     assert member.status_code == 200, member.text
     assert len(member.json()["items"]) == 100
     assert stored() > before
+
+
+def test_an_archived_circles_meetings_cannot_be_restored_or_moved(
+    client: TestClient, circle: Circle, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    create_schedule(client, circle)
+    meeting = sessions(client, circle, "2026-10-01T00:00:00Z", "2026-10-15T00:00:00Z")[0]
+    going = client.put(
+        f"/api/v1/sessions/{meeting['id']}/rsvp",
+        headers=circle.members[0].headers,
+        json={"status": "going"},
+    )
+    assert going.status_code == 200, going.text
+    archived = client.post(f"{circle.base}/archive", headers=circle.facilitator.headers)
+    assert archived.status_code == 200, archived.text
+    url = f"/api/v1/sessions/{meeting['id']}"
+    assert client.get(url, headers=circle.facilitator.headers).json()["status"] == "cancelled"
+
+    for change in ({"status": "scheduled"}, {"starts_at": "2026-10-07T22:00:00Z"}):
+        refused = client.patch(url, headers=circle.facilitator.headers, json=change)
+        assert "archived" in assert_problem(refused, 422)["detail"]
+    assert client.get(url, headers=circle.facilitator.headers).json()["status"] == "cancelled"

@@ -384,6 +384,10 @@ export function createCirclesClient(options: ClientOptions) {
      * Nothing is written; a rule creating would refuse is refused the same way. */
     preview: (groupId: string, body: Schemas["ScheduleCreate"]) =>
       ok(api.POST("/api/v1/groups/{group_id}/schedules/preview", { params: group(groupId), body })),
+    /** What a change of the series from now on would make, before it is saved (counted as
+     * the change counts: every other week keeps its weeks). Nothing is written. */
+    previewChange: (scheduleId: string, body: Schemas["ScheduleUpdate"]) =>
+      ok(api.POST("/api/v1/schedules/{schedule_id}/preview", { ...series(scheduleId), body })),
     create: (groupId: string, body: Schemas["ScheduleCreate"]) =>
       ok(api.POST("/api/v1/groups/{group_id}/schedules", { params: group(groupId), body })),
     /** Changes the series from now on; past and individually changed meetings stay. */

@@ -77,6 +77,10 @@ function api(previews: Call[] = []) {
       });
     },
     "PATCH /api/v1/sessions/:id": () => json({ ...meeting, status: "cancelled" }),
+    "POST /api/v1/schedules/:id/preview": (call) => {
+      previews.push(call);
+      return json({ description: "Wednesdays, 7:00–8:30 pm", timezone: "America/New_York", next_meetings: [] });
+    },
     "PATCH /api/v1/schedules/:id": () => json({ ...series, rrule: "FREQ=WEEKLY;BYDAY=WE", description: "Wednesdays, 7:00–8:30 pm" }),
     "POST /api/v1/schedules/:id/end": () => json({ ...series, ended_at: "2030-10-01T00:00:00Z" }),
   });
@@ -164,9 +168,15 @@ describe("A circle's meetings and schedule", () => {
     expect(within(card).getByText(/Past meetings, and meetings you changed one by one, stay as they are/)).toBeInTheDocument();
     await userEvent.click(await within(card).findByRole("checkbox", { name: "Tuesday" }));
     await userEvent.click(within(card).getByRole("checkbox", { name: "Wednesday" }));
+    // The preview of a change asks the series itself (counted as the change counts).
+    await waitFor(() =>
+      expect(fake.to("POST", "/api/v1/schedules/s1/preview").map((call) => call.body)).toContainEqual({ rrule: "FREQ=WEEKLY;BYDAY=WE" }),
+    );
     await userEvent.click(within(card).getByRole("button", { name: "Change the series from now on" }));
     expect(await screen.findByText("The series is changed from now on: Wednesdays, 7:00–8:30 pm. Past meetings stay as they were.")).toBeInTheDocument();
-    expect(fake.to("PATCH", "/api/v1/schedules/s1")[0]?.body).toMatchObject({ rrule: "FREQ=WEEKLY;BYDAY=WE", start_time: "19:00" });
+    // Only what changed: the rest of the series is left as it is.
+    expect(fake.to("PATCH", "/api/v1/schedules/s1")[0]?.body).toEqual({ rrule: "FREQ=WEEKLY;BYDAY=WE" });
+
 
     await userEvent.click(within(card).getByRole("button", { name: /^End this series/ }));
     const dialog = within(card).getByRole("dialog");
@@ -174,5 +184,41 @@ describe("A circle's meetings and schedule", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "End the series" }));
     expect(await screen.findByText(/has ended\. Its future meetings are cancelled\./)).toBeInTheDocument();
     expect(fake.to("POST", "/api/v1/schedules/s1/end")).toHaveLength(1);
+  });
+
+  it("keeps a rule it cannot write as it is, and changes only the seats", async () => {
+    const twiceMonthly = { ...series, rrule: "FREQ=MONTHLY;BYDAY=2SA,4SA", description: "The second and fourth Saturday, 7:00–8:30 pm" };
+    const fake = fakeApi({
+      "GET /api/v1/groups/:id": () => json({ id: "g1", name: "Rainbow Circle", schedules: [] }),
+      "GET /api/v1/groups/:id/schedules": () => json({ items: [twiceMonthly], next_cursor: null }),
+      "GET /api/v1/groups/:id/sessions": () => json({ items: [], next_cursor: null }),
+      "POST /api/v1/groups/:id/schedules/preview": () => json({ description: "x", timezone: "UTC", next_meetings: [] }),
+      "POST /api/v1/schedules/:id/preview": () =>
+        json({ description: twiceMonthly.description, timezone: "America/New_York", next_meetings: [] }),
+      "PATCH /api/v1/schedules/:id": () => json({ ...twiceMonthly, capacity: 8 }),
+    });
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    const card = (await screen.findByRole("heading", { name: twiceMonthly.description })).closest("li") as HTMLElement;
+    await userEvent.click(within(card).getByText("Change from now on"));
+    expect(await within(card).findByText(/a pattern this form can't write, so its days stay as they are/)).toBeInTheDocument();
+    expect(within(card).queryByRole("radio", { name: "Every week" })).toBeNull();
+    const save = within(card).getByRole("button", { name: "Change the series from now on" });
+    expect(save).toBeDisabled(); // nothing is changed yet
+    await userEvent.type(within(card).getByLabelText(/^Seats/), "8");
+    await userEvent.click(save);
+    await waitFor(() => expect(fake.to("PATCH", "/api/v1/schedules/s1")).toHaveLength(1));
+    expect(fake.to("PATCH", "/api/v1/schedules/s1")[0]?.body).toEqual({ capacity: 8 });
+  });
+
+  it("offers nothing to change for an archived circle", async () => {
+    fakeApi({
+      "GET /api/v1/groups/:id": () => json({ id: "g1", name: "Rainbow Circle", status: "archived", schedules: [] }),
+      "GET /api/v1/groups/:id/schedules": () => json({ items: [{ ...series, ended_at: "2030-10-01T00:00:00Z" }], next_cursor: null }),
+      "GET /api/v1/groups/:id/sessions": () => json({ items: [{ ...meeting, status: "cancelled" }], next_cursor: null }),
+    });
+    renderRoutes("/groups/g1/meetings", [{ path: "/groups/:groupId/meetings", element: <CircleMeetingsPage /> }]);
+    expect(await screen.findByText(/This circle is archived, so it has no more meetings/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Restore/ })).toBeNull();
+    expect(screen.queryByRole("heading", { name: "Start a new series" })).toBeNull();
   });
 });

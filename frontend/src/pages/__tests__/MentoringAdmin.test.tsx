@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
@@ -128,7 +128,8 @@ describe("Peer mentoring for admins", () => {
     ]);
     await userEvent.selectOptions(choose, "Oak (1 of 2 places taken)");
     await userEvent.click(screen.getByRole("button", { name: "Propose" }));
-    expect(await screen.findByText("Oak is asked to mentor River. They have 14 days to answer.")).toBeInTheDocument();
+    const told = await screen.findByText("Oak is asked to mentor River. They have 14 days to answer.");
+    await waitFor(() => expect(told).toHaveFocus());
     expect(fake.to("POST", "/api/v1/mentoring/matches")[0]?.body).toEqual({ mentor_id: person(4, "").user_id, mentee_id: RIVER.user_id });
   });
 

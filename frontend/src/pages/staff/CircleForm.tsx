@@ -687,7 +687,7 @@ export function CircleForm({
         label="Places"
         name="capacity"
         inputMode="numeric"
-        hint={`The most members at once, from 1 to ${MAX_CAPACITY}; facilitators don't take a place. Each meeting has this many seats unless you set another number for it.`}
+        hint={`The most members at once, from 1 to ${MAX_CAPACITY}; facilitators don't take a place. New meetings get this many seats; meetings already planned keep theirs (change a series' seats on Meetings and schedule).`}
         value={draft.capacity}
         onChange={(e) => set("capacity", e.target.value)}
         maxLength={3}

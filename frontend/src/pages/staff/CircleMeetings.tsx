@@ -26,6 +26,7 @@ import { clock, dayName, meetingTime, wallTime, zonedInstant, zoneLabel } from "
 
 type Schedule = components["schemas"]["ScheduleRead"];
 type ScheduleCreate = components["schemas"]["ScheduleCreate"];
+type ScheduleUpdate = components["schemas"]["ScheduleUpdate"];
 type Meeting = components["schemas"]["SessionRead"];
 
 // The preview is asked for once the person stops typing for this long.
@@ -85,10 +86,17 @@ function newDraft(zone: string): Draft {
   };
 }
 
+/** The choices a saved rule was made from, or null for one these choices cannot say (made
+ * elsewhere, or with WKST, which moves where an every-other-week counts from): such a rule is
+ * kept as it is when the rest of the series changes. */
+function editableRule(schedule: Schedule): RuleChoices | null {
+  return /WKST=/i.test(schedule.rrule) ? null : readRule(schedule.rrule);
+}
+
 function draftOf(schedule: Schedule): Draft {
   const day = weekdayOf(schedule.starts_on);
   return {
-    choices: readRule(schedule.rrule) ?? { repeat: "weekly", weekdays: [day], nth: 1, monthlyWeekday: day },
+    choices: editableRule(schedule) ?? { repeat: "weekly", weekdays: [day], nth: 1, monthlyWeekday: day },
     startTime: schedule.start_time.slice(0, 5),
     duration: String(schedule.duration_minutes),
     timezone: schedule.timezone,
@@ -117,13 +125,46 @@ function bodyOf(draft: Draft): ScheduleCreate | null {
   };
 }
 
+/** What a change of `schedule` sends: only what differs from it (so a change of seats never
+ * restarts the series), the rule only when these choices can say it; null while a weekly
+ * series has no day. */
+function changesOf(draft: Draft, schedule: Schedule): ScheduleUpdate | null {
+  const changes: ScheduleUpdate = {};
+  const saved = editableRule(schedule);
+  if (saved) {
+    const rrule = buildRule(draft.choices);
+    if (rrule === null) return null;
+    if (rrule !== buildRule(saved)) changes.rrule = rrule;
+  }
+  if (draft.startTime && draft.startTime !== schedule.start_time.slice(0, 5)) changes.start_time = draft.startTime;
+  if (Number(draft.duration) !== schedule.duration_minutes) changes.duration_minutes = Number(draft.duration);
+  if (draft.timezone !== schedule.timezone) changes.timezone = draft.timezone;
+  if ((draft.until || null) !== schedule.until) changes.until = draft.until || null;
+  const capacity = draft.capacity ? Number(draft.capacity) : null;
+  if (capacity !== schedule.capacity) changes.capacity = capacity;
+  const location = draft.location.trim() || null;
+  if (location !== schedule.location) changes.location = location;
+  const link = draft.onlineUrl.trim() || null;
+  if (link !== schedule.online_url) changes.online_url = link;
+  return changes;
+}
+
+/** What the preview shows: a new series of a circle, or a change of a series. */
+type PreviewAsk = { groupId: string; body: ScheduleCreate } | { scheduleId: string; changes: ScheduleUpdate };
+
 /** The rule in words and its next meetings, as the server will make them, before saving. */
-function SchedulePreview({ groupId, body }: { groupId: string; body: ScheduleCreate | null }) {
+function SchedulePreview({ ask }: { ask: PreviewAsk | null }) {
   const heading = useId();
-  const settled = useDebounced(body, PREVIEW_AFTER_MS);
+  const settled = useDebounced(ask, PREVIEW_AFTER_MS);
+  const body = ask;
   const preview = useQuery({
-    queryKey: ["schedule-preview", groupId, settled],
-    queryFn: () => circles.schedules.preview(groupId, settled as ScheduleCreate),
+    queryKey: ["schedule-preview", settled],
+    queryFn: () => {
+      const asked = settled as PreviewAsk;
+      return "scheduleId" in asked
+        ? circles.schedules.previewChange(asked.scheduleId, asked.changes)
+        : circles.schedules.preview(asked.groupId, asked.body);
+    },
     enabled: settled !== null,
     placeholderData: keepPreviousData,
     retry: false,
@@ -159,53 +200,20 @@ function SchedulePreview({ groupId, body }: { groupId: string; body: ScheduleCre
   );
 }
 
-/** The schedule builder: plain choices that write the rule, and the preview before saving. */
-function ScheduleForm({
-  groupId,
-  initial,
-  schedule,
-  onSaved,
+/** How often and on which days: the choices that write the rule. */
+function RuleChoicesFields({
+  id,
+  choices,
+  weekly,
+  choose,
 }: {
-  groupId: string;
-  initial: Draft;
-  /** The series being changed from now on; none for a new series. */
-  schedule?: Schedule;
-  onSaved: (words: string) => void;
+  id: string;
+  choices: RuleChoices;
+  weekly: boolean;
+  choose: (changes: Partial<RuleChoices>) => void;
 }) {
-  const id = useId();
-  const [draft, setDraft] = useState(initial);
-  const set = (changes: Partial<Draft>) => setDraft({ ...draft, ...changes });
-  const choose = (changes: Partial<RuleChoices>) => set({ choices: { ...draft.choices, ...changes } });
-  const body = bodyOf(draft);
-  // A change applies from today on: its preview starts there too.
-  const previewed =
-    body && schedule ? { ...body, starts_on: [body.starts_on, todayIn(draft.timezone)].sort()[1] ?? body.starts_on } : body;
-  const save = useMutation({
-    mutationFn: (sent: ScheduleCreate) => {
-      if (!schedule) return circles.schedules.create(groupId, sent);
-      const { starts_on: _startsOn, ...changes } = sent;
-      return circles.schedules.update(schedule.id, {
-        ...changes,
-        capacity: sent.capacity ?? null,
-        location: sent.location ?? null,
-        online_url: sent.online_url ?? null,
-      });
-    },
-    onSuccess: (saved) =>
-      onSaved(
-        schedule
-          ? `The series is changed from now on: ${saved.description}. Past meetings stay as they were.`
-          : `The new series is saved: ${saved.description}. Its meetings are listed below.`,
-      ),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (body) save.mutate(body);
-  }
-  const { choices } = draft;
-  const weekly = choices.repeat !== "monthly";
   return (
-    <form onSubmit={submit} noValidate>
+    <>
       <fieldset className="field">
         <legend>How often</legend>
         {(
@@ -271,6 +279,61 @@ function ScheduleForm({
           </div>
         </div>
       )}
+    </>
+  );
+}
+
+/** The schedule builder: plain choices that write the rule, and the preview before saving. */
+function ScheduleForm({
+  groupId,
+  initial,
+  schedule,
+  onSaved,
+}: {
+  groupId: string;
+  initial: Draft;
+  /** The series being changed from now on; none for a new series. */
+  schedule?: Schedule;
+  onSaved: (words: string) => void;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState(initial);
+  const set = (changes: Partial<Draft>) => setDraft({ ...draft, ...changes });
+  const choose = (changes: Partial<RuleChoices>) => set({ choices: { ...draft.choices, ...changes } });
+  const body = bodyOf(draft);
+  const changes = schedule ? changesOf(draft, schedule) : null;
+  const ruleKept = schedule !== undefined && editableRule(schedule) === null;
+  const nothingChanged = changes !== null && Object.keys(changes).length === 0;
+  const ask: PreviewAsk | null = schedule ? changes && { scheduleId: schedule.id, changes } : body && { groupId, body };
+  const save = useMutation({
+    mutationFn: () =>
+      schedule
+        ? circles.schedules.update(schedule.id, changes as ScheduleUpdate)
+        : circles.schedules.create(groupId, body as ScheduleCreate),
+    onSuccess: (saved) =>
+      onSaved(
+        schedule
+          ? `The series is changed from now on: ${saved.description}. Past meetings stay as they were.`
+          : `The new series is saved: ${saved.description}. Its meetings are listed below.`,
+      ),
+  });
+  const ready = schedule ? changes !== null && !nothingChanged : body !== null;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (ready) save.mutate();
+  }
+  const { choices } = draft;
+  const weekly = choices.repeat !== "monthly";
+  return (
+    <form onSubmit={submit} noValidate>
+      {ruleKept ? (
+        <p className="notice">
+          This series meets {schedule?.description ?? "on days set up elsewhere"}, a pattern this form can't write, so its
+          days stay as they are. You can change its time, length, place and seats here, or end it and start a new series.
+        </p>
+      ) : (
+        <RuleChoicesFields id={id} choices={choices} weekly={weekly} choose={choose} />
+      )}
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-time`}>Starts at</label>
@@ -319,10 +382,11 @@ function ScheduleForm({
         <label htmlFor={`${id}-link`}>Meeting link (optional; only the circle's members see it)</label>
         <input id={`${id}-link`} type="url" value={draft.onlineUrl} onChange={(event) => set({ onlineUrl: event.target.value })} />
       </div>
-      <SchedulePreview groupId={groupId} body={previewed} />
+      <SchedulePreview ask={ask} />
       <Problem error={save.error} />
+      {nothingChanged ? <p className="small muted">Nothing is changed yet.</p> : null}
       <div className="actions">
-        <button type="submit" className="button" disabled={save.isPending || body === null}>
+        <button type="submit" className="button" disabled={save.isPending || !ready}>
           {save.isPending ? "Saving…" : schedule ? "Change the series from now on" : "Save the series"}
         </button>
       </div>
@@ -656,6 +720,11 @@ export default function CircleMeetingsPage() {
   const viewerZone = useTimeZone();
   const queryClient = useQueryClient();
   const [said, setSaid] = useState("");
+  const [saidCount, setSaidCount] = useState(0);
+  const saidRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (saidCount > 0) saidRef.current?.focus();
+  }, [saidCount]);
   const [added, setAdded] = useState(0);
   const [shown, setShown] = useState(MEETINGS_AT_A_TIME);
   const [span] = useState(() => {
@@ -670,6 +739,7 @@ export default function CircleMeetingsPage() {
   });
   const done = async (words: string) => {
     setSaid(words);
+    setSaidCount((count) => count + 1);
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: ["schedules", groupId] }),
       queryClient.invalidateQueries({ queryKey: ["group-meetings", groupId] }),
@@ -680,6 +750,17 @@ export default function CircleMeetingsPage() {
   if (group.isPending || schedules.isPending) return <Loading what="the meetings" />;
   if (group.isError || schedules.isError) {
     return <Problem error={group.error ?? schedules.error} retry={() => void schedules.refetch()} />;
+  }
+  if (group.data.status === "archived") {
+    return (
+      <article className="narrow">
+        <PageHeading title={`Meetings and schedule: ${group.data.name}`} />
+        <p className="notice">
+          This circle is archived, so it has no more meetings and nothing here can change. Its history is kept: see{" "}
+          <Link to={`/groups/${groupId}/attendance`}>its attendance</Link>.
+        </p>
+      </article>
+    );
   }
   const zone = schedules.data.items.find((item) => item.ended_at == null)?.timezone ?? group.data.schedules[0]?.timezone ?? viewerZone;
   const live = schedules.data.items.filter((item) => item.ended_at == null);
@@ -692,11 +773,15 @@ export default function CircleMeetingsPage() {
         </Link>
       </p>
       <PageHeading title={`Meetings and schedule: ${group.data.name}`} />
-      {said ? (
-        <p className="notice success" role="status">
-          {said}
-        </p>
-      ) : null}
+      {/* Always there, so the words are announced when they come; focused, so the person is
+          not left on a button the change removed. */}
+      <div role="status">
+        {said ? (
+          <p className="notice success" tabIndex={-1} ref={saidRef} key={saidCount}>
+            {said}
+          </p>
+        ) : null}
+      </div>
 
       <section aria-labelledby="series-heading">
         <h2 id="series-heading">When the circle meets</h2>

@@ -1,6 +1,6 @@
 import type { components } from "@strength-circles/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { circles } from "../../api";
@@ -39,7 +39,7 @@ const MEANING: Record<Kind, { title: string; means: string }> = {
   },
 };
 
-function NextStep({ item }: { item: Attention }) {
+function NextStep({ item, onProposed }: { item: Attention; onProposed: (words: string) => void }) {
   if (item.kind === "quiet") {
     return (
       <p>
@@ -61,7 +61,7 @@ function NextStep({ item }: { item: Attention }) {
             {item.mentee.display_name} is still waiting for a mentor: propose another one here, or with{" "}
             <a href="#matching-run">the matching run</a>. This pair will not be proposed again.
           </p>
-          <ProposeMentor item={item} />
+          <ProposeMentor item={item} onProposed={onProposed} />
         </>
       ) : (
         <p className="small">{item.mentee.display_name} is not waiting for a mentor now.</p>
@@ -72,11 +72,10 @@ function NextStep({ item }: { item: Attention }) {
 
 /** An admin proposes one approved mentor with room for a mentee who is still waiting; the
  * server checks the pair as it checks any proposal (never a pair declined before, or blocked). */
-function ProposeMentor({ item }: { item: Attention }) {
+function ProposeMentor({ item, onProposed }: { item: Attention; onProposed: (words: string) => void }) {
   const queryClient = useQueryClient();
   const id = useId();
   const [mentorId, setMentorId] = useState("");
-  const [said, setSaid] = useState("");
   const mentors = useQuery({ queryKey: ["mentors", "approved"], queryFn: () => circles.admin.mentors("approved") });
   const withRoom = (mentors.data?.items ?? []).filter(
     (mentor) => !mentor.paused && mentor.active_mentees < mentor.capacity && ![item.mentor.user_id, item.mentee.user_id].includes(mentor.user_id),
@@ -85,20 +84,13 @@ function ProposeMentor({ item }: { item: Attention }) {
     mutationFn: () => circles.admin.proposeMatch(item.mentee.user_id, mentorId),
     onSuccess: async () => {
       const name = withRoom.find((mentor) => mentor.user_id === mentorId)?.display_name ?? "The mentor";
-      setSaid(`${name} is asked to mentor ${item.mentee.display_name}. They have 14 days to answer.`);
+      onProposed(`${name} is asked to mentor ${item.mentee.display_name}. They have 14 days to answer.`);
       await queryClient.invalidateQueries({ queryKey: ["mentoring", "attention"] });
     },
   });
   function submit(event: FormEvent) {
     event.preventDefault();
     if (mentorId) propose.mutate();
-  }
-  if (said) {
-    return (
-      <p className="notice success" role="status">
-        {said}
-      </p>
-    );
   }
   if (mentors.isPending) return <Loading what="the mentors with room" />;
   if (withRoom.length === 0) return <p className="small muted">No approved mentor has room right now.</p>;
@@ -127,6 +119,11 @@ function ProposeMentor({ item }: { item: Attention }) {
 
 function AttentionCard({ item, timeZone }: { item: Attention; timeZone: string }) {
   const meaning = MEANING[item.kind];
+  const [said, setSaid] = useState("");
+  const saidRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (said) saidRef.current?.focus();
+  }, [said]);
   const checkIns = `${item.check_ins} ${item.check_ins === 1 ? "check-in" : "check-ins"} logged in all`;
   return (
     <li className="card">
@@ -139,7 +136,16 @@ function AttentionCard({ item, timeZone }: { item: Attention; timeZone: string }
         {item.status === "active" || item.status === "ended" ? ` · ${checkIns}` : null}
       </p>
       <p>{meaning.means}</p>
-      <NextStep item={item} />
+      <NextStep item={item} onProposed={setSaid} />
+      {/* Outside the form, which goes once the mentee no longer waits: the words stay, and
+          the focus moves to them rather than to the page. */}
+      <div role="status">
+        {said ? (
+          <p className="notice success" tabIndex={-1} ref={saidRef}>
+            {said}
+          </p>
+        ) : null}
+      </div>
     </li>
   );
 }
