@@ -450,7 +450,9 @@ class LoadSeed:
                         attendance.extend(
                             self._attendance(group, session_id, occurrence.ends_at, per_meeting)
                         )
-                    elif occurrence.starts_at <= self.now + timedelta(weeks=RSVP_WEEKS):
+                    elif self.now < occurrence.starts_at <= self.now + timedelta(weeks=RSVP_WEEKS):
+                        # Upcoming only: one under way as the seed runs has neither RSVPs (the
+                        # service takes none once it starts) nor attendance yet.
                         rsvps.extend(self._rsvps(group, session_id, occurrence.starts_at))
             self._count(_table(Schedule), schedules)
             self._count(_table(GroupSession), sessions)
