@@ -44,6 +44,9 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/sessions/{session_id}/calendar.ics"),
     # A member's calendar feed: calendar apps cannot sign in, so the secret URL is the key.
     ("GET", "/api/v1/calendar/{token}.ics"),
+    # What an invitation leads to, for whoever holds its link (signed in or not yet): the
+    # link's random secret is the key; unknown or revoked is 404, as any unknown address.
+    ("GET", "/api/v1/invitations/{token}"),
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),

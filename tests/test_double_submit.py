@@ -43,8 +43,9 @@ from backend.accounts.models import (
     User,
 )
 from backend.core.config import Settings
+from backend.groups import invitations
 from backend.groups import service as groups
-from backend.groups.models import GroupMembership, SupportGroup
+from backend.groups.models import GroupInvitation, GroupMembership, SupportGroup
 from backend.library import service as library
 from backend.library import stories
 from backend.library.models import Bookmark, Resource, Story
@@ -638,6 +639,52 @@ def join_group(policy: str) -> Arrange:
     return arrange
 
 
+def create_invitation(stage: Stage) -> Twice:
+    facilitator, group_id = a_group(stage)
+
+    def then(answers: list[Response]) -> None:
+        # No Idempotency-Key here (the link's secret is shown once and never kept for a
+        # replay), so two requests are two invitations, both listed for revoking.
+        assert len({a.json()["id"] for a in answers}) == 2
+        assert stage.count(GroupInvitation, GroupInvitation.group_id == group_id) == 2
+
+    return Twice(
+        "POST",
+        f"{API}/groups/{group_id}/invitations",
+        headers=facilitator.headers,
+        json={},
+        widen=(invitations, "create_invitation"),
+        then=then,
+    )
+
+
+def accept_invitation(stage: Stage) -> Twice:
+    facilitator, group_id = a_group(stage, visibility="unlisted", join_policy="approval")
+    token = stage.ok(
+        stage.client.post(
+            f"{API}/groups/{group_id}/invitations", headers=facilitator.headers, json={}
+        ),
+        201,
+    )["token"]
+    person = stage.person()
+
+    def then(answers: list[Response]) -> None:
+        joined = next(a for a in answers if a.status_code == 201)
+        assert joined.json()["status"] == "active"
+        mine = GroupMembership.group_id == group_id, GroupMembership.user_id == person.user.id
+        assert stage.count(GroupMembership, *mine) == 1
+        assert stage.count(GroupInvitation, GroupInvitation.uses == 1) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/invitations/{token}/accept",
+        headers=person.headers,
+        json={"accept_guidelines": True},
+        widen=(invitations, "accept_invitation"),
+        then=then,
+    )
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -1213,6 +1260,21 @@ CELLS = [
         "/api/v1/groups/{group_id}/members",
         "approval group",
         join_group("approval"),
+        ((201, 409),),
+        "already-member",
+    ),
+    Cell(
+        "POST",
+        "/api/v1/groups/{group_id}/invitations",
+        "two links",
+        create_invitation,
+        ((201, 201),),
+    ),
+    Cell(
+        "POST",
+        "/api/v1/invitations/{token}/accept",
+        "the same person",
+        accept_invitation,
         ((201, 409),),
         "already-member",
     ),

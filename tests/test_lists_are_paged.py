@@ -104,6 +104,15 @@ def test_a_circles_members(client: TestClient, app: FastAPI) -> None:
     ]
 
 
+def test_a_circles_invitations(client: TestClient, app: FastAPI) -> None:
+    facilitator = make_person(client, role=Role.facilitator)
+    group = make_group(app, facilitator=facilitator.user)
+    path = f"/api/v1/groups/{group.id}/invitations"
+    made = [client.post(path, headers=facilitator.headers, json={}).json()["id"] for _ in range(5)]
+    listed = flat(every_page(client, path, facilitator.headers), lambda i: i["id"])
+    assert listed == made[::-1]  # newest first
+
+
 def test_a_circles_series(client: TestClient, app: FastAPI) -> None:
     facilitator = make_person(client, role=Role.facilitator)
     group = make_group(app, facilitator=facilitator.user)

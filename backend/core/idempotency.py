@@ -48,8 +48,8 @@ MAX_KEY_LENGTH = 200
 MAX_KEPT_ANSWER_BYTES = 64 * 1024
 MAX_KEYS_PER_CALLER = 1000
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
-# Never kept: sign-in and password calls (their bodies hold secrets) and service-client creation
-# (its answer holds a secret shown once).
+# Never kept: sign-in and password calls (their bodies hold secrets), service-client creation
+# (its answer holds a secret shown once) and invitations (their paths hold one).
 # Nor matching runs: their answer names people and their needs, for admins only, and a second
 # run proposes nothing the first did.
 EXCLUDED_PREFIXES = (
@@ -57,10 +57,13 @@ EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/me/password",
     f"{API_PREFIX}/service-clients",
     f"{API_PREFIX}/mentoring/matching-runs",
+    # Accepting an invitation: the path holds the invitation's secret.
+    f"{API_PREFIX}/invitations/",
 )
 # Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
 # one as its fields change, and keeping each would fill the caller's keys.
-EXCLUDED_SUFFIXES = ("/preview",)
+# Nor a new invitation of a circle: its answer holds the link's secret, shown once.
+EXCLUDED_SUFFIXES = ("/preview", "/invitations")
 # What an internal read of a record takes from the replayed request: who is asking, and how.
 READ_AGAIN_HEADERS = (b"authorization", b"accept", b"accept-language", b"x-request-id")
 # Who is calling, from a bearer token: checked fully (session, version, revocation) by the

@@ -2,7 +2,14 @@
 
 from collections.abc import Sequence
 
-from backend.core.errors import Conflict, Forbidden, UnprocessableContent, ValidationIssue
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    UnprocessableContent,
+    ValidationIssue,
+)
 
 
 class GroupFull(Conflict):
@@ -62,3 +69,51 @@ class NowhereToMeet(UnprocessableContent):
             ValidationIssue(loc=["body", field], msg=message, type="value_error")
             for field, message in self.problems
         ]
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+ASK_FOR_A_NEW_ONE = "Ask the facilitator who sent it for a new one."
+
+
+class InvitationNotFound(NotFound):
+    slug = "invitation-not-found"
+    detail = (
+        "This invitation link does not work: it may be incomplete, or it was withdrawn. "
+        + ASK_FOR_A_NEW_ONE
+    )
+
+
+class InvitationExpired(Gone):
+    slug = "invitation-expired"
+    detail = "This invitation has expired. " + ASK_FOR_A_NEW_ONE
+
+
+class InvitationUsedUp(Gone):
+    slug = "invitation-used-up"
+    detail = "Everyone this invitation was meant for has used it already. " + ASK_FOR_A_NEW_ONE
+
+
+class TooManyInvitations(Conflict):
+    slug = "too-many-invitations"
+    detail = (
+        "This circle has as many open invitations as it may have. Revoke one you no longer "
+        "need, or wait for one to expire, then make a new one."
+    )
+
+
+class RemovedFromGroup(Conflict):
+    slug = "removed-from-group"
+    detail = (
+        "A facilitator of this circle ended your place in it, so an invitation cannot bring "
+        "you back. If you think this was a mistake, you can talk to the facilitators or the "
+        "Strength Circles team."
+    )
+
+
+class CircleClosed(Gone):
+    slug = "circle-closed"
+    detail = (
+        "This circle has closed and takes no new members. You can find another circle that "
+        "meets your needs in the directory."
+    )

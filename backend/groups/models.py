@@ -112,3 +112,27 @@ class GroupMembership(UUIDPrimaryKey, Timestamps, Base):
     joined_at: Mapped[datetime | None]
     # Kept after removal so a removed member cannot slip back in through an open group.
     removed_at: Mapped[datetime | None]
+
+
+class GroupInvitation(UUIDPrimaryKey, Timestamps, Base):
+    """A link a facilitator hands out: whoever opens it may join the circle (unlisted or
+    approval circles included) until it expires, is used up, or is revoked. The secret of the
+    link is kept only as a digest."""
+
+    __tablename__ = "group_invitation"
+    __table_args__ = (
+        CheckConstraint("max_uses > 0", name="max_uses_positive"),
+        CheckConstraint("uses >= 0 AND uses <= max_uses", name="uses_within_limit"),
+    )
+
+    group_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("support_group.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    max_uses: Mapped[int]
+    uses: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from backend.core.errors import problem_responses
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute, located_at
-from backend.groups import service, views
+from backend.groups import invitations, service, views
 from backend.groups.dependencies import ManagedGroup, PublicGroup, VisibleGroup
 from backend.groups.models import GroupFormat, GroupMembership
 from backend.groups.schemas import (
@@ -19,6 +19,10 @@ from backend.groups.schemas import (
     GroupCreate,
     GroupRead,
     GroupUpdate,
+    InvitationCreate,
+    InvitationCreated,
+    InvitationPreview,
+    InvitationRead,
     JoinRequest,
     MemberRead,
     MembershipRead,
@@ -236,3 +240,95 @@ def my_groups(
     """The caller's groups and their status in each (pending requests included), by slug."""
     page = views.my_groups(db, actor=actor, limit=limit, cursor=cursor)
     return Page[MyGroup](items=page.items, next_cursor=page.next_cursor)
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+# The secret of an invitation link, as made (43 characters) with room to spare.
+InvitationToken = Annotated[str, Path(min_length=16, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.post(
+    "/groups/{group_id}/invitations",
+    tags=["groups"],
+    status_code=201,
+    responses=problem_responses(
+        401, 403, 404, s409="The circle is archived, or has 20 live invitations already."
+    ),
+)
+def create_invitation(
+    access: ManagedGroup, data: InvitationCreate, db: DbSession, settings: AppSettings
+) -> InvitationCreated:
+    """Make an invitation link (the circle's facilitators and admins): anyone who has it may
+    join, even an unlisted or approval circle, until it expires or is used up. The link is in
+    this answer only; keep it, or make a new one."""
+    invitation, token = invitations.create_invitation(db, access, data=data)
+    return views.invitation_created(
+        invitation, token=token, url=invitations.invitation_url(settings, token)
+    )
+
+
+@router.get(
+    "/groups/{group_id}/invitations",
+    tags=["groups"],
+    responses=problem_responses(401, 403, 404),
+)
+def list_invitations(
+    access: ManagedGroup, db: DbSession, limit: Limit = 20, cursor: Cursor = None
+) -> Page[InvitationRead]:
+    """The circle's invitations, live and past, newest first (never their links)."""
+    page = invitations.list_invitations(db, access, limit=limit, cursor=cursor)
+    return Page[InvitationRead](
+        items=[views.invitation_read(item) for item in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.delete(
+    "/invitations/{invitation_id}",
+    tags=["groups"],
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_invitation(invitation_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Response:
+    """Revoke an invitation: its link stops working at once (again: nothing changes)."""
+    invitations.revoke_invitation(db, actor, invitation_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/invitations/{token}",
+    tags=["groups"],
+    responses=problem_responses(
+        401,
+        403,
+        s404="Unknown or revoked: ask the facilitator who sent it for a new one.",
+        s410="Expired, used up, or the circle has closed.",
+    ),
+)
+def read_invitation(
+    token: InvitationToken, actor: OptionalActor, db: DbSession
+) -> InvitationPreview:
+    """What an invitation leads to, for anyone who has its link: the circle, when it meets,
+    its guidelines and room, and whether the caller is in it already."""
+    invitation, group = invitations.open_invitation(db, token)
+    return views.invitation_preview(db, invitation, group, actor)
+
+
+@router.post(
+    "/invitations/{token}/accept",
+    tags=["groups"],
+    status_code=201,
+    responses=problem_responses(
+        401,
+        403,
+        s404="Unknown or revoked: ask the facilitator who sent it for a new one.",
+        s409="Already a member, removed by a facilitator, full, or not taking members now.",
+        s410="Expired, used up, or the circle has closed.",
+    ),
+)
+def accept_invitation(
+    token: InvitationToken, _terms: JoinRequest, actor: CurrentActor, db: DbSession
+) -> MembershipRead:
+    """Join the circle of an invitation, accepting its guidelines: as an active member at once,
+    whatever its join policy, while it has room."""
+    return _membership_read(invitations.accept_invitation(db, actor, token))

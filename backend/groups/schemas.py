@@ -259,3 +259,61 @@ class MyGroup(BaseModel):
     role: MemberRole
     status: MembershipStatus
     joined_at: datetime | None
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+InvitationState = Literal["live", "expired", "used_up", "revoked"]
+
+
+class InvitationCreate(StrictModel):
+    expires_in_days: int = Field(
+        default=7, ge=1, le=30, description="Days until the link stops working (1-30)."
+    )
+    max_uses: int = Field(
+        default=10, ge=1, le=100, description="How many people may join with it (1-100)."
+    )
+
+
+class InvitationRead(BaseModel):
+    """An invitation as its circle's facilitators see it; the link itself is never shown
+    again after it was made."""
+
+    id: uuid.UUID
+    group_id: uuid.UUID
+    state: InvitationState
+    expires_at: datetime
+    max_uses: int
+    uses: int
+    uses_left: int
+    revoked_at: datetime | None
+    created_at: datetime
+
+
+class InvitationCreated(InvitationRead):
+    """A new invitation, with its secret link: shown this once, and only a digest is kept."""
+
+    token: str = Field(description="The secret of the link; shown only in this answer.")
+    url: str = Field(description="The link to share: anyone who has it may join the circle.")
+
+
+class InvitationPreview(BaseModel):
+    """What someone opening an invitation needs to decide whether to join."""
+
+    group_id: uuid.UUID
+    name: str
+    description: str
+    format: GroupFormat
+    language: str
+    city: str | None
+    region: str | None
+    country: str | None
+    accessibility_notes: str | None
+    schedules: list[ScheduleSummary]
+    next_session: NextSession | None
+    guidelines: str
+    guidelines_version: int
+    status: GroupStatus
+    seats_left: int
+    expires_at: datetime
+    already_member: bool = Field(description="Whether the caller is an active member already.")

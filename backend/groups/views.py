@@ -31,8 +31,10 @@ from backend.core.pagination import (
     paginate,
 )
 from backend.groups import permissions
+from backend.groups.invitations import state_of
 from backend.groups.models import (
     GroupFormat,
+    GroupInvitation,
     GroupMembership,
     GroupStatus,
     GroupTopic,
@@ -47,6 +49,9 @@ from backend.groups.schemas import (
     Directory,
     GroupRead,
     GroupSummary,
+    InvitationCreated,
+    InvitationPreview,
+    InvitationRead,
     Location,
     MemberRead,
     MyGroup,
@@ -415,3 +420,53 @@ def my_groups(db: Session, *, actor: Actor, limit: int, cursor: str | None) -> K
         for group, summary in zip(page.items, summaries, strict=True)
     ]
     return KeysetPage(items, page.next_cursor)
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+def invitation_read(invitation: GroupInvitation) -> InvitationRead:
+    """An invitation for its circle's facilitators: never its secret."""
+    return InvitationRead(
+        id=invitation.id,
+        group_id=invitation.group_id,
+        state=state_of(invitation, utcnow()),
+        expires_at=invitation.expires_at,
+        max_uses=invitation.max_uses,
+        uses=invitation.uses,
+        uses_left=max(invitation.max_uses - invitation.uses, 0),
+        revoked_at=invitation.revoked_at,
+        created_at=invitation.created_at,
+    )
+
+
+def invitation_created(invitation: GroupInvitation, *, token: str, url: str) -> InvitationCreated:
+    return InvitationCreated(**invitation_read(invitation).model_dump(), token=token, url=url)
+
+
+def invitation_preview(
+    db: Session, invitation: GroupInvitation, group: SupportGroup, actor: Actor
+) -> InvitationPreview:
+    """The circle as the person holding its invitation needs to know it to decide: what it
+    is, when it meets, its guidelines and room (never where it meets online)."""
+    summary = _summaries(db, [group], actor)[0]
+    membership = membership_of(db, group.id, actor)
+    return InvitationPreview(
+        group_id=group.id,
+        name=group.name,
+        description=group.description,
+        format=group.format,
+        language=group.language,
+        city=group.city,
+        region=group.region,
+        country=group.country,
+        accessibility_notes=group.accessibility_notes,
+        schedules=summary.schedules,
+        next_session=summary.next_session,
+        guidelines=group.guidelines,
+        guidelines_version=group.guidelines_version,
+        status=group.status,
+        seats_left=summary.seats_left,
+        expires_at=invitation.expires_at,
+        already_member=permissions.is_active_member(membership),
+    )

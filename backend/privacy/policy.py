@@ -56,6 +56,11 @@ REFERENCES: dict[tuple[str, str], Reference] = {
         False, Erase.clear_reference, why="the group belongs to its members, not its founder"
     ),
     ("group_membership", "user_id"): Reference(True, Erase.delete_rows, why="groups joined"),
+    ("group_invitation", "created_by_id"): Reference(
+        False,
+        Erase.clear_reference,
+        why="invitation links a facilitator made for the circle; the circle keeps them",
+    ),
     ("schedule", "created_by_id"): Reference(
         False, Erase.clear_reference, why="the group's schedule, whoever set it up"
     ),

@@ -9,6 +9,7 @@ import { FinderPage } from "./pages/Finder";
 
 // The finder and the crisis page are in the first download; the rest load when visited.
 const GroupPage = lazy(() => import("./pages/Group"));
+const InvitePage = lazy(() => import("./pages/Invite"));
 const MeetingPage = lazy(() => import("./pages/Meeting"));
 const CheckInPage = lazy(() => import("./pages/CheckIn"));
 const MyMeetingsPage = lazy(() => import("./pages/MyMeetings"));
@@ -63,6 +64,7 @@ export const router = createBrowserRouter([
           { index: true, element: <FinderPage /> },
           { path: "crisis", element: <CrisisPage /> },
           { path: "groups/:key", element: <GroupPage /> },
+          { path: "invite/:token", element: <InvitePage /> },
           { path: "groups/:groupId/edit", element: signedIn(<EditCirclePage />) },
           { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
           { path: "groups/:groupId/meetings", element: signedIn(<CircleMeetingsPage />) },

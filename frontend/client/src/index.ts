@@ -257,6 +257,37 @@ export function createCirclesClient(options: ClientOptions) {
           }),
         ),
       ),
+    /** Makes an invitation link (its facilitators and admins). The answer holds the link this
+     * once: it is never shown again. Sent without an Idempotency-Key, so it is not retried. */
+    invite: (groupId: string, body: Schemas["InvitationCreate"] = {}) =>
+      ok(api.POST("/api/v1/groups/{group_id}/invitations", { params: { path: { group_id: groupId } }, body })),
+    /** The circle's invitations, live and past, newest first (never their links). */
+    invitations: (groupId: string) =>
+      allPages((cursor) =>
+        ok(
+          api.GET("/api/v1/groups/{group_id}/invitations", {
+            params: { path: { group_id: groupId }, query: pageQuery(cursor) },
+          }),
+        ),
+      ),
+    /** Revokes an invitation: its link stops working. Safe to repeat. */
+    revokeInvitation: (invitationId: string) =>
+      done(api.DELETE("/api/v1/invitations/{invitation_id}", { params: { path: { invitation_id: invitationId } } })),
+  };
+
+  /** Invitation links, as the person who was sent one opens them. */
+  const invitations = {
+    /** What the invitation leads to (anyone with the link). 404 unknown or revoked, 410
+     * expired, used up or the circle closed. */
+    read: (token: string) => ok(api.GET("/api/v1/invitations/{token}", { params: { path: { token } } })),
+    /** Joins the circle as an active member, accepting its guidelines. */
+    accept: (token: string) =>
+      ok(
+        api.POST("/api/v1/invitations/{token}/accept", {
+          params: { path: { token } },
+          body: { accept_guidelines: true },
+        }),
+      ),
   };
 
   const membership = {
@@ -511,7 +542,7 @@ export function createCirclesClient(options: ClientOptions) {
       done(api.DELETE("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
   };
 
-  return { auth, me, groups, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
+  return { auth, me, groups, invitations, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -20,8 +20,10 @@ const MAX_RETRY_WAIT_MS = 8_000;
 /** Calls the server may safely receive twice (RFC 9110), and POSTs that carry an Idempotency-Key. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 /** The server takes Idempotency-Key on POSTs under /api/v1 except these (and previews, which
- * write nothing). */
-const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`];
+ * write nothing, and new invitations, whose answer holds a secret shown once). Accepting an
+ * invitation has the secret in its path. */
+const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`, `${API_PREFIX}/invitations/`];
+const NO_IDEMPOTENCY_KEY_SUFFIXES = ["/preview", "/invitations"];
 
 export type RefreshMode = "cookie" | "body";
 
@@ -219,7 +221,7 @@ export class Transport {
       request.method === "POST" &&
       path.startsWith(API_PREFIX) &&
       !NO_IDEMPOTENCY_KEY.some((prefix) => path.startsWith(prefix)) &&
-      !path.endsWith("/preview") &&
+      !NO_IDEMPOTENCY_KEY_SUFFIXES.some((suffix) => path.endsWith(suffix)) &&
       !request.headers.has("Idempotency-Key")
     ) {
       // The same key on every attempt: a repeat the server already carried out is answered
