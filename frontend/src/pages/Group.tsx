@@ -5,11 +5,12 @@ import { Link, useLocation, useParams } from "react-router";
 
 import { circles } from "../api";
 import { saveFile } from "../lib/files";
+import { MeetingTimes } from "../components/MeetingTimes";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
 import { ReportConcern } from "../components/ReportConcern";
 import { useSession, useTimeZone } from "../lib/session";
-import { meetingPhase, meetingTime, scheduleInWords, zoneLabel } from "../lib/time";
+import { meetingPhase, meetingTime } from "../lib/time";
 import { FORMAT_WORDS, languageName } from "../lib/words";
 import type { CircleStarted } from "./staff/StartCircle";
 
@@ -323,23 +324,7 @@ export default function GroupPage() {
       ) : null}
 
       <h2>When it meets</h2>
-      {data.schedules.length === 0 ? <p className="muted">Meeting times haven't been set yet.</p> : null}
-      {data.schedules.map((schedule) => {
-        const words = scheduleInWords(schedule, zone);
-        return (
-          <p key={schedule.rrule + schedule.start_time}>
-            <strong>{words.yours}</strong>
-            {words.groups ? (
-              <>
-                <br />
-                <span className="muted">The circle's own time: {words.groups}</span>
-              </>
-            ) : (
-              <span className="muted"> ({zoneLabel(schedule.timezone)})</span>
-            )}
-          </p>
-        );
-      })}
+      <MeetingTimes schedules={data.schedules} zone={zone} />
 
       <h2>Where</h2>
       {data.format !== "in_person" ? (

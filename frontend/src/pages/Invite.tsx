@@ -4,10 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
 import { circles } from "../api";
+import { MeetingTimes } from "../components/MeetingTimes";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
 import { useSession, useTimeZone } from "../lib/session";
-import { scheduleInWords, zoneLabel } from "../lib/time";
 import { FORMAT_WORDS, languageName } from "../lib/words";
 
 const PROBLEM = "urn:strength-circles:problem:";
@@ -143,23 +143,7 @@ export default function InvitePage() {
       ))}
 
       <h2>When it meets</h2>
-      {data.schedules.length === 0 ? <p className="muted">Meeting times haven't been set yet.</p> : null}
-      {data.schedules.map((schedule) => {
-        const words = scheduleInWords(schedule, zone);
-        return (
-          <p key={schedule.rrule + schedule.start_time}>
-            <strong>{words.yours}</strong>
-            {words.groups ? (
-              <>
-                <br />
-                <span className="muted">The circle's own time: {words.groups}</span>
-              </>
-            ) : (
-              <span className="muted"> ({zoneLabel(schedule.timezone)})</span>
-            )}
-          </p>
-        );
-      })}
+      <MeetingTimes schedules={data.schedules} zone={zone} />
       {data.format !== "in_person" ? <p>Online: members see the link to join on each meeting's page.</p> : null}
       {data.format !== "online" && data.city ? <p>In person, in {data.city}.</p> : null}
       {data.accessibility_notes ? (

@@ -9,6 +9,7 @@ import { circles } from "../api";
 import { Field } from "../components/Field";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem, fieldError } from "../components/Problem";
+import { TopicChoices } from "../components/TopicChoices";
 import { useSession } from "../lib/session";
 import { LANGUAGE_NAMES, languageName } from "../lib/words";
 
@@ -75,7 +76,6 @@ function StoryForm({ story }: { story?: StoryRead }) {
     before: useId(),
   };
   const summary = useRef<HTMLDivElement>(null);
-  const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const [draft, setDraft] = useState<Draft>(() => ({
     title: story?.title ?? "",
     body_markdown: story?.body_markdown ?? "",
@@ -131,12 +131,6 @@ function StoryForm({ story }: { story?: StoryRead }) {
     setUnchanged(false);
   }
 
-  function toggleTopic(slug: string, on: boolean) {
-    setDraft((now) => ({
-      ...now,
-      topics: on ? [...now.topics.filter((t) => t !== slug), slug] : now.topics.filter((t) => t !== slug),
-    }));
-  }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -163,10 +157,7 @@ function StoryForm({ story }: { story?: StoryRead }) {
   };
   const bodyError = errorFor("body_markdown");
   const topicsError = errorFor("topics");
-  const chosen = draft.topics.length;
-  const topicList = topics.data?.items ?? [];
   // Topics the story has that the list no longer offers stay visible, so they can be removed.
-  const extraTopics = draft.topics.filter((slug) => !topicList.some((topic) => topic.slug === slug));
 
   return (
     <form className="story-form" noValidate onSubmit={onSubmit}>
@@ -225,42 +216,17 @@ function StoryForm({ story }: { story?: StoryRead }) {
         </p>
       </div>
 
-      <fieldset
-        className="field"
-        aria-describedby={[`${ids.topics}-hint`, topicsError ? `${ids.topics}-error` : ""].filter(Boolean).join(" ")}
-      >
-        <legend>Topics</legend>
-        <p className="hint" id={`${ids.topics}-hint`}>
-          Choose up to {MAX_TOPICS} that your story is about, so people can find it. {chosen} of{" "}
-          {MAX_TOPICS} chosen.
-        </p>
-        {topicsError ? (
-          <p className="error" id={`${ids.topics}-error`}>
-            {topicsError}
-          </p>
-        ) : null}
-        {topics.isPending ? <Loading what="topics" /> : null}
-        <Problem error={topics.error} retry={() => void topics.refetch()} />
-        <div className="topic-choices">
-          {[...topicList, ...extraTopics.map((slug) => ({ slug, name: slug }))].map((topic, index) => {
-            const checked = draft.topics.includes(topic.slug);
-            return (
-              <label className="choice" key={topic.slug}>
-                <input
-                  id={`${ids.topics}-${index}`}
-                  type="checkbox"
-                  name="topics"
-                  value={topic.slug}
-                  checked={checked}
-                  disabled={!checked && chosen >= MAX_TOPICS}
-                  onChange={(e) => toggleTopic(topic.slug, e.target.checked)}
-                />
-                {topic.name}
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      <TopicChoices
+        id={ids.topics}
+        hint={`Choose up to ${MAX_TOPICS} that your story is about, so people can find it.`}
+        error={topicsError}
+        chosen={draft.topics}
+        max={MAX_TOPICS}
+        onChange={(topics) => {
+          setDraft((now) => ({ ...now, topics }));
+          setUnchanged(false);
+        }}
+      />
 
       <div className="field">
         <label className="choice">

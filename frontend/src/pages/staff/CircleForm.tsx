@@ -1,13 +1,12 @@
 import "../../styles/library.css";
 
 import { type GroupCreate, type GroupRead, type GroupUpdate, isApiError, type Location } from "@strength-circles/client";
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
 
-import { circles } from "../../api";
 import { Field } from "../../components/Field";
-import { Loading, Problem, fieldError } from "../../components/Problem";
+import { Problem, fieldError } from "../../components/Problem";
+import { TopicChoices } from "../../components/TopicChoices";
 import { FORMAT_WORDS, LANGUAGE_NAMES, languageName } from "../../lib/words";
 
 export const MAX_TOPICS = 8;
@@ -366,7 +365,6 @@ export function CircleForm({
     status: useId(),
   };
   const summary = useRef<HTMLDivElement>(null);
-  const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const [draft, setDraft] = useState<CircleDraft>(() => draftFrom(group));
   const [clientErrors, setClientErrors] = useState<Partial<Record<CircleField, string>>>({});
   const [focusSummary, setFocusSummary] = useState(0);
@@ -426,8 +424,6 @@ export function CircleForm({
     guidelines: ids.guidelines,
     status: `${ids.status}-0`,
   };
-  const topicList = topics.data?.items ?? [];
-  const extraTopics = draft.topics.filter((slug) => !topicList.some((topic) => topic.slug === slug));
   const topicsError = errorFor("topics");
   const languages = draft.language in LANGUAGE_NAMES ? LANGUAGE_NAMES : { ...LANGUAGE_NAMES, [draft.language]: languageName(draft.language) };
   const newGuidelines = group ? guidelinesChanged(group, draft) : false;
@@ -476,44 +472,14 @@ export function CircleForm({
         error={errorFor("description")}
       />
 
-      <fieldset
-        className="field"
-        aria-describedby={[`${ids.topics}-hint`, topicsError ? `${ids.topics}-error` : ""].filter(Boolean).join(" ")}
-      >
-        <legend>Topics</legend>
-        <p className="hint" id={`${ids.topics}-hint`}>
-          Choose 1 to {MAX_TOPICS}, so people looking for this kind of support find the circle. {draft.topics.length} of{" "}
-          {MAX_TOPICS} chosen.
-        </p>
-        {topicsError ? (
-          <p className="error" id={`${ids.topics}-error`}>
-            {topicsError}
-          </p>
-        ) : null}
-        {topics.isPending ? <Loading what="topics" /> : null}
-        <Problem error={topics.error} retry={() => void topics.refetch()} />
-        <div className="topic-choices">
-          {[...topicList, ...extraTopics.map((slug) => ({ slug, name: slug }))].map((topic, index) => {
-            const checked = draft.topics.includes(topic.slug);
-            return (
-              <label className="choice" key={topic.slug}>
-                <input
-                  id={`${ids.topics}-${index}`}
-                  type="checkbox"
-                  name="topics"
-                  value={topic.slug}
-                  checked={checked}
-                  disabled={!checked && draft.topics.length >= MAX_TOPICS}
-                  onChange={(e) =>
-                    set("topics", e.target.checked ? [...draft.topics, topic.slug] : draft.topics.filter((slug) => slug !== topic.slug))
-                  }
-                />
-                {topic.name}
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      <TopicChoices
+        id={ids.topics}
+        hint={`Choose 1 to ${MAX_TOPICS}, so people looking for this kind of support find the circle.`}
+        error={topicsError}
+        chosen={draft.topics}
+        max={MAX_TOPICS}
+        onChange={(topics) => set("topics", topics)}
+      />
 
       <Choices
         legend="How it meets"

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 
 import { circles } from "../../api";
+import { CopyButton } from "../../components/CopyButton";
 import { PageHeading } from "../../components/Page";
 import { fieldError, Loading, Problem } from "../../components/Problem";
 import { useTimeZone } from "../../lib/session";
@@ -26,7 +27,6 @@ const SCOPES = Object.keys(SCOPE_WORDS) as Scope[];
 /** The secret, shown this once, with a way to copy it and a plain warning. */
 function Secret({ created }: { created: Created }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const [copied, setCopied] = useState(false);
   useEffect(() => heading.current?.focus(), []);
   return (
     <section className="notice warning" aria-labelledby="secret-heading">
@@ -47,18 +47,7 @@ function Secret({ created }: { created: Created }) {
           <code className="secret">{created.client_secret}</code>
         </dd>
       </dl>
-      <div className="actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(created.client_secret).then(() => setCopied(true));
-          }}
-        >
-          Copy the secret
-        </button>
-      </div>
-      {copied ? <p role="status">Copied.</p> : null}
+      <CopyButton text={created.client_secret} label="Copy the secret" />
     </section>
   );
 }

@@ -3,13 +3,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 
 import { circles } from "../../api";
+import { CopyButton } from "../../components/CopyButton";
 import { Loading, Problem } from "../../components/Problem";
 import { useTimeZone } from "../../lib/session";
 import { dateInWords } from "../Library";
 
 /** The new link, shown this once, with what it lets people do. */
 function NewLink({ created }: { created: InvitationCreated }) {
-  const [copied, setCopied] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -25,18 +25,7 @@ function NewLink({ created }: { created: InvitationCreated }) {
       <p>
         <code className="secret">{created.url}</code>
       </p>
-      <div className="actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(created.url).then(() => setCopied(true));
-          }}
-        >
-          Copy the link
-        </button>
-      </div>
-      {copied ? <p role="status">Copied.</p> : null}
+      <CopyButton text={created.url} label="Copy the link" />
     </section>
   );
 }

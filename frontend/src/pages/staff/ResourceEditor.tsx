@@ -16,6 +16,7 @@ import { circles } from "../../api";
 import { Field } from "../../components/Field";
 import { PageHeading } from "../../components/Page";
 import { fieldError, Loading, Problem } from "../../components/Problem";
+import { TopicChoices } from "../../components/TopicChoices";
 import { useSession } from "../../lib/session";
 import { LANGUAGE_NAMES, RESOURCE_TYPE_WORDS } from "../../lib/words";
 import { readingTime } from "../Library";
@@ -225,7 +226,6 @@ function ResourceForm({ resource }: { resource?: ResourceRead }) {
   const summaryRef = useRef<HTMLDivElement>(null);
   const confirmRef = useRef<HTMLDivElement>(null);
   const archiveButton = useRef<HTMLButtonElement>(null);
-  const topics = useQuery({ queryKey: ["topics"], queryFn: circles.groups.topics, staleTime: 10 * 60_000 });
   const [draft, setDraft] = useState<Draft>(() => draftFrom(resource));
   const [clientErrors, setClientErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [focusSummary, setFocusSummary] = useState(0);
@@ -298,9 +298,6 @@ function ResourceForm({ resource }: { resource?: ResourceRead }) {
     setDraft((now) => ({ ...now, [name]: value }));
   }
 
-  function toggleTopic(slug: string, on: boolean) {
-    setDraft((now) => ({ ...now, topics: on ? [...now.topics.filter((t) => t !== slug), slug] : now.topics.filter((t) => t !== slug) }));
-  }
 
   function send(action: Action) {
     const found = check(draft);
@@ -338,9 +335,6 @@ function ResourceForm({ resource }: { resource?: ResourceRead }) {
   const status: ResourceStatus = resource?.status ?? "draft";
   const isStory = resource?.type === "story";
   const showContact = CONTACT_TYPES.includes(draft.type);
-  const chosen = draft.topics.length;
-  const topicList = topics.data?.items ?? [];
-  const extraTopics = draft.topics.filter((slug) => !topicList.some((topic) => topic.slug === slug));
   const bodyError = errorFor("body_markdown");
   const topicsError = errorFor("topics");
   const summaryError = errorFor("summary");
@@ -462,40 +456,14 @@ function ResourceForm({ resource }: { resource?: ResourceRead }) {
         />
       </div>
 
-      <fieldset
-        className="field"
-        aria-describedby={[`${ids.topics}-hint`, topicsError ? `${ids.topics}-error` : ""].filter(Boolean).join(" ")}
-      >
-        <legend>Topics</legend>
-        <p className="hint" id={`${ids.topics}-hint`}>
-          Between 1 and {MAX_TOPICS}, so people can find it. {chosen} of {MAX_TOPICS} chosen.
-        </p>
-        {topicsError ? (
-          <p className="error" id={`${ids.topics}-error`}>
-            {topicsError}
-          </p>
-        ) : null}
-        {topics.isPending ? <Loading what="topics" /> : null}
-        <Problem error={topics.error} retry={() => void topics.refetch()} />
-        <div className="topic-choices">
-          {[...topicList, ...extraTopics.map((slug) => ({ slug, name: slug }))].map((topic, index) => {
-            const checked = draft.topics.includes(topic.slug);
-            return (
-              <label className="choice" key={topic.slug}>
-                <input
-                  id={`${ids.topics}-${index}`}
-                  type="checkbox"
-                  value={topic.slug}
-                  checked={checked}
-                  disabled={!checked && chosen >= MAX_TOPICS}
-                  onChange={(e) => toggleTopic(topic.slug, e.target.checked)}
-                />
-                {topic.name}
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      <TopicChoices
+        id={ids.topics}
+        hint={`Between 1 and ${MAX_TOPICS}, so people can find it.`}
+        error={topicsError}
+        chosen={draft.topics}
+        max={MAX_TOPICS}
+        onChange={(topics) => setDraft((now) => ({ ...now, topics }))}
+      />
 
       {showContact ? (
         <fieldset className="field" aria-describedby={`${ids.contact}-hint`}>
