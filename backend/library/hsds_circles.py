@@ -380,7 +380,7 @@ def _meetings_record(
     return {
         "id": derived_id(group.id, "one-off meetings"),
         "service_id": str(group.id),
-        "description": f"Next meetings: {when}.",
+        "description": f"Next {'meetings' if len(meetings) > 1 else 'meeting'}: {when}.",
         "attending_type": ATTENDING[group.format],
         "schedule_link": page,
         "notes": "Meetings planned one at a time; the circle's page lists the newest.",

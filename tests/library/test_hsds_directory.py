@@ -394,6 +394,12 @@ def test_one_off_meetings_are_put_in_words(client: TestClient, now: datetime) ->
         "1:00 pm (America/New_York time) on Wednesday, 20 January."
     )
     assert meetings["attending_type"] == "In person"
+    once = make_circle(client, members=0, name="Once Circle")
+    one_off(client, once, NOW + timedelta(days=1, hours=6))
+    [single] = circles_in(client)[str(once.group.id)]["schedules"]
+    assert single["description"] == (
+        "Next meeting: 1:00 pm (America/New_York time) on Wednesday, 6 January."
+    )
     # A circle with no meetings planned says nothing of when: no schedules at all.
     assert "schedules" not in circles[str(past.group.id)]
 
