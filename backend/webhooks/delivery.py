@@ -12,10 +12,12 @@ connection go to the address that was checked while TLS verifies the certificate
 host name of the URL (``server_hostname``), which is what pins the address cleanly.
 """
 
+import contextlib
 import http.client
 import logging
 import socket
 import ssl
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,6 +62,8 @@ DISABLE_WHEN_FAILING_FOR = timedelta(days=5)
 # Deliveries per round: each may take up to the timeout, and the round also sends email.
 BATCH_SIZE = 10
 TIMEOUT_SECONDS = 10.0
+# The whole exchange, however the receiver spaces out its bytes.
+MAX_SECONDS = 15.0
 # What is read of an answer (the rest is never read), and what of it the log keeps.
 MAX_RESPONSE_BYTES = 4096
 EXCERPT_CHARACTERS = 200
@@ -95,9 +99,11 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._address = address
+        # Kept after http.client lets go of it (an answer that closes the connection).
+        self.opened: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self.opened = socket.create_connection((self._address, self.port), self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -107,10 +113,20 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._tls = ssl.create_default_context()
         super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
+        self.opened: socket.socket | None = None
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.opened = self._tls.wrap_socket(sock, server_hostname=self.host)
+
+
+def _hang_up(
+    connection: "_PinnedHTTPConnection | _PinnedHTTPSConnection", cut_off: threading.Event
+) -> None:
+    cut_off.set()
+    if connection.opened is not None:
+        with contextlib.suppress(OSError):  # closed already
+            connection.opened.shutdown(socket.SHUT_RDWR)
 
 
 def _excerpt(raw: bytes) -> str | None:
@@ -130,7 +146,7 @@ def post(settings: Settings, url: str, *, headers: dict[str, str], body: bytes) 
         return Outcome(error=f"Not sent: {exc}. Give the endpoint a public address.")
     except OSError:
         return Outcome(error=f"We could not find {target.host} (DNS).")
-    connection: http.client.HTTPConnection
+    connection: _PinnedHTTPConnection | _PinnedHTTPSConnection
     if target.scheme == "https":
         connection = _PinnedHTTPSConnection(
             target.host, target.port, address=address, timeout=TIMEOUT_SECONDS
@@ -139,18 +155,27 @@ def post(settings: Settings, url: str, *, headers: dict[str, str], body: bytes) 
         connection = _PinnedHTTPConnection(
             target.host, target.port, address=address, timeout=TIMEOUT_SECONDS
         )
+    # Each read waits at most TIMEOUT_SECONDS; a receiver dripping its answer a byte at a
+    # time is cut off when the whole exchange has taken MAX_SECONDS.
+    cut_off = threading.Event()
+    watchdog = threading.Timer(MAX_SECONDS, _hang_up, args=(connection, cut_off))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
         raw = response.read(MAX_RESPONSE_BYTES)
         status = response.status
-    except TimeoutError:
-        return Outcome(error=f"Your endpoint did not answer within {TIMEOUT_SECONDS:g} seconds.")
-    except ssl.SSLError as exc:
-        return Outcome(error=f"The TLS connection failed: {exc.reason or 'certificate'}."[:300])
-    except (OSError, http.client.HTTPException) as exc:
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
+        if isinstance(exc, TimeoutError) or cut_off.is_set():
+            return Outcome(
+                error=f"Your endpoint did not answer within {TIMEOUT_SECONDS:g} seconds."
+            )
+        if isinstance(exc, ssl.SSLError):
+            return Outcome(error=f"The TLS connection failed: {exc.reason or 'certificate'}.")
         return Outcome(error=f"Could not reach your endpoint ({type(exc).__name__}).")
     finally:
+        watchdog.cancel()
         connection.close()
     excerpt = _excerpt(raw)
     if 200 <= status < 300:
@@ -183,7 +208,13 @@ def deliver_webhooks(session_factory: sessionmaker[Session], settings: Settings)
         candidates = db.scalars(
             select(WebhookDelivery.id)
             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-            .where(*_due(utcnow()), WebhookEndpoint.enabled.is_(True))
+            .join(ServiceClient, ServiceClient.id == WebhookEndpoint.client_id)
+            # A revoked client's endpoints are sent nothing more, queued or not.
+            .where(
+                *_due(utcnow()),
+                WebhookEndpoint.enabled.is_(True),
+                ServiceClient.revoked_at.is_(None),
+            )
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
             .limit(BATCH_SIZE)
         ).all()

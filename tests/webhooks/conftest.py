@@ -53,6 +53,8 @@ class Answer:
     # Bytes streamed after the body's headers, in 64 KiB pieces (the bounded read).
     stream_bytes: int = 0
     delay_seconds: float = 0.0
+    # Seconds between the bytes of the body (a receiver that drips its answer).
+    drip_seconds: float = 0.0
 
 
 class Receiver:
@@ -81,6 +83,11 @@ class Receiver:
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
+                if answer.drip_seconds:
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    self._drip(answer.drip_seconds)
+                    return
                 if answer.stream_bytes:
                     self.send_header("Content-Length", str(answer.stream_bytes))
                     self.end_headers()
@@ -89,6 +96,15 @@ class Receiver:
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 self.wfile.write(answer.body)
+
+            def _drip(self, seconds: float) -> None:
+                try:
+                    for _ in range(1000):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        threading.Event().wait(seconds)
+                except OSError:
+                    pass  # hung up on: what the test wants
 
             def _stream(self, total: int) -> None:
                 piece = b"x" * 65536

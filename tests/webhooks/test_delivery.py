@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from backend.accounts.models import ServiceClient
 from backend.accounts.schemas import Scope
 from backend.core.config import Settings
 from backend.notifications.models import OutboxMessage
@@ -357,6 +358,39 @@ def test_a_receiver_that_does_not_answer_in_time_is_a_failure(
     [logged] = deliveries(client, owner, endpoint["id"])
     assert logged["status"] == "pending"
     assert "did not answer within 0.3 seconds" in logged["last_error"]
+
+
+def test_a_receiver_dripping_its_answer_is_cut_off(
+    client: TestClient,
+    app: FastAPI,
+    owner: Client,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(delivery, "MAX_SECONDS", 1.0)
+    # It answers 200 at once, then its body a byte every 0.1 s: each read in time, the whole
+    # in 100 s. The answer counts (it said 200); the rest is not waited for.
+    receiver.answer = Answer(drip_seconds=0.1)
+    endpoint = register(client, owner, receiver.url())
+    cancelled(app)
+    started = time.monotonic()
+    assert deliver(app) == 1
+    assert time.monotonic() - started < 5
+    [logged] = deliveries(client, owner, endpoint["id"])
+    assert logged["status"] == "delivered"
+    assert 0 < len(logged["last_response_excerpt"] or "x") < 100
+
+
+def test_a_revoked_clients_queued_deliveries_are_not_sent(
+    client: TestClient, app: FastAPI, owner: Client, receiver: Receiver
+) -> None:
+    register(client, owner, receiver.url())
+    cancelled(app)
+    with app.state.session_factory.begin() as db:
+        db.get_one(ServiceClient, uuid.UUID(owner.id)).revoked_at = datetime.now(UTC)
+    assert deliver(app) == 0
+    assert receiver.received == []
 
 
 # --- the outbox -------------------------------------------------------------------------------
