@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
 from backend.accounts.models import ServiceClient
+from backend.core import audit
+from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -123,6 +125,11 @@ def emit(
 # --- endpoints --------------------------------------------------------------------------------
 
 
+def _audit(db: Session, actor: Actor, action: AuditAction, endpoint: WebhookEndpoint) -> None:
+    # Who registered, changed or removed an endpoint, or rotated its secret; never the secret.
+    audit.record(db, actor.who, action, target_type="webhook_endpoint", target_id=endpoint.id)
+
+
 def _require_client(actor: Actor) -> ServiceClient:
     if actor.client is None:
         raise errors.EndpointsAreTheClients()
@@ -199,6 +206,7 @@ def create_endpoint(
     )
     db.add(endpoint)
     db.flush()
+    _audit(db, actor, AuditAction.webhook_endpoint_created, endpoint)
     secret = signing.secret_of(settings, seed, settings.jwt_key_id)
     assert secret is not None  # the current key is always configured
     return endpoint, secret
@@ -269,12 +277,16 @@ def update_endpoint(
     elif enabled is True and not endpoint.enabled:
         _turn_on(endpoint)
     db.flush()
+    if values:
+        _audit(db, actor, AuditAction.webhook_endpoint_changed, endpoint)
     return endpoint
 
 
 def delete_endpoint(db: Session, *, actor: Actor, endpoint_id: uuid.UUID) -> None:
     """Remove the client's endpoint and its delivery log."""
-    db.delete(_owned(db, actor, endpoint_id))
+    endpoint = _owned(db, actor, endpoint_id)
+    _audit(db, actor, AuditAction.webhook_endpoint_removed, endpoint)
+    db.delete(endpoint)
     db.flush()
 
 
@@ -298,6 +310,7 @@ def rotate_secret(
     endpoint.secret_seed = signing.new_seed()
     endpoint.secret_key_id = settings.jwt_key_id
     db.flush()
+    _audit(db, actor, AuditAction.webhook_secret_rotated, endpoint)
     secret = signing.secret_of(settings, endpoint.secret_seed, endpoint.secret_key_id)
     assert secret is not None
     return endpoint, secret
