@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.accounts.models import Role, ServiceClient, User
@@ -70,6 +70,9 @@ EXCERPT_CHARACTERS = 200
 # Admins told when the service client's creator cannot be (no longer an active admin).
 MAX_ADMINS_TOLD = 20
 USER_AGENT = "StrengthCircles-Webhooks/1.0"
+# Delivery logs are kept this long, then forgotten with their messages (never one still
+# waiting to be sent): long enough to look back over a month, bounded however busy it is.
+KEEP_DELIVERIES_FOR = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -355,3 +358,22 @@ def _tell_the_owner(
         ),
         see="How webhooks work is described in the API documentation",
     )
+
+
+def forget_old_deliveries(db: Session, settings: Settings) -> None:
+    """The worker's job: messages older than KEEP_DELIVERIES_FOR go, with their deliveries,
+    unless one of them is still waiting (a redelivery asked for lately)."""
+    old = (
+        select(WebhookMessage.id)
+        .where(
+            WebhookMessage.created_at < utcnow() - KEEP_DELIVERIES_FOR,
+            ~WebhookMessage.id.in_(
+                select(WebhookDelivery.message_id).where(
+                    WebhookDelivery.status == DeliveryStatus.pending
+                )
+            ),
+        )
+        .scalar_subquery()
+    )
+    db.execute(delete(WebhookDelivery).where(WebhookDelivery.message_id.in_(old)))
+    db.execute(delete(WebhookMessage).where(WebhookMessage.id.in_(old)))

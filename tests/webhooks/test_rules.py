@@ -2,6 +2,7 @@
 told when an endpoint is turned off."""
 
 import uuid
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -13,7 +14,13 @@ from backend.core.audit import AuditEvent
 from backend.core.idempotency import IdempotencyRecord
 from backend.notifications.models import OutboxMessage
 from backend.webhooks.catalog import WebhookEventType
-from backend.webhooks.delivery import DISABLE_WHEN_FAILING_FOR, RETRY_SCHEDULE
+from backend.webhooks.delivery import (
+    DISABLE_WHEN_FAILING_FOR,
+    KEEP_DELIVERIES_FOR,
+    RETRY_SCHEDULE,
+    forget_old_deliveries,
+)
+from backend.webhooks.models import WebhookMessage
 from backend.webhooks.service import MAX_ENDPOINTS_PER_CLIENT, emit
 from tests.factories import make_user
 from tests.support.clock import Clock
@@ -135,3 +142,30 @@ def test_when_the_clients_creator_cannot_be_told_the_active_admins_are(
     assert creator.id not in told
     assert told == admins
     assert count == len(admins)
+
+
+def test_old_delivery_logs_are_forgotten_but_not_what_still_waits(
+    client: TestClient, app: FastAPI, receiver: Receiver, clock: Clock
+) -> None:
+    owner = make_client(client, [Scope.sessions_read])
+    endpoint = register(client, owner, receiver.url())
+    with app.state.session_factory.begin() as db:
+        emit(db, event_type=WebhookEventType.meeting_cancelled, data={})
+        emit(db, event_type=WebhookEventType.meeting_cancelled, data={})
+    deliver(app)
+    [newest, oldest] = client.get(
+        f"{ENDPOINTS}/{endpoint['id']}/deliveries", headers=owner.headers
+    ).json()["items"]
+    clock.advance(KEEP_DELIVERIES_FOR + timedelta(days=1))
+    # One is asked for again: it waits, so it stays.
+    again = client.post(
+        f"{ENDPOINTS}/{endpoint['id']}/deliveries/{oldest['id']}/redeliver", headers=owner.headers
+    )
+    assert again.status_code == 200
+    with app.state.session_factory.begin() as db:
+        forget_old_deliveries(db, app.state.settings)
+    kept = client.get(f"{ENDPOINTS}/{endpoint['id']}/deliveries", headers=owner.headers)
+    assert [item["id"] for item in kept.json()["items"]] == [oldest["id"]]
+    with app.state.session_factory() as db:
+        assert db.scalar(select(func.count()).select_from(WebhookMessage)) == 1
+    assert newest["id"] != oldest["id"]
