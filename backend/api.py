@@ -13,6 +13,7 @@ from backend.privacy.router import router as privacy_router
 from backend.safety.router import router as safety_router
 from backend.sessions.router import router as sessions_router
 from backend.topics.router import router as topics_router
+from backend.webhooks.router import router as webhooks_router
 
 __all__ = ["API_PREFIX", "api_router"]
 
@@ -30,3 +31,4 @@ api_router.include_router(accounts_router)
 api_router.include_router(safety_router)
 api_router.include_router(moderation_router)
 api_router.include_router(privacy_router)
+api_router.include_router(webhooks_router)

@@ -44,6 +44,7 @@ from backend.core.openapi import install_openapi, operation_id
 from backend.core.public_cache import PublicAnswersMiddleware, PublicCache, watch_for
 from backend.notifications.router import router as dev_mail_router
 from backend.notifications.senders import create_sender
+from backend.webhooks.catalog import described_event_types
 from backend.wiring import wire
 from backend.worker import Worker
 
@@ -66,6 +67,12 @@ OPENAPI_TAGS = [
     {"name": "me", "description": "The caller's own profile, privacy choices and password."},
     {"name": "users", "description": "Account management for admins."},
     {"name": "service_clients", "description": "Integrator clients and their scopes (admins)."},
+    {
+        "name": "webhooks",
+        "description": "Signed webhooks (Standard Webhooks) for integrators' service clients: "
+        "endpoints, the events they receive, delivery logs and redelivery.\n\n"
+        + described_event_types(),
+    },
     {
         "name": "groups",
         "description": "The topic vocabulary, the group directory, group pages "

@@ -13,6 +13,7 @@ from backend.notifications import models as notifications_models
 from backend.safety import models as safety_models
 from backend.sessions import models as sessions_models
 from backend.topics import models as topics_models
+from backend.webhooks import models as webhooks_models
 
 __all__ = [
     "AuditEvent",
@@ -29,4 +30,5 @@ __all__ = [
     "safety_models",
     "sessions_models",
     "topics_models",
+    "webhooks_models",
 ]

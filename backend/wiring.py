@@ -37,6 +37,7 @@ from backend.safety.events import MemberBlocked
 from backend.sessions import handlers as sessions
 from backend.sessions.generation import generate_all_ahead
 from backend.sessions.timetable import SessionsMeetingTimes
+from backend.webhooks.delivery import forget_old_deliveries
 
 _lock = threading.Lock()
 
@@ -69,4 +70,6 @@ def wire() -> None:
         bus.add_job(
             Job("lapse unanswered proposals", timedelta(hours=1), lapse_unanswered_proposals)
         )
+        # Webhook delivery logs stay bounded.
+        bus.add_job(Job("forget old webhook deliveries", timedelta(hours=6), forget_old_deliveries))
         bus.wired = True

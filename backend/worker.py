@@ -20,6 +20,7 @@ from backend.core.db import is_database_unavailable
 from backend.core.events import Job
 from backend.notifications.senders import EmailSender
 from backend.notifications.service import deliver_pending
+from backend.webhooks.delivery import deliver_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ class Worker:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
-        """One round: the jobs that are due, then the outbox. Returns the emails sent."""
+        """One round: the jobs that are due, the email outbox, then the webhooks that are
+        due. Returns the emails sent."""
         for job in self.jobs:
             now = self._monotonic()
             last = self._last_run.get(job.name)
@@ -56,11 +58,16 @@ class Worker:
                     job.run(db, self.settings)
             except Exception as exc:
                 self._log_failure(job.name, exc)
+        sent = 0
         try:
-            return deliver_pending(self.session_factory, self.sender)
+            sent = deliver_pending(self.session_factory, self.sender)
         except Exception as exc:
             self._log_failure("outbox", exc)
-            return 0
+        try:
+            deliver_webhooks(self.session_factory, self.settings)
+        except Exception as exc:
+            self._log_failure("webhooks", exc)
+        return sent
 
     @staticmethod
     def _log_failure(what: str, exc: Exception) -> None:

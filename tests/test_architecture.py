@@ -80,6 +80,7 @@ LAYERS: list[set[str]] = [
     {"core"},
     {"notifications"},
     {"accounts"},
+    {"webhooks"},
     {"topics", "safety"},
     {"groups"},
     {"sessions"},

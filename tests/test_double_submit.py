@@ -42,6 +42,7 @@ from backend.accounts.models import (
     ServiceClient,
     User,
 )
+from backend.accounts.schemas import Scope
 from backend.core.config import Settings
 from backend.groups import invitations
 from backend.groups import service as groups
@@ -75,14 +76,20 @@ from backend.sessions import service as sessions
 from backend.sessions.models import AttendanceRecord, CalendarFeed, GroupSession, Rsvp, Schedule
 from backend.topics import service as topics
 from backend.topics.models import Topic
+from backend.webhooks import service as webhooks
+from backend.webhooks.catalog import WebhookEventType
+from backend.webhooks.models import WebhookDelivery, WebhookEndpoint
+from backend.webhooks.service import emit
 from tests.factories import (
     PASSWORD,
     Person,
+    client_token,
     confirmation_token,
     emails_to,
     join,
     make_group,
     make_person,
+    make_service_client,
     reset_link_token,
 )
 from tests.support.concurrency import at_once, dawdle
@@ -531,6 +538,84 @@ def create_service_client(stage: Stage) -> Twice:
         json={"name": name, "scopes": ["groups:read"]},
         widen=(accounts_admin, "create_service_client"),
         then=then,
+    )
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+# A public address given as a number: no name to resolve, and nothing is ever sent to it here.
+WEBHOOK_URL = "https://93.184.215.14/hooks/circles"
+
+
+def _integrator_headers(stage: Stage) -> dict[str, str]:
+    integrator = make_service_client(stage.app, scopes=[Scope.sessions_read])
+    return {"Authorization": f"Bearer {client_token(stage.client, integrator)}"}
+
+
+def _endpoint(stage: Stage, headers: dict[str, str]) -> str:
+    body = stage.ok(
+        stage.client.post(
+            f"{API}/webhook-endpoints",
+            headers=headers,
+            json={"url": WEBHOOK_URL, "event_types": ["meeting.cancelled"]},
+        ),
+        201,
+    )
+    return str(body["id"])
+
+
+def create_webhook_endpoint(stage: Stage) -> Twice:
+    headers = _integrator_headers(stage)
+
+    def then(answers: list[Response]) -> None:
+        # No Idempotency-Key here (the secret is shown once and never kept for a replay), so
+        # two requests are two endpoints, each with its own secret, both listed for removing.
+        assert len({a.json()["id"] for a in answers}) == 2
+        assert len({a.json()["secret"] for a in answers}) == 2
+        assert stage.count(WebhookEndpoint, WebhookEndpoint.url == WEBHOOK_URL) == 2
+
+    return Twice(
+        "POST",
+        f"{API}/webhook-endpoints",
+        headers=headers,
+        json={"url": WEBHOOK_URL, "event_types": ["meeting.cancelled"]},
+        widen=(webhooks, "create_endpoint"),
+        then=then,
+    )
+
+
+def rotate_webhook_secret(stage: Stage) -> Twice:
+    headers = _integrator_headers(stage)
+    endpoint_id = _endpoint(stage, headers)
+
+    def then(answers: list[Response]) -> None:
+        # Taken in turn: the second replaces the first's secret, and the one from before both
+        # keeps signing through the grace period, so the receiver is never left without one.
+        assert len({a.json()["secret"] for a in answers}) == 2
+        assert len({a.json()["previous_secret_expires_at"] for a in answers}) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/webhook-endpoints/{endpoint_id}/rotate-secret",
+        headers=headers,
+        widen=(webhooks, "rotate_secret"),
+        then=then,
+    )
+
+
+def redeliver_webhook(stage: Stage) -> Twice:
+    headers = _integrator_headers(stage)
+    endpoint_id = _endpoint(stage, headers)
+    with stage.app.state.session_factory.begin() as db:
+        emit(db, event_type=WebhookEventType.meeting_cancelled, data={})
+    with stage.app.state.session_factory() as db:
+        delivery_id = db.scalars(select(WebhookDelivery.id)).one()
+    return Twice(
+        "POST",
+        f"{API}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+        headers=headers,
+        widen=(webhooks, "redeliver"),
+        then=one_row(stage, WebhookDelivery, WebhookDelivery.attempts == 0),
     )
 
 
@@ -1239,6 +1324,25 @@ CELLS = [
     ),
     Cell(
         "POST", "/api/v1/service-clients", "the same client", create_service_client, ((201, 201),)
+    ),
+    Cell(
+        "POST",
+        "/api/v1/webhook-endpoints",
+        "the same endpoint",
+        create_webhook_endpoint,
+        ((201, 201),),
+    ),
+    Cell(
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+        "the same rotation",
+        rotate_webhook_secret,
+    ),
+    Cell(
+        "POST",
+        "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+        "the same redelivery",
+        redeliver_webhook,
     ),
     Cell("POST", "/api/v1/topics", "the same topic", create_topic, ((201, 409),), "topic-exists"),
     # Without a key the second wants the slug the first took a moment before.

@@ -74,6 +74,7 @@ def test_the_app_wires_the_jobs_the_worker_runs() -> None:
     assert {job.name for job in bus.jobs} == {
         "generate meetings ahead",
         "lapse unanswered proposals",
+        "forget old webhook deliveries",
     }
 
 

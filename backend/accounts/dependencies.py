@@ -89,6 +89,20 @@ def get_actor(
 
 
 @access_rule
+def get_client_or_person(
+    db: DbSession,
+    settings: AppSettings,
+    authorization: Annotated[str | None, Depends(oauth2)],
+) -> Actor:
+    """A signed-in person, or a service client whatever scopes its token holds: for what
+    belongs to the client itself (its webhook endpoints), which no scope is about."""
+    token = _bearer_token(authorization)
+    if token is None:
+        raise Unauthorized("Sign in first: this needs an access token.")
+    return service.authenticate(db, token=token, settings=settings)
+
+
+@access_rule
 async def get_person(actor: Annotated[Actor, Security(get_actor)]) -> Actor:
     """A signed-in person (service clients are refused)."""
     if not actor.is_person:
@@ -172,3 +186,5 @@ OptionalActor = Annotated[Actor, Depends(get_optional_person)]
 AdminActor = Annotated[Actor, Depends(require_role(Role.admin))]
 StaffActor = Annotated[Actor, Depends(require_role(Role.facilitator, Role.admin))]
 WebClient = Annotated[bool, Depends(web_client)]
+# A service client (any scopes) or a signed-in person; the route's service decides further.
+ClientOrPerson = Annotated[Actor, Depends(get_client_or_person)]

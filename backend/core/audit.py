@@ -69,6 +69,10 @@ class AuditAction(StrEnum):
     two_factor_disabled = "two_factor.disabled"
     recovery_codes_renewed = "recovery_codes.renewed"
     recovery_code_used = "recovery_code.used"
+    webhook_endpoint_created = "webhook_endpoint.created"
+    webhook_endpoint_changed = "webhook_endpoint.changed"
+    webhook_endpoint_removed = "webhook_endpoint.removed"
+    webhook_secret_rotated = "webhook_secret.rotated"  # noqa: S105 (an action's name)
 
 
 # Reads of the moderation queue name the people reported: a person's export lists the reads

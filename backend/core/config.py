@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # Where `circles seed demo` finds the demo content; unset, the demo/ folder of this
     # checkout. An installed package carries none, so there this (or `--from`) names one.
     demo_dir: Path | None = None
+    # Webhook endpoints must be https:// addresses on the public internet, checked when saved
+    # and again at each delivery (backend/webhooks/urls.py). On, http:// and private or
+    # loopback addresses are allowed too: for development and tests only (a receiver on
+    # 127.0.0.1); production refuses to start with it on.
+    webhooks_allow_private_urls: bool = False
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
@@ -128,6 +133,12 @@ class Settings(BaseSettings):
             raise ConfigError(
                 f"CIRCLES_JWT_PREVIOUS_KEYS reuses the current key id {self.jwt_key_id!r}; "
                 "give the new key (CIRCLES_JWT_KEY_ID) an id of its own."
+            )
+        if self.webhooks_allow_private_urls:
+            raise ConfigError(
+                "CIRCLES_WEBHOOKS_ALLOW_PRIVATE_URLS is on. It lets webhooks reach private and "
+                "loopback addresses (the service's own network), for development only: unset it "
+                "in production."
             )
         if not self.database_url:
             raise ConfigError(

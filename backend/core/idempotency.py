@@ -59,6 +59,9 @@ EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/mentoring/matching-runs",
     # Accepting an invitation: the path holds the invitation's secret.
     f"{API_PREFIX}/invitations/",
+    # A new webhook endpoint and a rotation answer with a signing secret, shown once; a
+    # redelivery sent twice queues the one delivery once.
+    f"{API_PREFIX}/webhook-endpoints",
 )
 # Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
 # one as its fields change, and keeping each would fill the caller's keys.

@@ -9,7 +9,7 @@ from backend.accounts.actor import Actor
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.orm import utcnow
 from backend.core.uniqueness import insert_once
-from backend.library import permissions
+from backend.library import outbound, permissions
 from backend.library.markdown import fresh_html, reading_minutes
 from backend.library.models import (
     Bookmark,
@@ -126,6 +126,7 @@ def update_resource(
     story = _story_behind(db, resource)
     if story is not None and changes.type not in (None, ResourceType.story):
         raise WorkflowStep("This is a member's story; it stays a story.")
+    before = resource.status
     _apply(db, resource, changes)
     if changes.status is not None and changes.status != resource.status:
         if changes.status not in ALLOWED_MOVES[resource.status]:
@@ -139,6 +140,7 @@ def update_resource(
         if changes.status == ResourceStatus.published and resource.published_at is None:
             resource.published_at = utcnow()
     db.flush()
+    outbound.status_changed(db, resource, before)
     return resource
 
 
@@ -170,14 +172,17 @@ def take_down(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> Resource:
             story.status = StoryStatus.returned
             story.review_note = TAKEN_DOWN_NOTE
     db.flush()
+    outbound.status_changed(db, resource, ResourceStatus.published)
     return resource
 
 
 def archive_resource(db: Session, *, actor: Actor, resource_id: uuid.UUID) -> None:
     _require_editor(actor)
     resource = visible_resource(db, resource_id, viewer_may_edit=True)
+    before = resource.status
     resource.status = ResourceStatus.archived
     db.flush()
+    outbound.status_changed(db, resource, before)
 
 
 # --- bookmarks --------------------------------------------------------------------------------

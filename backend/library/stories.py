@@ -13,6 +13,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, UnprocessableCont
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, creation_order, paginate
 from backend.core.uniqueness import lock_and_reread
+from backend.library import outbound
 from backend.library.markdown import reading_minutes
 from backend.library.models import (
     Resource,
@@ -176,6 +177,7 @@ def review(db: Session, *, actor: Actor, story_id: uuid.UUID, decision: StoryRev
     story.review_note = decision.note
     story.resource_id = resource.id
     db.flush()
+    outbound.status_changed(db, resource, None)
     return story
 
 
@@ -189,7 +191,10 @@ def withdraw(db: Session, *, actor: Actor, story_id: uuid.UUID) -> Story:
     if story.resource_id is not None:
         resource = db.get(Resource, story.resource_id)
         if resource is not None:
+            before = resource.status
             resource.status = ResourceStatus.archived
+            db.flush()
+            outbound.status_changed(db, resource, before)
     story.status = StoryStatus.withdrawn
     db.flush()
     return story

@@ -15,7 +15,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.groups.service import GroupAccess, require_manager
-from backend.sessions import describe, notices
+from backend.sessions import describe, notices, outbound
 from backend.sessions import recurrence as rec
 from backend.sessions.exceptions import (
     InvalidSchedule,
@@ -325,6 +325,8 @@ def _restart_series(
             if (session.starts_at, session.ends_at) != (occ.starts_at, occ.ends_at):
                 session.starts_at, session.ends_at = occ.starts_at, occ.ends_at
                 session.sequence += 1
+                if previous != occ.starts_at:
+                    outbound.meeting_moved(db, session, previous)
                 people = notices.people_with_rsvps(db, session)
                 if people and previous != occ.starts_at:
                     notices.moved(db, settings, session, previous, people)

@@ -21,7 +21,7 @@ from backend.groups.models import (
     SupportGroup,
 )
 from backend.groups.service import GroupAccess, require_manager
-from backend.sessions import notices
+from backend.sessions import notices, outbound
 from backend.sessions import recurrence as rec
 from backend.sessions.access import SessionAccess
 from backend.sessions.exceptions import (
@@ -47,6 +47,8 @@ def retire(db: Session, settings: Settings, session: GroupSession, reason: str) 
     RSVPd, otherwise removed."""
     session.occurrence_key = None
     people = notices.people_with_rsvps(db, session)
+    # Either way it will not take place: integrators who read it hear so.
+    outbound.meeting_cancelled(db, session)
     if people:
         session.status = SessionStatus.cancelled
         session.cancel_reason = reason
@@ -97,7 +99,7 @@ def update_session(
         if name in changes and changes[name] is None:
             raise InvalidSchedule(f"Give {name} a value, or leave it out to keep it as it is.")
     people = notices.people_with_rsvps(db, session)
-    previous_start = session.starts_at
+    previous_start, previous_status = session.starts_at, session.status
 
     new_start = session.starts_at
     if changes.get("starts_at") is not None:
@@ -134,6 +136,10 @@ def update_session(
         if status == SessionStatus.scheduled:
             session.cancel_reason = None
     db.flush()
+    if session.status == SessionStatus.cancelled and previous_status != session.status:
+        outbound.meeting_cancelled(db, session)
+    elif session.status == SessionStatus.scheduled and previous_start != session.starts_at:
+        outbound.meeting_moved(db, session, previous_start)
     if status == SessionStatus.cancelled and people:
         notices.cancelled(db, settings, session, people)
     elif status == SessionStatus.scheduled and people:

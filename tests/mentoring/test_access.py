@@ -844,6 +844,7 @@ def crawl_values(scene: Scene) -> dict[str, list[str]]:
         "story_id": [str(uuid.uuid4())],
         "token": [uuid.uuid4().hex * 2],
         "report_id": [scene.report_id],
+        "endpoint_id": [str(uuid.uuid4())],
     }
 
 

@@ -1967,6 +1967,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling client's webhook endpoints (every client's for admins), oldest first.
+         * @description The calling client's webhook endpoints (every client's for admins), oldest first.
+         */
+        get: operations["webhooks-list_endpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint of the calling service client.
+         * @description Register a webhook endpoint of the calling service client. Its signing secret is in
+         *     this answer only: keep it, or rotate the secret to get a new one.
+         */
+        post: operations["webhooks-create_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint (never its secret).
+         * @description One webhook endpoint (never its secret).
+         */
+        get: operations["webhooks-read_endpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint of the calling client, with its delivery log.
+         * @description Remove an endpoint of the calling client, with its delivery log.
+         */
+        delete: operations["webhooks-delete_endpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's address, events or description, or turn it off or on (admins: only off or on).
+         * @description Change an endpoint's address, events or description, or turn it off or on (admins:
+         *     only off or on). Turning it on starts fresh; what it missed can be redelivered.
+         */
+        patch: operations["webhooks-update_endpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, in this answer only.
+         * @description A new signing secret, in this answer only. For 24 hours deliveries are signed with the
+         *     previous secret too, so the receiver can switch without missing one.
+         */
+        post: operations["webhooks-rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The endpoint's deliveries, newest first: how each went and when it is tried next.
+         * @description The endpoint's deliveries, newest first: how each went and when it is tried next.
+         */
+        get: operations["webhooks-list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now (failed ones too), with its retries afresh.
+         * @description Send a delivery again now (failed ones too), with its retries afresh.
+         */
+        post: operations["webhooks-redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2147,7 +2262,7 @@ export interface components {
          * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
          * @enum {string}
          */
-        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked" | "two_factor.enabled" | "two_factor.disabled" | "recovery_codes.renewed" | "recovery_code.used";
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked" | "two_factor.enabled" | "two_factor.disabled" | "recovery_codes.renewed" | "recovery_code.used" | "webhook_endpoint.created" | "webhook_endpoint.changed" | "webhook_endpoint.removed" | "webhook_secret.rotated";
         /**
          * AuditEventRead
          * @description Who did what to which record, when, as what; never the content.
@@ -2665,6 +2780,11 @@ export interface components {
             eu_member_states: string[];
         };
         /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed";
+        /**
          * Directory
          * @description A page of the directory; the first one also says how many groups match in all.
          */
@@ -2682,6 +2802,11 @@ export interface components {
              */
             total?: number | null;
         };
+        /**
+         * DisabledBecause
+         * @enum {string}
+         */
+        DisabledBecause: "owner" | "admin" | "failing";
         /** EmailConfirm */
         EmailConfirm: {
             /**
@@ -3849,6 +3974,26 @@ export interface components {
         Page_UserAdminRead_: {
             /** Items */
             items: components["schemas"]["UserAdminRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[WebhookDeliveryRead] */
+        Page_WebhookDeliveryRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookDeliveryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[WebhookEndpointRead] */
+        Page_WebhookEndpointRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookEndpointRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -5096,6 +5241,197 @@ export interface components {
          * @enum {string}
          */
         Visibility: "listed" | "unlisted";
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Webhook Id
+             * @description The `webhook-id` header: the same on every attempt.
+             */
+            webhook_id: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            status: components["schemas"]["DeliveryStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Last Error
+             * @description What went wrong the last time, in words.
+             */
+            last_error: string | null;
+            /**
+             * Last Response Excerpt
+             * @description The start of your last answer.
+             */
+            last_response_excerpt: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** WebhookEndpointCreate */
+        WebhookEndpointCreate: {
+            /**
+             * Url
+             * @description An https:// address on the public internet; redirects are not followed.
+             * @example https://referrals.example.org/hooks/strength-circles
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description The events to receive (at least one, each once):
+             *
+             *     - `referral.accepted`: A person you referred accepted the referral. To the client that made it.
+             *     - `referral.declined`: A person you referred declined the referral. To the client that made it.
+             *     - `referral.expired`: A referral was not answered in time and lapsed. To the client that made it.
+             *     - `referral.sharing_ended`: A referred person withdrew their consent to share, or erased their account: stop using what you hold about the referral. To the client that made it.
+             *     - `attendance.recorded`: Attendance was recorded for a referred person who consented to share it. To the client that made the referral.
+             *     - `meeting.cancelled`: A circle meeting was cancelled. `data`: `meeting_id`, `circle_id`, `starts_at`. To clients holding `sessions:read`.
+             *     - `meeting.moved`: A circle meeting has a new time. `data`: `meeting_id`, `circle_id`, `starts_at` (the new time), `previous_starts_at`. To clients holding `sessions:read`.
+             *     - `resource.published`: A library resource was published. `data`: `resource_id`, `type`, `status`, and `title` (not for members' stories). To clients holding `resources:read`.
+             *     - `resource.withdrawn`: A published library resource was archived or returned to draft. `data`: `resource_id`, `type`, `status` (its new one), and `title` (not for members' stories). To clients holding `resources:read`.
+             */
+            event_types: components["schemas"]["WebhookEventType"][];
+            /**
+             * Description
+             * @description A note for yourself.
+             */
+            description?: string | null;
+        };
+        /** WebhookEndpointCreated */
+        WebhookEndpointCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string | null;
+            /** Event Types */
+            event_types: components["schemas"]["WebhookEventType"][];
+            /** Enabled */
+            enabled: boolean;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** @description `owner` or `admin` turned it off, or `failing`: every delivery failed for 5 days. */
+            disabled_because: components["schemas"]["DisabledBecause"] | null;
+            /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the secret before it still signs too.
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_...`), in this answer only: keep it safe.
+             */
+            secret: string;
+        };
+        /** WebhookEndpointRead */
+        WebhookEndpointRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string | null;
+            /** Event Types */
+            event_types: components["schemas"]["WebhookEventType"][];
+            /** Enabled */
+            enabled: boolean;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** @description `owner` or `admin` turned it off, or `failing`: every delivery failed for 5 days. */
+            disabled_because: components["schemas"]["DisabledBecause"] | null;
+            /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the secret before it still signs too.
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * WebhookEndpointUpdate
+         * @description Only what is sent changes. Admins may send only ``enabled``.
+         */
+        WebhookEndpointUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Event Types */
+            event_types?: components["schemas"]["WebhookEventType"][] | null;
+            /**
+             * Description
+             * @description A note for yourself.
+             */
+            description?: string | null;
+            /**
+             * Enabled
+             * @description false turns the endpoint off (nothing is queued for it); true turns it on again, starting fresh.
+             */
+            enabled?: boolean | null;
+        };
+        /**
+         * WebhookEventType
+         * @enum {string}
+         */
+        WebhookEventType: "referral.accepted" | "referral.declined" | "referral.expired" | "referral.sharing_ended" | "attendance.recorded" | "meeting.cancelled" | "meeting.moved" | "resource.published" | "resource.withdrawn";
+        /** WebhookSecret */
+        WebhookSecret: {
+            /**
+             * Secret
+             * @description The new signing secret, in this answer only.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until then deliveries are signed with the previous secret as well.
+             */
+            previous_secret_expires_at: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -5139,7 +5475,9 @@ export type Contact = components['schemas']['Contact'];
 export type CrisisChannel = components['schemas']['CrisisChannel'];
 export type CrisisResource = components['schemas']['CrisisResource'];
 export type CrisisResources = components['schemas']['CrisisResources'];
+export type DeliveryStatus = components['schemas']['DeliveryStatus'];
 export type Directory = components['schemas']['Directory'];
+export type DisabledBecause = components['schemas']['DisabledBecause'];
 export type EmailConfirm = components['schemas']['EmailConfirm'];
 export type ErasureConfirmation = components['schemas']['ErasureConfirmation'];
 export type FeedbackRead = components['schemas']['FeedbackRead'];
@@ -5208,6 +5546,8 @@ export type PageResourceSummary = components['schemas']['Page_ResourceSummary_']
 export type PageServiceClientRead = components['schemas']['Page_ServiceClientRead_'];
 export type PageStoryRead = components['schemas']['Page_StoryRead_'];
 export type PageUserAdminRead = components['schemas']['Page_UserAdminRead_'];
+export type PageWebhookDeliveryRead = components['schemas']['Page_WebhookDeliveryRead_'];
+export type PageWebhookEndpointRead = components['schemas']['Page_WebhookEndpointRead_'];
 export type PasswordChange = components['schemas']['PasswordChange'];
 export type PasswordResetConfirm = components['schemas']['PasswordResetConfirm'];
 export type PasswordResetRequest = components['schemas']['PasswordResetRequest'];
@@ -5274,6 +5614,13 @@ export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
 export type ValidationIssue = components['schemas']['ValidationIssue'];
 export type Visibility = components['schemas']['Visibility'];
+export type WebhookDeliveryRead = components['schemas']['WebhookDeliveryRead'];
+export type WebhookEndpointCreate = components['schemas']['WebhookEndpointCreate'];
+export type WebhookEndpointCreated = components['schemas']['WebhookEndpointCreated'];
+export type WebhookEndpointRead = components['schemas']['WebhookEndpointRead'];
+export type WebhookEndpointUpdate = components['schemas']['WebhookEndpointUpdate'];
+export type WebhookEventType = components['schemas']['WebhookEventType'];
+export type WebhookSecret = components['schemas']['WebhookSecret'];
 export type $defs = Record<string, never>;
 export interface operations {
     "health-healthz": {
@@ -12229,6 +12576,483 @@ export interface operations {
             };
             /** @description The caller may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_endpoints": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookEndpointRead_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-create_endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreated"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The client has 10 endpoints already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address cannot be used. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-read_endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delete_endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-update_endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address cannot be used. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_deliveries": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookDeliveryRead_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The endpoint is off, or the delivery is being sent right now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

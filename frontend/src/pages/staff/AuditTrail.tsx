@@ -48,6 +48,10 @@ export const ACTION_WORDS: Record<Action, string> = {
   "two_factor.disabled": "Turned off two-step sign-in",
   "recovery_codes.renewed": "Made new recovery codes",
   "recovery_code.used": "Signed in with a recovery code",
+  "webhook_endpoint.created": "Registered a webhook endpoint",
+  "webhook_endpoint.changed": "Changed a webhook endpoint",
+  "webhook_endpoint.removed": "Removed a webhook endpoint",
+  "webhook_secret.rotated": "Rotated a webhook secret",
 };
 
 const ACTIONS = Object.keys(ACTION_WORDS) as Action[];

@@ -1,0 +1,46 @@
+"""What integrators hear when a meeting is cancelled or moved: a webhook to every client
+holding ``sessions:read``.
+
+That scope reads every circle's meetings through the API (``permissions.reads_every_group``),
+so it is told of every circle's; a client without it reads no meeting, so hears of none. The
+payload is what such a client could read anyway, less: ids and times, never the reason (it
+may name people), the place or the meeting link.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from backend.accounts.schemas import Scope
+from backend.sessions.models import GroupSession
+from backend.webhooks.service import WebhookEventType, emit
+
+# Who may read meetings through the API is who is told of their changes.
+READERS_SCOPE = Scope.sessions_read
+
+
+def meeting_cancelled(db: Session, session: GroupSession) -> None:
+    emit(
+        db,
+        event_type=WebhookEventType.meeting_cancelled,
+        data={
+            "meeting_id": session.id,
+            "circle_id": session.group_id,
+            "starts_at": session.starts_at,
+        },
+        scope=READERS_SCOPE,
+    )
+
+
+def meeting_moved(db: Session, session: GroupSession, previous_starts_at: datetime) -> None:
+    emit(
+        db,
+        event_type=WebhookEventType.meeting_moved,
+        data={
+            "meeting_id": session.id,
+            "circle_id": session.group_id,
+            "starts_at": session.starts_at,
+            "previous_starts_at": previous_starts_at,
+        },
+        scope=READERS_SCOPE,
+    )
