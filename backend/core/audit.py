@@ -69,6 +69,11 @@ class AuditAction(StrEnum):
     two_factor_disabled = "two_factor.disabled"
     recovery_codes_renewed = "recovery_codes.renewed"
     recovery_code_used = "recovery_code.used"
+    referral_created = "referral.created"
+    referral_accepted = "referral.accepted"
+    referral_declined = "referral.declined"
+    referral_attendance_read = "referral_attendance.read"
+    consent_withdrawn = "consent.withdrawn"
 
 
 # Reads of the moderation queue name the people reported: a person's export lists the reads

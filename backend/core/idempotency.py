@@ -49,7 +49,8 @@ MAX_KEPT_ANSWER_BYTES = 64 * 1024
 MAX_KEYS_PER_CALLER = 1000
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
 # Never kept: sign-in and password calls (their bodies hold secrets), service-client creation
-# (its answer holds a secret shown once) and invitations (their paths hold one).
+# (its answer holds a secret shown once), invitations and referral links (their paths hold
+# one).
 # Nor matching runs: their answer names people and their needs, for admins only, and a second
 # run proposes nothing the first did.
 EXCLUDED_PREFIXES = (
@@ -57,8 +58,9 @@ EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/me/password",
     f"{API_PREFIX}/service-clients",
     f"{API_PREFIX}/mentoring/matching-runs",
-    # Accepting an invitation: the path holds the invitation's secret.
+    # Accepting an invitation, opening or answering a referral: the path holds its secret.
     f"{API_PREFIX}/invitations/",
+    f"{API_PREFIX}/referral-links/",
 )
 # Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
 # one as its fields change, and keeping each would fill the caller's keys.

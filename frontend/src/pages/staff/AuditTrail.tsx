@@ -48,6 +48,11 @@ export const ACTION_WORDS: Record<Action, string> = {
   "two_factor.disabled": "Turned off two-step sign-in",
   "recovery_codes.renewed": "Made new recovery codes",
   "recovery_code.used": "Signed in with a recovery code",
+  "referral.created": "Referred someone to a circle",
+  "referral.accepted": "Joined a circle from a referral",
+  "referral.declined": "Said no thanks to a referral",
+  "referral_attendance.read": "Read a referred member's shared attendance",
+  "consent.withdrawn": "Stopped sharing with a referrer",
 };
 
 const ACTIONS = Object.keys(ACTION_WORDS) as Action[];

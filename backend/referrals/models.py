@@ -1,0 +1,90 @@
+"""Referrals and the consents the referred person gives to the referrer."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral really is. What a referrer sees depends on consent too
+    (``schemas.ReferralState``)."""
+
+    sent = "sent"
+    opened = "opened"
+    joined = "joined"
+    declined = "declined"
+    expired = "expired"
+
+
+class ConsentPart(StrEnum):
+    """What a referred person may agree to share with their referrer, each on its own."""
+
+    # Whether they joined the circle or said no thanks.
+    outcome = "outcome"
+    # Which meetings of that circle they attended, from the time of consent.
+    attendance = "attendance"
+
+
+class Referral(UUIDPrimaryKey, Timestamps, Base):
+    """A counseling service's (or a staff member's) referral of one person to one circle. The
+    link's secret is kept only as a digest; the person's email only until they answer or the
+    referral expires."""
+
+    __tablename__ = "referral"
+    # The expiry job reads the live ones due.
+    __table_args__ = (Index(None, "status", "expires_at"),)
+
+    group_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("support_group.id", ondelete="CASCADE"), index=True
+    )
+    # Who referred: a service client, or a staff member. Kept apart so each can be asked
+    # "your referrals" and so erasing a staff member leaves the client's referrals alone.
+    referrer_client_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("service_client.id", ondelete="SET NULL"), index=True
+    )
+    referrer_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # Where the link was sent; cleared once the referral is answered or expires.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The referrer's own reference (e.g. their case number), never shown to the person.
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    # For the circle's facilitators only.
+    note: Mapped[str | None] = mapped_column(Text)
+    asks_outcome: Mapped[bool]
+    asks_attendance: Mapped[bool]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[ReferralStatus] = mapped_column(string_enum(ReferralStatus))
+    expires_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    # Whether the person allowed the referrer to know that they said no thanks.
+    decline_shared: Mapped[bool] = mapped_column(default=False)
+    # The person who answered (signed in to join; declining needs no account).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ReferralConsent(UUIDPrimaryKey, Timestamps, Base):
+    """One part of what a person agreed to share with their referrer, in the words of
+    ``wording_version``; withdrawing it ends all later sharing of that part."""
+
+    __tablename__ = "referral_consent"
+    __table_args__ = (UniqueConstraint("referral_id", "part"),)
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    part: Mapped[ConsentPart] = mapped_column(string_enum(ConsentPart))
+    wording_version: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
