@@ -17,6 +17,7 @@ type Mine = { items: { group: { id: string; name: string; status: string; seats_
 
 test("a counseling service refers Wren, she joins sharing what she chose, then stops sharing", async ({
   page,
+  browser,
   request,
   baseURL,
 }) => {
@@ -112,6 +113,29 @@ test("a counseling service refers Wren, she joins sharing what she chose, then s
     state: string;
   };
   expect(after.state).toBe("not_shared");
+
+  // The circle's facilitator sees the referral with its note, and refers someone by hand.
+  const staff = await browser.newContext(baseURL ? { baseURL } : {});
+  const facilitatorPage = await staff.newPage();
+  await facilitatorPage.goto("/sign-in");
+  await facilitatorPage.getByLabel("Email").fill(FACILITATOR.email);
+  await facilitatorPage.getByLabel("Password").fill(FACILITATOR.password);
+  await facilitatorPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(facilitatorPage.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
+  await facilitatorPage.goto(`/groups/${circleId}/members`);
+  const referralsRegion = facilitatorPage.getByRole("region", { name: "Referrals" });
+  const card = referralsRegion.getByRole("listitem").filter({ hasText: "Riverside Counseling (e2e)" });
+  await expect(card).toContainText("Wren");
+  await expect(card).toContainText("Joined");
+  await expect(card).toContainText("Wren is new to groups.");
+  await referralsRegion.getByLabel("Their email address").fill("someone-new@example.net");
+  await referralsRegion.getByRole("button", { name: "Send the invitation" }).click();
+  await expect(referralsRegion.getByText("Invitation sent to someone-new@example.net.")).toBeVisible();
+  await expect(referralsRegion.getByText("Not answered yet").first()).toBeVisible();
+  await checkPage(facilitatorPage, "circle-referrals");
+  const sentBy = await latestEmail(request, "someone-new@example.net", /An invitation is waiting for you/);
+  expect(sentBy.body_text).toContain("/referral/");
+  await staff.close();
 
   // Back as the demo had it.
   const wrenId = ((await (await request.get("/api/v1/me", { headers: asWren })).json()) as { id: string }).id;

@@ -312,6 +312,8 @@ export function createCirclesClient(options: ClientOptions) {
     /** No thanks (no account needed); the referrer learns it only with `share_outcome`. */
     decline: (token: string, body: Schemas["ReferralDecline"]) =>
       ok(api.POST("/api/v1/referral-links/{token}/decline", { params: { path: { token } }, body })),
+    /** Refers someone to a circle by email (staff; integrators with `referrals:write`). */
+    create: (body: Schemas["ReferralCreate"]) => ok(api.POST("/api/v1/referrals", { body })),
     /** Referrals to a circle with the referrers' notes (its facilitators and admins). */
     ofCircle: (groupId: string) =>
       allPages((cursor) =>
