@@ -728,6 +728,25 @@ def create_referral(stage: Stage) -> Twice:
     )
 
 
+def create_referral_unkeyed(stage: Stage) -> Twice:
+    facilitator, group_id = a_group(stage)
+    email = "referred-unkeyed@example.net"
+
+    def then(answers: list[Response]) -> None:
+        # Referrals to one circle take turns: the second finds the first, and says so.
+        assert stage.count(Referral, Referral.group_id == group_id) == 1
+        assert len(emails_to(stage.app, email)) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/referrals",
+        headers=facilitator.headers,
+        json={"group_id": str(group_id), "email": email},
+        widen=(referrals, "create_referral"),
+        then=then,
+    )
+
+
 def open_referral(stage: Stage) -> Twice:
     _, _, referral_id, token = a_referral(stage)
 
@@ -1411,6 +1430,14 @@ CELLS = [
         "already-member",
     ),
     Cell("POST", "/api/v1/referrals", "keyed", create_referral, KEYED_OUTCOMES),
+    Cell(
+        "POST",
+        "/api/v1/referrals",
+        "no key",
+        create_referral_unkeyed,
+        ((201, 409),),
+        "referral-already-sent",
+    ),
     Cell("POST", "/api/v1/referral-links/{token}/open", "opened once", open_referral),
     Cell(
         "POST",

@@ -156,9 +156,9 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("referral", "user_id"): Reference(
         True,
         Erase.clear_reference,
-        # The note is the referrer's words to the facilitators (the person is told one exists);
-        # the referrer's staff account is someone else's id.
-        hidden=("token_hash", "note", "referrer_user_id"),
+        # The referrer's staff account is someone else's id; the digests are secrets' and the
+        # email's (the note was shown to the person, so it is theirs to keep).
+        hidden=("token_hash", "email_digest", "invitation_email_id", "referrer_user_id"),
         why="referrals the person answered; erasure withdraws every consent first",
     ),
     ("referral", "referrer_user_id"): Reference(

@@ -1,6 +1,6 @@
-"""The words a referred person agrees to, part by part. A consent records the version of the
-words it was given in: change a word here and raise ``WORDING_VERSION``, so every consent
-stays tied to exactly what the person read."""
+"""The words a referred person agrees to, part by part. A consent keeps the words it was given
+in, as the person read them, with their version: change a word here and raise
+``WORDING_VERSION``, so a page opened before the change is asked to read them again."""
 
 from dataclasses import dataclass
 
@@ -35,8 +35,8 @@ WORDINGS: dict[ConsentPart, Wording] = {
 
 # Said with every choice, so no one agrees without knowing how to stop.
 HOW_TO_STOP = (
-    "You can stop sharing at any time on your account page. {referrer} will then see only "
-    "that it is no longer shared."
+    "You can stop sharing at any time on your account page. From then on, {referrer} sees only "
+    "that it is no longer shared; what they have already seen stays with them."
 )
 
 

@@ -20,10 +20,11 @@ from backend.referrals import consent
 from backend.referrals.models import ConsentPart, Referral, ReferralConsent
 from backend.referrals.schemas import ReferralState
 from backend.referrals.service import (
-    active_consents,
     consented_attendance,
+    consents_of,
     get_referral,
     referrer_name,
+    shared_now,
     state_seen_by_referrer,
 )
 from backend.sessions.attendance import ATTENDED
@@ -84,7 +85,7 @@ def _service_request(
 def _consent(
     row: ReferralConsent, referral: Referral, referrer: str, request_url: str
 ) -> dict[str, Any]:
-    wording = consent.words_for(row.part, referrer)
+    title = consent.WORDINGS[row.part].title
     return {
         "resourceType": "Consent",
         "id": str(row.id),
@@ -128,7 +129,7 @@ def _consent(
                     "reference": {"display": referrer},
                 }
             ],
-            "code": [{"text": f"{wording.title}: {wording.words}"}],
+            "code": [{"text": f"{title}: {row.words}"}],
             "data": [{"meaning": "related", "reference": {"reference": request_url}}],
         },
     }
@@ -163,8 +164,9 @@ def referral_bundle(db: Session, actor: Actor, referral_id: uuid.UUID) -> dict[s
     """The referral's FHIR Bundle, as its referrer may see it now."""
     referral = get_referral(db, actor, referral_id)
     group = db.get_one(SupportGroup, referral.group_id)
-    shared = active_consents(db, [referral.id])[referral.id]
-    state = state_seen_by_referrer(referral, shared, utcnow())
+    consents = consents_of(db, [referral.id])[referral.id]
+    shared = shared_now(consents)
+    state = state_seen_by_referrer(referral, consents, utcnow())
     referrer = referrer_name(db, referral)
     request_url = f"urn:uuid:{referral.id}"
     entries = [

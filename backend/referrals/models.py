@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.orm import Base, Timestamps, UUIDPrimaryKey, string_enum
@@ -36,8 +36,8 @@ class Referral(UUIDPrimaryKey, Timestamps, Base):
     referral expires."""
 
     __tablename__ = "referral"
-    # The expiry job reads the live ones due.
-    __table_args__ = (Index(None, "status", "expires_at"),)
+    # The expiry job reads the ones due.
+    __table_args__ = (Index(None, "expiry_noted", "expires_at"),)
 
     group_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("support_group.id", ondelete="CASCADE"), index=True
@@ -50,8 +50,13 @@ class Referral(UUIDPrimaryKey, Timestamps, Base):
     referrer_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
-    # Where the link was sent; cleared once the referral is answered or expires.
-    email: Mapped[str | None] = mapped_column(String(254))
+    # A keyed digest of the address the link was sent to, for "already referred" alone: the
+    # address itself is not kept (only the email in the outbox holds it, until the referral is
+    # answered or expires).
+    email_digest: Mapped[str] = mapped_column(String(64))
+    invitation_email_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
     # The referrer's own reference (e.g. their case number), never shown to the person.
     external_id: Mapped[str | None] = mapped_column(String(100))
     # For the circle's facilitators only.
@@ -62,8 +67,12 @@ class Referral(UUIDPrimaryKey, Timestamps, Base):
     status: Mapped[ReferralStatus] = mapped_column(string_enum(ReferralStatus))
     expires_at: Mapped[datetime]
     opened_at: Mapped[datetime | None]
+    # The expiry job has seen it past its time (and told the referrer, if it then looks
+    # expired to them: an answer the person does not share looks the same).
+    expiry_noted: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime | None]
-    # Whether the person allowed the referrer to know that they said no thanks.
+    # Someone without an account let the referrer know they said no thanks (a signed-in
+    # person's choice is a ReferralConsent, which they can withdraw).
     decline_shared: Mapped[bool] = mapped_column(default=False)
     # The person who answered (signed in to join; declining needs no account).
     user_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -72,11 +81,11 @@ class Referral(UUIDPrimaryKey, Timestamps, Base):
 
 
 class ReferralConsent(UUIDPrimaryKey, Timestamps, Base):
-    """One part of what a person agreed to share with their referrer, in the words of
-    ``wording_version``; withdrawing it ends all later sharing of that part."""
+    """One part of what a person agreed to share with their referrer, in the words they read
+    (kept as given, with their version); withdrawing it ends all later sharing of that part.
+    Rows are never deleted: an answer changed later withdraws the earlier one."""
 
     __tablename__ = "referral_consent"
-    __table_args__ = (UniqueConstraint("referral_id", "part"),)
 
     referral_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("referral.id", ondelete="CASCADE"), index=True
@@ -86,5 +95,6 @@ class ReferralConsent(UUIDPrimaryKey, Timestamps, Base):
     )
     part: Mapped[ConsentPart] = mapped_column(string_enum(ConsentPart))
     wording_version: Mapped[str] = mapped_column(String(20))
+    words: Mapped[str] = mapped_column(Text)
     granted_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]

@@ -29,12 +29,15 @@ ExternalId = Annotated[
 class ReferralCreate(StrictModel):
     group_id: uuid.UUID = Field(description="The circle, listed or unlisted.")
     email: EmailStr = Field(
-        max_length=254, description="Where the invitation goes. It is kept until they answer."
+        max_length=254,
+        description="Where the invitation goes. Only a keyed digest of it is kept (to refuse "
+        "a second referral while the first can be answered), and the email itself until "
+        "they answer or it expires.",
     )
     note: str | None = Field(
         default=None,
         max_length=1000,
-        description="For the circle's facilitators only (the person is told they will see it).",
+        description="For the circle's facilitators; the person referred sees it too.",
     )
     external_id: ExternalId | None = None
     ask_outcome: bool = Field(
@@ -56,7 +59,6 @@ class ReferralRead(BaseModel):
     group_id: uuid.UUID
     state: ReferralState
     external_id: str | None
-    email: str | None = Field(description="Where it was sent; gone once answered or expired.")
     ask_outcome: bool
     ask_attendance: bool
     created_at: datetime
@@ -93,8 +95,8 @@ class ReferralPreview(BaseModel):
     asked: list[ConsentWording] = Field(description="Each part asked, to agree to separately.")
     consent_version: str = Field(description="Send it back with the answer.")
     how_to_stop: str
-    note_for_facilitators: bool = Field(
-        description="The referrer left a note that the circle's facilitators will see."
+    note: str | None = Field(
+        description="The referrer's note for the circle's facilitators, shown to the person too."
     )
     expires_at: datetime
 
@@ -149,8 +151,9 @@ class CircleReferral(BaseModel):
     referrer_name: str
     note: str | None
     state: Literal["waiting", "joined", "closed"] = Field(
-        description="waiting: not answered yet; joined: the person is a member; closed: "
-        "expired or answered otherwise (what they answered is theirs)."
+        description="As far as the person shares it with the referrer: waiting (no shared "
+        "answer yet), joined (they share that they joined), closed (expired, declined, or no "
+        "longer shared)."
     )
     member_name: str | None = Field(description="The member's display name once they joined.")
     created_at: datetime

@@ -3,14 +3,19 @@ answers through the link in a neutral email, and chooses, part by part, what the
 learn. The referrer learns nothing else: never other circles, never other members, never notes.
 
 The link's secret is random (256 bits) and kept only as a SHA-256 digest, as invitation links
-are. The person's email is kept only until they answer or the referral expires.
+are. The person's address is kept only as a keyed digest (to say "already referred"); the
+email in the outbox that carries it and the link is deleted once they answer or it expires.
+
+A person who answers without sharing looks, to the referrer, like one who has not answered:
+"opened" until the referral expires, then "expired". Only what the person shares changes what
+the referrer sees.
 """
 
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, delete, select, true
 from sqlalchemy.orm import Session
 
 from backend.accounts.actor import Actor
@@ -22,12 +27,13 @@ from backend.core.config import Settings
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import KeysetPage, creation_order, id_key, moment_key, paginate
-from backend.core.security import hash_secret, new_secret
+from backend.core.security import hash_secret, keyed_digest, new_secret
 from backend.core.uniqueness import lock_and_reread
 from backend.groups import exceptions as group_errors
 from backend.groups.invitations import admit_invited
 from backend.groups.models import GroupMembership, GroupStatus, MembershipStatus, SupportGroup
 from backend.groups.service import GroupAccess, managed_group, require_manager
+from backend.notifications.models import OutboxMessage
 from backend.notifications.service import enqueue_email
 from backend.referrals import consent
 from backend.referrals import exceptions as errors
@@ -98,7 +104,7 @@ def referrer_names(db: Session, referrals: list[Referral]) -> dict[uuid.UUID, st
         if referral.referrer_client_id in clients:
             names[referral.id] = clients[referral.referrer_client_id]
         elif referral.referrer_user_id in people:
-            names[referral.id] = f"{people[referral.referrer_user_id]} (Strength Circles staff)"
+            names[referral.id] = f"{people[referral.referrer_user_id]} at Strength Circles"
         else:
             names[referral.id] = FORMER_REFERRER
     return names
@@ -156,8 +162,9 @@ def _invitation_email(settings: Settings, *, referrer: str, url: str, until: dat
         "Hello,\n\n"
         "An invitation is waiting for you at Strength Circles. Open it to see what it is and "
         f"decide, in your own time:\n\n{url}\n\n"
-        f"It comes from {referrer}, who thought it might help. Nothing is shared with them "
-        "unless you choose to, and you can say no thanks without an account.\n\n"
+        f"It comes from {referrer}, who thought it might help. They can see whether you opened "
+        "it; anything more only if you choose to share it. You can say no thanks without an "
+        "account.\n\n"
         f"The link works until {_day(until)}. If this email was not meant for you, you can "
         "ignore it: nothing happens.\n\n"
         "Strength Circles\n"
@@ -167,31 +174,48 @@ def _invitation_email(settings: Settings, *, referrer: str, url: str, until: dat
 INVITATION_SUBJECT = "An invitation is waiting for you"
 
 
+def _email_digest(settings: Settings, email: str) -> str:
+    return keyed_digest(settings, purpose="referral-email", message=email.strip().lower()).hex()
+
+
+def _forget_the_email(db: Session, referral: Referral) -> None:
+    """The email that carried the link (the address and the link itself) goes: once the
+    referral is answered or has expired, nothing needs it."""
+    if referral.invitation_email_id is not None:
+        db.execute(delete(OutboxMessage).where(OutboxMessage.id == referral.invitation_email_id))
+        referral.invitation_email_id = None
+
+
 def create_referral(
     db: Session, settings: Settings, actor: Actor, data: ReferralCreate
 ) -> Referral:
     """Refer a person to a circle: they are emailed a link to answer. Nothing is shared until
     they choose to."""
     require_referrer(actor)
-    key = f"referrals:{actor.caller_key}"
-    wait = ratelimit.reserve(db, key, limit=REFERRALS_PER_HOUR, window=timedelta(hours=1))
-    if wait is not None:
-        raise errors.TooManyReferrals(retry_after=wait)
     if data.ask_attendance and not data.ask_outcome:
         raise errors.ShareRefused(
             "ask_outcome",
             "Attendance shows that the person joined, so asking for it means asking for the "
             "outcome too: set ask_outcome as well, or leave ask_attendance out.",
         )
-    group = _circle_to_refer_to(db, actor, data.group_id)
+    _circle_to_refer_to(db, actor, data.group_id)
+    # Only referrals that could be sent count (it commits the request's transaction, so it
+    # comes before anything is written or locked).
+    key = f"referrals:{actor.caller_key}"
+    wait = ratelimit.reserve(db, key, limit=REFERRALS_PER_HOUR, window=timedelta(hours=1))
+    if wait is not None:
+        raise errors.TooManyReferrals(retry_after=wait)
+    # Referrals to one circle are made in turn, so a double click cannot send two.
+    group = lock_and_reread(db, _circle_to_refer_to(db, actor, data.group_id))
     now = utcnow()
     email = str(data.email)
+    digest = _email_digest(settings, email)
     earlier = db.scalar(
         select(Referral)
         .where(
             _sent_by(actor),
             Referral.group_id == group.id,
-            func.lower(Referral.email) == email.lower(),
+            Referral.email_digest == digest,
             Referral.status.in_(LIVE),
             Referral.expires_at > now,
         )
@@ -208,7 +232,7 @@ def create_referral(
         group_id=group.id,
         referrer_client_id=actor.client.id if actor.client is not None else None,
         referrer_user_id=actor.person_id,
-        email=email,
+        email_digest=digest,
         external_id=data.external_id,
         note=data.note.strip() if data.note and data.note.strip() else None,
         asks_outcome=data.ask_outcome,
@@ -219,7 +243,7 @@ def create_referral(
     )
     db.add(referral)
     db.flush()
-    enqueue_email(
+    message = enqueue_email(
         db,
         to_address=email,
         subject=INVITATION_SUBJECT,
@@ -231,6 +255,8 @@ def create_referral(
         ),
         user_id=None,
     )
+    db.flush()
+    referral.invitation_email_id = message.id
     audit.record(
         db,
         actor.who,
@@ -269,36 +295,48 @@ def get_referral(db: Session, actor: Actor, referral_id: uuid.UUID) -> Referral:
 # --- what the referrer may see --------------------------------------------------------------
 
 
-def active_consents(
+def consents_of(
     db: Session, referral_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[ConsentPart, ReferralConsent]]:
-    found: dict[uuid.UUID, dict[ConsentPart, ReferralConsent]] = {i: {} for i in referral_ids}
+) -> dict[uuid.UUID, list[ReferralConsent]]:
+    """Every consent of each referral, given and withdrawn, oldest first."""
+    found: dict[uuid.UUID, list[ReferralConsent]] = {i: [] for i in referral_ids}
     if not referral_ids:
         return found
     rows = db.scalars(
-        select(ReferralConsent).where(
-            ReferralConsent.referral_id.in_(referral_ids), ReferralConsent.withdrawn_at.is_(None)
-        )
+        select(ReferralConsent)
+        .where(ReferralConsent.referral_id.in_(referral_ids))
+        .order_by(ReferralConsent.granted_at, ReferralConsent.id)
     )
     for row in rows:
-        found[row.referral_id][row.part] = row
+        found[row.referral_id].append(row)
     return found
 
 
+def shared_now(consents: list[ReferralConsent]) -> dict[ConsentPart, ReferralConsent]:
+    return {row.part: row for row in consents if row.withdrawn_at is None}
+
+
 def state_seen_by_referrer(
-    referral: Referral, shared: dict[ConsentPart, ReferralConsent], now: datetime
+    referral: Referral, consents: list[ReferralConsent], now: datetime
 ) -> ReferralState:
-    if referral.status == ReferralStatus.expired or (
-        referral.status in LIVE and referral.expires_at <= now
+    """What the referrer may know of where the referral is. An answer the person does not
+    share looks like no answer: opened until it expires, then expired. Sharing that ended
+    is "not_shared"."""
+    shared = shared_now(consents)
+    expired = referral.expires_at <= now or referral.status == ReferralStatus.expired
+    if referral.status == ReferralStatus.joined and ConsentPart.outcome in shared:
+        return "joined"
+    if referral.status == ReferralStatus.declined and (
+        ConsentPart.outcome in shared or referral.decline_shared
     ):
+        return "declined"
+    if any(row.part == ConsentPart.outcome for row in consents):
+        return "not_shared"  # shared once, withdrawn since
+    if expired:
         return "expired"
     if referral.status == ReferralStatus.sent:
         return "sent"
-    if referral.status == ReferralStatus.opened:
-        return "opened"
-    if referral.status == ReferralStatus.joined:
-        return "joined" if ConsentPart.outcome in shared else "not_shared"
-    return "declined" if referral.decline_shared else "not_shared"
+    return "opened"
 
 
 def consented_attendance(
@@ -307,7 +345,7 @@ def consented_attendance(
     """The meetings of the circle since the person agreed to share attendance, newest first,
     with what was recorded; nothing at all once they stopped sharing."""
     referral = get_referral(db, actor, referral_id)
-    shared = active_consents(db, [referral.id])[referral.id].get(ConsentPart.attendance)
+    shared = shared_now(consents_of(db, [referral.id])[referral.id]).get(ConsentPart.attendance)
     if shared is None or referral.user_id is None:
         return KeysetPage([], None), {}
     page: KeysetPage[GroupSession] = paginate(
@@ -358,7 +396,9 @@ def _by_token(db: Session, token: str) -> Referral:
 
 
 def _check_answerable(referral: Referral, group: SupportGroup) -> None:
-    if referral.status in (ReferralStatus.joined, ReferralStatus.declined):
+    """Until it expires a referral may be answered, and a "no thanks" changed into a join
+    (a tap by mistake, or someone else who read the email, shuts no one out)."""
+    if referral.status == ReferralStatus.joined:
         raise errors.ReferralAnswered()
     if referral.status == ReferralStatus.expired or referral.expires_at <= utcnow():
         raise errors.ReferralExpired()
@@ -378,6 +418,20 @@ def open_referral(db: Session, token: str) -> tuple[Referral, SupportGroup]:
             referral.opened_at = utcnow()
             db.flush()
     return referral, group
+
+
+def _consent(
+    referral: Referral, user_id: uuid.UUID, part: ConsentPart, referrer: str, now: datetime
+) -> ReferralConsent:
+    """A consent in the words the person read, kept as they read them."""
+    return ReferralConsent(
+        referral_id=referral.id,
+        user_id=user_id,
+        part=part,
+        wording_version=consent.WORDING_VERSION,
+        words=consent.words_for(part, referrer).words,
+        granted_at=now,
+    )
 
 
 def _check_version(version: str) -> None:
@@ -419,20 +473,20 @@ def accept_referral(
     if not already_in:
         admit_invited(db, actor, group)
     now = utcnow()
+    # A "no thanks" shared before is replaced by this answer, and said so to the referrer.
+    earlier = [
+        row for row in consents_of(db, [referral.id])[referral.id] if row.withdrawn_at is None
+    ]
+    for row in earlier:
+        row.withdrawn_at = now
     referral.status = ReferralStatus.joined
     referral.answered_at = now
     referral.user_id = user.id
-    referral.email = None
+    referral.decline_shared = False
+    _forget_the_email(db, referral)
+    name = referrer_name(db, referral)
     for part in share:
-        db.add(
-            ReferralConsent(
-                referral_id=referral.id,
-                user_id=user.id,
-                part=part,
-                wording_version=consent.WORDING_VERSION,
-                granted_at=now,
-            )
-        )
+        db.add(_consent(referral, user.id, part, name, now))
     db.flush()
     audit.record(
         db,
@@ -469,12 +523,23 @@ def decline_referral(db: Session, actor: Actor, token: str, data: ReferralDeclin
                 "share_outcome",
                 "The referrer did not ask to know your answer, so there is nothing to share.",
             )
+    if referral.status == ReferralStatus.declined:
+        raise errors.ReferralAnswered()
     now = utcnow()
     referral.status = ReferralStatus.declined
     referral.answered_at = now
-    referral.decline_shared = data.share_outcome
     referral.user_id = actor.person_id
-    referral.email = None
+    if data.share_outcome and actor.person_id is not None:
+        # Signed in: a consent like any other, listed on their account page to withdraw.
+        db.add(
+            _consent(
+                referral, actor.person_id, ConsentPart.outcome, referrer_name(db, referral), now
+            )
+        )
+    else:
+        # Without an account there is nowhere to withdraw it from; the page says so.
+        referral.decline_shared = data.share_outcome
+    _forget_the_email(db, referral)
     db.flush()
     audit.record(
         db,
@@ -539,7 +604,7 @@ def withdraw_consent(db: Session, actor: Actor, consent_id: uuid.UUID) -> Referr
             .where(ReferralConsent.referral_id == referral.id)
             .execution_options(populate_existing=True)
         )
-        if other.id == row.id or row.part == ConsentPart.outcome
+        if other.id == row.id or (row.part == ConsentPart.outcome and other.withdrawn_at is None)
     ]
     if row.withdrawn_at is None:
         _end_sharing(db, referral, ending, utcnow())
@@ -578,28 +643,34 @@ def circle_referrals(
 
 
 def expire_referrals(db: Session, settings: Settings) -> int:
-    """Referrals nobody answered in time expire: their email address goes, their referrer is
-    told. Safe to run in several workers: each referral is locked and read again."""
+    """Referrals past their time: one nobody answered expires and the email that carried its
+    link goes; the referrer is told "expired" of every one that looks so to them (an answer
+    the person does not share included, so the two cannot be told apart). Safe to run in
+    several workers: each referral is locked and read again. Returns how many it saw."""
     now = utcnow()
     due = db.scalars(
         select(Referral)
-        .where(Referral.status.in_(LIVE), Referral.expires_at <= now)
+        .where(Referral.expiry_noted.is_(False), Referral.expires_at <= now)
         .order_by(Referral.expires_at)
         .limit(EXPIRY_BATCH)
     ).all()
-    expired = 0
+    noted = 0
     for candidate in due:
         referral = lock_and_reread(db, candidate)
-        if referral.status not in LIVE:
+        if referral.expiry_noted:
             continue
-        referral.status = ReferralStatus.expired
-        referral.email = None
-        _tell_referrer(
-            db, referral, WebhookEventType.referral_expired, {"expired_at": now.isoformat()}
-        )
-        expired += 1
+        referral.expiry_noted = True
+        if referral.status in LIVE:
+            referral.status = ReferralStatus.expired
+            _forget_the_email(db, referral)
+        consents = consents_of(db, [referral.id])[referral.id]
+        if state_seen_by_referrer(referral, consents, now) == "expired":
+            _tell_referrer(
+                db, referral, WebhookEventType.referral_expired, {"expired_at": now.isoformat()}
+            )
+        noted += 1
     db.flush()
-    return expired
+    return noted
 
 
 def share_recorded_attendance(
@@ -640,18 +711,12 @@ def share_recorded_attendance(
 
 
 def forget_the_person(db: Session, user_id: uuid.UUID) -> None:
-    """Before an account is erased: every consent withdrawn (referrers see only "no longer
-    shared"), and no referral keeps an address that was theirs."""
+    """Before an account is erased: every consent it gave is withdrawn, and a "no thanks" it
+    let a referrer know of is no longer shared. Referrals it never answered are the
+    referrers' own and stay as they are (nothing in them names the person)."""
     now = utcnow()
-    user = db.get_one(User, user_id)
     referrals = db.scalars(select(Referral).where(Referral.user_id == user_id)).all()
     for referral in referrals:
-        consents = list(
-            db.scalars(select(ReferralConsent).where(ReferralConsent.referral_id == referral.id))
-        )
-        _end_sharing(db, referral, consents, now)
-    for referral in db.scalars(
-        select(Referral).where(func.lower(Referral.email) == user.email.lower())
-    ):
-        referral.email = None
+        _end_sharing(db, referral, consents_of(db, [referral.id])[referral.id], now)
+        referral.decline_shared = False
     db.flush()

@@ -23,9 +23,10 @@ from backend.referrals.schemas import (
     ReferralRead,
 )
 from backend.referrals.service import (
-    active_consents,
+    consents_of,
     referrer_name,
     referrer_names,
+    shared_now,
     state_seen_by_referrer,
 )
 from backend.sessions.attendance import ATTENDED
@@ -33,19 +34,18 @@ from backend.sessions.models import AttendanceRecord, GroupSession
 
 
 def referral_reads(db: Session, referrals: list[Referral]) -> list[ReferralRead]:
-    shared = active_consents(db, [r.id for r in referrals])
+    consents = consents_of(db, [r.id for r in referrals])
     now = utcnow()
     reads = []
     for referral in referrals:
-        state = state_seen_by_referrer(referral, shared[referral.id], now)
-        attendance = shared[referral.id].get(ConsentPart.attendance)
+        state = state_seen_by_referrer(referral, consents[referral.id], now)
+        attendance = shared_now(consents[referral.id]).get(ConsentPart.attendance)
         reads.append(
             ReferralRead(
                 id=referral.id,
                 group_id=referral.group_id,
                 state=state,
                 external_id=referral.external_id,
-                email=referral.email,
                 ask_outcome=referral.asks_outcome,
                 ask_attendance=referral.asks_attendance,
                 created_at=referral.created_at,
@@ -96,7 +96,7 @@ def referral_preview(
         ],
         consent_version=consent.WORDING_VERSION,
         how_to_stop=consent.HOW_TO_STOP.format(referrer=name),
-        note_for_facilitators=referral.note is not None,
+        note=referral.note,
         expires_at=referral.expires_at,
     )
 
@@ -125,14 +125,7 @@ def consent_reads(db: Session, rows: list[ReferralConsent]) -> list[ConsentRead]
     reads = []
     for row in rows:
         referral = referrals[row.referral_id]
-        # The words as agreed to: only the current version's are kept here, and a consent
-        # given in an older one says so rather than show words it was not given in.
-        wording = consent.words_for(row.part, names[referral.id])
-        words = (
-            wording.words
-            if row.wording_version == consent.WORDING_VERSION
-            else f"(Agreed to in the words of {row.wording_version}.) {wording.words}"
-        )
+        title = consent.WORDINGS[row.part].title
         reads.append(
             ConsentRead(
                 id=row.id,
@@ -141,8 +134,8 @@ def consent_reads(db: Session, rows: list[ReferralConsent]) -> list[ConsentRead]
                 group_name=groups.get(referral.group_id, ""),
                 referrer_name=names[referral.id],
                 part=row.part,
-                title=wording.title,
-                words=words,
+                title=title,
+                words=row.words,
                 wording_version=row.wording_version,
                 granted_at=row.granted_at,
                 withdrawn_at=row.withdrawn_at,
@@ -152,28 +145,33 @@ def consent_reads(db: Session, rows: list[ReferralConsent]) -> list[ConsentRead]
 
 
 def circle_referral_reads(db: Session, referrals: list[Referral]) -> list[CircleReferral]:
+    """Referrals to a circle as its facilitators see them: where each is as far as the person
+    shares it with the referrer (a facilitator may be the referrer), the note (the person was
+    shown it), and who they are once they share that they joined."""
     names = referrer_names(db, referrals)
-    member_ids = {
-        r.user_id for r in referrals if r.status == ReferralStatus.joined and r.user_id is not None
-    }
+    consents = consents_of(db, [r.id for r in referrals])
+    now = utcnow()
+    states = {r.id: state_seen_by_referrer(r, consents[r.id], now) for r in referrals}
+    member_ids = {r.user_id for r in referrals if states[r.id] == "joined" and r.user_id}
     members = (
         dict(db.execute(select(User.id, User.display_name).where(User.id.in_(member_ids))).all())
         if member_ids
         else {}
     )
-    now = utcnow()
     reads = []
     for referral in referrals:
-        waiting = referral.status in (ReferralStatus.sent, ReferralStatus.opened) and (
-            referral.expires_at > now
-        )
-        joined = referral.status == ReferralStatus.joined
+        state = states[referral.id]
+        joined = state == "joined"
         reads.append(
             CircleReferral(
                 id=referral.id,
                 referrer_name=names[referral.id],
                 note=referral.note,
-                state="waiting" if waiting else "joined" if joined else "closed",
+                state="waiting"
+                if state in ("sent", "opened")
+                else "joined"
+                if joined
+                else "closed",
                 member_name=members.get(referral.user_id) if joined and referral.user_id else None,
                 created_at=referral.created_at,
                 expires_at=referral.expires_at,

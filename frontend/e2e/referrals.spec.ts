@@ -70,12 +70,17 @@ test("a counseling service refers Wren, she joins sharing what she chose, then s
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(new RegExp(`${link.pathname}$`));
 
-  // Each part is its own choice; attendance needs "whether you joined" first.
+  // Each part is its own choice, unticked; attendance shows that one joined, so ticking it
+  // ticks "whether you joined" too, and unticking that unticks attendance.
   const outcome = page.getByRole("checkbox", { name: "Whether you joined" });
   const attendance = page.getByRole("checkbox", { name: "Which meetings you go to" });
   await expect(outcome).not.toBeChecked();
-  await expect(attendance).toBeDisabled();
-  await outcome.check();
+  await expect(attendance).not.toBeChecked();
+  await expect(page.getByText("Wren is new to groups.")).toBeVisible(); // the note, shown to her too
+  await attendance.check();
+  await expect(outcome).toBeChecked();
+  await outcome.uncheck();
+  await expect(attendance).not.toBeChecked();
   await attendance.check();
   await expect(page.getByRole("button", { name: "Join and share what I ticked" })).toBeDisabled();
   await page.getByRole("checkbox", { name: "I have read the guidelines and will follow them" }).check();
@@ -96,6 +101,29 @@ test("a counseling service refers Wren, she joins sharing what she chose, then s
   };
   expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(["ServiceRequest", "Consent", "Consent"]);
 
+  // The circle's facilitator sees the referral with its note, and refers someone by hand.
+  const staff = await browser.newContext(baseURL ? { baseURL } : {});
+  const facilitatorPage = await staff.newPage();
+  await facilitatorPage.goto("/sign-in");
+  await facilitatorPage.getByLabel("Email").fill(FACILITATOR.email);
+  await facilitatorPage.getByLabel("Password").fill(FACILITATOR.password);
+  await facilitatorPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(facilitatorPage.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
+  await facilitatorPage.goto(`/groups/${circleId}/members`);
+  const referralsRegion = facilitatorPage.getByRole("region", { name: "Referrals" });
+  const card = referralsRegion.getByRole("listitem").filter({ hasText: "Riverside Counseling (e2e)" });
+  await expect(card).toContainText("Wren, referred by");
+  await expect(card).toContainText("Joined");
+  await expect(card).toContainText("Wren is new to groups.");
+  await referralsRegion.getByLabel("Their email address").fill("someone-new@example.net");
+  await referralsRegion.getByRole("button", { name: "Send the invitation" }).click();
+  await expect(referralsRegion.getByText("Invitation sent to someone-new@example.net.")).toBeVisible();
+  await expect(referralsRegion.getByText("No answer shared yet").first()).toBeVisible();
+  await checkPage(facilitatorPage, "circle-referrals");
+  const sentBy = await latestEmail(request, "someone-new@example.net", /An invitation is waiting for you/);
+  expect(sentBy.body_text).toContain("/referral/");
+  await staff.close();
+
   // On her account page she stops sharing "whether you joined", which ends attendance too.
   await page.getByRole("link", { name: "your account page" }).click();
   const sharing = page.getByRole("region", { name: "Sharing with people who referred you" });
@@ -109,33 +137,11 @@ test("a counseling service refers Wren, she joins sharing what she chose, then s
   await expect(dialog.getByText(/they see only that it is no longer shared/)).toBeVisible();
   await dialog.getByRole("button", { name: "Stop sharing" }).click();
   await expect(sharing.getByText("You share nothing with anyone who referred you.")).toBeVisible();
+  await expect(sharing.getByRole("status")).toContainText('You no longer share "Whether you joined"');
   const after = (await (await request.get(`/api/v1/referrals/${referralId}`, { headers: asService })).json()) as {
     state: string;
   };
   expect(after.state).toBe("not_shared");
-
-  // The circle's facilitator sees the referral with its note, and refers someone by hand.
-  const staff = await browser.newContext(baseURL ? { baseURL } : {});
-  const facilitatorPage = await staff.newPage();
-  await facilitatorPage.goto("/sign-in");
-  await facilitatorPage.getByLabel("Email").fill(FACILITATOR.email);
-  await facilitatorPage.getByLabel("Password").fill(FACILITATOR.password);
-  await facilitatorPage.getByRole("button", { name: "Sign in" }).click();
-  await expect(facilitatorPage.getByRole("heading", { level: 1, name: "Find a circle" })).toBeVisible();
-  await facilitatorPage.goto(`/groups/${circleId}/members`);
-  const referralsRegion = facilitatorPage.getByRole("region", { name: "Referrals" });
-  const card = referralsRegion.getByRole("listitem").filter({ hasText: "Riverside Counseling (e2e)" });
-  await expect(card).toContainText("Wren");
-  await expect(card).toContainText("Joined");
-  await expect(card).toContainText("Wren is new to groups.");
-  await referralsRegion.getByLabel("Their email address").fill("someone-new@example.net");
-  await referralsRegion.getByRole("button", { name: "Send the invitation" }).click();
-  await expect(referralsRegion.getByText("Invitation sent to someone-new@example.net.")).toBeVisible();
-  await expect(referralsRegion.getByText("Not answered yet").first()).toBeVisible();
-  await checkPage(facilitatorPage, "circle-referrals");
-  const sentBy = await latestEmail(request, "someone-new@example.net", /An invitation is waiting for you/);
-  expect(sentBy.body_text).toContain("/referral/");
-  await staff.close();
 
   // Back as the demo had it.
   const wrenId = ((await (await request.get("/api/v1/me", { headers: asWren })).json()) as { id: string }).id;

@@ -2,8 +2,9 @@
 referral_consent)
 
 A counseling service (or a staff member) refers a person by email; the person answers through
-a link whose secret is kept only as a digest, and agrees, part by part, to what the referrer
-may learn. Each consent keeps the version of the words it was given in.
+a link whose secret is kept only as a digest (the address too: a keyed digest, for "already
+referred"), and agrees, part by part, to what the referrer may learn. Each consent keeps the
+words it was given in and their version.
 
 Revision ID: 0019_referrals
 Revises: 0017_group_invitations
@@ -27,7 +28,8 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Uuid(), nullable=False),
         sa.Column("referrer_client_id", sa.Uuid(), nullable=True),
         sa.Column("referrer_user_id", sa.Uuid(), nullable=True),
-        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("email_digest", sa.String(length=64), nullable=False),
+        sa.Column("invitation_email_id", sa.Uuid(), nullable=True),
         sa.Column("external_id", sa.String(length=100), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("asks_outcome", sa.Boolean(), nullable=False),
@@ -50,6 +52,7 @@ def upgrade() -> None:
         ),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("expiry_noted", sa.Boolean(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decline_shared", sa.Boolean(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=True),
@@ -61,6 +64,12 @@ def upgrade() -> None:
             ["support_group.id"],
             name=op.f("fk_referral_group_id_support_group"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["invitation_email_id"],
+            ["outbox_message.id"],
+            name=op.f("fk_referral_invitation_email_id_outbox_message"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["referrer_client_id"],
@@ -84,15 +93,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_referral_token_hash")),
     )
     with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_referral_expiry_noted_expires_at"),
+            ["expiry_noted", "expires_at"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_referral_group_id"), ["group_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_referral_referrer_client_id"), ["referrer_client_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_referral_referrer_user_id"), ["referrer_user_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_referral_status_expires_at"), ["status", "expires_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_referral_user_id"), ["user_id"], unique=False)
 
@@ -113,6 +124,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("wording_version", sa.String(length=20), nullable=False),
+        sa.Column("words", sa.Text(), nullable=False),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -131,9 +143,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_consent")),
-        sa.UniqueConstraint(
-            "referral_id", "part", name=op.f("uq_referral_consent_referral_id_part")
-        ),
     )
     with op.batch_alter_table("referral_consent", schema=None) as batch_op:
         batch_op.create_index(
@@ -151,9 +160,9 @@ def downgrade() -> None:
     op.drop_table("referral_consent")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_referral_user_id"))
-        batch_op.drop_index(batch_op.f("ix_referral_status_expires_at"))
         batch_op.drop_index(batch_op.f("ix_referral_referrer_user_id"))
         batch_op.drop_index(batch_op.f("ix_referral_referrer_client_id"))
         batch_op.drop_index(batch_op.f("ix_referral_group_id"))
+        batch_op.drop_index(batch_op.f("ix_referral_expiry_noted_expires_at"))
 
     op.drop_table("referral")

@@ -214,7 +214,7 @@ def test_erasing_the_account_withdraws_every_consent(
     assert kinds(bundle(client, service, referral_id)) == ["ServiceRequest"]
 
 
-def test_the_export_holds_the_referral_and_the_consents_but_not_the_link_or_the_note(
+def test_the_export_holds_the_referral_its_note_and_the_consents_but_no_digests(
     client: TestClient, app: FastAPI, service: Service, facilitator: Person
 ) -> None:
     group = make_group(app, facilitator=facilitator.user)
@@ -226,5 +226,6 @@ def test_the_export_holds_the_referral_and_the_consents_but_not_the_link_or_the_
     records = exported.json()["records"]
     (referral,) = records["referral"]
     assert "token_hash" not in referral
-    assert "note" not in referral
+    assert "email_digest" not in referral
+    assert referral["note"] == "For the facilitators"  # shown to them when they opened it
     assert [c["part"] for c in records["referral_consent"]] == ["outcome"]

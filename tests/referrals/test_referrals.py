@@ -13,6 +13,7 @@ from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
 from backend.groups.models import GroupMembership, MembershipStatus
 from backend.referrals import service as referrals
+from backend.referrals.consent import WORDING_VERSION
 from backend.referrals.models import Referral
 from tests.factories import (
     Person,
@@ -118,7 +119,7 @@ def test_only_the_circles_facilitators_see_its_referrals_and_their_notes(
     ]
     assert "sam@example.net" not in client.get(url, headers=facilitator.headers).text
     sam = make_person(client)
-    assert accept(client, sam, link_token(app, "sam@example.net")).status_code == 200
+    assert accept(client, sam, link_token(app, "sam@example.net"), "outcome").status_code == 200
     (item,) = client.get(url, headers=facilitator.headers).json()["items"]
     assert (item["state"], item["member_name"]) == ("joined", sam.user.display_name)
 
@@ -141,7 +142,8 @@ def test_the_email_is_neutral_and_its_link_is_kept_only_as_a_digest(
     token = link_token(app, "Sam@example.net")
     with app.state.session_factory() as db:
         row = db.get_one(Referral, uuid.UUID(made["id"]))
-        assert token not in (row.token_hash, row.email)
+        assert token != row.token_hash
+        assert "sam@example.net" not in row.email_digest.lower()
         assert len(token) >= 43
     assert_problem(open_link(client, "A" * 43), 404)
     assert_problem(open_link(client, "short"), 422)
@@ -164,8 +166,7 @@ def test_opening_shows_the_circle_and_each_thing_asked_and_tells_the_referrer_it
     assert [a["part"] for a in preview["asked"]] == ["outcome", "attendance"]
     assert all("Riverside Counseling" in a["words"] for a in preview["asked"])
     assert "account page" in preview["how_to_stop"]
-    assert preview["note_for_facilitators"] is True
-    assert "Hi" not in opened.text  # the note itself is for the facilitators
+    assert preview["note"] == "Hi"  # the person sees what the facilitators will see
     seen = read(client, service.headers, made["id"])
     assert seen["state"] == "opened"
     assert seen["opened_at"] is not None
@@ -209,13 +210,13 @@ def test_accepting_joins_an_unlisted_approval_circle_and_shares_only_what_was_ch
         assert membership.status == MembershipStatus.active
         assert membership.guidelines_version_accepted == 1
     seen = read(client, service.headers, made["id"])
-    # Nothing tells the referrer whether Sam joined or declined.
-    assert seen["state"] == "not_shared"
+    # Nothing tells the referrer that Sam answered: it looks as it did before.
+    assert seen["state"] == "opened"
     assert seen["answered_at"] is None
-    assert seen["email"] is None
     assert seen["outcome_shared"] is False
     assert seen["attendance_shared_since"] is None
-    # The link is spent.
+    # The email that carried the link is gone from the outbox; the link is spent.
+    assert emails_to(app, "sam@example.net") == []
     assert_problem(accept(client, sam, token), 410)
     assert_problem(open_link(client, token), 410)
 
@@ -252,20 +253,19 @@ def test_declining_needs_no_account_and_is_told_only_if_the_person_says_so(
     quiet = refer(client, service.headers, unlisted_id, "quiet@example.net")
     told = refer(client, service.headers, unlisted_id, "told@example.net")
     unasked = refer(client, service.headers, unlisted_id, "unasked@example.net", ask_outcome=False)
-    assert decline(client, link_token(app, "quiet@example.net")).status_code == 200
-    assert decline(client, link_token(app, "told@example.net"), share_outcome=True).json() == {
+    tokens = {r: link_token(app, f"{r}@example.net") for r in ("quiet", "told", "unasked")}
+    assert decline(client, tokens["quiet"]).status_code == 200
+    assert decline(client, tokens["told"], share_outcome=True).json() == {
         "group_id": str(unlisted_id),
         "joined": False,
         "shared": [],
     }
-    problem = assert_problem(
-        decline(client, link_token(app, "unasked@example.net"), share_outcome=True), 422
-    )
+    problem = assert_problem(decline(client, tokens["unasked"], share_outcome=True), 422)
     assert problem["errors"][0]["loc"] == ["body", "share_outcome"]
-    assert read(client, service.headers, quiet["id"])["state"] == "not_shared"
+    assert read(client, service.headers, quiet["id"])["state"] == "opened"  # as if unanswered
     assert read(client, service.headers, told["id"])["state"] == "declined"
     assert read(client, service.headers, unasked["id"])["state"] == "sent"
-    assert_problem(decline(client, link_token(app, "told@example.net")), 410)
+    assert_problem(decline(client, tokens["told"]), 410)
 
 
 def test_a_referral_nobody_answers_expires_and_forgets_the_address(
@@ -280,10 +280,8 @@ def test_a_referral_nobody_answers_expires_and_forgets_the_address(
         assert referrals.expire_referrals(db, app.state.settings) == 1
     with app.state.session_factory.begin() as db:
         assert referrals.expire_referrals(db, app.state.settings) == 0
-        row = db.get_one(Referral, uuid.UUID(made["id"]))
-        assert row.email is None
-    seen = read(client, service.headers, made["id"])
-    assert (seen["state"], seen["email"]) == ("expired", None)
+    assert emails_to(app, "sam@example.net") == []  # the address and the link are gone
+    assert read(client, service.headers, made["id"])["state"] == "expired"
 
 
 def test_the_same_person_is_not_referred_twice_to_the_same_circle_while_they_can_answer(
@@ -338,3 +336,69 @@ def test_referrals_are_bounded_per_referrer_per_hour(
     assert_problem(refused, 429)
     assert refused.headers["Retry-After"]
     assert emails_to(app, "c@example.net") == []
+
+
+def test_an_answer_not_shared_expires_like_one_never_given(
+    client: TestClient, app: FastAPI, service: Service, unlisted_id: uuid.UUID, clock: Clock
+) -> None:
+    joined = refer(client, service.headers, unlisted_id, "joins@example.net", expires_in_days=2)
+    accept(client, make_person(client), link_token(app, "joins@example.net"))
+    ignored = refer(client, service.headers, unlisted_id, "ignores@example.net", expires_in_days=2)
+    open_link(client, link_token(app, "ignores@example.net"))
+    states = [read(client, service.headers, r["id"])["state"] for r in (joined, ignored)]
+    assert states == ["opened", "opened"]
+    clock.advance(timedelta(days=2, minutes=1))
+    with app.state.session_factory.begin() as db:
+        assert referrals.expire_referrals(db, app.state.settings) == 2
+    states = [read(client, service.headers, r["id"])["state"] for r in (joined, ignored)]
+    assert states == ["expired", "expired"]
+
+
+def test_no_thanks_can_become_a_join_until_the_referral_expires(
+    client: TestClient, app: FastAPI, service: Service, unlisted_id: uuid.UUID
+) -> None:
+    made = refer(client, service.headers, unlisted_id, "sam@example.net")
+    token = link_token(app, "sam@example.net")
+    assert decline(client, token, share_outcome=True).status_code == 200
+    assert read(client, service.headers, made["id"])["state"] == "declined"
+    assert open_link(client, token).status_code == 200  # the page can still be opened
+    sam = make_person(client)
+    assert accept(client, sam, token, "outcome").status_code == 200
+    assert read(client, service.headers, made["id"])["state"] == "joined"
+    assert_problem(decline(client, token), 410)
+
+
+def test_a_no_thanks_shared_while_signed_in_can_be_withdrawn(
+    client: TestClient, app: FastAPI, service: Service, unlisted_id: uuid.UUID
+) -> None:
+    made = refer(client, service.headers, unlisted_id, "sam@example.net")
+    sam = make_person(client)
+    answered = client.post(
+        f"{API}/referral-links/{link_token(app, 'sam@example.net')}/decline",
+        headers=sam.headers,
+        json={"consent_version": WORDING_VERSION, "share_outcome": True},
+    )
+    assert answered.status_code == 200, answered.text
+    assert read(client, service.headers, made["id"])["state"] == "declined"
+    (given,) = client.get(f"{API}/me/consents", headers=sam.headers).json()["items"]
+    assert given["part"] == "outcome"
+    assert "Riverside Counseling" in given["words"]
+    withdrawn = client.post(f"{API}/me/consents/{given['id']}/withdraw", headers=sam.headers)
+    assert withdrawn.status_code == 200
+    assert read(client, service.headers, made["id"])["state"] == "not_shared"
+
+
+def test_facilitators_see_a_join_only_as_far_as_the_person_shares_it(
+    client: TestClient, app: FastAPI, facilitator: Person, unlisted_id: uuid.UUID
+) -> None:
+    # The facilitator is the referrer here: the circle's list tells them no more than theirs.
+    refer(client, facilitator.headers, unlisted_id, "quiet@example.net")
+    refer(client, facilitator.headers, unlisted_id, "open@example.net")
+    refer(client, facilitator.headers, unlisted_id, "no@example.net")
+    quiet, sharing = make_person(client), make_person(client)
+    accept(client, quiet, link_token(app, "quiet@example.net"))
+    accept(client, sharing, link_token(app, "open@example.net"), "outcome")
+    decline(client, link_token(app, "no@example.net"))
+    items = client.get(f"{API}/groups/{unlisted_id}/referrals", headers=facilitator.headers).json()
+    seen = sorted((i["state"], i["member_name"]) for i in items["items"])
+    assert seen == [("joined", sharing.user.display_name), ("waiting", None), ("waiting", None)]

@@ -2748,7 +2748,7 @@ export interface components {
             note: string | null;
             /**
              * State
-             * @description waiting: not answered yet; joined: the person is a member; closed: expired or answered otherwise (what they answered is theirs).
+             * @description As far as the person shares it with the referrer: waiting (no shared answer yet), joined (they share that they joined), closed (expired, declined, or no longer shared).
              * @enum {string}
              */
             state: "waiting" | "joined" | "closed";
@@ -4419,12 +4419,12 @@ export interface components {
             /**
              * Email
              * Format: email
-             * @description Where the invitation goes. It is kept until they answer.
+             * @description Where the invitation goes. Only a keyed digest of it is kept (to refuse a second referral while the first can be answered), and the email itself until they answer or it expires.
              */
             email: string;
             /**
              * Note
-             * @description For the circle's facilitators only (the person is told they will see it).
+             * @description For the circle's facilitators; the person referred sees it too.
              */
             note?: string | null;
             /** External Id */
@@ -4484,10 +4484,10 @@ export interface components {
             /** How To Stop */
             how_to_stop: string;
             /**
-             * Note For Facilitators
-             * @description The referrer left a note that the circle's facilitators will see.
+             * Note
+             * @description The referrer's note for the circle's facilitators, shown to the person too.
              */
-            note_for_facilitators: boolean;
+            note: string | null;
             /**
              * Expires At
              * Format: date-time
@@ -4516,11 +4516,6 @@ export interface components {
             state: "sent" | "opened" | "joined" | "declined" | "expired" | "not_shared";
             /** External Id */
             external_id: string | null;
-            /**
-             * Email
-             * @description Where it was sent; gone once answered or expired.
-             */
-            email: string | null;
             /** Ask Outcome */
             ask_outcome: boolean;
             /** Ask Attendance */

@@ -5,21 +5,29 @@ import { useId, useRef, useState } from "react";
 import { circles } from "../api";
 import { dayName } from "../lib/time";
 import { useTimeZone } from "../lib/session";
-import { Loading, Problem } from "./Problem";
+import { Problem } from "./Problem";
 
 const PART_ORDER: Record<ConsentRead["part"], number> = { outcome: 0, attendance: 1 };
 
-function StopSharing({ consent }: { consent: ConsentRead }) {
+function StopSharing({ consent, describedBy, onStopped }: { consent: ConsentRead; describedBy: string; onStopped: () => void }) {
   const queryClient = useQueryClient();
   const dialog = useRef<HTMLDialogElement>(null);
   const heading = useId();
   const stop = useMutation({
     mutationFn: () => circles.me.withdrawConsent(consent.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["consents"] }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["consents"] });
+      onStopped();
+    },
   });
   return (
     <>
-      <button type="button" className="button secondary" onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className="button secondary"
+        aria-describedby={describedBy}
+        onClick={() => dialog.current?.showModal()}
+      >
         Stop sharing
       </button>
       <Problem error={stop.error} />
@@ -56,8 +64,11 @@ function StopSharing({ consent }: { consent: ConsentRead }) {
 export function SharingConsents() {
   const zone = useTimeZone();
   const [showPast, setShowPast] = useState(false);
+  const [stopped, setStopped] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const consents = useQuery({ queryKey: ["consents"], queryFn: () => circles.me.consents() });
-  if (consents.isPending) return <Loading what="what you share" />;
+  // Most people were never referred: nothing shows for them, not even while it loads.
+  if (consents.isPending) return null;
   if (consents.error) return <Problem error={consents.error} retry={() => void consents.refetch()} />;
   const items = consents.data.items;
   if (items.length === 0) return null;
@@ -73,17 +84,31 @@ export function SharingConsents() {
   const past = items.filter((consent) => consent.withdrawn_at !== null);
   return (
     <section aria-labelledby="sharing-heading">
-      <h2 id="sharing-heading">Sharing with people who referred you</h2>
+      <h2 id="sharing-heading" tabIndex={-1} ref={heading}>
+        Sharing with people who referred you
+      </h2>
+      {stopped ? (
+        <p className="notice success" role="status">
+          {stopped}
+        </p>
+      ) : null}
       {current.length === 0 ? <p>You share nothing with anyone who referred you.</p> : null}
       <ul className="cards">
         {current.map((consent) => (
           <li key={consent.id} className="card">
-            <p>
+            <p id={`consent-${consent.id}`}>
               <strong>{consent.title}</strong>, with {consent.referrer_name}, for {consent.group_name}
             </p>
             <p>{consent.words}</p>
             <p className="small muted">Since {dayName(new Date(consent.granted_at), zone)}.</p>
-            <StopSharing consent={consent} />
+            <StopSharing
+              consent={consent}
+              describedBy={`consent-${consent.id}`}
+              onStopped={() => {
+                setStopped(`You no longer share "${consent.title}" with ${consent.referrer_name}.`);
+                heading.current?.focus();
+              }}
+            />
           </li>
         ))}
       </ul>

@@ -32,7 +32,7 @@ function unusable(error: unknown): { title: string; words: string } | null {
     return {
       title: "This invitation has been answered",
       words:
-        "To change what you share, go to your account page. To join the circle, find it in your circles or in the directory.",
+        "To change what you share, go to your account page. The circle is in My circles if you joined; otherwise, ask the person who referred you.",
     };
   }
   if (kind === "circle-closed") {
@@ -59,10 +59,13 @@ function SharingChoices({
   if (referral.asked.length === 0) {
     return <p>{referral.referrer_name} has not asked to know anything about how it goes. Nothing is shared with them.</p>;
   }
+  // Attendance shows that one joined: ticking it ticks "whether you joined" too, and unticking
+  // that unticks attendance (the words under each say so).
   function toggle(part: ConsentPart, on: boolean) {
     const next = new Set(share);
     if (on) next.add(part);
     else next.delete(part);
+    if (part === "attendance" && on) next.add("outcome");
     if (part === "outcome" && !on) next.delete("attendance");
     onChange(next);
   }
@@ -71,7 +74,6 @@ function SharingChoices({
       <legend id={legend}>What {referral.referrer_name} asks you to share</legend>
       <p>Each is your choice, and you can join whatever you choose. Nothing is shared unless you tick it.</p>
       {referral.asked.map((asked) => {
-        const needsOutcome = asked.part === "attendance" && !share.has("outcome");
         const described = `${legend}-${asked.part}`;
         return (
           <div className="consent-choice" key={asked.part}>
@@ -79,7 +81,6 @@ function SharingChoices({
               <input
                 type="checkbox"
                 checked={share.has(asked.part)}
-                disabled={needsOutcome}
                 aria-describedby={described}
                 onChange={(event) => toggle(asked.part, event.target.checked)}
               />
@@ -87,7 +88,7 @@ function SharingChoices({
             </label>
             <p id={described} className="small">
               {asked.words}
-              {needsOutcome ? " To share this, tick \"Whether you joined\" first." : ""}
+              {asked.part === "attendance" ? ' Ticking it ticks "Whether you joined" too.' : ""}
             </p>
           </div>
         );
@@ -179,6 +180,7 @@ function Answer({ token, referral }: { token: string; referral: ReferralPreview 
             read the guidelines and will follow them
           </label>
           <Problem error={join.error} />
+          {!guidelines ? <p className="small muted">To join, tick that you have read the guidelines.</p> : null}
           <p className="actions">
             <button type="button" className="button" disabled={!guidelines || join.isPending} onClick={() => join.mutate()}>
               {share.size > 0 ? "Join and share what I ticked" : "Join without sharing anything"}
@@ -188,12 +190,20 @@ function Answer({ token, referral }: { token: string; referral: ReferralPreview 
       )}
 
       <h2>Not for you?</h2>
-      <p>You can say no thanks, with or without an account.</p>
+      <p>
+        You can say no thanks, with or without an account. If you change your mind, this link still lets you join until
+        the invitation expires.
+      </p>
       {asksOutcome ? (
-        <label className="choice">
-          <input type="checkbox" checked={tellNo} onChange={(event) => setTellNo(event.target.checked)} />
-          Let {referral.referrer_name} know I said no thanks
-        </label>
+        <>
+          <label className="choice">
+            <input type="checkbox" checked={tellNo} onChange={(event) => setTellNo(event.target.checked)} />
+            Let {referral.referrer_name} know I said no thanks
+          </label>
+          {!signedIn ? (
+            <p className="small">Without an account this can't be taken back later, as there is nowhere to do it from.</p>
+          ) : null}
+        </>
       ) : null}
       <Problem error={no.error} />
       <p className="actions">
@@ -240,11 +250,15 @@ export default function ReferralPage() {
       <p className="small">{data.referrer_name} thought this circle might help you</p>
       <PageHeading title={data.circle.name} />
       <p className="small muted">
-        {data.referrer_name} can see that you opened this invitation, and nothing else unless you choose.
-        {data.note_for_facilitators
-          ? ` The circle's facilitators will see that ${data.referrer_name} referred you, with a short note from them.`
-          : ` The circle's facilitators will see that ${data.referrer_name} referred you.`}
+        {data.referrer_name} can see that you opened this invitation. Anything more, only if you choose to share it
+        below. The circle's facilitators see the referral too, and who you are if you share that you joined.
       </p>
+      {data.note ? (
+        <div className="notice">
+          <span className="title">{data.referrer_name}'s note for the facilitators</span>
+          <p>{data.note}</p>
+        </div>
+      ) : null}
       <CircleDetails circle={data.circle} zone={zone} />
       <Answer token={token} referral={data} />
       <p className="small muted">

@@ -9,9 +9,9 @@ import { useTimeZone } from "../../lib/session";
 import { dateInWords } from "../Library";
 
 const STATE_WORDS: Record<CircleReferral["state"], string> = {
-  waiting: "Not answered yet",
+  waiting: "No answer shared yet",
   joined: "Joined",
-  closed: "Closed: expired, or answered otherwise",
+  closed: "Closed: expired, declined, or no longer shared",
 };
 
 function Sent({ email }: { email: string }) {
@@ -27,7 +27,7 @@ function Sent({ email }: { email: string }) {
 
 /** Refer someone to this circle by email, and the referrals made to it (by staff or by a
  * counseling service) with their notes, for the circle's facilitators. */
-export function CircleReferrals({ groupId }: { groupId: string }) {
+export function CircleReferrals({ groupId, archived }: { groupId: string; archived: boolean }) {
   const zone = useTimeZone();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
@@ -60,6 +60,7 @@ export function CircleReferrals({ groupId }: { groupId: string }) {
         guidelines, and decide, with or without an account.
       </p>
       {send.isSuccess ? <Sent email={send.variables} /> : null}
+      {archived ? null : (
       <form
         className="stack"
         noValidate
@@ -80,7 +81,7 @@ export function CircleReferrals({ groupId }: { groupId: string }) {
         <div className="field">
           <label htmlFor={noteId}>A note for the circle's facilitators (optional)</label>
           <p className="hint" id={`${noteId}-hint`}>
-            The person is told a note exists, but never sees it. Say only what helps the circle welcome them.
+            The person sees this note too, when they open the invitation. Say only what helps the circle welcome them.
           </p>
           <textarea
             id={noteId}
@@ -115,6 +116,7 @@ export function CircleReferrals({ groupId }: { groupId: string }) {
           </button>
         </div>
       </form>
+      )}
 
       <h3>Referred to this circle</h3>
       {referrals.isPending ? <Loading what="the referrals" /> : null}

@@ -173,7 +173,7 @@ export default function ManageMembersPage() {
       </ul>
 
       {group.data.status !== "archived" ? <InvitePeople groupId={groupId} /> : null}
-      <CircleReferrals groupId={groupId} />
+      <CircleReferrals groupId={groupId} archived={group.data.status === "archived"} />
     </article>
   );
 }
