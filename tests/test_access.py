@@ -55,6 +55,8 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),
     ("GET", "/api/v1/resources/export/hsds"),
+    # The same with the listed circles: what the public directory shows anyone.
+    ("GET", "/api/v1/directory/export/hsds"),
     # Crisis help answers anyone, always, without the database.
     ("GET", "/api/v1/crisis-resources"),
     # Development only (main.py does not mount them in production, and a test proves it): the

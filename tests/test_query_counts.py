@@ -25,6 +25,7 @@ from backend.groups.models import (
     MembershipStatus,
     SupportGroup,
 )
+from backend.library import hsds
 from backend.loadseed import LOAD_PASSWORD, LoadSeed, LoadSizes
 from backend.sessions.models import GroupSession
 from tests.conftest import DatabaseUnderTest, reset_tables
@@ -56,6 +57,7 @@ class Scene:
     upcoming: list[uuid.UUID]  # meetings of the member's circle
     facilitator: dict[str, str]
     facilitated: uuid.UUID
+    exported_resources: int  # how many resources the HSDS export lists before the circles
 
 
 def bearer(client: TestClient, email: str) -> dict[str, str]:
@@ -98,12 +100,14 @@ def scene(load_data: DatabaseUnderTest, client: TestClient) -> Scene:
             .order_by(SupportGroup.slug)
             .limit(1)
         ).one()
+        exported_resources = hsds.count_resources(db)
     return Scene(
         member=bearer(client, email),
         member_group=group_id,
         upcoming=upcoming,
         facilitator=bearer(client, facilitator_email),
         facilitated=facilitated,
+        exported_resources=exported_resources,
     )
 
 
@@ -129,7 +133,10 @@ def statements_of(
 
 def rows(body: Any) -> int:
     """How many rows an answer lists: a page's items, a report's meetings."""
-    return len(body["items"] if "items" in body else body["sessions"])
+    for key in ("items", "sessions", "contents"):
+        if key in body:
+            return len(body[key])
+    raise AssertionError(f"no rows in {sorted(body)}")
 
 
 def months_ago(months: int) -> str:
@@ -164,6 +171,17 @@ def resource_search(_: Scene, size: int) -> Ask:
     return "GET", "/api/v1/resources", {}, {"params": {"q": "coping", "limit": size}}
 
 
+def directory_hsds(scene: Scene, size: int) -> Ask:
+    """A page of the HSDS export that ends the resources and starts the circles, so both
+    kinds are read (a page size that the resources fill exactly would read only circles)."""
+    per_page = size
+    while scene.exported_resources % per_page == 0:
+        per_page += 1
+    page = scene.exported_resources // per_page + 1
+    params = {"page": page, "per_page": per_page}
+    return "GET", "/api/v1/directory/export/hsds", {}, {"params": params}
+
+
 def attendance_report(scene: Scene, months: int) -> Ask:
     path = f"/api/v1/groups/{scene.facilitated}/attendance-report"
     return "GET", path, scene.facilitator, {"params": {"from": months_ago(months)}}
@@ -177,6 +195,9 @@ HOT: dict[str, tuple[Callable[[Scene, int], Ask], tuple[int, int], int]] = {
     "a circle's meetings": (circle_meetings, (2, 13), 5),
     "my meetings": (my_meetings, (2, 13), 7),
     "resource search": (resource_search, (2, 20), 3),
+    # Two counts, the page's resources and circles, and the circles' topics, series and
+    # one-off meetings.
+    "directory as HSDS": (directory_hsds, (3, 30), 7),
     # Two of these write its audit event and the people it covers (core/audit.py): a read
     # the trail does not show is never answered, so they are part of the price.
     "attendance report (months)": (attendance_report, (1, 11), 10),

@@ -6,7 +6,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, Security
 
 from backend.accounts.actor import Actor
-from backend.accounts.dependencies import AdminActor, CurrentActor, OptionalActor, get_actor
+from backend.accounts.dependencies import (
+    AdminActor,
+    AppSettings,
+    CurrentActor,
+    OptionalActor,
+    get_actor,
+)
 from backend.accounts.schemas import Scope
 from backend.core.access import Public
 from backend.core.db import DbSession
@@ -15,7 +21,7 @@ from backend.core.orm import utcnow
 from backend.core.pagination import Cursor, Limit, Page
 from backend.core.public_cache import KEPT_ANSWER_RESPONSES, answer_kept_if_anonymous
 from backend.core.routing import JSONRoute, located_at
-from backend.library import hsds, service, stories, views
+from backend.library import hsds, hsds_circles, service, stories, views
 from backend.library.models import ResourceStatus, ResourceType, Story, StoryStatus
 from backend.library.schemas import (
     BookmarkRead,
@@ -122,6 +128,20 @@ def export_hsds(
     """Service and hotline resources as Open Referral HSDS 3.0 services (paginated as HSDS
     pages its lists)."""
     return hsds.export(db, page=page, per_page=per_page)
+
+
+@router.get("/directory/export/hsds", tags=["library"], dependencies=[Public])
+def export_directory_hsds(
+    db: DbSession,
+    settings: AppSettings,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> dict[str, Any]:
+    """The whole public directory as Open Referral HSDS 3.0 services: the library's service
+    and hotline resources, then the listed circles (paginated as HSDS pages its lists)."""
+    return hsds_circles.directory_export(
+        db, page=page, per_page=per_page, public_url=settings.public_url, now=utcnow()
+    )
 
 
 @router.get("/resources/{resource_id}", tags=["library"], responses=problem_responses(401, 404))

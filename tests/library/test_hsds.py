@@ -1,8 +1,6 @@
 """The HSDS export: published services and hotlines as Open Referral HSDS 3.0 services that
 validate against the upstream compiled service schema (a copy in tests/fixtures)."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,17 +9,14 @@ from jsonschema import Draft202012Validator
 
 from backend.accounts.models import Role
 from tests.factories import Person, make_person
+from tests.support.hsds import problems, service_validator
 
-# A copy of the upstream schema, unmodified (see tests/fixtures/hsds-3.0/README.md).
-SPECS = Path(__file__).resolve().parents[1] / "fixtures" / "hsds-3.0"
 EXPORT = "/api/v1/resources/export/hsds"
 
 
 @pytest.fixture(scope="module")
 def service_schema() -> Draft202012Validator:
-    path = SPECS / "compiled" / "service.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return service_validator()
 
 
 def publish(client: TestClient, editor: Person, **fields: Any) -> str:
@@ -74,8 +69,7 @@ def test_services_and_hotlines_export_as_valid_hsds(
     records = {record["id"]: record for record in body["contents"]}
     assert set(records) == {counseling, lifeline}
     for record in body["contents"]:
-        errors = sorted(service_schema.iter_errors(record), key=lambda e: list(e.path))
-        assert errors == [], [f"{list(e.path)}: {e.message}" for e in errors]
+        assert problems(service_schema, record) == []
 
     service = records[counseling]
     assert service["organization"]["name"] == "Springfield Counseling Service"

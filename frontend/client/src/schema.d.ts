@@ -802,6 +802,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directory/export/hsds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole public directory as Open Referral HSDS 3.0 services: the library's service and hotline resources, then the listed circles (paginated as HSDS pages its lists).
+         * @description The whole public directory as Open Referral HSDS 3.0 services: the library's service
+         *     and hotline resources, then the listed circles (paginated as HSDS pages its lists).
+         */
+        get: operations["library-export_directory_hsds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/{resource_id}": {
         parameters: {
             query?: never;
@@ -8543,6 +8564,40 @@ export interface operations {
         };
     };
     "library-export_hsds": {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "library-export_directory_hsds": {
         parameters: {
             query?: {
                 page?: number;

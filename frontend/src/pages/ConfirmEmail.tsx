@@ -6,6 +6,7 @@ import { circles } from "../api";
 import { CredentialFields } from "../components/CredentialFields";
 import { PageHeading } from "../components/Page";
 import { Problem } from "../components/Problem";
+import { takeReturnAfterSignUp } from "../lib/returnAfterSignUp";
 
 export default function ConfirmEmailPage() {
   const [params] = useSearchParams();
@@ -23,7 +24,7 @@ export default function ConfirmEmailPage() {
       }
       await circles.auth.signIn(email.trim(), password);
     },
-    onSuccess: () => void navigate("/?welcome=1", { replace: true }),
+    onSuccess: () => void navigate(takeReturnAfterSignUp() ?? "/?welcome=1", { replace: true }),
   });
 
   function onSubmit(event: FormEvent) {

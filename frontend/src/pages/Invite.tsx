@@ -86,7 +86,7 @@ function JoinByInvitation({ token, invitation }: { token: string; invitation: In
         <Link className="button" to={`/sign-in?next=${next}`}>
           Sign in to join
         </Link>
-        <Link to="/sign-up">New here? Create an account</Link>
+        <Link to={`/sign-up?next=${next}`}>New here? Create an account</Link>
       </p>
     );
   }

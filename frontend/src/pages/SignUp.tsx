@@ -1,15 +1,19 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 
 import { circles } from "../api";
 import { Field } from "../components/Field";
 import { PageHeading } from "../components/Page";
 import { fieldError, Problem } from "../components/Problem";
 import { browserTimeZone } from "../lib/session";
+import { safeNext } from "../components/RequireSignIn";
 import { TimeZoneSelect } from "../components/TimeZoneSelect";
+import { rememberReturnAfterSignUp } from "../lib/returnAfterSignUp";
 
 export default function SignUpPage() {
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
   const [displayName, setDisplayName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -18,6 +22,8 @@ export default function SignUpPage() {
   const register = useMutation({
     mutationFn: () =>
       circles.auth.register({ display_name: displayName.trim(), email: email.trim(), password, timezone }),
+    // Confirming the address then brings them back to the invitation they came from.
+    onSuccess: () => rememberReturnAfterSignUp(next),
   });
 
   function onSubmit(event: FormEvent) {
@@ -31,7 +37,7 @@ export default function SignUpPage() {
         <PageHeading title="Check your email" />
         <p className="notice success" role="status">
           We've sent a message to <strong>{email.trim()}</strong>. Open the link in it to confirm your address and
-          finish creating your account.
+          finish creating your account.{next !== "/" ? " After that, we'll bring you back to where you were." : ""}
         </p>
         <p>
           Nothing after a few minutes? Look in your spam or junk folder. You can also sign up again with the same
