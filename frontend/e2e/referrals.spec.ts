@@ -150,3 +150,47 @@ test("a counseling service refers Wren, she joins sharing what she chose, then s
   expect(policy.violations).toEqual([]);
   expect(policy.foreign).toEqual([]);
 });
+
+test("someone without an account creates one from the referral and comes back to it", async ({ page, request, baseURL }) => {
+  const policy = watchPolicy(page, baseURL ?? "");
+  const asFacilitator = { Authorization: `Bearer ${await tokenFor(request, FACILITATOR.email, FACILITATOR.password)}` };
+  const runs = ((await (await request.get("/api/v1/me/groups?limit=100", { headers: asFacilitator })).json()) as Mine).items;
+  const circle = runs.find((g) => g.role === "facilitator" && g.group.status === "active" && g.group.seats_left > 0)?.group;
+  expect(circle, "a circle with room").toBeDefined();
+  const email = `newcomer-${Date.now()}@example.net`;
+  const password = "a quiet and steady river";
+  const referred = await request.post("/api/v1/referrals", {
+    headers: asFacilitator,
+    data: { group_id: circle?.id, email },
+  });
+  expect(referred.status(), await referred.text()).toBe(201);
+
+  const link = new URL(linkIn((await latestEmail(request, email, /An invitation is waiting for you/)).body_text, "/referral/"));
+  await page.goto(link.pathname);
+  await expect(page.getByRole("heading", { level: 1, name: circle?.name ?? "" })).toBeVisible();
+  await page.getByRole("link", { name: "New here? Create an account" }).click();
+  await page.getByLabel("Display name").fill("River Stone");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByText("we'll bring you back to where you were")).toBeVisible();
+
+  const confirmation = await latestEmail(request, email, /confirm/i);
+  await page.goto(linkIn(confirmation.body_text, "/confirm-email?token="));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
+  // Back at the referral, signed in, to choose.
+  await expect(page).toHaveURL(new RegExp(`${link.pathname}$`));
+  await page.getByRole("checkbox", { name: "I have read the guidelines and will follow them" }).check();
+  await page.getByRole("button", { name: "Join without sharing anything" }).click();
+  await expect(page.getByText("Welcome! You're now a member.")).toBeVisible();
+  await expect(page.getByText("You shared nothing.")).toBeVisible();
+
+  // The newcomer leaves again and closes the account, so the demo stays as it was.
+  const token = await tokenFor(request, email, password);
+  const closed = await request.delete("/api/v1/me", { headers: { Authorization: `Bearer ${token}` }, data: { password } });
+  expect(closed.status()).toBe(204);
+  expect(policy.violations).toEqual([]);
+  expect(policy.foreign).toEqual([]);
+});

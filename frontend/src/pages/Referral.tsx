@@ -163,8 +163,7 @@ function Answer({ token, referral }: { token: string; referral: ReferralPreview 
           <Link className="button" to={`/sign-in?next=${next}`}>
             Sign in to join
           </Link>
-          <Link to="/sign-up">New here? Create an account</Link>
-          <p className="small">After you confirm your email address, open the link in the invitation email again.</p>
+          <Link to={`/sign-up?next=${next}`}>New here? Create an account</Link>
         </div>
       ) : circle.status !== "active" ? (
         <p className="muted">This circle isn't taking new members right now. Your invitation still works: try again later.</p>
