@@ -10,6 +10,7 @@ from backend.library.router import router as library_router
 from backend.mentoring.router import router as mentoring_router
 from backend.moderation.router import router as moderation_router
 from backend.privacy.router import router as privacy_router
+from backend.referrals.router import router as referrals_router
 from backend.safety.router import router as safety_router
 from backend.sessions.router import router as sessions_router
 from backend.topics.router import router as topics_router
@@ -30,5 +31,6 @@ api_router.include_router(mentoring_router)
 api_router.include_router(accounts_router)
 api_router.include_router(safety_router)
 api_router.include_router(moderation_router)
+api_router.include_router(referrals_router)
 api_router.include_router(privacy_router)
 api_router.include_router(webhooks_router)

@@ -100,6 +100,13 @@ OPENAPI_TAGS = [
         "review, assign, note and decide on reports.",
     },
     {
+        "name": "referrals",
+        "description": "Counseling services (and staff) refer people to circles, listed or "
+        "unlisted. The person answers through their link and decides, part by part, what the "
+        "referrer learns: whether they joined, and their attendance in that circle from then "
+        "on; withdrawing ends it. Also as FHIR R4 (ServiceRequest, Consent, Encounter).",
+    },
+    {
         "name": "audit",
         "description": "The append-only audit trail of sensitive reads and changes (admins).",
     },

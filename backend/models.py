@@ -10,6 +10,7 @@ from backend.library import models as library_models
 from backend.mentoring import models as mentoring_models
 from backend.moderation import models as moderation_models
 from backend.notifications import models as notifications_models
+from backend.referrals import models as referrals_models
 from backend.safety import models as safety_models
 from backend.sessions import models as sessions_models
 from backend.topics import models as topics_models
@@ -27,6 +28,7 @@ __all__ = [
     "mentoring_models",
     "moderation_models",
     "notifications_models",
+    "referrals_models",
     "safety_models",
     "sessions_models",
     "topics_models",

@@ -14,6 +14,8 @@ does everywhere.
 | AccountErased        | as deactivation, then mentoring forgets what it held about the person  |
 | MemberBlocked        | mentoring: an open match between the two is closed                     |
 | SignInsEnded         | the person's secret calendar feed ends                                 |
+| AttendanceRecorded   | referrers the person shares attendance with are told (webhook)         |
+| AccountErased (too)  | every consent given to a referrer withdrawn; referral addresses go     |
 """
 
 import threading
@@ -33,8 +35,11 @@ from backend.groups import views as group_views
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.mentoring import handlers as mentoring
 from backend.mentoring.matches import lapse_unanswered_proposals
+from backend.referrals import handlers as referrals
+from backend.referrals.service import expire_referrals
 from backend.safety.events import MemberBlocked
 from backend.sessions import handlers as sessions
+from backend.sessions.events import AttendanceRecorded
 from backend.sessions.generation import generate_all_ahead
 from backend.sessions.timetable import SessionsMeetingTimes
 from backend.webhooks.delivery import forget_old_deliveries
@@ -62,8 +67,10 @@ def wire() -> None:
         bus.subscribe(AccountErased, sessions.free_every_seat)
         bus.subscribe(AccountErased, mentoring.close_open_matches)
         bus.subscribe(AccountErased, mentoring.forget_the_person)
+        bus.subscribe(AccountErased, referrals.withdraw_every_consent)
         bus.subscribe(MemberBlocked, mentoring.close_matches_between)
         bus.subscribe(SignInsEnded, sessions.end_the_calendar_feed)
+        bus.subscribe(AttendanceRecorded, referrals.share_recorded_attendance)
 
         bus.add_job(Job("generate meetings ahead", timedelta(hours=1), _generate_meetings_ahead))
         # No mentee waits forever on a mentor who does not answer.
@@ -72,4 +79,6 @@ def wire() -> None:
         )
         # Webhook delivery logs stay bounded.
         bus.add_job(Job("forget old webhook deliveries", timedelta(hours=6), forget_old_deliveries))
+        # Referrals past their time expire (and their invitation email goes).
+        bus.add_job(Job("expire referrals", timedelta(minutes=15), expire_referrals))
         bus.wired = True

@@ -47,6 +47,10 @@ PUBLIC_ROUTES = {
     # What an invitation leads to, for whoever holds its link (signed in or not yet): the
     # link's random secret is the key; unknown or revoked is 404, as any unknown address.
     ("GET", "/api/v1/invitations/{token}"),
+    # A referral, for whoever holds its link: seeing it (and saying no thanks) needs no
+    # account. The link's random secret is the key, as an invitation's is.
+    ("POST", "/api/v1/referral-links/{token}/open"),
+    ("POST", "/api/v1/referral-links/{token}/decline"),
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),

@@ -86,6 +86,7 @@ LAYERS: list[set[str]] = [
     {"sessions"},
     {"mentoring", "library"},
     {"moderation"},
+    {"referrals"},
     {"privacy"},
 ]
 LAYER_OF = {domain: level for level, domains in enumerate(LAYERS) for domain in domains}

@@ -16,6 +16,7 @@ that cover it, and ``NOT_A_DOUBLE_CLICK`` the ones none applies to and why; a te
 the app has a POST or PUT neither names, so a new creating route cannot go without its cell.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ from backend.moderation.models import (
     ModerationReport,
 )
 from backend.notifications.models import OutboxMessage
+from backend.referrals import service as referrals
+from backend.referrals.consent import WORDING_VERSION
+from backend.referrals.models import Referral, ReferralConsent
 from backend.safety import service as safety
 from backend.safety.models import MemberBlock
 from backend.sessions import attendance, calendar, rsvps, schedules
@@ -770,6 +774,153 @@ def accept_invitation(stage: Stage) -> Twice:
     )
 
 
+# --- referrals --------------------------------------------------------------------------------
+
+
+def a_referral(stage: Stage, **fields: object) -> tuple[Person, uuid.UUID, str, str]:
+    """A facilitator's referral of someone to their unlisted circle, and its link's secret."""
+    facilitator, group_id = a_group(stage, visibility="unlisted", join_policy="approval")
+    email = f"referred-{uuid.uuid4().hex[:8]}@example.net"
+    referral = stage.ok(
+        stage.client.post(
+            f"{API}/referrals",
+            headers=facilitator.headers,
+            json={"group_id": str(group_id), "email": email} | fields,
+        ),
+        201,
+    )
+    match = re.search(r"/referral/([A-Za-z0-9_-]+)", emails_to(stage.app, email)[-1].body_text)
+    assert match
+    return facilitator, group_id, referral["id"], match.group(1)
+
+
+def create_referral(stage: Stage) -> Twice:
+    facilitator, group_id = a_group(stage)
+    email = "referred-twice@example.net"
+
+    def then(answers: list[Response]) -> None:
+        replayed_once(answers)
+        assert stage.count(Referral, Referral.group_id == group_id) == 1
+        assert len(emails_to(stage.app, email)) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/referrals",
+        headers=keyed(facilitator.headers),
+        json={"group_id": str(group_id), "email": email},
+        widen=(referrals, "create_referral"),
+        then=then,
+    )
+
+
+def create_referral_unkeyed(stage: Stage) -> Twice:
+    facilitator, group_id = a_group(stage)
+    email = "referred-unkeyed@example.net"
+
+    def then(answers: list[Response]) -> None:
+        # Referrals to one circle take turns: the second finds the first, and says so.
+        assert stage.count(Referral, Referral.group_id == group_id) == 1
+        assert len(emails_to(stage.app, email)) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/referrals",
+        headers=facilitator.headers,
+        json={"group_id": str(group_id), "email": email},
+        widen=(referrals, "create_referral"),
+        then=then,
+    )
+
+
+def open_referral(stage: Stage) -> Twice:
+    _, _, referral_id, token = a_referral(stage)
+
+    def then(answers: list[Response]) -> None:
+        assert (
+            stage.count(
+                Referral, Referral.id == uuid.UUID(referral_id), Referral.opened_at.is_not(None)
+            )
+            == 1
+        )
+
+    return Twice(
+        "POST",
+        f"{API}/referral-links/{token}/open",
+        widen=(referrals, "open_referral"),
+        then=then,
+    )
+
+
+def accept_referral(stage: Stage) -> Twice:
+    _, group_id, _, token = a_referral(stage)
+    person = stage.person()
+
+    def then(answers: list[Response]) -> None:
+        mine = GroupMembership.group_id == group_id, GroupMembership.user_id == person.user.id
+        assert stage.count(GroupMembership, *mine) == 1
+        assert stage.count(ReferralConsent, ReferralConsent.user_id == person.user.id) == 1
+
+    return Twice(
+        "POST",
+        f"{API}/referral-links/{token}/accept",
+        headers=person.headers,
+        json={"accept_guidelines": True, "consent_version": WORDING_VERSION, "share": ["outcome"]},
+        widen=(referrals, "accept_referral"),
+        then=then,
+    )
+
+
+def decline_referral(stage: Stage) -> Twice:
+    _, _, referral_id, token = a_referral(stage)
+
+    def then(answers: list[Response]) -> None:
+        assert (
+            stage.count(
+                Referral, Referral.id == uuid.UUID(referral_id), Referral.decline_shared.is_(True)
+            )
+            == 1
+        )
+
+    return Twice(
+        "POST",
+        f"{API}/referral-links/{token}/decline",
+        json={"consent_version": WORDING_VERSION, "share_outcome": True},
+        widen=(referrals, "decline_referral"),
+        then=then,
+    )
+
+
+def withdraw_consent(stage: Stage) -> Twice:
+    _, _, _, token = a_referral(stage)
+    person = stage.person()
+    stage.ok(
+        stage.client.post(
+            f"{API}/referral-links/{token}/accept",
+            headers=person.headers,
+            json={
+                "accept_guidelines": True,
+                "consent_version": WORDING_VERSION,
+                "share": ["outcome"],
+            },
+        )
+    )
+    consent_id = stage.ok(stage.client.get(f"{API}/me/consents", headers=person.headers))["items"][
+        0
+    ]["id"]
+
+    def then(answers: list[Response]) -> None:
+        assert answers[0].json()["withdrawn_at"] == answers[1].json()["withdrawn_at"]
+        assert stage.count(ReferralConsent, ReferralConsent.withdrawn_at.is_(None)) == 0
+
+    return Twice(
+        "POST",
+        f"{API}/me/consents/{consent_id}/withdraw",
+        headers=person.headers,
+        widen=(referrals, "withdraw_consent"),
+        then=then,
+    )
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -1382,6 +1533,33 @@ CELLS = [
         ((201, 409),),
         "already-member",
     ),
+    Cell("POST", "/api/v1/referrals", "keyed", create_referral, KEYED_OUTCOMES),
+    Cell(
+        "POST",
+        "/api/v1/referrals",
+        "no key",
+        create_referral_unkeyed,
+        ((201, 409),),
+        "referral-already-sent",
+    ),
+    Cell("POST", "/api/v1/referral-links/{token}/open", "opened once", open_referral),
+    Cell(
+        "POST",
+        "/api/v1/referral-links/{token}/accept",
+        "the same person",
+        accept_referral,
+        ((200, 410),),
+        "referral-answered",
+    ),
+    Cell(
+        "POST",
+        "/api/v1/referral-links/{token}/decline",
+        "no thanks twice",
+        decline_referral,
+        ((200, 410),),
+        "referral-answered",
+    ),
+    Cell("POST", "/api/v1/me/consents/{consent_id}/withdraw", "stop sharing", withdraw_consent),
     Cell("POST", "/api/v1/groups/{group_id}/schedules", "keyed", create_schedule, KEYED_OUTCOMES),
     Cell("POST", "/api/v1/schedules/{schedule_id}/end", "ending", end_schedule),
     Cell("POST", "/api/v1/groups/{group_id}/sessions", "keyed", create_session, KEYED_OUTCOMES),

@@ -73,6 +73,11 @@ class AuditAction(StrEnum):
     webhook_endpoint_changed = "webhook_endpoint.changed"
     webhook_endpoint_removed = "webhook_endpoint.removed"
     webhook_secret_rotated = "webhook_secret.rotated"  # noqa: S105 (an action's name)
+    referral_created = "referral.created"
+    referral_accepted = "referral.accepted"
+    referral_declined = "referral.declined"
+    referral_attendance_read = "referral_attendance.read"
+    consent_withdrawn = "consent.withdrawn"
 
 
 # Reads of the moderation queue name the people reported: a person's export lists the reads

@@ -49,7 +49,8 @@ MAX_KEPT_ANSWER_BYTES = 64 * 1024
 MAX_KEYS_PER_CALLER = 1000
 # The token endpoint is a form exchange, not a creating write; tokens are never stored.
 # Never kept: sign-in and password calls (their bodies hold secrets), service-client creation
-# (its answer holds a secret shown once) and invitations (their paths hold one).
+# (its answer holds a secret shown once), invitations and referral links (their paths hold
+# one).
 # Nor matching runs: their answer names people and their needs, for admins only, and a second
 # run proposes nothing the first did.
 EXCLUDED_PREFIXES = (
@@ -62,6 +63,8 @@ EXCLUDED_PREFIXES = (
     # A new webhook endpoint and a rotation answer with a signing secret, shown once; a
     # redelivery sent twice queues the one delivery once.
     f"{API_PREFIX}/webhook-endpoints",
+    # Opening or answering a referral: the path holds the link's secret.
+    f"{API_PREFIX}/referral-links/",
 )
 # Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
 # one as its fields change, and keeping each would fill the caller's keys.

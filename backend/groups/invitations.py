@@ -162,12 +162,22 @@ def open_invitation(db: Session, token: str) -> tuple[GroupInvitation, SupportGr
 
 def accept_invitation(db: Session, actor: Actor, token: str) -> GroupMembership:
     """Join the circle of the invitation as an active member, using one of its uses."""
-    user = actor.person
     # The invitation, then its circle: two people taking the last use at once take turns,
     # and the second finds it used up; seats are counted holding the circle, as joins do.
     invitation = lock_and_reread(db, _find_by_token(db, token))
     group = lock_and_reread(db, db.get_one(SupportGroup, invitation.group_id))
     _check_usable(invitation, group)
+    membership = admit_invited(db, actor, group)
+    invitation.uses += 1
+    db.flush()
+    return membership
+
+
+def admit_invited(db: Session, actor: Actor, group: SupportGroup) -> GroupMembership:
+    """Make the signed-in person an active member of ``group``, locked by the caller, whatever
+    its join policy or listing: someone with the standing to say yes (a facilitator's
+    invitation, a referral) already has. They accept the guidelines themselves, now."""
+    user = actor.person
     if group.status != GroupStatus.active:
         raise errors.GroupNotJoinable(
             "This circle is not taking new members at the moment. Your invitation still works: "
@@ -196,7 +206,6 @@ def accept_invitation(db: Session, actor: Actor, token: str) -> GroupMembership:
     membership.guidelines_accepted_at = now
     membership.guidelines_version_accepted = group.guidelines_version
     membership.joined_at = now
-    invitation.uses += 1
     db.flush()
     _audit(db, actor, AuditAction.membership_joined, membership)
     return membership

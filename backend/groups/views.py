@@ -447,8 +447,15 @@ def invitation_created(invitation: GroupInvitation, *, token: str, url: str) -> 
 def invitation_preview(
     db: Session, invitation: GroupInvitation, group: SupportGroup, actor: Actor
 ) -> InvitationPreview:
-    """The circle as the person holding its invitation needs to know it to decide: what it
-    is, when it meets, its guidelines and room (never where it meets online)."""
+    return circle_preview(db, group, actor, expires_at=invitation.expires_at)
+
+
+def circle_preview(
+    db: Session, group: SupportGroup, actor: Actor, *, expires_at: datetime
+) -> InvitationPreview:
+    """The circle as someone invited to it (by a facilitator's link, by a referral) needs to
+    know it to decide: what it is, when it meets, its guidelines and room (never where it
+    meets online), and until when the invitation holds."""
     summary = _summaries(db, [group], actor)[0]
     membership = membership_of(db, group.id, actor)
     return InvitationPreview(
@@ -467,6 +474,6 @@ def invitation_preview(
         guidelines_version=group.guidelines_version,
         status=group.status,
         seats_left=summary.seats_left,
-        expires_at=invitation.expires_at,
+        expires_at=expires_at,
         already_member=permissions.is_active_member(membership),
     )

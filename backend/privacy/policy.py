@@ -153,6 +153,22 @@ REFERENCES: dict[tuple[str, str], Reference] = {
     ("moderation_action", "actor_id"): Reference(
         False, Erase.clear_reference, why="decisions a moderator took on others' cases"
     ),
+    ("referral", "user_id"): Reference(
+        True,
+        Erase.clear_reference,
+        # The referrer's staff account is someone else's id; the digests are secrets' and the
+        # email's (the note was shown to the person, so it is theirs to keep).
+        hidden=("token_hash", "email_digest", "invitation_email_id", "referrer_user_id"),
+        why="referrals the person answered; erasure withdraws every consent first",
+    ),
+    ("referral", "referrer_user_id"): Reference(
+        False, Erase.clear_reference, why="people a staff member referred; the referrals stay"
+    ),
+    ("referral_consent", "user_id"): Reference(
+        True,
+        Erase.keep_rows,
+        why="what the person agreed to share and when; withdrawn on erasure, kept as the record",
+    ),
     ("audit_subject", "user_id"): Reference(
         # Exported as "reads of my data" (privacy.service.export): by role and circle.
         False,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AttendancePrivacy, User
-from backend.core import audit, ratelimit, times
+from backend.core import audit, events, ratelimit, times
 from backend.core.audit import AuditAction
 from backend.core.config import Settings
 from backend.core.orm import utcnow
@@ -24,6 +24,7 @@ from backend.core.uniqueness import insert_once
 from backend.groups.models import GroupMembership, MembershipStatus
 from backend.groups.service import require_manager
 from backend.sessions.access import SessionAccess
+from backend.sessions.events import AttendanceRecorded
 from backend.sessions.exceptions import (
     AttendanceNotOpen,
     CheckInNotOpen,
@@ -193,6 +194,9 @@ def check_in(
         keep_attended=True,
     )
     db.flush()
+    events.publish(
+        db, settings, AttendanceRecorded(session.id, session.group_id, user_ids=(user.id,))
+    )
     return record
 
 
@@ -277,7 +281,7 @@ def recorded_sheet(
 
 
 def record_attendance(
-    db: Session, access: SessionAccess, *, entries: list[AttendanceEntry]
+    db: Session, settings: Settings, access: SessionAccess, *, entries: list[AttendanceEntry]
 ) -> GroupSession:
     """Record many at once, all or nothing. Each record keeps who recorded it and how."""
     actor = access.actor
@@ -320,6 +324,7 @@ def record_attendance(
             by_client=actor.client.id if actor.client is not None else None,
         )
     db.flush()
+    events.publish(db, settings, AttendanceRecorded(session.id, session.group_id, tuple(ids)))
     return session
 
 

@@ -291,11 +291,11 @@ def read_attendance(access: SheetSession, db: DbSession) -> AttendanceSheet:
     ),
 )
 def record_attendance(
-    access: RecordingSession, data: AttendanceUpdate, db: DbSession
+    access: RecordingSession, data: AttendanceUpdate, db: DbSession, settings: AppSettings
 ) -> AttendanceSheet:
     """Record present, late, excused or absent for many members at once, all or nothing
     (facilitators, admins, `attendance:write` clients)."""
-    attendance.record_attendance(db, access, entries=data.records)
+    attendance.record_attendance(db, settings, access, entries=data.records)
     return attendance.recorded_sheet(db, access, entries=data.records)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backend.accounts.actor import Actor
 from backend.accounts.models import User
 from backend.core import times
+from backend.core.config import get_settings
 from backend.core.orm import utcnow
 from backend.demo import DemoContent
 from backend.groups.models import (
@@ -87,7 +88,7 @@ def _history(db: Session, facilitator: User, group: SupportGroup, rng: random.Ra
         if entries:
             who = Actor.of_person(facilitator)
             attendance.record_attendance(
-                db, access.managed_session(db, session.id, who), entries=entries
+                db, get_settings(), access.managed_session(db, session.id, who), entries=entries
             )
 
 

@@ -23,21 +23,28 @@ class WebhookEventType(StrEnum):
 
 EVENT_DESCRIPTIONS: dict[WebhookEventType, str] = {
     WebhookEventType.referral_accepted: (
-        "A person you referred accepted the referral. To the client that made it."
+        "A person you referred joined the circle and shares that with you. `data`: "
+        "`referral_id`, `external_id`, `group_id`, `attendance_shared`, `answered_at`. To the "
+        "client that made the referral; a join the person does not share sends nothing."
     ),
     WebhookEventType.referral_declined: (
-        "A person you referred declined the referral. To the client that made it."
+        "A person you referred said no thanks and lets you know. `data`: `referral_id`, "
+        "`external_id`, `answered_at`. To the client that made it."
     ),
     WebhookEventType.referral_expired: (
-        "A referral was not answered in time and lapsed. To the client that made it."
+        "A referral is past its time with no answer shared (unanswered, or answered without "
+        "sharing: the two look the same). `data`: `referral_id`, `external_id`, `expired_at`. "
+        "To the client that made it."
     ),
     WebhookEventType.referral_sharing_ended: (
-        "A referred person withdrew their consent to share, or erased their account: stop "
-        "using what you hold about the referral. To the client that made it."
+        "A referred person stopped sharing one part (`part`: `outcome` or `attendance`), or "
+        "erased their account: stop using what you hold of it. `data`: `referral_id`, "
+        "`external_id`, `part`. To the client that made it."
     ),
     WebhookEventType.attendance_recorded: (
-        "Attendance was recorded for a referred person who consented to share it. To the "
-        "client that made the referral."
+        "Attendance was recorded at a meeting of the circle for a referred person who shares "
+        "it with you. `data`: `referral_id`, `external_id`, `meeting_id`, `starts_at`, "
+        "`attended`. To the client that made the referral."
     ),
     WebhookEventType.meeting_cancelled: (
         "A circle meeting was cancelled. `data`: `meeting_id`, `circle_id`, `starts_at`. To "

@@ -10,6 +10,7 @@ import { FinderPage } from "./pages/Finder";
 // The finder and the crisis page are in the first download; the rest load when visited.
 const GroupPage = lazy(() => import("./pages/Group"));
 const InvitePage = lazy(() => import("./pages/Invite"));
+const ReferralPage = lazy(() => import("./pages/Referral"));
 const MeetingPage = lazy(() => import("./pages/Meeting"));
 const CheckInPage = lazy(() => import("./pages/CheckIn"));
 const MyMeetingsPage = lazy(() => import("./pages/MyMeetings"));
@@ -65,6 +66,7 @@ export const router = createBrowserRouter([
           { path: "crisis", element: <CrisisPage /> },
           { path: "groups/:key", element: <GroupPage /> },
           { path: "invite/:token", element: <InvitePage /> },
+          { path: "referral/:token", element: <ReferralPage /> },
           { path: "groups/:groupId/edit", element: signedIn(<EditCirclePage />) },
           { path: "groups/:groupId/members", element: signedIn(<ManageMembersPage />) },
           { path: "groups/:groupId/meetings", element: signedIn(<CircleMeetingsPage />) },

@@ -183,6 +183,12 @@ export function createCirclesClient(options: ClientOptions) {
     unbookmark: (resourceId: string) =>
       done(api.DELETE("/api/v1/me/bookmarks/{resource_id}", { params: { path: { resource_id: resourceId } } })),
     stories: () => allPages((cursor) => ok(api.GET("/api/v1/me/stories", { params: { query: pageQuery(cursor) } }))),
+    /** What the caller agreed to share with whoever referred them, current and withdrawn. */
+    consents: () =>
+      allPages((cursor) => ok(api.GET("/api/v1/me/consents", { params: { query: pageQuery(cursor) } }))),
+    /** Stops sharing one part for good ("whether you joined" stops attendance too). Safe to repeat. */
+    withdrawConsent: (consentId: string) =>
+      ok(api.POST("/api/v1/me/consents/{consent_id}/withdraw", { params: { path: { consent_id: consentId } } })),
     /** Two-step sign-in (an authenticator app's codes, and recovery codes). */
     twoFactor: {
       /** The secret for the app (QR code and text); on once `confirm` gets its first code. */
@@ -287,6 +293,35 @@ export function createCirclesClient(options: ClientOptions) {
           params: { path: { token } },
           body: { accept_guidelines: true },
         }),
+      ),
+  };
+
+  /** Referral links, as the person who was referred opens and answers them. */
+  const referrals = {
+    /** The circle, who referred, and each thing asked, in the words one would agree to (anyone
+     * with the link; the referrer sees it was opened). 404 unknown, 410 expired or answered. */
+    open: (token: string) => ok(api.POST("/api/v1/referral-links/{token}/open", { params: { path: { token } } })),
+    /** Joins the circle, accepting its guidelines, and shares exactly the parts in `share`. */
+    accept: (token: string, body: { consent_version: string; share: Schemas["ConsentPart"][] }) =>
+      ok(
+        api.POST("/api/v1/referral-links/{token}/accept", {
+          params: { path: { token } },
+          body: { accept_guidelines: true, ...body },
+        }),
+      ),
+    /** No thanks (no account needed); the referrer learns it only with `share_outcome`. */
+    decline: (token: string, body: Schemas["ReferralDecline"]) =>
+      ok(api.POST("/api/v1/referral-links/{token}/decline", { params: { path: { token } }, body })),
+    /** Refers someone to a circle by email (staff; integrators with `referrals:write`). */
+    create: (body: Schemas["ReferralCreate"]) => ok(api.POST("/api/v1/referrals", { body })),
+    /** Referrals to a circle with the referrers' notes (its facilitators and admins). */
+    ofCircle: (groupId: string) =>
+      allPages((cursor) =>
+        ok(
+          api.GET("/api/v1/groups/{group_id}/referrals", {
+            params: { path: { group_id: groupId }, query: pageQuery(cursor) },
+          }),
+        ),
       ),
   };
 
@@ -542,7 +577,7 @@ export function createCirclesClient(options: ClientOptions) {
       done(api.DELETE("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
   };
 
-  return { auth, me, groups, invitations, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
+  return { auth, me, groups, invitations, referrals, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

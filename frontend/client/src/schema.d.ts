@@ -1947,6 +1947,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your referrals, newest first (admins: everyone's), each as far as its person shares.
+         * @description Your referrals, newest first (admins: everyone's), each as far as its person shares.
+         */
+        get: operations["referrals-list_referrals"];
+        put?: never;
+        /**
+         * Refer a person to a circle (listed or unlisted): they get a neutral email with a link to see the circle and decide.
+         * @description Refer a person to a circle (listed or unlisted): they get a neutral email with a link
+         *     to see the circle and decide. Nothing about them is shared until they choose to.
+         */
+        post: operations["referrals-create_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a referral is: sent, opened, joined, declined, expired, or not shared.
+         * @description Where a referral is: sent, opened, joined, declined, expired, or not shared.
+         */
+        get: operations["referrals-read_referral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{referral_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The referred person's attendance in the circle since they agreed to share it, newest first; empty when they do not (or no longer) share it.
+         * @description The referred person's attendance in the circle since they agreed to share it, newest
+         *     first; empty when they do not (or no longer) share it.
+         */
+        get: operations["referrals-referral_attendance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{referral_id}/fhir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The referral as FHIR R4 for an EHR: a ServiceRequest, the person's Consents and the meetings they attended as Encounters (the latest 100), only as far as they share.
+         * @description The referral as FHIR R4 for an EHR: a ServiceRequest, the person's Consents and the
+         *     meetings they attended as Encounters (the latest 100), only as far as they share.
+         */
+        get: operations["referrals-referral_fhir"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{group_id}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Referrals to the circle, newest first, with the referrer's note (its facilitators and admins); what each person answered stays theirs, beyond joining.
+         * @description Referrals to the circle, newest first, with the referrer's note (its facilitators and
+         *     admins); what each person answered stays theirs, beyond joining.
+         */
+        get: operations["referrals-circle_referrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-links/{token}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a referral from its link: the circle, who referred, and each thing one is asked to share, in the words one would agree to.
+         * @description Open a referral from its link: the circle, who referred, and each thing one is asked to
+         *     share, in the words one would agree to. The referrer can see that it was opened.
+         */
+        post: operations["referrals-open_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-links/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the referral's circle, accepting its guidelines oneself, and share what one chose (each part separately; nothing is fine).
+         * @description Join the referral's circle, accepting its guidelines oneself, and share what one chose
+         *     (each part separately; nothing is fine).
+         */
+        post: operations["referrals-accept_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-links/{token}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say no thanks, with or without an account; the referrer learns it only if one says so.
+         * @description Say no thanks, with or without an account; the referrer learns it only if one says so.
+         */
+        post: operations["referrals-decline_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What you agreed to share with whoever referred you, current and withdrawn.
+         * @description What you agreed to share with whoever referred you, current and withdrawn.
+         */
+        get: operations["me-my_consents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/consents/{consent_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop sharing, now and for good (stopping "whether you joined" stops attendance too).
+         * @description Stop sharing, now and for good (stopping "whether you joined" stops attendance too).
+         */
+        post: operations["me-withdraw_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/export": {
         parameters: {
             query?: never;
@@ -2262,7 +2472,7 @@ export interface components {
          * @description What was done. ``.read`` actions are sensitive reads; the rest are changes.
          * @enum {string}
          */
-        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked" | "two_factor.enabled" | "two_factor.disabled" | "recovery_codes.renewed" | "recovery_code.used" | "webhook_endpoint.created" | "webhook_endpoint.changed" | "webhook_endpoint.removed" | "webhook_secret.rotated";
+        AuditAction: "attendance_sheet.read" | "attendance_report.read" | "member_list.read" | "mentoring_notes.read" | "person.read" | "people.searched" | "export.read" | "audit.read" | "role.changed" | "account.deactivated" | "account.reactivated" | "account.suspended" | "membership.joined" | "membership.approved" | "membership.role_changed" | "membership.removed" | "membership.left" | "match.proposed" | "match.accepted" | "match.declined" | "match.withdrawn" | "match.ended" | "report_queue.read" | "report.read" | "report.updated" | "report.note_added" | "report.action_taken" | "service_client.created" | "service_client.revoked" | "two_factor.enabled" | "two_factor.disabled" | "recovery_codes.renewed" | "recovery_code.used" | "webhook_endpoint.created" | "webhook_endpoint.changed" | "webhook_endpoint.removed" | "webhook_secret.rotated" | "referral.created" | "referral.accepted" | "referral.declined" | "referral_attendance.read" | "consent.withdrawn";
         /**
          * AuditEventRead
          * @description Who did what to which record, when, as what; never the content.
@@ -2657,6 +2867,98 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * CircleReferral
+         * @description A referral to a circle as its facilitators see it.
+         */
+        CircleReferral: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Referrer Name */
+            referrer_name: string;
+            /** Note */
+            note: string | null;
+            /**
+             * State
+             * @description As far as the person shares it with the referrer: waiting (no shared answer yet), joined (they share that they joined), closed (expired, declined, or no longer shared).
+             * @enum {string}
+             */
+            state: "waiting" | "joined" | "closed";
+            /**
+             * Member Name
+             * @description The member's display name once they joined.
+             */
+            member_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /**
+         * ConsentPart
+         * @description What a referred person may agree to share with their referrer, each on its own.
+         * @enum {string}
+         */
+        ConsentPart: "outcome" | "attendance";
+        /**
+         * ConsentRead
+         * @description One thing a person agreed to share with someone who referred them.
+         */
+        ConsentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Referral Id
+             * Format: uuid
+             */
+            referral_id: string;
+            /**
+             * Group Id
+             * Format: uuid
+             */
+            group_id: string;
+            /** Group Name */
+            group_name: string;
+            /** Referrer Name */
+            referrer_name: string;
+            part: components["schemas"]["ConsentPart"];
+            /** Title */
+            title: string;
+            /**
+             * Words
+             * @description The words agreed to, in the version given.
+             */
+            words: string;
+            /** Wording Version */
+            wording_version: string;
+            /**
+             * Granted At
+             * Format: date-time
+             */
+            granted_at: string;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+        };
+        /** ConsentWording */
+        ConsentWording: {
+            part: components["schemas"]["ConsentPart"];
+            /** Title */
+            title: string;
+            /** Words */
+            words: string;
         };
         /**
          * Contact
@@ -3870,6 +4172,26 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[CircleReferral] */
+        Page_CircleReferral_: {
+            /** Items */
+            items: components["schemas"]["CircleReferral"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ConsentRead] */
+        Page_ConsentRead_: {
+            /** Items */
+            items: components["schemas"]["ConsentRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[InvitationRead] */
         Page_InvitationRead_: {
             /** Items */
@@ -3914,6 +4236,26 @@ export interface components {
         Page_MyGroup_: {
             /** Items */
             items: components["schemas"]["MyGroup"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ReferralAttendance] */
+        Page_ReferralAttendance_: {
+            /** Items */
+            items: components["schemas"]["ReferralAttendance"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ReferralRead] */
+        Page_ReferralRead_: {
+            /** Items */
+            items: components["schemas"]["ReferralRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -4171,6 +4513,206 @@ export interface components {
              * @description Shown in this response only; each one signs in once in place of a code from the app. Only their digests are kept.
              */
             recovery_codes: string[];
+        };
+        /** ReferralAccept */
+        ReferralAccept: {
+            /**
+             * Accept Guidelines
+             * @description Must be true: joining means accepting the circle's current guidelines.
+             * @constant
+             */
+            accept_guidelines: true;
+            /**
+             * Consent Version
+             * @description From the preview.
+             */
+            consent_version: string;
+            /**
+             * Share
+             * @description The parts the person agrees to share; empty shares nothing.
+             */
+            share?: components["schemas"]["ConsentPart"][];
+        };
+        /**
+         * ReferralAnswer
+         * @description What answering did: the circle joined (or not) and what is shared.
+         */
+        ReferralAnswer: {
+            /**
+             * Group Id
+             * Format: uuid
+             */
+            group_id: string;
+            /** Joined */
+            joined: boolean;
+            /** Shared */
+            shared: components["schemas"]["ConsentPart"][];
+        };
+        /**
+         * ReferralAttendance
+         * @description One meeting of the circle since the person agreed to share attendance.
+         */
+        ReferralAttendance: {
+            /**
+             * Meeting Id
+             * Format: uuid
+             */
+            meeting_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Attended
+             * @description There (on time or late); false when absent or excused.
+             */
+            attended: boolean;
+        };
+        /** ReferralCreate */
+        ReferralCreate: {
+            /**
+             * Group Id
+             * Format: uuid
+             * @description The circle, listed or unlisted.
+             */
+            group_id: string;
+            /**
+             * Email
+             * Format: email
+             * @description Where the invitation goes. Only a keyed digest of it is kept (to refuse a second referral while the first can be answered), and the email itself until they answer or it expires.
+             */
+            email: string;
+            /**
+             * Note
+             * @description For the circle's facilitators; the person referred sees it too.
+             */
+            note?: string | null;
+            /** External Id */
+            external_id?: string | null;
+            /**
+             * Ask Outcome
+             * @description Ask the person to share whether they joined or said no.
+             * @default true
+             */
+            ask_outcome?: boolean;
+            /**
+             * Ask Attendance
+             * @description Ask the person to share which meetings of the circle they attend.
+             * @default false
+             */
+            ask_attendance?: boolean;
+            /**
+             * Expires In Days
+             * @description Days until the invitation stops working (1-60).
+             * @default 30
+             */
+            expires_in_days?: number;
+        };
+        /** ReferralDecline */
+        ReferralDecline: {
+            /**
+             * Consent Version
+             * @description From the preview.
+             */
+            consent_version: string;
+            /**
+             * Share Outcome
+             * @description Let the referrer know the person said no thanks.
+             * @default false
+             */
+            share_outcome?: boolean;
+        };
+        /**
+         * ReferralPreview
+         * @description What a person opening their referral needs to decide: the circle, who referred them,
+         *     and each thing they are asked to share, in the words they would agree to.
+         */
+        ReferralPreview: {
+            circle: components["schemas"]["InvitationPreview"];
+            /** Referrer Name */
+            referrer_name: string;
+            /**
+             * Asked
+             * @description Each part asked, to agree to separately.
+             */
+            asked: components["schemas"]["ConsentWording"][];
+            /**
+             * Consent Version
+             * @description Send it back with the answer.
+             */
+            consent_version: string;
+            /** How To Stop */
+            how_to_stop: string;
+            /**
+             * Note
+             * @description The referrer's note for the circle's facilitators, shown to the person too.
+             */
+            note: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /**
+         * ReferralRead
+         * @description A referral as its referrer sees it: only what the person agreed to share.
+         */
+        ReferralRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Group Id
+             * Format: uuid
+             */
+            group_id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "sent" | "opened" | "joined" | "declined" | "expired" | "not_shared";
+            /** External Id */
+            external_id: string | null;
+            /** Ask Outcome */
+            ask_outcome: boolean;
+            /** Ask Attendance */
+            ask_attendance: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Opened At */
+            opened_at: string | null;
+            /**
+             * Answered At
+             * @description Shown when the outcome is shared.
+             */
+            answered_at: string | null;
+            /**
+             * Outcome Shared
+             * @description The person shares whether they joined.
+             */
+            outcome_shared: boolean;
+            /**
+             * Attendance Shared Since
+             * @description The person shares attendance from this moment on; null when they do not.
+             */
+            attendance_shared_since: string | null;
         };
         /** ReportCreate */
         ReportCreate: {
@@ -5471,6 +6013,10 @@ export type CheckIn = components['schemas']['CheckIn'];
 export type CheckInCode = components['schemas']['CheckInCode'];
 export type CheckInCreate = components['schemas']['CheckInCreate'];
 export type CheckInRead = components['schemas']['CheckInRead'];
+export type CircleReferral = components['schemas']['CircleReferral'];
+export type ConsentPart = components['schemas']['ConsentPart'];
+export type ConsentRead = components['schemas']['ConsentRead'];
+export type ConsentWording = components['schemas']['ConsentWording'];
 export type Contact = components['schemas']['Contact'];
 export type CrisisChannel = components['schemas']['CrisisChannel'];
 export type CrisisResource = components['schemas']['CrisisResource'];
@@ -5535,11 +6081,15 @@ export type PageBlockRead = components['schemas']['Page_BlockRead_'];
 export type PageBookmarkRead = components['schemas']['Page_BookmarkRead_'];
 export type PageCaseSummary = components['schemas']['Page_CaseSummary_'];
 export type PageCheckInRead = components['schemas']['Page_CheckInRead_'];
+export type PageCircleReferral = components['schemas']['Page_CircleReferral_'];
+export type PageConsentRead = components['schemas']['Page_ConsentRead_'];
 export type PageInvitationRead = components['schemas']['Page_InvitationRead_'];
 export type PageMatchRead = components['schemas']['Page_MatchRead_'];
 export type PageMemberRead = components['schemas']['Page_MemberRead_'];
 export type PageMentorProfileRead = components['schemas']['Page_MentorProfileRead_'];
 export type PageMyGroup = components['schemas']['Page_MyGroup_'];
+export type PageReferralAttendance = components['schemas']['Page_ReferralAttendance_'];
+export type PageReferralRead = components['schemas']['Page_ReferralRead_'];
 export type PageReportReceipt = components['schemas']['Page_ReportReceipt_'];
 export type PageResourceDue = components['schemas']['Page_ResourceDue_'];
 export type PageResourceSummary = components['schemas']['Page_ResourceSummary_'];
@@ -5558,6 +6108,13 @@ export type RatingSummary = components['schemas']['RatingSummary'];
 export type Reason = components['schemas']['Reason'];
 export type RecordedVia = components['schemas']['RecordedVia'];
 export type RecoveryCodes = components['schemas']['RecoveryCodes'];
+export type ReferralAccept = components['schemas']['ReferralAccept'];
+export type ReferralAnswer = components['schemas']['ReferralAnswer'];
+export type ReferralAttendance = components['schemas']['ReferralAttendance'];
+export type ReferralCreate = components['schemas']['ReferralCreate'];
+export type ReferralDecline = components['schemas']['ReferralDecline'];
+export type ReferralPreview = components['schemas']['ReferralPreview'];
+export type ReferralRead = components['schemas']['ReferralRead'];
 export type ReportCreate = components['schemas']['ReportCreate'];
 export type ReportFiled = components['schemas']['ReportFiled'];
 export type ReportMember = components['schemas']['ReportMember'];
@@ -12535,6 +13092,698 @@ export interface operations {
                 };
             };
             /** @description The action does not fit the case, or needs more. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-list_referrals": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReferralRead_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-create_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The circle has closed, or you referred this person to it and they can still answer. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, or attendance asked for without the outcome. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More than 100 referrals in an hour. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-read_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-referral_attendance": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReferralAttendance_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-referral_fhir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FHIR R4 Bundle (type collection). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-circle_referrals": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CircleReferral_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-open_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPreview"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link is incomplete. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired, answered already, or the circle has closed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-accept_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralAnswer"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link is incomplete. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The words changed since the page was opened; or full, removed, not taking members now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired, answered already, or the circle has closed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sharing something not asked for, or attendance without the outcome. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "referrals-decline_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralDecline"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralAnswer"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link is incomplete. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The words changed since the page was opened. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired, answered already, or the circle has closed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sharing the answer when it was not asked for. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-my_consents": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConsentRead_"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "me-withdraw_consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

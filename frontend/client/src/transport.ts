@@ -21,8 +21,13 @@ const MAX_RETRY_WAIT_MS = 8_000;
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 /** The server takes Idempotency-Key on POSTs under /api/v1 except these (and previews, which
  * write nothing, and new invitations, whose answer holds a secret shown once). Accepting an
- * invitation has the secret in its path. */
-const NO_IDEMPOTENCY_KEY = [`${API_PREFIX}/auth/`, `${API_PREFIX}/me/password`, `${API_PREFIX}/invitations/`];
+ * invitation, and opening or answering a referral, have the secret in their path. */
+const NO_IDEMPOTENCY_KEY = [
+  `${API_PREFIX}/auth/`,
+  `${API_PREFIX}/me/password`,
+  `${API_PREFIX}/invitations/`,
+  `${API_PREFIX}/referral-links/`,
+];
 const NO_IDEMPOTENCY_KEY_SUFFIXES = ["/preview", "/invitations"];
 
 export type RefreshMode = "cookie" | "body";

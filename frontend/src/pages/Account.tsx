@@ -6,6 +6,7 @@ import { Link, useNavigate } from "react-router";
 import { circles } from "../api";
 import { Field } from "../components/Field";
 import { PageHeading } from "../components/Page";
+import { SharingConsents } from "../components/SharingConsents";
 import { fieldError, Loading, Problem } from "../components/Problem";
 import { TimeZoneSelect } from "../components/TimeZoneSelect";
 import { TwoStepSignIn } from "../components/TwoStepSignIn";
@@ -257,6 +258,7 @@ function CloseAccount() {
             <li>Your seats at upcoming meetings go to the people waiting for them.</li>
             <li>Stories you shared are taken down.</li>
             <li>Meetings you attended still count in the circles' figures, without your name.</li>
+            <li>Anything you share with someone who referred you stops: they see only that it is no longer shared.</li>
           </ul>
           <p>You may want to download your data first.</p>
           <Problem error={close.error} />
@@ -304,6 +306,7 @@ export default function AccountPage() {
           <Profile me={me} />
           <ChangePassword />
           <TwoStepSignIn me={me} />
+          <SharingConsents />
           <YourData />
           <CloseAccount />
         </>

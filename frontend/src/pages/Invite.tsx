@@ -4,11 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
 import { circles } from "../api";
-import { MeetingTimes } from "../components/MeetingTimes";
+import { CircleDetails } from "../components/CircleDetails";
 import { PageHeading } from "../components/Page";
 import { Loading, Problem } from "../components/Problem";
 import { useSession, useTimeZone } from "../lib/session";
-import { FORMAT_WORDS, languageName } from "../lib/words";
 
 const PROBLEM = "urn:strength-circles:problem:";
 
@@ -131,35 +130,7 @@ export default function InvitePage() {
     <article className="narrow">
       <p className="small">You've been invited to join</p>
       <PageHeading title={data.name} />
-      <ul className="badges" aria-label="About this circle">
-        <li className="badge">{FORMAT_WORDS[data.format]}</li>
-        <li className="badge">{languageName(data.language)}</li>
-        <li className="badge">{data.seats_left > 0 ? `${data.seats_left} places left` : "Full for now"}</li>
-      </ul>
-
-      <h2>About</h2>
-      {data.description.split(/\n{2,}/).map((paragraph, index) => (
-        <p key={index}>{paragraph}</p>
-      ))}
-
-      <h2>When it meets</h2>
-      <MeetingTimes schedules={data.schedules} zone={zone} />
-      {data.format !== "in_person" ? <p>Online: members see the link to join on each meeting's page.</p> : null}
-      {data.format !== "online" && data.city ? <p>In person, in {data.city}.</p> : null}
-      {data.accessibility_notes ? (
-        <>
-          <h3>Accessibility</h3>
-          <p>{data.accessibility_notes}</p>
-        </>
-      ) : null}
-
-      <h2>Guidelines</h2>
-      <p>Everyone who joins agrees to these, so the circle stays a safe place to share.</p>
-      <div className="prose guidelines">
-        {data.guidelines.split(/\n{2,}/).map((paragraph, index) => (
-          <p key={index}>{paragraph}</p>
-        ))}
-      </div>
+      <CircleDetails circle={data} zone={zone} />
 
       {data.seats_left > 0 || data.already_member ? (
         <JoinByInvitation token={token} invitation={data} />

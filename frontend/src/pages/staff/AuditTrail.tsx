@@ -52,6 +52,11 @@ export const ACTION_WORDS: Record<Action, string> = {
   "webhook_endpoint.changed": "Changed a webhook endpoint",
   "webhook_endpoint.removed": "Removed a webhook endpoint",
   "webhook_secret.rotated": "Rotated a webhook secret",
+  "referral.created": "Referred someone to a circle",
+  "referral.accepted": "Joined a circle from a referral",
+  "referral.declined": "Said no thanks to a referral",
+  "referral_attendance.read": "Read a referred member's shared attendance",
+  "consent.withdrawn": "Stopped sharing with a referrer",
 };
 
 const ACTIONS = Object.keys(ACTION_WORDS) as Action[];

@@ -7,6 +7,7 @@ import { circles } from "../../api";
 import { PageHeading } from "../../components/Page";
 import { Loading, Problem } from "../../components/Problem";
 import { useSession } from "../../lib/session";
+import { CircleReferrals } from "./CircleReferrals";
 import { InvitePeople } from "./InvitePeople";
 
 type Member = components["schemas"]["MemberRead"];
@@ -172,6 +173,7 @@ export default function ManageMembersPage() {
       </ul>
 
       {group.data.status !== "archived" ? <InvitePeople groupId={groupId} /> : null}
+      <CircleReferrals groupId={groupId} archived={group.data.status === "archived"} />
     </article>
   );
 }
