@@ -75,6 +75,7 @@ def test_the_app_wires_the_jobs_the_worker_runs() -> None:
         "generate meetings ahead",
         "lapse unanswered proposals",
         "forget old webhook deliveries",
+        "expire referrals",
     }
 
 

@@ -29,7 +29,9 @@ def status_changed(db: Session, resource: Resource, before: ResourceStatus | Non
         "type": resource.type.value,
         "status": resource.status.value,
     }
-    if resource.type != ResourceType.story:
+    # A title only with publishing: one changed while leaving published (back to a draft)
+    # may be a working title never shown.
+    if resource.type != ResourceType.story and now_published:
         data["title"] = resource.title
     emit(
         db,
@@ -39,5 +41,18 @@ def status_changed(db: Session, resource: Resource, before: ResourceStatus | Non
             else WebhookEventType.resource_withdrawn
         ),
         data=data,
+        scope=READERS_SCOPE,
+    )
+
+
+def deleted(db: Session, resource: Resource) -> None:
+    """Tell of a published resource deleted outright (an erased author's story): its readers
+    must drop what they copied."""
+    if resource.status != ResourceStatus.published:
+        return
+    emit(
+        db,
+        event_type=WebhookEventType.resource_withdrawn,
+        data={"resource_id": resource.id, "type": resource.type.value, "status": "deleted"},
         scope=READERS_SCOPE,
     )

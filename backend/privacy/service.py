@@ -29,6 +29,7 @@ from backend.core.config import Settings
 from backend.core.idempotency import IdempotencyRecord
 from backend.core.orm import Base, utcnow
 from backend.core.security import hash_password, new_secret, verify_password
+from backend.library import outbound as library_outbound
 from backend.library.models import Resource, Story
 from backend.privacy.exceptions import TooManyErasureTries, WrongPassword
 from backend.privacy.policy import ACCOUNT_HIDDEN, REFERENCES, Erase
@@ -115,6 +116,8 @@ def erase(db: Session, settings: Settings, *, actor: Actor, password: str) -> No
     published = select(Story.resource_id).where(
         Story.author_id == user.id, Story.resource_id.is_not(None)
     )
+    for resource in db.scalars(select(Resource).where(Resource.id.in_(published))):
+        library_outbound.deleted(db, resource)
     db.execute(delete(Resource).where(Resource.id.in_(published)))
     db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.caller == str(user.id)))
 

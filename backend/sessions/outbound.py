@@ -1,5 +1,5 @@
-"""What integrators hear when a meeting is cancelled or moved: a webhook to every client
-holding ``sessions:read``.
+"""What integrators hear when a meeting is cancelled, moved or put back on: a webhook to every
+client holding ``sessions:read``.
 
 That scope reads every circle's meetings through the API (``permissions.reads_every_group``),
 so it is told of every circle's; a client without it reads no meeting, so hears of none. The
@@ -41,6 +41,20 @@ def meeting_moved(db: Session, session: GroupSession, previous_starts_at: dateti
             "circle_id": session.group_id,
             "starts_at": session.starts_at,
             "previous_starts_at": previous_starts_at,
+        },
+        scope=READERS_SCOPE,
+    )
+
+
+def meeting_restored(db: Session, session: GroupSession) -> None:
+    """A cancelled meeting is on again (at ``starts_at``, which may be a new time)."""
+    emit(
+        db,
+        event_type=WebhookEventType.meeting_restored,
+        data={
+            "meeting_id": session.id,
+            "circle_id": session.group_id,
+            "starts_at": session.starts_at,
         },
         scope=READERS_SCOPE,
     )

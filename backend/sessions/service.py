@@ -138,6 +138,8 @@ def update_session(
     db.flush()
     if session.status == SessionStatus.cancelled and previous_status != session.status:
         outbound.meeting_cancelled(db, session)
+    elif session.status == SessionStatus.scheduled and previous_status == SessionStatus.cancelled:
+        outbound.meeting_restored(db, session)
     elif session.status == SessionStatus.scheduled and previous_start != session.starts_at:
         outbound.meeting_moved(db, session, previous_start)
     if status == SessionStatus.cancelled and people:

@@ -17,6 +17,7 @@ class WebhookEventType(StrEnum):
     attendance_recorded = "attendance.recorded"
     meeting_cancelled = "meeting.cancelled"
     meeting_moved = "meeting.moved"
+    meeting_restored = "meeting.restored"
     resource_published = "resource.published"
     resource_withdrawn = "resource.withdrawn"
 
@@ -54,14 +55,18 @@ EVENT_DESCRIPTIONS: dict[WebhookEventType, str] = {
         "A circle meeting has a new time. `data`: `meeting_id`, `circle_id`, `starts_at` (the "
         "new time), `previous_starts_at`. To clients holding `sessions:read`."
     ),
+    WebhookEventType.meeting_restored: (
+        "A cancelled circle meeting is on again. `data`: `meeting_id`, `circle_id`, "
+        "`starts_at` (its time now). To clients holding `sessions:read`."
+    ),
     WebhookEventType.resource_published: (
         "A library resource was published. `data`: `resource_id`, `type`, `status`, and "
         "`title` (not for members' stories). To clients holding `resources:read`."
     ),
     WebhookEventType.resource_withdrawn: (
-        "A published library resource was archived or returned to draft. `data`: "
-        "`resource_id`, `type`, `status` (its new one), and `title` (not for members' "
-        "stories). To clients holding `resources:read`."
+        "A published library resource was archived, returned to draft, or deleted (an erased "
+        "author's story): drop what you copied. `data`: `resource_id`, `type`, `status` (its "
+        "new one, or `deleted`). To clients holding `resources:read`."
     ),
 }
 

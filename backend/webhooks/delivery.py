@@ -18,6 +18,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -64,6 +65,8 @@ BATCH_SIZE = 10
 TIMEOUT_SECONDS = 10.0
 # The whole exchange, however the receiver spaces out its bytes.
 MAX_SECONDS = 15.0
+# A round starts no delivery after this long (each may then take MAX_SECONDS more).
+ROUND_SECONDS = 20.0
 # What is read of an answer (the rest is never read), and what of it the log keeps.
 MAX_RESPONSE_BYTES = 4096
 EXCERPT_CHARACTERS = 200
@@ -146,7 +149,13 @@ def post(settings: Settings, url: str, *, headers: dict[str, str], body: bytes) 
     try:
         address = str(urls.check_addresses(settings, target)[0])
     except urls.UnsafeAddress as exc:
-        return Outcome(error=f"Not sent: {exc}. Give the endpoint a public address.")
+        # The address is for the server's log only: the delivery log would tell the
+        # integrator what an internal name of ours resolves to.
+        logger.warning("webhook not sent: %s", exc)
+        return Outcome(
+            error="Not sent: the host now leads to an address webhooks are never sent to. "
+            "Give the endpoint a public address."
+        )
     except OSError:
         return Outcome(error=f"We could not find {target.host} (DNS).")
     connection: _PinnedHTTPConnection | _PinnedHTTPSConnection
@@ -177,6 +186,11 @@ def post(settings: Settings, url: str, *, headers: dict[str, str], body: bytes) 
         if isinstance(exc, ssl.SSLError):
             return Outcome(error=f"The TLS connection failed: {exc.reason or 'certificate'}.")
         return Outcome(error=f"Could not reach your endpoint ({type(exc).__name__}).")
+    except Exception as exc:
+        # Whatever else goes wrong with one request is that delivery's failure, retried on
+        # its schedule, never the end of the round for everyone else's.
+        logger.warning("webhook delivery failed unexpectedly (%s)", type(exc).__name__)
+        return Outcome(error=f"Could not send to your endpoint ({type(exc).__name__}).")
     finally:
         watchdog.cancel()
         connection.close()
@@ -222,7 +236,12 @@ def deliver_webhooks(session_factory: sessionmaker[Session], settings: Settings)
             .limit(BATCH_SIZE)
         ).all()
     delivered = 0
+    # A round stops starting deliveries after ROUND_SECONDS, so slow receivers hold up the
+    # email outbox and the jobs (the same worker thread) for a bounded time.
+    round_ends = time.monotonic() + ROUND_SECONDS
     for delivery_id in candidates:
+        if time.monotonic() >= round_ends:
+            break
         claimed = _claim(session_factory, settings, delivery_id)
         if claimed is None:
             continue
@@ -362,14 +381,21 @@ def _tell_the_owner(
 
 def forget_old_deliveries(db: Session, settings: Settings) -> None:
     """The worker's job: messages older than KEEP_DELIVERIES_FOR go, with their deliveries,
-    unless one of them is still waiting (a redelivery asked for lately)."""
+    unless one of them is still waiting (a redelivery asked for lately) for a client that can
+    still be sent to: a revoked client's waiting deliveries are never sent, so they go too."""
+    revoked_endpoints = (
+        select(WebhookEndpoint.id)
+        .join(ServiceClient, ServiceClient.id == WebhookEndpoint.client_id)
+        .where(ServiceClient.revoked_at.is_not(None))
+    )
     old = (
         select(WebhookMessage.id)
         .where(
             WebhookMessage.created_at < utcnow() - KEEP_DELIVERIES_FOR,
             ~WebhookMessage.id.in_(
                 select(WebhookDelivery.message_id).where(
-                    WebhookDelivery.status == DeliveryStatus.pending
+                    WebhookDelivery.status == DeliveryStatus.pending,
+                    WebhookDelivery.endpoint_id.not_in(revoked_endpoints),
                 )
             ),
         )

@@ -75,13 +75,22 @@ def emit(
     client_ids: Collection[uuid.UUID] | None = None,
     scope: str | None = None,
 ) -> int:
-    """Queue, in the caller's transaction, one delivery of this event to every enabled endpoint
+    """Queue, in the caller's transaction, one delivery of this event to every endpoint
     subscribed to ``event_type`` whose service client is live (not revoked), is among
-    ``client_ids`` when given, and holds ``scope`` when given. Returns how many were queued."""
+    ``client_ids`` when given, and holds ``scope`` when given. Returns how many were queued.
+
+    An endpoint that is turned off gets its delivery too, marked not sent, so nothing is lost
+    while it is off: its owner can redeliver it (a consent withdrawn, above all, must reach
+    the integrator). Only enabled endpoints' deliveries are sent by the worker."""
     statement = (
-        select(WebhookEndpoint.id, WebhookEndpoint.event_types, ServiceClient.scopes)
+        select(
+            WebhookEndpoint.id,
+            WebhookEndpoint.event_types,
+            ServiceClient.scopes,
+            WebhookEndpoint.enabled,
+        )
         .join(ServiceClient, ServiceClient.id == WebhookEndpoint.client_id)
-        .where(WebhookEndpoint.enabled.is_(True), ServiceClient.revoked_at.is_(None))
+        .where(ServiceClient.revoked_at.is_(None))
     )
     if client_ids is not None:
         if not client_ids:
@@ -89,11 +98,12 @@ def emit(
         statement = statement.where(WebhookEndpoint.client_id.in_(list(client_ids)))
     # Subscriptions and scopes are JSON lists, read here rather than in SQL so both databases
     # agree; endpoints are few (MAX_ENDPOINTS_PER_CLIENT per client).
-    endpoint_ids = [
-        endpoint_id
-        for endpoint_id, event_types, scopes in db.execute(statement)
+    enabled_of = {
+        endpoint_id: enabled
+        for endpoint_id, event_types, scopes, enabled in db.execute(statement)
         if event_type.value in event_types and (scope is None or scope in scopes)
-    ]
+    }
+    endpoint_ids = list(enabled_of)
     if not endpoint_ids:
         return 0
     now = utcnow()
@@ -112,9 +122,10 @@ def emit(
         WebhookDelivery(
             message_id=message.id,
             endpoint_id=endpoint_id,
-            status=DeliveryStatus.pending,
+            status=DeliveryStatus.pending if enabled_of[endpoint_id] else DeliveryStatus.failed,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=now if enabled_of[endpoint_id] else None,
+            last_error=None if enabled_of[endpoint_id] else NOT_SENT_WHILE_OFF,
         )
         for endpoint_id in sorted(endpoint_ids)
     )

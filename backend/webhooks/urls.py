@@ -104,6 +104,12 @@ def parse(settings: Settings, url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    # A request line is ASCII: a path with other letters must arrive percent-encoded.
+    if not path.isascii() or any(ord(c) < 0x21 for c in path):
+        raise _refuse(
+            "The path of the address has letters or spaces a request line cannot carry. "
+            "Percent-encode them (for example %C3%BC for ü), as a browser's address bar shows."
+        )
     default_port = 443 if parts.scheme == "https" else 80
     return Target(parts.scheme, parts.hostname, port or default_port, path)
 
@@ -114,7 +120,11 @@ def check_addresses(settings: Settings, target: Target) -> list[IPAddress]:
     try:
         addresses = [ipaddress.ip_address(target.host)]
     except ValueError:
-        addresses = resolve(target.host, target.port)
+        try:
+            addresses = resolve(target.host, target.port)
+        except (UnicodeError, ValueError) as exc:
+            # An empty label or one over 63 characters ("a..example"): no such name.
+            raise OSError(f"{target.host} is not a host name") from exc
     if not addresses:
         raise OSError(f"{target.host} has no address")
     if not settings.webhooks_allow_private_urls:

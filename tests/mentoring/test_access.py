@@ -845,6 +845,7 @@ def crawl_values(scene: Scene) -> dict[str, list[str]]:
         "token": [uuid.uuid4().hex * 2],
         "report_id": [scene.report_id],
         "endpoint_id": [str(uuid.uuid4())],
+        "referral_id": [str(uuid.uuid4())],
     }
 
 

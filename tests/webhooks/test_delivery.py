@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from backend.accounts.models import ServiceClient
@@ -272,8 +272,12 @@ def test_an_endpoint_failing_for_days_is_turned_off_and_its_owner_told(
     assert "127.0.0.1" in message.body_text
     assert "/hook" not in message.body_text  # the host, never the path
     assert "enabled: true" in message.body_text
-    # Off: nothing is queued for it.
-    assert cancelled(app) == 0
+    # Off: nothing is sent, but nothing is lost: what happens is logged as not sent.
+    assert cancelled(app) == 1
+    assert deliver(app) == 0
+    while_off = deliveries(client, owner, endpoint["id"])[0]
+    assert while_off["status"] == "failed"
+    assert "turned off" in while_off["last_error"]
     # On again: it starts fresh, and what it missed can be sent again.
     receiver.answer = Answer(status=204, body=b"")
     on = client.patch(
@@ -430,9 +434,13 @@ def test_emit_chooses_endpoints_by_event_client_scope_and_state(
         with app.state.session_factory.begin() as db:
             return emit(db, event_type=WebhookEventType.meeting_cancelled, data={}, **kwargs)  # type: ignore[arg-type]
 
-    assert queued() == 2  # /a and /c: /b is not subscribed, /d is off
+    # /a, /c and /d (off: its delivery is logged as not sent); /b is not subscribed.
+    assert queued() == 3
     assert queued(scope=Scope.sessions_read) == 1
-    assert queued(client_ids=[uuid.UUID(other.id)]) == 1
+    assert queued(client_ids=[uuid.UUID(other.id)]) == 2
+    # Sent: /a, /c, /a, /c; never /d while it is off.
+    assert deliver(app) == 4
+    assert sorted(got.path for got in receiver.received) == ["/a", "/a", "/c", "/c"]
     assert queued(client_ids=[]) == 0
     assert queued(client_ids=[uuid.UUID(other.id)], scope=Scope.sessions_read) == 0
 
@@ -505,7 +513,9 @@ def test_an_address_that_became_private_is_refused_at_delivery(
     assert receiver.received == []
     [logged] = deliveries(client, owner, endpoint["id"])
     assert logged["status"] == "pending"
-    assert "127.0.0.1" in logged["last_error"]
+    # Said in words, without the address: the log would tell an integrator what a name
+    # resolves to inside the service's network.
+    assert "127.0.0.1" not in logged["last_error"]
     assert "public address" in logged["last_error"]
 
 
@@ -527,7 +537,8 @@ def test_dns_rebinding_after_the_check_reaches_nothing(
     assert deliver(app, strict_settings) == 0
     assert connections == []
     [logged] = deliveries(client, owner, endpoint["id"])
-    assert "127.0.0.1" in logged["last_error"]
+    assert "public address" in logged["last_error"]
+    assert "127.0.0.1" not in logged["last_error"]
 
 
 def test_the_connection_goes_to_the_checked_address_under_the_urls_name(
@@ -618,3 +629,33 @@ def test_two_workers_at_once_deliver_once(
     assert sum(results) == 3
     assert len(receiver.received) == 3
     assert len({got.headers["webhook-id"] for got in receiver.received}) == 3
+
+
+def test_an_address_a_request_line_cannot_carry_is_refused_and_never_jams_the_round(
+    client: TestClient, app: FastAPI, owner: Client, receiver: Receiver
+) -> None:
+    for url in (receiver.url("/empfänger"), receiver.url("/hook?q=ü"), "http://a..example/x"):
+        response = client.post(
+            ENDPOINTS,
+            headers=owner.headers,
+            json={"url": url, "event_types": ["meeting.cancelled"]},
+        )
+        assert response.status_code == 422, (url, response.text)
+    # One saved before these rules (written straight to the database) fails on its own,
+    # and the others' deliveries in the same round go out.
+    bad = register(client, owner, receiver.url("/first"))
+    good = register(client, make_client(client, [Scope.sessions_read]), receiver.url("/second"))
+    with app.state.session_factory.begin() as db:
+        db.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == uuid.UUID(bad["id"]))
+            .values(url=receiver.url("/empfänger"))
+        )
+    assert cancelled(app) == 2
+    assert deliver(app) == 1
+    assert [got.path for got in receiver.received] == ["/second"]
+    [failed] = deliveries(client, owner, bad["id"])
+    assert failed["status"] == "pending"  # retried on its schedule, like any failure
+    assert failed["attempts"] == 1
+    assert failed["last_error"]
+    assert good["id"] != bad["id"]

@@ -17,7 +17,7 @@ from tests.sessions.conftest import create_schedule, make_circle, one_off
 from tests.support.clock import Clock
 from tests.webhooks.conftest import Client, Receiver, deliver, make_client, register
 
-MEETING_EVENTS = ["meeting.cancelled", "meeting.moved"]
+MEETING_EVENTS = ["meeting.cancelled", "meeting.moved", "meeting.restored"]
 RESOURCE_EVENTS = ["resource.published", "resource.withdrawn"]
 
 
@@ -218,3 +218,85 @@ def test_a_members_story_is_told_without_its_title(
         assert set(event["data"]) == {"resource_id", "type", "status"}
         assert event["data"]["type"] == "story"
         assert "Maria" not in json.dumps(event)
+
+
+@pytest.mark.usefixtures("listeners")
+def test_a_cancelled_meeting_put_back_on_is_told(
+    client: TestClient, app: FastAPI, receiver: Receiver, clock: Clock
+) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    circle = make_circle(client, members=0)
+    meeting = one_off(client, circle, datetime(2026, 10, 6, 23, tzinfo=UTC))
+    url = f"/api/v1/sessions/{meeting['id']}"
+    client.patch(url, headers=circle.facilitator.headers, json={"status": "cancelled"})
+    restored = client.patch(url, headers=circle.facilitator.headers, json={"status": "scheduled"})
+    assert restored.status_code == 200, restored.text
+    events = received(app, receiver, "/sessions")
+    assert [event["type"] for event in events] == ["meeting.cancelled", "meeting.restored"]
+    assert events[1]["data"] == {
+        "meeting_id": meeting["id"],
+        "circle_id": str(circle.group.id),
+        "starts_at": "2026-10-06T23:00:00Z",
+    }
+
+
+@pytest.mark.usefixtures("listeners")
+def test_a_resource_leaving_published_is_told_without_a_title_it_may_never_have_shown(
+    client: TestClient, app: FastAPI, receiver: Receiver
+) -> None:
+    editor = make_person(client, role=Role.facilitator)
+    created = client.post(
+        "/api/v1/resources",
+        headers=editor.headers,
+        json={
+            "title": "Grounding with your senses",
+            "summary": "Five things you can see, four you can touch.",
+            "body_markdown": "Name five things you can see.",
+            "type": "worksheet",
+            "topics": ["anxiety"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/resources/{created.json()['id']}"
+    client.patch(url, headers=editor.headers, json={"status": "published"})
+    back = client.patch(
+        url, headers=editor.headers, json={"status": "draft", "title": "WIP: rewrite this"}
+    )
+    assert back.status_code == 200, back.text
+    events = received(app, receiver, "/resources")
+    assert events[-1]["type"] == "resource.withdrawn"
+    assert "title" not in events[-1]["data"]
+    assert "WIP" not in json.dumps(events)
+
+
+@pytest.mark.usefixtures("listeners")
+def test_an_erased_authors_published_story_is_told_as_deleted(
+    client: TestClient, app: FastAPI, receiver: Receiver
+) -> None:
+    author = make_person(client)
+    reviewer = make_person(client, role=Role.facilitator)
+    story = client.post(
+        "/api/v1/stories",
+        headers=author.headers,
+        json={
+            "title": "Finding my people",
+            "body_markdown": "I did not think a group could help me. " * 5,
+            "topics": ["anxiety"],
+        },
+    )
+    assert story.status_code == 201, story.text
+    reviewed = client.post(
+        f"/api/v1/stories/{story.json()['id']}/review",
+        headers=reviewer.headers,
+        json={"decision": "approve"},
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    erased = client.request(
+        "DELETE", "/api/v1/me", headers=author.headers, json={"password": author.password}
+    )
+    assert erased.status_code == 204, erased.text
+    events = received(app, receiver, "/resources")
+    assert [(e["type"], e["data"]["status"]) for e in events] == [
+        ("resource.published", "published"),
+        ("resource.withdrawn", "deleted"),
+    ]

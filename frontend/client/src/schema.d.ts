@@ -5833,15 +5833,16 @@ export interface components {
              * Event Types
              * @description The events to receive (at least one, each once):
              *
-             *     - `referral.accepted`: A person you referred accepted the referral. To the client that made it.
-             *     - `referral.declined`: A person you referred declined the referral. To the client that made it.
-             *     - `referral.expired`: A referral was not answered in time and lapsed. To the client that made it.
-             *     - `referral.sharing_ended`: A referred person withdrew their consent to share, or erased their account: stop using what you hold about the referral. To the client that made it.
-             *     - `attendance.recorded`: Attendance was recorded for a referred person who consented to share it. To the client that made the referral.
+             *     - `referral.accepted`: A person you referred joined the circle and shares that with you. `data`: `referral_id`, `external_id`, `group_id`, `attendance_shared`, `answered_at`. To the client that made the referral; a join the person does not share sends nothing.
+             *     - `referral.declined`: A person you referred said no thanks and lets you know. `data`: `referral_id`, `external_id`, `answered_at`. To the client that made it.
+             *     - `referral.expired`: A referral is past its time with no answer shared (unanswered, or answered without sharing: the two look the same). `data`: `referral_id`, `external_id`, `expired_at`. To the client that made it.
+             *     - `referral.sharing_ended`: A referred person stopped sharing one part (`part`: `outcome` or `attendance`), or erased their account: stop using what you hold of it. `data`: `referral_id`, `external_id`, `part`. To the client that made it.
+             *     - `attendance.recorded`: Attendance was recorded at a meeting of the circle for a referred person who shares it with you. `data`: `referral_id`, `external_id`, `meeting_id`, `starts_at`, `attended`. To the client that made the referral.
              *     - `meeting.cancelled`: A circle meeting was cancelled. `data`: `meeting_id`, `circle_id`, `starts_at`. To clients holding `sessions:read`.
              *     - `meeting.moved`: A circle meeting has a new time. `data`: `meeting_id`, `circle_id`, `starts_at` (the new time), `previous_starts_at`. To clients holding `sessions:read`.
+             *     - `meeting.restored`: A cancelled circle meeting is on again. `data`: `meeting_id`, `circle_id`, `starts_at` (its time now). To clients holding `sessions:read`.
              *     - `resource.published`: A library resource was published. `data`: `resource_id`, `type`, `status`, and `title` (not for members' stories). To clients holding `resources:read`.
-             *     - `resource.withdrawn`: A published library resource was archived or returned to draft. `data`: `resource_id`, `type`, `status` (its new one), and `title` (not for members' stories). To clients holding `resources:read`.
+             *     - `resource.withdrawn`: A published library resource was archived, returned to draft, or deleted (an erased author's story): drop what you copied. `data`: `resource_id`, `type`, `status` (its new one, or `deleted`). To clients holding `resources:read`.
              */
             event_types: components["schemas"]["WebhookEventType"][];
             /**
@@ -5959,7 +5960,7 @@ export interface components {
          * WebhookEventType
          * @enum {string}
          */
-        WebhookEventType: "referral.accepted" | "referral.declined" | "referral.expired" | "referral.sharing_ended" | "attendance.recorded" | "meeting.cancelled" | "meeting.moved" | "resource.published" | "resource.withdrawn";
+        WebhookEventType: "referral.accepted" | "referral.declined" | "referral.expired" | "referral.sharing_ended" | "attendance.recorded" | "meeting.cancelled" | "meeting.moved" | "meeting.restored" | "resource.published" | "resource.withdrawn";
         /** WebhookSecret */
         WebhookSecret: {
             /**
