@@ -8,6 +8,7 @@ from email.utils import make_msgid
 from typing import Protocol
 
 from backend.core.config import Settings
+from backend.notifications.html import html_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,10 @@ class SmtpSender:
         message["To"] = to_address
         message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain="strength-circles")
+        # Plain text first, then the same words as accessible HTML: mail apps show the last
+        # part they can (RFC 2046 multipart/alternative).
         message.set_content(body_text)
+        message.add_alternative(html_of(subject, body_text), subtype="html")
         host, port = settings.smtp_host or "", settings.smtp_port
         timeout = settings.smtp_timeout_seconds
         context = ssl.create_default_context()

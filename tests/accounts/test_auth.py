@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
-from email.message import Message
+from email import policy as email_policy
+from email.message import EmailMessage, Message
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -320,7 +321,7 @@ class Mailbox:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         assert isinstance(envelope.content, bytes)
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
         return "250 OK"
 
 
@@ -345,7 +346,10 @@ def deliver(app: FastAPI, settings: Settings, port: int) -> int:
 
 
 def reset_token_from(message: Message) -> str:
-    body = message.get_payload(decode=True)
+    assert isinstance(message, EmailMessage)
+    part = message.get_body(("plain",))
+    assert part is not None
+    body = part.get_payload(decode=True)
     assert isinstance(body, bytes)
     match = re.search(r"reset-password\?token=([A-Za-z0-9_-]+)", body.decode())
     assert match, body
@@ -372,6 +376,17 @@ def test_password_reset_by_email_end_to_end(
     assert message["To"] == person.email
     assert "Reset your Strength Circles password" in message["Subject"]
     token = reset_token_from(message)
+    # Two parts with the same words: plain text, then accessible HTML whose link is a link.
+    assert isinstance(message, EmailMessage)
+    assert message.get_content_type() == "multipart/alternative"
+    plain, rich = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None
+    assert rich is not None
+    html_text = rich.get_content()
+    assert '<html lang="en">' in html_text
+    link = f"{settings.public_url}/reset-password?token={token}"
+    assert f'<a href="{link}">{link}</a>' in html_text
+    assert "<title>Reset your Strength Circles password</title>" in html_text
 
     response = client.post(
         "/api/v1/auth/password-reset/confirm",
