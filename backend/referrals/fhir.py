@@ -20,7 +20,7 @@ from backend.referrals import consent
 from backend.referrals.models import ConsentPart, Referral, ReferralConsent
 from backend.referrals.schemas import ReferralState
 from backend.referrals.service import (
-    consented_attendance,
+    attendance_since,
     consents_of,
     get_referral,
     referrer_name,
@@ -182,8 +182,13 @@ def referral_bundle(db: Session, actor: Actor, referral_id: uuid.UUID) -> dict[s
                     }
                 )
         if ConsentPart.attendance in shared:
-            page, records = consented_attendance(
-                db, actor, referral.id, limit=MAX_ENCOUNTERS, cursor=None
+            page, records = attendance_since(
+                db,
+                actor,
+                referral,
+                shared[ConsentPart.attendance],
+                limit=MAX_ENCOUNTERS,
+                cursor=None,
             )
             for session in page.items:
                 record = records.get(session.id)

@@ -130,6 +130,26 @@ def _tell_referrer(
     )
 
 
+def _audit(
+    db: Session,
+    actor: Actor,
+    action: AuditAction,
+    referral: Referral,
+    *,
+    subjects: list[uuid.UUID] | None = None,
+) -> None:
+    """Every step of a referral is in the audit trail, in its circle."""
+    audit.record(
+        db,
+        actor.who,
+        action,
+        target_type="referral",
+        target_id=referral.id,
+        group_id=referral.group_id,
+        subjects=subjects or [],
+    )
+
+
 # --- referring ------------------------------------------------------------------------------
 
 
@@ -141,11 +161,15 @@ def _circle_to_refer_to(db: Session, actor: Actor, group_id: uuid.UUID) -> Suppo
     else:
         # Staff refer to the circles they facilitate; admins to any.
         group = managed_group(db, group_id, actor).group
+    _check_takes_referrals(group)
+    return group
+
+
+def _check_takes_referrals(group: SupportGroup) -> None:
     if group.status == GroupStatus.archived:
         raise group_errors.GroupNotJoinable(
             "This circle has closed and takes no new members, so no one can be referred to it."
         )
-    return group
 
 
 def _link(settings: Settings, token: str) -> str:
@@ -199,7 +223,7 @@ def create_referral(
             "Attendance shows that the person joined, so asking for it means asking for the "
             "outcome too: set ask_outcome as well, or leave ask_attendance out.",
         )
-    _circle_to_refer_to(db, actor, data.group_id)
+    group = _circle_to_refer_to(db, actor, data.group_id)
     # Only referrals that could be sent count (it commits the request's transaction, so it
     # comes before anything is written or locked).
     key = f"referrals:{actor.caller_key}"
@@ -207,7 +231,8 @@ def create_referral(
     if wait is not None:
         raise errors.TooManyReferrals(retry_after=wait)
     # Referrals to one circle are made in turn, so a double click cannot send two.
-    group = lock_and_reread(db, _circle_to_refer_to(db, actor, data.group_id))
+    group = lock_and_reread(db, group)
+    _check_takes_referrals(group)  # again, as it is now: it may have closed meanwhile
     now = utcnow()
     email = str(data.email)
     digest = _email_digest(settings, email)
@@ -258,14 +283,7 @@ def create_referral(
     )
     db.flush()
     referral.invitation_email_id = message.id
-    audit.record(
-        db,
-        actor.who,
-        AuditAction.referral_created,
-        target_type="referral",
-        target_id=referral.id,
-        group_id=group.id,
-    )
+    _audit(db, actor, AuditAction.referral_created, referral)
     return referral
 
 
@@ -347,6 +365,20 @@ def consented_attendance(
     with what was recorded; nothing at all once they stopped sharing."""
     referral = get_referral(db, actor, referral_id)
     shared = shared_now(consents_of(db, [referral.id])[referral.id]).get(ConsentPart.attendance)
+    return attendance_since(db, actor, referral, shared, limit=limit, cursor=cursor)
+
+
+def attendance_since(
+    db: Session,
+    actor: Actor,
+    referral: Referral,
+    shared: ReferralConsent | None,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[KeysetPage[GroupSession], dict[uuid.UUID, AttendanceRecord]]:
+    """``consented_attendance`` for a referral already read, with its attendance consent
+    (``shared``, None when not shared)."""
     if shared is None or referral.user_id is None:
         return KeysetPage([], None), {}
     page: KeysetPage[GroupSession] = paginate(
@@ -374,15 +406,7 @@ def consented_attendance(
             )
         )
     }
-    audit.record(
-        db,
-        actor.who,
-        AuditAction.referral_attendance_read,
-        target_type="referral",
-        target_id=referral.id,
-        group_id=referral.group_id,
-        subjects=[referral.user_id],
-    )
+    _audit(db, actor, AuditAction.referral_attendance_read, referral, subjects=[referral.user_id])
     return page, records
 
 
@@ -489,15 +513,7 @@ def accept_referral(
     for part in share:
         db.add(_consent(referral, user.id, part, name, now))
     db.flush()
-    audit.record(
-        db,
-        actor.who,
-        AuditAction.referral_accepted,
-        target_type="referral",
-        target_id=referral.id,
-        group_id=group.id,
-        subjects=[user.id],
-    )
+    _audit(db, actor, AuditAction.referral_accepted, referral, subjects=[user.id])
     if ConsentPart.outcome in share:
         _tell_referrer(
             db,
@@ -542,13 +558,11 @@ def decline_referral(db: Session, actor: Actor, token: str, data: ReferralDeclin
         referral.decline_shared = data.share_outcome
     _forget_the_email(db, referral)
     db.flush()
-    audit.record(
+    _audit(
         db,
-        actor.who,
+        actor,
         AuditAction.referral_declined,
-        target_type="referral",
-        target_id=referral.id,
-        group_id=referral.group_id,
+        referral,
         subjects=[actor.person_id] if actor.person_id else [],
     )
     if data.share_outcome:
@@ -609,15 +623,7 @@ def withdraw_consent(db: Session, actor: Actor, consent_id: uuid.UUID) -> Referr
     ]
     if row.withdrawn_at is None:
         _end_sharing(db, referral, ending, utcnow())
-        audit.record(
-            db,
-            actor.who,
-            AuditAction.consent_withdrawn,
-            target_type="referral",
-            target_id=referral.id,
-            group_id=referral.group_id,
-            subjects=[actor.person.id],
-        )
+        _audit(db, actor, AuditAction.consent_withdrawn, referral, subjects=[actor.person.id])
         db.flush()
     return row
 

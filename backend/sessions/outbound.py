@@ -19,42 +19,30 @@ from backend.webhooks.service import WebhookEventType, emit
 READERS_SCOPE = Scope.sessions_read
 
 
-def meeting_cancelled(db: Session, session: GroupSession) -> None:
+def _tell(
+    db: Session, event_type: WebhookEventType, session: GroupSession, **more: datetime
+) -> None:
     emit(
         db,
-        event_type=WebhookEventType.meeting_cancelled,
+        event_type=event_type,
         data={
             "meeting_id": session.id,
             "circle_id": session.group_id,
             "starts_at": session.starts_at,
+            **more,
         },
         scope=READERS_SCOPE,
     )
+
+
+def meeting_cancelled(db: Session, session: GroupSession) -> None:
+    _tell(db, WebhookEventType.meeting_cancelled, session)
 
 
 def meeting_moved(db: Session, session: GroupSession, previous_starts_at: datetime) -> None:
-    emit(
-        db,
-        event_type=WebhookEventType.meeting_moved,
-        data={
-            "meeting_id": session.id,
-            "circle_id": session.group_id,
-            "starts_at": session.starts_at,
-            "previous_starts_at": previous_starts_at,
-        },
-        scope=READERS_SCOPE,
-    )
+    _tell(db, WebhookEventType.meeting_moved, session, previous_starts_at=previous_starts_at)
 
 
 def meeting_restored(db: Session, session: GroupSession) -> None:
     """A cancelled meeting is on again (at ``starts_at``, which may be a new time)."""
-    emit(
-        db,
-        event_type=WebhookEventType.meeting_restored,
-        data={
-            "meeting_id": session.id,
-            "circle_id": session.group_id,
-            "starts_at": session.starts_at,
-        },
-        scope=READERS_SCOPE,
-    )
+    _tell(db, WebhookEventType.meeting_restored, session)
