@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from backend.accounts.notifications_router import router as notifications_router
 from backend.accounts.router import router as accounts_router
 from backend.core.routing import API_PREFIX, JSONRoute
 from backend.groups.router import router as groups_router
@@ -29,6 +30,7 @@ api_router.include_router(library_router)
 api_router.include_router(topics_router)
 api_router.include_router(mentoring_router)
 api_router.include_router(accounts_router)
+api_router.include_router(notifications_router)
 api_router.include_router(safety_router)
 api_router.include_router(moderation_router)
 api_router.include_router(referrals_router)

@@ -65,6 +65,13 @@ OPENAPI_TAGS = [
         "endpoint, and the web app's refresh cookie), sign-out and password reset.",
     },
     {"name": "me", "description": "The caller's own profile, privacy choices and password."},
+    {
+        "name": "notifications",
+        "description": (
+            "The notification centre, what a person is told and how (email, push, in the "
+            "app), reminders and quiet hours, push devices, and one-click unsubscribe."
+        ),
+    },
     {"name": "users", "description": "Account management for admins."},
     {"name": "service_clients", "description": "Integrator clients and their scopes (admins)."},
     {

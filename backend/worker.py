@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.core.config import Settings
 from backend.core.db import is_database_unavailable
 from backend.core.events import Job
+from backend.notifications.push import deliver_pushes
 from backend.notifications.senders import EmailSender
 from backend.notifications.service import deliver_pending
 from backend.webhooks.delivery import deliver_webhooks
@@ -45,8 +46,8 @@ class Worker:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
-        """One round: the jobs that are due, the email outbox, then the webhooks that are
-        due. Returns the emails sent."""
+        """One round: the jobs that are due, the email outbox, push messages, then the
+        webhooks that are due. Returns the emails sent."""
         for job in self.jobs:
             now = self._monotonic()
             last = self._last_run.get(job.name)
@@ -63,6 +64,10 @@ class Worker:
             sent = deliver_pending(self.session_factory, self.sender)
         except Exception as exc:
             self._log_failure("outbox", exc)
+        try:
+            deliver_pushes(self.session_factory, self.settings)
+        except Exception as exc:
+            self._log_failure("push", exc)
         try:
             deliver_webhooks(self.session_factory, self.settings)
         except Exception as exc:

@@ -194,6 +194,8 @@ def app_settings(database_url: str, folder: Path) -> Settings:
         cors_origins=["https://app.example.org"],
         frontend_dir=folder / "no-frontend",
         outbox_interval_seconds=0,  # tests deliver the outbox themselves
+        # Push goes to tests/notifications' receiver on loopback, as well as a real service.
+        push_services=["fcm.googleapis.com", "127.0.0.1"],
         # A rolled-back test's writes never commit, so a kept answer could not know of them;
         # tests/core/test_public_cache.py turns it on with real commits.
         public_cache=False,

@@ -1,10 +1,14 @@
 """Test data made through the same service code the app uses (``make_*``), and helpers to sign
 in as someone."""
 
+import base64
 import itertools
+import os
 import re
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -186,3 +190,18 @@ def join(client: TestClient, person: "Person", group_id: object) -> dict[str, ob
     assert response.status_code == 201, response.text
     body: dict[str, object] = response.json()
     return body
+
+
+def push_keys() -> tuple[ec.EllipticCurvePrivateKey, bytes, dict[str, str]]:
+    """What a browser makes when it subscribes to push: its private key (to decrypt with),
+    its auth secret, and the ``keys`` it sends (base64url, RFC 8291)."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    point = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    auth = os.urandom(16)
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return private, auth, {"p256dh": b64(point), "auth": b64(auth)}

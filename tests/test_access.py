@@ -51,6 +51,11 @@ PUBLIC_ROUTES = {
     # account. The link's random secret is the key, as an invitation's is.
     ("POST", "/api/v1/referral-links/{token}/open"),
     ("POST", "/api/v1/referral-links/{token}/decline"),
+    # The key a browser needs to subscribe to push is public by design (RFC 8292).
+    ("GET", "/api/v1/push/key"),
+    # One-click unsubscribe works without signing in (RFC 8058): the token is the permission.
+    ("GET", "/api/v1/unsubscribe/{token}"),
+    ("POST", "/api/v1/unsubscribe/{token}"),
     # The published library.
     ("GET", "/api/v1/resources"),
     ("GET", "/api/v1/resources/{resource_id}"),

@@ -69,7 +69,17 @@ from backend.moderation.models import (
     ModerationNote,
     ModerationReport,
 )
-from backend.notifications.models import OutboxMessage
+from backend.notifications import push, unsubscribe
+from backend.notifications import service as notification_service
+from backend.notifications.models import (
+    Channel,
+    Notification,
+    NotificationKind,
+    OutboxMessage,
+    PushSubscription,
+)
+from backend.notifications.preferences import preferences
+from backend.notifications.service import Notice, notify_people
 from backend.referrals import service as referrals
 from backend.referrals.consent import WORDING_VERSION
 from backend.referrals.models import Referral, ReferralConsent
@@ -94,6 +104,7 @@ from tests.factories import (
     make_group,
     make_person,
     make_service_client,
+    push_keys,
     reset_link_token,
 )
 from tests.support.concurrency import at_once, dawdle
@@ -921,6 +932,66 @@ def withdraw_consent(stage: Stage) -> Twice:
     )
 
 
+# --- notifications ----------------------------------------------------------------------------
+
+
+def mark_read(stage: Stage, *, every: bool) -> Twice:
+    person = stage.person()
+    with stage.app.state.session_factory.begin() as db:
+        notice = Notice(
+            kind=NotificationKind.changes, subject="Hello", text="Hi.", link="/", see="See"
+        )
+        notify_people(db, stage.app.state.settings, [person.user], notice)
+    listed = stage.ok(stage.client.get(f"{API}/me/notifications", headers=person.headers))
+
+    def then(answers: list[Response]) -> None:
+        assert [answer.json()["unread_count"] for answer in answers] == [0, 0]
+        assert stage.count(Notification, Notification.read_at.is_(None)) == 0
+
+    return Twice(
+        "POST",
+        f"{API}/me/notifications/read-all" if every else f"{API}/me/notifications/read",
+        headers=person.headers,
+        json=None if every else {"ids": [listed["items"][0]["id"]]},
+        widen=(notification_service, "mark_read"),
+        then=then,
+    )
+
+
+def subscribe_to_push(stage: Stage) -> Twice:
+    person = stage.person()
+    _, _, keys = push_keys()
+    return Twice(
+        "POST",
+        f"{API}/me/push-subscriptions",
+        headers=person.headers,
+        json={"endpoint": "https://fcm.googleapis.com/fcm/send/double-click", "keys": keys},
+        widen=(push, "subscribe"),
+        then=one_row(stage, PushSubscription, PushSubscription.user_id == person.user.id),
+    )
+
+
+def unsubscribe_by_link(stage: Stage) -> Twice:
+    person = stage.person()
+    token = unsubscribe.token_for(
+        stage.app.state.settings, person.user.id, NotificationKind.reminders
+    )
+
+    def then(answers: list[Response]) -> None:
+        assert [answer.json()["email_on"] for answer in answers] == [False, False]
+        with stage.app.state.session_factory() as db:
+            wanted = preferences(db, person.user.id)
+        assert not wanted.wants(NotificationKind.reminders, Channel.email)
+        assert wanted.wants(NotificationKind.changes, Channel.email)
+
+    return Twice(
+        "POST",
+        f"{API}/unsubscribe/{token}",
+        widen=(unsubscribe, "stop"),
+        then=then,
+    )
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -1560,6 +1631,26 @@ CELLS = [
         "referral-answered",
     ),
     Cell("POST", "/api/v1/me/consents/{consent_id}/withdraw", "stop sharing", withdraw_consent),
+    Cell(
+        "POST",
+        "/api/v1/me/notifications/read",
+        "the same ids",
+        lambda stage: mark_read(stage, every=False),
+    ),
+    Cell(
+        "POST",
+        "/api/v1/me/notifications/read-all",
+        "all read",
+        lambda stage: mark_read(stage, every=True),
+    ),
+    Cell(
+        "POST",
+        "/api/v1/me/push-subscriptions",
+        "the same device",
+        subscribe_to_push,
+        ((201, 201),),
+    ),
+    Cell("POST", "/api/v1/unsubscribe/{token}", "the same link", unsubscribe_by_link),
     Cell("POST", "/api/v1/groups/{group_id}/schedules", "keyed", create_schedule, KEYED_OUTCOMES),
     Cell("POST", "/api/v1/schedules/{schedule_id}/end", "ending", end_schedule),
     Cell("POST", "/api/v1/groups/{group_id}/sessions", "keyed", create_session, KEYED_OUTCOMES),

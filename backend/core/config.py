@@ -79,8 +79,21 @@ class Settings(BaseSettings):
     # loopback addresses are allowed too: for development and tests only (a receiver on
     # 127.0.0.1); production refuses to start with it on.
     webhooks_allow_private_urls: bool = False
+    # Web push (notifications/push.py). The VAPID key signs every push (an EC P-256 private
+    # key, PEM or base64url of its 32 raw bytes); unset, one is derived from the signing key,
+    # so a development server needs nothing and a rotated signing key asks browsers to
+    # subscribe again. Browsers' push services are the only addresses pushed to: the host
+    # suffixes listed here (tests add their receiver on 127.0.0.1, reached over http).
+    vapid_private_key: SecretStr | None = None
+    push_services: Annotated[list[str], NoDecode] = [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ]
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "push_services", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):

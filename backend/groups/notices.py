@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.config import Settings
-from backend.notifications.service import notify_people
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 
 
 def request_approved(db: Session, settings: Settings, user: User) -> None:
@@ -16,12 +17,16 @@ def request_approved(db: Session, settings: Settings, user: User) -> None:
         db,
         settings,
         [user],
-        subject="Your request to join a circle was answered",
-        text=(
-            "A facilitator has said yes to your request to join a circle. You are a member now: "
-            "its meetings, and the link for online ones, are in the app."
+        Notice(
+            kind=NotificationKind.changes,
+            subject="Your request to join a circle was answered",
+            text=(
+                "A facilitator has said yes to your request to join a circle. You are a member "
+                "now: its meetings, and the link for online ones, are in the app."
+            ),
+            link="/my-meetings",
+            see="See your circles and their meetings",
         ),
-        see="See your circles",
     )
 
 
@@ -30,11 +35,15 @@ def request_declined(db: Session, settings: Settings, user: User) -> None:
         db,
         settings,
         [user],
-        subject="Your request to join a circle was answered",
-        text=(
-            "A facilitator was not able to say yes to your request to join a circle this time. "
-            "This is often about room or fit, not about you. Other circles may suit you, and "
-            "you can ask to join one whenever you like."
+        Notice(
+            kind=NotificationKind.changes,
+            subject="Your request to join a circle was answered",
+            text=(
+                "A facilitator was not able to say yes to your request to join a circle this time. "
+                "This is often about room or fit, not about you. Other circles may suit you, and "
+                "you can ask to join one whenever you like."
+            ),
+            link="/",
+            see="Find a circle",
         ),
-        see="Find a circle",
     )

@@ -10,13 +10,17 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.config import Settings
-from backend.notifications.service import notify_people
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 
 SEE = "See your mentoring"
 
 
 def _send(db: Session, settings: Settings, users: Iterable[User], subject: str, text: str) -> None:
-    notify_people(db, settings, users, subject=subject, text=text, see=SEE)
+    notice = Notice(
+        kind=NotificationKind.mentoring, subject=subject, text=text, link="/mentoring", see=SEE
+    )
+    notify_people(db, settings, users, notice)
 
 
 def proposed(db: Session, settings: Settings, mentor: User, *, count: int = 1) -> None:

@@ -5,7 +5,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.core.config import Settings
-from backend.notifications.service import notify_people
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 
 
 def warned(db: Session, settings: Settings, person: User) -> None:
@@ -13,13 +14,17 @@ def warned(db: Session, settings: Settings, person: User) -> None:
         db,
         settings,
         [person],
-        subject="A note from the Strength Circles team",
-        text=(
-            "Our team was asked to look at something shared on Strength Circles, and we would "
-            "like to remind you of our community guidelines: we are here to support each other "
-            "with kindness, respect and care for each other's privacy. Please read them again "
-            "before your next circle.\n\nIf you would like to talk about this, a facilitator "
-            "or the counseling service will be glad to listen."
+        Notice(
+            kind=NotificationKind.moderation,
+            subject="A note from the Strength Circles team",
+            text=(
+                "Our team was asked to look at something shared on Strength Circles, and we would "
+                "like to remind you of our community guidelines: we are here to support each other "
+                "with kindness, respect and care for each other's privacy. Please read them again "
+                "before your next circle.\n\nIf you would like to talk about this, a facilitator "
+                "or the counseling service will be glad to listen."
+            ),
+            link="/account",
+            see="Our community guidelines are with each circle",
         ),
-        see="Our community guidelines are with each circle",
     )

@@ -1,25 +1,30 @@
-"""Queueing email (inside the caller's transaction) and delivering it (after commit)."""
+"""Telling people things: a notice goes, inside the caller's transaction, to the notification
+centre and to each channel the person wants for its kind (email, push); the outboxes are
+delivered after commit by the worker."""
 
-import logging
 import uuid
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core.config import Settings
 from backend.core.orm import utcnow
-from backend.notifications.models import OutboxMessage
-from backend.notifications.senders import EmailSender
-
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
-# A claim older than this belongs to a worker that died mid-send; the message is retried.
-CLAIM_TIMEOUT = timedelta(minutes=5)
-BATCH_SIZE = 50
+from backend.core.pagination import KeysetPage, creation_order, paginate
+from backend.core.uniqueness import insert_once
+from backend.notifications import push, unsubscribe
+from backend.notifications.delivery import deliver_due
+from backend.notifications.models import (
+    Channel,
+    Notification,
+    NotificationKind,
+    OutboxMessage,
+    PushSubscription,
+)
+from backend.notifications.preferences import Preferences, preferences_of
+from backend.notifications.senders import Email, EmailSender
 
 
 class Recipient(Protocol):
@@ -35,10 +40,26 @@ class Recipient(Protocol):
 
 
 def enqueue_email(
-    db: Session, *, to_address: str, subject: str, body_text: str, user_id: uuid.UUID | None
+    db: Session,
+    *,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    user_id: uuid.UUID | None,
+    kind: NotificationKind | None = None,
+    unsubscribe_url: str | None = None,
+    calendar: str | None = None,
 ) -> OutboxMessage:
+    """An email to send after commit. Account messages (sign-up, reset) go through this
+    alone; everything a person can choose about goes through ``notify``."""
     message = OutboxMessage(
-        user_id=user_id, to_address=to_address, subject=subject, body_text=body_text
+        user_id=user_id,
+        to_address=to_address,
+        subject=subject,
+        body_text=body_text,
+        kind=kind,
+        unsubscribe_url=unsubscribe_url,
+        calendar=calendar,
     )
     db.add(message)
     return message
@@ -64,87 +85,157 @@ def newest_message_to(db: Session, *, to_address: str) -> OutboxMessage | None:
     ).first()
 
 
-def notify_people(
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell people, on every channel they want for its kind.
+
+    ``subject`` is the email's subject, the push message's title and the notification's
+    title: like ``text``, it never names a circle or its topic unless the caller checked the
+    person chose so (``Preferences.name_circles``). ``link`` is where in the app to look
+    (a path such as ``/my-meetings``), signed off in the email as ``see``.
+    """
+
+    kind: NotificationKind
+    subject: str
+    text: str
+    link: str
+    see: str
+    # Makes the notice exactly-once per person: a second notice with the same key is not
+    # sent (reminders, which every worker may try to send).
+    dedupe_key: str | None = None
+    calendar: str | None = None
+    channels: frozenset[Channel] = frozenset(Channel)
+
+
+def email_body(
+    settings: Settings, user: Recipient, notice: Notice, *, unsubscribe: str | None
+) -> str:
+    url = settings.public_url.rstrip("/")
+    body = f"Hello {user.display_name},\n\n{notice.text}\n\n{notice.see}: {url}{notice.link}\n\n"
+    if unsubscribe is not None:
+        body += (
+            "You can choose which messages we send you, and how, on your account page: "
+            f"{url}/account#notifications\nTo stop emails like this one: {unsubscribe}\n\n"
+        )
+    return body + "Strength Circles\n"
+
+
+def notify(
     db: Session,
     settings: Settings,
-    users: Iterable[Recipient],
+    user: Recipient,
+    notice: Notice,
     *,
-    subject: str,
-    text: str,
-    see: str,
-) -> None:
-    """A plain notice to each person, greeted by pseudonym and signed off with where to look
-    in the app (``see``, e.g. "See your meetings")."""
-    url = settings.public_url.rstrip("/")
-    for user in users:
+    wanted: Preferences,
+    devices: Sequence[PushSubscription] = (),
+) -> bool:
+    """Tell ``user`` about ``notice`` on the channels they want (``wanted``), in the caller's
+    transaction; False when a notice with the same ``dedupe_key`` was sent already."""
+    channels = {c for c in notice.channels if wanted.wants(notice.kind, c)}
+    values = {
+        "kind": notice.kind,
+        "title": notice.subject,
+        "body": notice.text,
+        "link": notice.link,
+        "in_app": Channel.app in channels,
+    }
+    if notice.dedupe_key is None:
+        db.add(Notification(user_id=user.id, **values))
+    else:
+        _, inserted = insert_once(
+            db,
+            Notification,
+            key={"user_id": user.id, "dedupe_key": notice.dedupe_key},
+            values=values,
+        )
+        if not inserted:
+            return False
+    if Channel.email in channels:
+        switchable = notice.kind is not NotificationKind.security
+        token = unsubscribe.token_for(settings, user.id, notice.kind) if switchable else None
         enqueue_email(
             db,
             to_address=user.email,
-            subject=subject,
-            body_text=f"Hello {user.display_name},\n\n{text}\n\n{see}: {url}\n\nStrength Circles\n",
+            subject=notice.subject,
+            body_text=email_body(
+                settings, user, notice, unsubscribe=token and unsubscribe.page_url(settings, token)
+            ),
             user_id=user.id,
+            kind=notice.kind,
+            unsubscribe_url=token and unsubscribe.one_click_url(settings, token),
+            calendar=notice.calendar,
         )
+    if Channel.push in channels:
+        push.queue(db, devices, title=notice.subject, text=notice.text, link=notice.link)
+    return True
+
+
+def notify_people(
+    db: Session, settings: Settings, users: Iterable[Recipient], notice: Notice
+) -> None:
+    """``notice`` to each person (their preferences and devices read in one query each)."""
+    people = list(users)
+    ids = [user.id for user in people]
+    wanted = preferences_of(db, ids)
+    devices = push.devices_of(db, ids) if Channel.push in notice.channels else {}
+    for user in people:
+        notify(db, settings, user, notice, wanted=wanted[user.id], devices=devices.get(user.id, ()))
+
+
+# --- the notification centre -------------------------------------------------------------------
+
+
+def notifications_of(
+    db: Session, user_id: uuid.UUID, *, limit: int, cursor: str | None
+) -> KeysetPage[Notification]:
+    """The person's notification centre, newest first."""
+    query = select(Notification).where(Notification.user_id == user_id, Notification.in_app)
+    return paginate(
+        db, query, creation_order(Notification), limit=limit, cursor=cursor, descending=True
+    )
+
+
+def unread_count(db: Session, user_id: uuid.UUID) -> int:
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.user_id == user_id, Notification.in_app, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(db: Session, user_id: uuid.UUID, notification_ids: Sequence[uuid.UUID] | None) -> int:
+    """Mark the person's notifications read (``None``: all of them); returns how many were
+    unread. Someone else's ids are ignored, as if they did not exist."""
+    query = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if notification_ids is not None:
+        query = query.where(Notification.id.in_(notification_ids))
+    result = db.execute(query.values(read_at=utcnow()))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+
+def _email_of(db: Session, message: OutboxMessage) -> Email:
+    return Email(
+        to_address=message.to_address,
+        subject=message.subject,
+        body_text=message.body_text,
+        unsubscribe_url=message.unsubscribe_url,
+        calendar=message.calendar,
+    )
 
 
 def deliver_pending(session_factory: sessionmaker[Session], sender: EmailSender) -> int:
-    """Send what is waiting; returns how many were sent. Safe to run in several processes at
-    once: a message is claimed by a conditional update before it is sent."""
-    sent = 0
-    with session_factory.begin() as db:
-        now = utcnow()
-        candidates = db.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.attempts < MAX_ATTEMPTS,
-                or_(
-                    OutboxMessage.claimed_at.is_(None),
-                    OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
-                ),
-            )
-            .order_by(OutboxMessage.created_at)
-            .limit(BATCH_SIZE)
-        ).all()
-    for message_id in candidates:
-        if _deliver_one(session_factory, sender, message_id):
-            sent += 1
-    return sent
-
-
-def _deliver_one(
-    session_factory: sessionmaker[Session], sender: EmailSender, message_id: uuid.UUID
-) -> bool:
-    with session_factory.begin() as db:
-        now = utcnow()
-        claimed = db.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.sent_at.is_(None),
-                or_(
-                    OutboxMessage.claimed_at.is_(None),
-                    OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
-                ),
-            )
-            .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        message = db.get_one(OutboxMessage, message_id)
-        to_address, subject, body_text = message.to_address, message.subject, message.body_text
-    try:
-        sender.send(to_address=to_address, subject=subject, body_text=body_text)
-    except Exception as exc:
-        logger.warning("email delivery failed (%s); it will be retried", type(exc).__name__)
-        with session_factory.begin() as db:
-            db.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:500])
-            )
-        return False
-    with session_factory.begin() as db:
-        db.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=utcnow())
-        )
-    return True
+    """Send the email that is due; returns how many were sent (delivery.py says how it
+    stays exactly-once and retries)."""
+    return deliver_due(
+        session_factory, OutboxMessage, what="email", prepare=_email_of, send=sender.send
+    )

@@ -37,8 +37,21 @@ REFERENCES: dict[tuple[str, str], Reference] = {
         True,
         Erase.delete_rows,
         # Bodies can hold a live password-reset link: an export file must not.
-        hidden=("body_text", "last_error"),
+        hidden=("body_text", "last_error", "unsubscribe_url"),
         why="emails sent or waiting to be sent to the person",
+    ),
+    ("notification", "user_id"): Reference(
+        True, Erase.delete_rows, why="what the app told the person, read or not"
+    ),
+    ("notification_settings", "user_id"): Reference(
+        True, Erase.delete_rows, why="which messages the person wants, and their quiet hours"
+    ),
+    ("push_subscription", "user_id"): Reference(
+        True,
+        Erase.delete_rows,
+        # The endpoint and keys let anyone push to the device: an export file must not.
+        hidden=("endpoint", "p256dh", "auth"),
+        why="devices the person turned push notifications on for",
     ),
     ("recovery_code", "user_id"): Reference(
         False, Erase.delete_rows, why="digests of two-step sign-in's recovery codes; secrets"

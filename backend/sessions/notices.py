@@ -15,7 +15,8 @@ from backend.accounts.models import User
 from backend.core import times
 from backend.core.config import Settings
 from backend.core.orm import utcnow
-from backend.notifications.service import notify_people
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus
 
 
@@ -25,7 +26,18 @@ def local_time(moment: datetime, timezone: str) -> str:
 
 
 def _send(db: Session, settings: Settings, users: Iterable[User], subject: str, text: str) -> None:
-    notify_people(db, settings, users, subject=subject, text=text, see="See your meetings")
+    notify_people(
+        db,
+        settings,
+        users,
+        Notice(
+            kind=NotificationKind.changes,
+            subject=subject,
+            text=text,
+            link="/my-meetings",
+            see="See your meetings",
+        ),
+    )
 
 
 def people_with_rsvps(db: Session, session: GroupSession) -> list[User]:

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.accounts.models import Role, ServiceClient, User
 from backend.core.config import Settings
 from backend.core.orm import utcnow
-from backend.notifications.service import notify_people
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 from backend.webhooks import service, signing, urls
 from backend.webhooks.exceptions import InvalidWebhookUrl
 from backend.webhooks.models import (
@@ -363,19 +364,25 @@ def _tell_the_owner(
         db,
         settings,
         _people_to_tell(db, client),
-        subject="A webhook endpoint has been turned off",
-        text=(
-            f"We turned off a webhook endpoint of the service client \u201c{client.name}\u201d "
-            f"(endpoint {endpoint.id}, at {host}): for {days} days, every delivery to it "
-            f"failed. The last attempt said: {last_error}\n\n"
-            "Nothing more is sent to it while it is off, and nothing is lost: each delivery it "
-            "missed stays in its delivery log.\n\n"
-            "What to do: make sure the receiver at that address is running and answers 2xx, "
-            "then turn the endpoint on again (PATCH /api/v1/webhook-endpoints/"
-            f"{endpoint.id} with enabled: true) and redeliver what it missed from its "
-            "delivery log."
+        Notice(
+            # Not switchable, like security messages: the service's integration has stopped,
+            # and the people who run it must hear so.
+            kind=NotificationKind.security,
+            subject="A webhook endpoint has been turned off",
+            text=(
+                f"We turned off a webhook endpoint of the service client \u201c{client.name}\u201d "
+                f"(endpoint {endpoint.id}, at {host}): for {days} days, every delivery to it "
+                f"failed. The last attempt said: {last_error}\n\n"
+                "Nothing more is sent to it while it is off, and nothing is lost: each delivery it "
+                "missed stays in its delivery log.\n\n"
+                "What to do: make sure the receiver at that address is running and answers 2xx, "
+                "then turn the endpoint on again (PATCH /api/v1/webhook-endpoints/"
+                f"{endpoint.id} with enabled: true) and redeliver what it missed from its "
+                "delivery log."
+            ),
+            link="/staff/integrations",
+            see="Your service clients and their webhooks",
         ),
-        see="How webhooks work is described in the API documentation",
     )
 
 

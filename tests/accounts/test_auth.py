@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage, Message
@@ -20,6 +21,7 @@ from sqlalchemy import func, select
 
 from backend.accounts import passwords, service
 from backend.core import security
+from backend.core.clock import use_time_source
 from backend.core.config import Settings
 from backend.notifications.models import OutboxMessage
 from backend.notifications.senders import create_sender
@@ -520,7 +522,12 @@ def test_a_failed_delivery_is_retried(
         assert message.sent_at is None
         assert message.attempts == 1
         assert message.last_error
-    assert deliver(app, settings, port) == 1
+        assert message.next_attempt_at is not None
+        retry_at = message.next_attempt_at
+    # Not again at once (a server that is down is not hammered), but once the wait is over.
+    assert deliver(app, settings, port) == 0
+    with use_time_source(lambda: retry_at + timedelta(seconds=1)):
+        assert deliver(app, settings, port) == 1
     assert len(box.messages) == 1
 
 

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core.config import Settings
 from backend.notifications import service
-from backend.notifications.senders import LogSender, create_sender
+from backend.notifications.senders import Email, LogSender, create_sender
 
 ADDRESS = "quiet.lantern@example.org"
 SUBJECT = "Reset your Strength Circles password"
 BODY = "Open https://circles.example.org/reset-password?token=SECRET-TOKEN-123 within an hour."
+EMAIL = Email(to_address=ADDRESS, subject=SUBJECT, body_text=BODY)
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> str:
@@ -31,7 +32,7 @@ def test_production_without_smtp_logs_that_mail_was_not_sent_and_nothing_of_it(
     sender = create_sender(production)
     assert isinstance(sender, LogSender)
     with caplog.at_level(logging.DEBUG):
-        sender.send(to_address=ADDRESS, subject=SUBJECT, body_text=BODY)
+        sender.send(EMAIL)
     text = logged(caplog)
     assert "email not sent" in text
     for secret in (ADDRESS, SUBJECT, "SECRET-TOKEN-123", "reset-password"):
@@ -42,16 +43,16 @@ def test_development_without_smtp_logs_the_email_so_links_can_be_followed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.INFO):
-        LogSender(include_content=True).send(to_address=ADDRESS, subject=SUBJECT, body_text=BODY)
+        LogSender(include_content=True).send(EMAIL)
     assert "SECRET-TOKEN-123" in logged(caplog)  # the test above could fail
 
 
 class Refusing:
     """An SMTP server that refuses the recipient, naming it in its answer."""
 
-    def send(self, *, to_address: str, subject: str, body_text: str) -> None:
+    def send(self, email: Email) -> None:
         raise smtplib.SMTPRecipientsRefused(
-            {to_address: (550, f"{to_address}: {subject}".encode())}
+            {email.to_address: (550, f"{email.to_address}: {email.subject}".encode())}
         )
 
 
@@ -60,13 +61,10 @@ def test_a_failed_delivery_logs_the_kind_of_error_only(
 ) -> None:
     session_factory: sessionmaker[Session] = app.state.session_factory
     with session_factory.begin() as db:
-        message = service.enqueue_email(
-            db, to_address=ADDRESS, subject=SUBJECT, body_text=BODY, user_id=None
-        )
+        service.enqueue_email(db, to_address=ADDRESS, subject=SUBJECT, body_text=BODY, user_id=None)
         db.flush()
-        message_id = message.id
     with caplog.at_level(logging.DEBUG):
-        assert service._deliver_one(session_factory, Refusing(), message_id) is False
+        assert service.deliver_pending(session_factory, Refusing()) == 0
     text = logged(caplog)
     assert "SMTPRecipientsRefused" in text
     for secret in (ADDRESS, SUBJECT, "SECRET-TOKEN-123"):

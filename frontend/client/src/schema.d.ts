@@ -1767,6 +1767,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The person's notification centre, newest first, with how many are unread.
+         * @description The person's notification centre, newest first, with how many are unread.
+         */
+        get: operations["notifications-list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many notifications are unread (for the badge on the bell).
+         * @description How many notifications are unread (for the badge on the bell).
+         */
+        get: operations["notifications-count_unread_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark some notifications read (ids that are not the person's are ignored).
+         * @description Mark some notifications read (ids that are not the person's are ignored).
+         */
+        post: operations["notifications-mark_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every notification read.
+         * @description Mark every notification read.
+         */
+        post: operations["notifications-mark_all_notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which messages the person gets on which channel, their reminders and quiet hours.
+         * @description Which messages the person gets on which channel, their reminders and quiet hours.
+         */
+        get: operations["notifications-read_notification_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change only what is given; ``quiet_hours: null`` turns quiet hours off.
+         * @description Change only what is given; ``quiet_hours: null`` turns quiet hours off.
+         */
+        patch: operations["notifications-update_notification_settings"];
+        trace?: never;
+    };
+    "/api/v1/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key a browser subscribes to push with (``applicationServerKey``).
+         * @description The key a browser subscribes to push with (``applicationServerKey``).
+         */
+        get: operations["notifications-read_push_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The devices the person turned push on for (at most ten).
+         * @description The devices the person turned push on for (at most ten).
+         */
+        get: operations["notifications-list_push_subscriptions"];
+        put?: never;
+        /**
+         * Turn push on for this device: save the browser's subscription (again is fine).
+         * @description Turn push on for this device: save the browser's subscription (again is fine).
+         */
+        post: operations["notifications-create_push_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn push off for a device.
+         * @description Turn push off for a device.
+         */
+        delete: operations["notifications-delete_push_subscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/unsubscribe/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which emails an unsubscribe link stops, for the page that asks before it does.
+         * @description Which emails an unsubscribe link stops, for the page that asks before it does.
+         */
+        get: operations["notifications-read_unsubscribe_link"];
+        put?: never;
+        /**
+         * Stop one kind of email without signing in: the List-Unsubscribe-Post one-click (RFC 8058) a mail app sends, or the button on the page.
+         * @description Stop one kind of email without signing in: the List-Unsubscribe-Post one-click
+         *     (RFC 8058) a mail app sends, or the button on the page. Again changes nothing more.
+         */
+        post: operations["notifications-unsubscribe_one_click"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/blocks": {
         parameters: {
             query?: never;
@@ -2800,6 +2993,30 @@ export interface components {
              */
             assigned_to_id?: string | null;
         };
+        /** ChannelChange */
+        ChannelChange: {
+            /** Email */
+            email?: boolean | null;
+            /** Push */
+            push?: boolean | null;
+            /** App */
+            app?: boolean | null;
+        };
+        /** ChannelChoice */
+        ChannelChoice: {
+            /** Email */
+            email: boolean;
+            /**
+             * Push
+             * @description On the devices where push is turned on (see /me/push-subscriptions).
+             */
+            push: boolean;
+            /**
+             * App
+             * @description In the web app's notification centre.
+             */
+            app: boolean;
+        };
         /** CheckIn */
         CheckIn: {
             /**
@@ -3544,6 +3761,26 @@ export interface components {
              */
             accept_guidelines: true;
         };
+        /** KindChannels */
+        KindChannels: {
+            /** @description Before meetings you are going to. */
+            reminders: components["schemas"]["ChannelChoice"];
+            /** @description Waitlist places, meetings moved or cancelled, answers to join requests. */
+            changes: components["schemas"]["ChannelChoice"];
+            mentoring: components["schemas"]["ChannelChoice"];
+            /** @description Outcomes of reports and notes from staff. */
+            moderation: components["schemas"]["ChannelChoice"];
+            /** @description Facilitators' morning summary of the day's meetings. */
+            digests: components["schemas"]["ChannelChoice"];
+        };
+        /** KindChannelsChange */
+        KindChannelsChange: {
+            reminders?: components["schemas"]["ChannelChange"] | null;
+            changes?: components["schemas"]["ChannelChange"] | null;
+            mentoring?: components["schemas"]["ChannelChange"] | null;
+            moderation?: components["schemas"]["ChannelChange"] | null;
+            digests?: components["schemas"]["ChannelChange"] | null;
+        };
         /** Location */
         Location: {
             /** Address */
@@ -3572,6 +3809,11 @@ export interface components {
              * @default false
              */
             everywhere?: boolean;
+        };
+        /** MarkRead */
+        MarkRead: {
+            /** Ids */
+            ids: string[];
         };
         /** MatchClose */
         MatchClose: {
@@ -4112,6 +4354,86 @@ export interface components {
             /** Seats Left */
             seats_left: number;
         };
+        /**
+         * NotificationKind
+         * @description What a message is about; preferences are per kind. ``security`` (password resets,
+         *     sign-ins, account changes) cannot be switched off.
+         * @enum {string}
+         */
+        NotificationKind: "reminders" | "changes" | "mentoring" | "moderation" | "digests" | "security";
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Unread Count
+             * @description How many of all the person's notifications are unread.
+             */
+            unread_count: number;
+        };
+        /** NotificationRead */
+        NotificationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Link
+             * @description Where in the web app to look: a path such as /my-meetings.
+             */
+            link: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** NotificationSettingsRead */
+        NotificationSettingsRead: {
+            reminders: components["schemas"]["Reminders"];
+            /** @description Nothing is sent then; a reminder due in them comes just before they begin. */
+            quiet_hours: components["schemas"]["QuietHours"] | null;
+            /**
+             * Name Circles
+             * @description Whether messages may name the circle. Off, they say only 'your circle'.
+             */
+            name_circles: boolean;
+            channels: components["schemas"]["KindChannels"];
+            /**
+             * Timezone
+             * @description Your time zone (set on your profile), for quiet hours.
+             */
+            timezone: string;
+            /**
+             * Always Sent
+             * @description What is sent whatever these settings say.
+             */
+            always_sent: string;
+        };
+        /**
+         * NotificationSettingsUpdate
+         * @description Only what is given changes; ``quiet_hours: null`` turns quiet hours off.
+         */
+        NotificationSettingsUpdate: {
+            reminders?: components["schemas"]["RemindersChange"] | null;
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /** Name Circles */
+            name_circles?: boolean | null;
+            channels?: components["schemas"]["KindChannelsChange"] | null;
+        };
         /** Page[AttentionMatch] */
         Page_AttentionMatch_: {
             /** Items */
@@ -4470,6 +4792,62 @@ export interface components {
              */
             match_id: string | null;
         };
+        /** PushKey */
+        PushKey: {
+            /**
+             * Public Key
+             * @description The VAPID application server key (base64url).
+             */
+            public_key: string;
+        };
+        /** PushKeys */
+        PushKeys: {
+            /** P256Dh */
+            p256dh: string;
+            /** Auth */
+            auth: string;
+        };
+        /**
+         * PushSubscriptionCreate
+         * @description A browser's PushSubscription, as ``subscription.toJSON()`` gives it.
+         */
+        PushSubscriptionCreate: {
+            /** Endpoint */
+            endpoint: string;
+            keys: components["schemas"]["PushKeys"];
+            /** Expirationtime */
+            expirationTime?: number | null;
+        };
+        /** PushSubscriptionRead */
+        PushSubscriptionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Endpoint */
+            endpoint: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** QuietHours */
+        QuietHours: {
+            /**
+             * Start
+             * Format: time
+             * @description Local time, in your time zone, when quiet hours begin.
+             */
+            start: string;
+            /**
+             * End
+             * Format: time
+             * @description When they end (earlier than start: they run past midnight).
+             */
+            end: string;
+        };
         /** RatingSummary */
         RatingSummary: {
             /**
@@ -4713,6 +5091,26 @@ export interface components {
              * @description The person shares attendance from this moment on; null when they do not.
              */
             attendance_shared_since: string | null;
+        };
+        /** Reminders */
+        Reminders: {
+            /**
+             * Day Before
+             * @description 24 hours before.
+             */
+            day_before: boolean;
+            /**
+             * Hour Before
+             * @description 1 hour before, with the link for an online meeting.
+             */
+            hour_before: boolean;
+        };
+        /** RemindersChange */
+        RemindersChange: {
+            /** Day Before */
+            day_before?: boolean | null;
+            /** Hour Before */
+            hour_before?: boolean | null;
         };
         /** ReportCreate */
         ReportCreate: {
@@ -5699,6 +6097,25 @@ export interface components {
          * @enum {string}
          */
         UnmatchedReason: "no_mentor_with_room" | "no_shared_language" | "mentor_gender_preference" | "min_years_in_recovery" | "cannot_be_proposed_again" | "mentors_paired_with_others";
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread Count */
+            unread_count: number;
+        };
+        /** UnsubscribeRead */
+        UnsubscribeRead: {
+            kind: components["schemas"]["NotificationKind"];
+            /**
+             * Description
+             * @description Which emails the link stops, in words.
+             */
+            description: string;
+            /**
+             * Email On
+             * @description Whether these emails are still being sent.
+             */
+            email_on: boolean;
+        };
         /** UserAdminRead */
         UserAdminRead: {
             /**
@@ -6010,6 +6427,8 @@ export type CaseRead = components['schemas']['CaseRead'];
 export type CaseStatus = components['schemas']['CaseStatus'];
 export type CaseSummary = components['schemas']['CaseSummary'];
 export type CaseUpdate = components['schemas']['CaseUpdate'];
+export type ChannelChange = components['schemas']['ChannelChange'];
+export type ChannelChoice = components['schemas']['ChannelChoice'];
 export type CheckIn = components['schemas']['CheckIn'];
 export type CheckInCode = components['schemas']['CheckInCode'];
 export type CheckInCreate = components['schemas']['CheckInCreate'];
@@ -6044,8 +6463,11 @@ export type InvitationPreview = components['schemas']['InvitationPreview'];
 export type InvitationRead = components['schemas']['InvitationRead'];
 export type JoinPolicy = components['schemas']['JoinPolicy'];
 export type JoinRequest = components['schemas']['JoinRequest'];
+export type KindChannels = components['schemas']['KindChannels'];
+export type KindChannelsChange = components['schemas']['KindChannelsChange'];
 export type Location = components['schemas']['Location'];
 export type LogoutRequest = components['schemas']['LogoutRequest'];
+export type MarkRead = components['schemas']['MarkRead'];
 export type MatchClose = components['schemas']['MatchClose'];
 export type MatchCreate = components['schemas']['MatchCreate'];
 export type MatchEnd = components['schemas']['MatchEnd'];
@@ -6076,6 +6498,11 @@ export type MyRsvp = components['schemas']['MyRsvp'];
 export type MySession = components['schemas']['MySession'];
 export type MySessionList = components['schemas']['MySessionList'];
 export type NextSession = components['schemas']['NextSession'];
+export type NotificationKind = components['schemas']['NotificationKind'];
+export type NotificationPage = components['schemas']['NotificationPage'];
+export type NotificationRead = components['schemas']['NotificationRead'];
+export type NotificationSettingsRead = components['schemas']['NotificationSettingsRead'];
+export type NotificationSettingsUpdate = components['schemas']['NotificationSettingsUpdate'];
 export type PageAttentionMatch = components['schemas']['Page_AttentionMatch_'];
 export type PageAuditEventRead = components['schemas']['Page_AuditEventRead_'];
 export type PageBlockRead = components['schemas']['Page_BlockRead_'];
@@ -6105,6 +6532,11 @@ export type PasswordResetRequest = components['schemas']['PasswordResetRequest']
 export type PreviewMeeting = components['schemas']['PreviewMeeting'];
 export type Problem = components['schemas']['Problem'];
 export type Proposal = components['schemas']['Proposal'];
+export type PushKey = components['schemas']['PushKey'];
+export type PushKeys = components['schemas']['PushKeys'];
+export type PushSubscriptionCreate = components['schemas']['PushSubscriptionCreate'];
+export type PushSubscriptionRead = components['schemas']['PushSubscriptionRead'];
+export type QuietHours = components['schemas']['QuietHours'];
 export type RatingSummary = components['schemas']['RatingSummary'];
 export type Reason = components['schemas']['Reason'];
 export type RecordedVia = components['schemas']['RecordedVia'];
@@ -6116,6 +6548,8 @@ export type ReferralCreate = components['schemas']['ReferralCreate'];
 export type ReferralDecline = components['schemas']['ReferralDecline'];
 export type ReferralPreview = components['schemas']['ReferralPreview'];
 export type ReferralRead = components['schemas']['ReferralRead'];
+export type Reminders = components['schemas']['Reminders'];
+export type RemindersChange = components['schemas']['RemindersChange'];
 export type ReportCreate = components['schemas']['ReportCreate'];
 export type ReportFiled = components['schemas']['ReportFiled'];
 export type ReportMember = components['schemas']['ReportMember'];
@@ -6167,6 +6601,8 @@ export type TwoFactorSetup = components['schemas']['TwoFactorSetup'];
 export type TwoFactorStart = components['schemas']['TwoFactorStart'];
 export type UnmatchedMentee = components['schemas']['UnmatchedMentee'];
 export type UnmatchedReason = components['schemas']['UnmatchedReason'];
+export type UnreadCount = components['schemas']['UnreadCount'];
+export type UnsubscribeRead = components['schemas']['UnsubscribeRead'];
 export type UserAdminRead = components['schemas']['UserAdminRead'];
 export type UserAdminUpdate = components['schemas']['UserAdminUpdate'];
 export type UserRegister = components['schemas']['UserRegister'];
@@ -12410,6 +12846,519 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-list_notifications": {
+        parameters: {
+            query?: {
+                /** @description Items per page (at most 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, as given. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-count_unread_notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-mark_notifications_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-mark_all_notifications_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-read_notification_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-update_notification_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-read_push_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKey"];
+                };
+            };
+        };
+    };
+    "notifications-list_push_subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionRead"][];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-create_push_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionRead"];
+                };
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-delete_push_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token: sign in, or refresh the token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-read_unsubscribe_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeRead"];
+                };
+            };
+            /** @description Not found, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notifications-unsubscribe_one_click": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeRead"];
                 };
             };
             /** @description Not found, or not visible to the caller. */
