@@ -39,6 +39,7 @@ from backend.referrals import handlers as referrals
 from backend.referrals.service import expire_referrals
 from backend.safety.events import MemberBlocked
 from backend.sessions import handlers as sessions
+from backend.sessions import reminders
 from backend.sessions.events import AttendanceRecorded
 from backend.sessions.generation import generate_all_ahead
 from backend.sessions.timetable import SessionsMeetingTimes
@@ -81,4 +82,9 @@ def wire() -> None:
         bus.add_job(Job("forget old webhook deliveries", timedelta(hours=6), forget_old_deliveries))
         # Referrals past their time expire (and their invitation email goes).
         bus.add_job(Job("expire referrals", timedelta(minutes=15), expire_referrals))
+        # Reminders are due to the minute; each is sent once however many workers run.
+        bus.add_job(Job("send reminders", timedelta(minutes=1), reminders.send_reminders))
+        bus.add_job(
+            Job("send morning summaries", timedelta(minutes=5), reminders.send_morning_summaries)
+        )
         bus.wired = True

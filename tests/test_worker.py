@@ -76,6 +76,8 @@ def test_the_app_wires_the_jobs_the_worker_runs() -> None:
         "lapse unanswered proposals",
         "forget old webhook deliveries",
         "expire referrals",
+        "send reminders",
+        "send morning summaries",
     }
 
 

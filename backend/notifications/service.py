@@ -3,7 +3,7 @@ centre and to each channel the person wants for its kind (email, push); the outb
 delivered after commit by the worker."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -170,16 +170,26 @@ def notify(
     return True
 
 
+NoticeFor = Callable[[Recipient, Preferences], Notice]
+
+
 def notify_people(
-    db: Session, settings: Settings, users: Iterable[Recipient], notice: Notice
-) -> None:
-    """``notice`` to each person (their preferences and devices read in one query each)."""
+    db: Session, settings: Settings, users: Iterable[Recipient], notice: Notice | NoticeFor
+) -> int:
+    """``notice`` to each person (their preferences and devices read in one query each); a
+    function instead makes each person's own (their calendar file, their circle named if they
+    chose so). Returns how many were sent (a dedupe key already used sends nothing)."""
     people = list(users)
     ids = [user.id for user in people]
     wanted = preferences_of(db, ids)
-    devices = push.devices_of(db, ids) if Channel.push in notice.channels else {}
+    devices = push.devices_of(db, ids)
+    sent = 0
     for user in people:
-        notify(db, settings, user, notice, wanted=wanted[user.id], devices=devices.get(user.id, ()))
+        own = notice if isinstance(notice, Notice) else notice(user, wanted[user.id])
+        sent += notify(
+            db, settings, user, own, wanted=wanted[user.id], devices=devices.get(user.id, ())
+        )
+    return sent
 
 
 # --- the notification centre -------------------------------------------------------------------

@@ -38,8 +38,8 @@ from backend.groups.models import (
 )
 from backend.sessions import recurrence as rec
 from backend.sessions.access import SessionAccess, shows_meeting_link
+from backend.sessions.describe import meeting_place
 from backend.sessions.models import CalendarFeed, GroupSession, Schedule, SessionStatus
-from backend.sessions.views import meeting_place
 
 NEUTRAL_TITLE = "Circle meeting"
 UID_DOMAIN = "strength-circles"
@@ -280,25 +280,30 @@ def group_feed(db: Session, *, group_id: uuid.UUID) -> bytes:
     )
 
 
+def meeting_attachment(
+    session: GroupSession, group: SupportGroup, *, names: bool, show_link: bool
+) -> str:
+    """One meeting as the calendar file an email carries (an RSVP confirmed, a meeting moved or
+    cancelled), for one person: the group named only if they chose that, the link only if
+    they may see it. The same UID as ``session_file``, so a calendar app updates its event."""
+    calendar = _calendar("Strength Circles")
+    calendar.add("method", "PUBLISH")
+    title = group.name if names else NEUTRAL_TITLE
+    calendar.add_component(_session_event(session, group, title, show_link=show_link, series=None))
+    first = _local(session.starts_at, session.timezone).date()
+    calendar.add_missing_timezones(first_date=first, last_date=first + timedelta(days=366))
+    return bytes(calendar.to_ical()).decode()
+
+
 def session_file(db: Session, access: SessionAccess) -> bytes:
     """One meeting as a calendar of one event, for whoever may read ``GET /sessions/{id}``.
     Its UID is the session's own, so importing it again updates the event (SEQUENCE says
     which is newer); the title names the group only for a signed-in person who chose that,
     and the link is there only for those who may see it (never for anonymous callers)."""
-    show_link = shows_meeting_link(access)
-    session, group, user = access.session, access.group, access.actor.user
-    names = user is not None and user.calendar_shows_group_names
-    calendar = _calendar("Strength Circles")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(
-        _session_event(
-            session,
-            group,
-            group.name if names else NEUTRAL_TITLE,
-            show_link=show_link,
-            series=None,
-        )
-    )
-    first = _local(session.starts_at, session.timezone).date()
-    calendar.add_missing_timezones(first_date=first, last_date=first + timedelta(days=366))
-    return bytes(calendar.to_ical())
+    user = access.actor.user
+    return meeting_attachment(
+        access.session,
+        access.group,
+        names=user is not None and user.calendar_shows_group_names,
+        show_link=shows_meeting_link(access),
+    ).encode()

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from backend.core import times
+from backend.groups.models import GroupFormat, SupportGroup
 
 Frequency = Literal["weekly", "every_other_week", "monthly", "other"]
 FALLBACK = "Meets regularly"
@@ -177,3 +178,13 @@ def _nth(number: int) -> str:
 def _listed(words: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def meeting_place(location: str | None, group: SupportGroup) -> str | None:
+    """Where a meeting is: its own note, else the group's address and city (none for an
+    online group)."""
+    if location:
+        return location
+    if group.format == GroupFormat.online:
+        return None
+    return ", ".join(part for part in (group.address, group.city) if part) or None

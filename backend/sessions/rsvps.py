@@ -92,6 +92,7 @@ def set_rsvp(db: Session, settings: Settings, access: SessionAccess, *, wanted: 
     if session.starts_at <= now:
         raise SessionStarted()
     rsvp = db.scalar(select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.user_id == user.id))
+    before = rsvp.status if rsvp is not None else None
     if wanted == RsvpStatus.going:
         if rsvp is None or rsvp.status == RsvpStatus.not_going:
             _check_rsvp_cap(db, user, now)
@@ -124,6 +125,8 @@ def set_rsvp(db: Session, settings: Settings, access: SessionAccess, *, wanted: 
         if was_going:
             promote_waitlisted(db, settings, session)
     db.flush()
+    if rsvp.status != before and rsvp.status != RsvpStatus.not_going:
+        notices.rsvp_confirmed(db, settings, session, access.group, user, rsvp.status)
     return rsvp
 
 

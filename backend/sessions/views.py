@@ -26,7 +26,6 @@ from backend.core.pagination import (
 )
 from backend.core.spreadsheets import cell
 from backend.groups.models import (
-    GroupFormat,
     GroupMembership,
     MemberRole,
     MembershipStatus,
@@ -36,6 +35,7 @@ from backend.sessions import describe
 from backend.sessions import recurrence as rec
 from backend.sessions.access import GroupAccess, SessionAccess, shows_meeting_link
 from backend.sessions.attendance import ATTENDED, people_by_id
+from backend.sessions.describe import meeting_place
 from backend.sessions.exceptions import (
     InvalidWindow,
 )
@@ -94,16 +94,6 @@ def group_labels(db: Session, group_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID,
             )
         )
     }
-
-
-def meeting_place(location: str | None, group: SupportGroup) -> str | None:
-    """Where a meeting is: its own note, else the group's address and city (none for an
-    online group)."""
-    if location:
-        return location
-    if group.format == GroupFormat.online:
-        return None
-    return ", ".join(part for part in (group.address, group.city) if part) or None
 
 
 def _counts(db: Session, session_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, int]]:

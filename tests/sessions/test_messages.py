@@ -128,7 +128,10 @@ def test_emails_write_the_time_the_same_way_in_the_meetings_zone(
     )
 
     assert cancelled.status_code == 200, cancelled.text
-    (notice,) = outbox_to(app, member.email)
+    confirmation, notice = outbox_to(app, member.email)
+    assert "7:00 pm (America/Chicago time) on Tuesday, 3 March" in " ".join(
+        confirmation.body_text.split()
+    )
     assert "The circle meeting at 7:00 pm (America/Chicago time) on Tuesday, 3 March that you" in (
         " ".join(notice.body_text.split())
     )

@@ -29,9 +29,13 @@ def test_cancelling_or_moving_tells_everyone_who_rsvpd_and_no_one_else(
         headers=circle.facilitator.headers,
         json={"status": "cancelled", "cancel_reason": "The facilitator is unwell."},
     )
-    for person in (going, waiting):
+    for person, answer in (
+        (going, "You are going to a circle meeting"),
+        (waiting, "You are on the waitlist for a circle meeting"),
+    ):
         subjects = [m.subject for m in outbox_to(app, person.email)]
         assert subjects == [
+            answer,
             "A circle meeting has a new time",
             "A circle meeting has been cancelled",
         ]
@@ -40,7 +44,7 @@ def test_cancelling_or_moving_tells_everyone_who_rsvpd_and_no_one_else(
             assert "Grief" not in message.body_text
             assert "Grief" not in message.subject
     assert outbox_to(app, silent.email) == []
-    assert "The facilitator is unwell." in outbox_to(app, going.email)[1].body_text
+    assert "The facilitator is unwell." in outbox_to(app, going.email)[2].body_text
 
 
 def test_my_sessions_lists_upcoming_meetings_of_my_groups_with_my_rsvp(

@@ -83,8 +83,11 @@ def test_fifty_simultaneous_rsvps_for_ten_seats(
     next_in_line = client.get(f"/api/v1/sessions/{session['id']}", headers=second.headers).json()
     assert next_in_line["my_rsvp"] == {"status": "waitlisted", "waitlist_position": 1}
     notices = outbox_to(app, first.email)
-    assert [n.subject for n in notices] == ["A seat opened up for you"]
-    assert circle.group.name not in notices[0].body_text
+    assert [n.subject for n in notices] == [
+        "You are on the waitlist for a circle meeting",
+        "A seat opened up for you",
+    ]
+    assert circle.group.name not in notices[1].body_text
 
 
 def test_waitlist_is_first_come_first_served(client: TestClient, clock: Clock) -> None:
