@@ -2,10 +2,14 @@
 meeting is cancelled or moved, /me/sessions, and the directory's day filter."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import recurring_ical_events  # type: ignore[import-untyped]  # the package ships no types
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 
+from backend.notifications.models import OutboxMessage
 from tests.sessions.conftest import Clock, create_schedule, make_circle, one_off
 from tests.sessions.test_rsvp import outbox_to, rsvp
 
@@ -90,3 +94,64 @@ def test_directory_finds_groups_by_the_weekday_they_meet(client: TestClient, clo
     assert names("saturday") == ["Saturday Morning Circle"]
     assert names("wednesday") == []
     assert client.get("/api/v1/groups", params={"day": "someday"}).status_code == 422
+
+
+def _event(message: OutboxMessage) -> Any:
+    """The one meeting in an email's calendar file, read back the way a calendar app would."""
+    assert message.calendar is not None
+    calendar = Calendar.from_ical(message.calendar)
+    (event,) = recurring_ical_events.of(calendar).between(
+        datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    )
+    return event
+
+
+def test_an_rsvp_is_confirmed_with_the_meeting_as_a_calendar_file_that_follows_changes(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    circle = make_circle(client, members=2, name="Grief Support Circle")
+    seated, waiting = circle.members
+    starts = clock.now().replace(microsecond=0) + timedelta(days=2)
+    session = one_off(client, circle, starts, capacity=1)
+    rsvp(client, seated, session["id"], "going")
+    rsvp(client, waiting, session["id"], "going")
+
+    (confirmation,) = outbox_to(app, seated.email)
+    assert confirmation.subject == "You are going to a circle meeting"
+    event = _event(confirmation)
+    assert event.decoded("dtstart") == starts
+    assert str(event["summary"]) == "Circle meeting"  # never the group's name by default
+    assert circle.group.online_url in str(event["description"])  # a member sees the link
+    # A waitlist place is not a seat: nothing for the calendar yet.
+    (waitlisted,) = outbox_to(app, waiting.email)
+    assert waitlisted.subject == "You are on the waitlist for a circle meeting"
+    assert waitlisted.calendar is None
+    # Only by email: the member made the change in the app themselves.
+    assert client.get("/api/v1/me/notifications", headers=seated.headers).json()["items"] == []
+
+    later = starts + timedelta(hours=1)
+    client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"starts_at": later.isoformat()},
+    )
+    client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"status": "cancelled"},
+    )
+    _, moved, cancelled = outbox_to(app, seated.email)
+    first, after_move, after_cancel = (_event(m) for m in (confirmation, moved, cancelled))
+    # The same event, updated: one UID, a higher SEQUENCE each time, so calendars replace it.
+    assert first["uid"] == after_move["uid"] == after_cancel["uid"]
+    assert int(first["sequence"]) < int(after_move["sequence"]) < int(after_cancel["sequence"])
+    assert after_move.decoded("dtstart") == later
+    assert str(after_cancel["status"]) == "CANCELLED"
+    # The person on the waitlist is told, without a calendar file.
+    assert [m.calendar for m in outbox_to(app, waiting.email)] == [None, None, None]
+    # And the changes are in the notification centre too.
+    titles = [
+        n["title"]
+        for n in client.get("/api/v1/me/notifications", headers=seated.headers).json()["items"]
+    ]
+    assert titles == ["A circle meeting has been cancelled", "A circle meeting has a new time"]
