@@ -17,6 +17,10 @@ from sqlalchemy.orm import Session
 from backend.core.uniqueness import insert_once, lock_and_reread
 from backend.notifications.models import Channel, NotificationKind, NotificationSettings
 
+# A message moved out of quiet hours is due this long before they begin: the worker runs its
+# jobs every minute and delivers every few seconds, so "the last minute" could slip into them.
+BEFORE_QUIET_HOURS = timedelta(minutes=15)
+
 SWITCHABLE_KINDS = tuple(kind for kind in NotificationKind if kind is not NotificationKind.security)
 
 
@@ -47,8 +51,22 @@ class Preferences:
             return start <= local < end
         return local >= start or local < end  # across midnight
 
+    def after_quiet_hours(self, moment: datetime, timezone: str) -> datetime:
+        """``moment``, or when it falls in quiet hours the moment they end."""
+        if not self.in_quiet_hours(moment, timezone):
+            return moment
+        assert self.quiet_hours_end is not None
+        zone = ZoneInfo(timezone)
+        local = moment.astimezone(zone)
+        end = datetime.combine(local.date(), self.quiet_hours_end, tzinfo=zone)
+        if end <= local:  # they end tomorrow morning
+            end = datetime.combine(
+                local.date() + timedelta(days=1), self.quiet_hours_end, tzinfo=zone
+            )
+        return end.astimezone(moment.tzinfo)
+
     def before_quiet_hours(self, moment: datetime, timezone: str) -> datetime:
-        """``moment``, or when it falls in quiet hours the last minute before they began."""
+        """``moment``, or when it falls in quiet hours a quarter of an hour before they began."""
         if not self.in_quiet_hours(moment, timezone):
             return moment
         assert self.quiet_hours_start is not None
@@ -61,7 +79,7 @@ class Preferences:
             )
         # Wall-clock arithmetic in the zone, then back to UTC: a daylight-saving change
         # inside the quiet hours cannot move the reminder into them.
-        return (began - timedelta(minutes=1)).astimezone(moment.tzinfo)
+        return (began - BEFORE_QUIET_HOURS).astimezone(moment.tzinfo)
 
 
 DEFAULTS = Preferences()

@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
@@ -168,11 +169,17 @@ def preview(text: str) -> str:
 
 
 def queue(
-    db: Session, devices: Sequence[PushSubscription], *, title: str, text: str, link: str
+    db: Session,
+    devices: Sequence[PushSubscription],
+    *,
+    title: str,
+    text: str,
+    link: str,
+    not_before: datetime | None = None,
 ) -> None:
     payload = {"title": title, "body": preview(text), "url": link}
     for device in devices:
-        db.add(PushMessage(subscription_id=device.id, payload=payload))
+        db.add(PushMessage(subscription_id=device.id, payload=payload, next_attempt_at=not_before))
 
 
 # --- delivery ---------------------------------------------------------------------------------

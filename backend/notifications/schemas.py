@@ -82,6 +82,10 @@ class KindChannelsChange(StrictModel):
     digests: ChannelChange | None = None
 
 
+# Longer, and a reminder moved out of them could land back inside (before_quiet_hours).
+MAX_QUIET_HOURS = 20
+
+
 class QuietHours(StrictModel):
     start: time = Field(description="Local time, in your time zone, when quiet hours begin.")
     end: time = Field(description="When they end (earlier than start: they run past midnight).")
@@ -92,6 +96,14 @@ class QuietHours(StrictModel):
             raise ValueError("Quiet hours need an end that differs from their start.")
         if self.start.second or self.end.second or self.start.tzinfo or self.end.tzinfo:
             raise ValueError("Give quiet hours as hours and minutes, such as 22:00.")
+        minutes = (self.end.hour * 60 + self.end.minute) - (
+            self.start.hour * 60 + self.start.minute
+        )
+        if minutes % (24 * 60) > MAX_QUIET_HOURS * 60:
+            raise ValueError(
+                f"Quiet hours can last at most {MAX_QUIET_HOURS} hours, so that reminders still "
+                "have a time to reach you. Choose a later start or an earlier end."
+            )
         return self
 
 

@@ -5,6 +5,7 @@ delivered after commit by the worker."""
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import func, select, update
@@ -37,6 +38,8 @@ class Recipient(Protocol):
     def email(self) -> str: ...
     @property
     def display_name(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
 
 
 def enqueue_email(
@@ -49,6 +52,7 @@ def enqueue_email(
     kind: NotificationKind | None = None,
     unsubscribe_url: str | None = None,
     calendar: str | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
     """An email to send after commit. Account messages (sign-up, reset) go through this
     alone; everything a person can choose about goes through ``notify``."""
@@ -60,6 +64,7 @@ def enqueue_email(
         kind=kind,
         unsubscribe_url=unsubscribe_url,
         calendar=calendar,
+        next_attempt_at=not_before,
     )
     db.add(message)
     return message
@@ -105,6 +110,9 @@ class Notice:
     dedupe_key: str | None = None
     calendar: str | None = None
     channels: frozenset[Channel] = frozenset(Channel)
+    # The answer to something the person just did (an RSVP): it goes at once, even in their
+    # quiet hours. Anything else waits for them to end, but security messages.
+    on_request: bool = False
 
 
 def email_body(
@@ -150,8 +158,16 @@ def notify(
         )
         if not inserted:
             return False
+    switchable = notice.kind is not NotificationKind.security
+    # Quiet hours hold email and push back until they end (the centre has it at once).
+    now = utcnow()
+    not_before = (
+        wanted.after_quiet_hours(now, user.timezone)
+        if switchable and not notice.on_request
+        else now
+    )
+    hold = not_before if not_before > now else None
     if Channel.email in channels:
-        switchable = notice.kind is not NotificationKind.security
         token = unsubscribe.token_for(settings, user.id, notice.kind) if switchable else None
         enqueue_email(
             db,
@@ -164,9 +180,12 @@ def notify(
             kind=notice.kind,
             unsubscribe_url=token and unsubscribe.one_click_url(settings, token),
             calendar=notice.calendar,
+            not_before=hold,
         )
     if Channel.push in channels:
-        push.queue(db, devices, title=notice.subject, text=notice.text, link=notice.link)
+        push.queue(
+            db, devices, title=notice.subject, text=notice.text, link=notice.link, not_before=hold
+        )
     return True
 
 

@@ -204,6 +204,7 @@ def rsvp_confirmed(
         see=SEE,
         calendar=calendar,
         channels=frozenset({Channel.email}),
+        on_request=True,
     )
     # Email only: no device to push to, so none is read.
     notify(db, settings, user, notice, wanted=preferences(db, user.id))

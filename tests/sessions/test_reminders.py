@@ -71,10 +71,10 @@ def scene(client: TestClient, clock: Clock, **group: object) -> tuple[Circle, Pe
 def test_a_reminder_in_quiet_hours_comes_just_before_they_begin() -> None:
     quiet = Preferences(quiet_hours_start=time(22, 0), quiet_hours_end=time(8, 0))
     # An 8:30 am meeting: its hour-before reminder (7:30) is in quiet hours, so it comes at
-    # 9:59 pm the evening before.
+    # 9:45 pm the evening before.
     starts = datetime(2026, 3, 4, 14, 30, tzinfo=UTC)  # 8:30 am in Chicago
     due = reminders.due_at(reminders.HOUR_BEFORE, starts, quiet, CHICAGO)
-    assert due == datetime(2026, 3, 4, 3, 59, tzinfo=UTC)  # 9:59 pm on the 3rd
+    assert due == datetime(2026, 3, 4, 3, 45, tzinfo=UTC)  # 9:45 pm on the 3rd
     # Outside quiet hours nothing moves.
     assert reminders.due_at(reminders.DAY_BEFORE, MEETING, quiet, CHICAGO) == MEETING - timedelta(
         hours=24
@@ -171,10 +171,10 @@ def test_choices_are_kept_quiet_hours_respected_and_circles_named_only_when_chos
     )
     clock.set(MEETING - timedelta(hours=24))
     assert run(app) == 0  # the day-before reminder is off
-    # 5:59 pm is the last minute before quiet hours.
-    clock.set(MEETING - timedelta(hours=1, minutes=2))
+    # Due a quarter of an hour before quiet hours begin: 5:45 pm.
+    clock.set(MEETING - timedelta(hours=1, minutes=16))
     assert run(app) == 0
-    clock.set(MEETING - timedelta(hours=1, minutes=1))
+    clock.set(MEETING - timedelta(hours=1, minutes=15))
     assert run(app) == 1
     (hour,) = reminders_to(app, member)
     assert hour.subject == f"Reminder: {circle.group.name} today at 7:00 pm"
