@@ -28,7 +28,7 @@ from backend.worker import Worker
 from tests.sessions.conftest import make_circle, one_off
 from tests.sessions.test_reminders import going, live_in, settings_of
 from tests.support.clock import Clock
-from tests.support.server import free_port
+from tests.support.postgres import free_port
 
 CHICAGO = ZoneInfo("America/Chicago")
 STEP = timedelta(minutes=5)

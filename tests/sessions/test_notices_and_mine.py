@@ -121,6 +121,7 @@ def test_an_rsvp_is_confirmed_with_the_meeting_as_a_calendar_file_that_follows_c
     event = _event(confirmation)
     assert event.decoded("dtstart") == starts
     assert str(event["summary"]) == "Circle meeting"  # never the group's name by default
+    assert circle.group.online_url is not None
     assert circle.group.online_url in str(event["description"])  # a member sees the link
     # A waitlist place is not a seat: nothing for the calendar yet.
     (waitlisted,) = outbox_to(app, waiting.email)
