@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from backend.accounts.models import Role
 from backend.accounts.schemas import Scope
 from backend.core.clock import utcnow
+from backend.notifications.models import NotificationKind
+from backend.notifications.service import Notice, notify_people
 from tests.factories import Person, join, make_group, make_person, make_service_client
 from tests.library.test_resources import published
 from tests.library.test_stories import submit
@@ -133,3 +135,22 @@ def test_a_circles_series(client: TestClient, app: FastAPI) -> None:
         made.append(created.json()["id"])
     pages = every_page(client, f"/api/v1/groups/{group.id}/schedules", facilitator.headers)
     assert flat(pages, lambda i: i["id"]) == made  # oldest first
+
+
+def test_my_notifications(client: TestClient, app: FastAPI) -> None:
+    member = make_person(client)
+    with app.state.session_factory.begin() as db:
+        for n in range(5):
+            notice = Notice(
+                kind=NotificationKind.changes,
+                subject=f"Notice {n}",
+                text="Something changed.",
+                link="/my-meetings",
+                see="See your meetings",
+            )
+            notify_people(db, app.state.settings, [member.user], notice)
+    titles = flat(
+        every_page(client, "/api/v1/me/notifications", member.headers), lambda i: i["title"]
+    )
+    assert sorted(titles) == [f"Notice {n}" for n in range(5)]
+    assert len(set(titles)) == 5

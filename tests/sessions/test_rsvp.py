@@ -29,8 +29,15 @@ def rsvp(client: TestClient, person: Person, session_id: object, status: str) ->
 
 
 def outbox_to(app: FastAPI, email: str) -> list[OutboxMessage]:
+    """The emails queued for ``email``, in the order they were written."""
     with app.state.session_factory() as db:
-        return list(db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)))
+        return list(
+            db.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.to_address == email)
+                .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            )
+        )
 
 
 @pytest.mark.real_commits
