@@ -107,6 +107,9 @@ def test_quiet_hours_that_start_when_they_end_are_refused_in_words(client: TestC
     assert messages == ["Quiet hours need an end that differs from their start."]
     for bad in (
         {"start": "22:00:30", "end": "07:00"},
+        {"start": "22:00:00.5", "end": "07:00"},  # hours and minutes only, nothing finer
+        {"start": "07:00", "end": "07:00:00.000001"},
+        {"start": "22:00+01:00", "end": "07:00"},  # in the person's own time zone
         {"start": "22:00"},
         {"start": "late", "end": "07:00"},
         {"start": "22:00", "end": "07:00", "days": "weekdays"},
