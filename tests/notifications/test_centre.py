@@ -85,10 +85,12 @@ def test_keyset_pages_give_every_notification_once(
     assert len(set(ids)) == 5
 
 
-def test_a_cursor_that_is_not_ours_is_a_422(client: TestClient) -> None:
+def test_an_empty_centre_and_what_paging_refuses(client: TestClient) -> None:
     person = make_person(client)
-    response = client.get(CENTRE, headers=person.headers, params={"cursor": "not-a-cursor"})
-    assert_problem(response, 422)
+    empty = client.get(CENTRE, headers=person.headers)
+    assert empty.json() == {"items": [], "next_cursor": None, "unread_count": 0}
+    for params in ({"cursor": "not-a-cursor"}, {"limit": 0}, {"limit": 101}, {"limit": "all"}):
+        assert_problem(client.get(CENTRE, headers=person.headers, params=params), 422)
 
 
 def test_marking_read_counts_down_and_ignores_other_peoples_ids(

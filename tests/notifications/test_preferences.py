@@ -2,6 +2,7 @@
 refused), that each switch really stops its channel, and the quiet-hours arithmetic across
 midnight and daylight-saving changes."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,15 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from backend.core.config import Settings
+from backend.notifications import preferences
 from backend.notifications.models import NotificationKind
 from backend.notifications.preferences import Preferences
 from tests.factories import Person, make_person, push_keys
 from tests.notifications.notices import centre_rows_of, emails_of, notice, pushes_of, send
+from tests.support.concurrency import at_once, dawdle
 from tests.support.problems import assert_problem
 
 SETTINGS = "/api/v1/me/notification-settings"
@@ -118,6 +122,27 @@ def test_quiet_hours_that_start_when_they_end_are_refused_in_words(client: TestC
         assert_problem(refused, 422)
     # Nothing of the refused changes was kept.
     assert read(client, person)["quiet_hours"] == {"start": "22:00:00", "end": "07:00:00"}
+
+
+@pytest.mark.real_commits  # two requests at once, each with a transaction of its own
+def test_two_changes_at_once_both_stay(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    person = make_person(client)
+    # Each change holds its transaction a moment after reading the row, so they overlap
+    # where a lost update would show; the first change of all also makes the row.
+    dawdle(monkeypatch, preferences, "lock_and_reread")
+
+    def switch(kind: str) -> Callable[[], Response]:
+        body = {"channels": {kind: {"email": False}}}
+        return lambda: client.patch(SETTINGS, headers=person.headers, json=body)
+
+    answers = at_once(switch("reminders"), switch("digests"), switch("mentoring"))
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    channels = read(client, person)["channels"]
+    assert {kind for kind, choice in channels.items() if not choice["email"]} == {
+        "reminders",
+        "digests",
+        "mentoring",
+    }
 
 
 @pytest.mark.parametrize(
