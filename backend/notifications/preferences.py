@@ -8,7 +8,7 @@ messages always go, by email and in the app.
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -65,21 +65,48 @@ class Preferences:
             )
         return end.astimezone(moment.tzinfo)
 
-    def before_quiet_hours(self, moment: datetime, timezone: str) -> datetime:
+    def before_quiet_hours(self, moment: datetime, timezone: str, *, depth: int = 0) -> datetime:
         """``moment``, or when it falls in quiet hours a quarter of an hour before they began."""
         if not self.in_quiet_hours(moment, timezone):
             return moment
         assert self.quiet_hours_start is not None
         zone = ZoneInfo(timezone)
         local = moment.astimezone(zone)
-        began = datetime.combine(local.date(), self.quiet_hours_start, tzinfo=zone)
-        if began > local:  # they began the evening before
-            began = datetime.combine(
-                local.date() - timedelta(days=1), self.quiet_hours_start, tzinfo=zone
-            )
-        # Wall-clock arithmetic in the zone, then back to UTC: a daylight-saving change
-        # inside the quiet hours cannot move the reminder into them.
-        return (began - BEFORE_QUIET_HOURS).astimezone(moment.tzinfo)
+        day = local.date()
+        if self.quiet_hours_start > local.time():  # they began the evening before
+            day -= timedelta(days=1)
+        began = datetime.combine(day, self.quiet_hours_start, tzinfo=zone)
+        # Counted back in real time from when the clocks first showed the start, so the
+        # answer is never later than ``moment`` nor in quiet hours on a night the clocks
+        # change (wall-clock arithmetic made a minute that does not exist, read as an hour
+        # later).
+        before = (_first_shown(began) - BEFORE_QUIET_HOURS).astimezone(moment.tzinfo)
+        # When the only minutes outside quiet hours were skipped that night, that moment is
+        # in the quiet hours of the day before: look again from there (once is enough, as
+        # quiet hours leave at least four hours a day, but it is bounded all the same).
+        if depth < 3:
+            return self.before_quiet_hours(before, timezone, depth=depth + 1)
+        return before
+
+
+def _first_shown(local: datetime) -> datetime:
+    """The instant (UTC) the clocks of ``local``'s zone first show ``local``: its first time
+    when they show it twice (going back), the moment they jump past it when they skip it
+    (going forward)."""
+    first, second = (local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+    if first <= second:
+        return first
+    # Skipped: the jump lies after ``second`` (the clocks still short of ``local``) and by
+    # ``first`` (past it). Halve the interval down to the microsecond.
+    wall = local.replace(tzinfo=None)
+    short, past = second, first
+    while past - short > timedelta(microseconds=1):
+        middle = short + (past - short) // 2
+        if middle.astimezone(local.tzinfo).replace(tzinfo=None) >= wall:
+            past = middle
+        else:
+            short = middle
+    return past
 
 
 DEFAULTS = Preferences()

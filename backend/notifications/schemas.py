@@ -94,7 +94,10 @@ class QuietHours(StrictModel):
     def not_empty(self) -> "QuietHours":
         if self.start == self.end:
             raise ValueError("Quiet hours need an end that differs from their start.")
-        if self.start.second or self.end.second or self.start.tzinfo or self.end.tzinfo:
+        if any(
+            moment.second or moment.microsecond or moment.tzinfo
+            for moment in (self.start, self.end)
+        ):
             raise ValueError("Give quiet hours as hours and minutes, such as 22:00.")
         minutes = (self.end.hour * 60 + self.end.minute) - (
             self.start.hour * 60 + self.start.minute

@@ -10,7 +10,7 @@ import hmac
 import re
 import uuid
 
-from sqlalchemy import Uuid, column, exists, select, table
+from sqlalchemy import Boolean, Uuid, column, exists, select, table
 from sqlalchemy.orm import Session
 
 from backend.core.config import Settings
@@ -22,7 +22,7 @@ from backend.notifications.preferences import preferences, switch_off
 
 SIGNATURE_BYTES = 16
 # Notifications sit below accounts, so the account table is named, not imported.
-_ACCOUNT = table("user_account", column("id", Uuid()))
+_ACCOUNT = table("user_account", column("id", Uuid()), column("is_active", Boolean()))
 TOKEN = re.compile(r"([0-9a-f]{32})\.([a-z]{1,20})\.([0-9a-f]{32})")
 
 
@@ -67,10 +67,17 @@ def _owner_and_kind(
     db: Session, settings: Settings, token: str
 ) -> tuple[uuid.UUID, NotificationKind]:
     found = read_token(settings, token)
-    # An erased account's links stop working with it.
-    if found is None or db.scalar(select(exists().where(_ACCOUNT.c.id == found[0]))) is not True:
+    if found is None or not _is_open(db, found[0]):
         raise UnsubscribeLinkNotFound()
     return found
+
+
+def _is_open(db: Session, user_id: uuid.UUID) -> bool:
+    """An erased account's links stop working with it. Erasure keeps the account's row
+    (anonymous, no longer active), so the row being there is not enough: a closed account
+    has no email to stop, and no settings are written for it."""
+    query = select(exists().where(_ACCOUNT.c.id == user_id, _ACCOUNT.c.is_active.is_(True)))
+    return db.scalar(query) is True
 
 
 def what_it_stops(db: Session, settings: Settings, token: str) -> tuple[NotificationKind, bool]:

@@ -7,13 +7,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from email import message_from_bytes
-from email import policy as email_policy
 from email.message import EmailMessage, Message
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
@@ -28,6 +24,7 @@ from backend.notifications.senders import create_sender
 from backend.notifications.service import deliver_pending
 from tests.factories import PASSWORD, Person, make_person, make_user, sign_in, sign_up
 from tests.support.concurrency import at_once
+from tests.support.mail import Mailbox, deliver, smtp_server
 from tests.support.postgres import free_port
 from tests.support.problems import assert_problem
 
@@ -317,34 +314,10 @@ def test_password_change_needs_the_current_password(client: TestClient, app: Fas
 # --- password reset by email -------------------------------------------------------------------
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        assert isinstance(envelope.content, bytes)
-        self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
-
-
-def deliver(app: FastAPI, settings: Settings, port: int) -> int:
-    smtp_settings = Settings.model_validate(
-        settings.model_dump()
-        | {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"}
-    )
-    return deliver_pending(app.state.session_factory, create_sender(smtp_settings))
+    with smtp_server() as running:
+        yield running
 
 
 def reset_token_from(message: Message) -> str:
