@@ -10,6 +10,7 @@ A subscription the push service says is gone (404, 410) is removed with its mess
 import base64
 import ipaddress
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,13 +79,32 @@ def _vapid_subject(settings: Settings) -> str:
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-def _b64url_bytes(value: str, what: str, size: int) -> None:
+# The alphabet alone: Python's decoder skips other characters, so "!" in a key would pass.
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def _b64url_bytes(value: str, what: str, size: int) -> bytes:
     try:
+        if not BASE64URL.fullmatch(value):
+            raise ValueError(value)
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except ValueError:
         raise InvalidPushSubscription(f"The subscription's {what} key is not base64url.") from None
     if len(raw) != size:
         raise InvalidPushSubscription(f"The subscription's {what} key has the wrong length.")
+    return raw
+
+
+def _check_browser_key(p256dh: str) -> None:
+    point = _b64url_bytes(p256dh, "p256dh", 65)
+    try:
+        # Sixty-five octets off the curve can never be encrypted for: refuse them now, not
+        # after a day of failing deliveries.
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise InvalidPushSubscription(
+            "The subscription's p256dh key is not a P-256 public key."
+        ) from None
 
 
 def check_endpoint(settings: Settings, endpoint: str) -> None:
@@ -116,7 +136,7 @@ def subscribe(
     """Save a device's subscription (again: the same endpoint moves to whoever subscribed it
     last, as a shared computer's browser does)."""
     check_endpoint(settings, endpoint)
-    _b64url_bytes(p256dh, "p256dh", 65)
+    _check_browser_key(p256dh)
     _b64url_bytes(auth, "auth", 16)
     devices = devices_of(db, [user_id]).get(user_id, [])
     if endpoint not in {d.endpoint for d in devices} and len(devices) >= MAX_DEVICES_PER_PERSON:

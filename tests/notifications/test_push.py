@@ -213,6 +213,8 @@ def _keys_with(**changes: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("keys", "words"),
     [
+        (_keys_with(p256dh="not base64 at all!"), "p256dh key is not base64url"),
+        (_keys_with(auth="***"), "auth key is not base64url"),
         (_keys_with(p256dh="BCVxsr7N_eNgVRqvHtD0"), "p256dh key has the wrong length"),
         (_keys_with(p256dh=_b64(b"\x04" + b"\x01" * 63)), "p256dh key has the wrong length"),
         (_keys_with(auth=_b64(b"\x01" * 15)), "auth key has the wrong length"),
@@ -230,6 +232,34 @@ def test_bad_keys_are_refused(
     problem = assert_problem(response, 422)
     assert words in problem["detail"]
     assert_no_python_repr(problem["detail"])
+    assert devices(client, river) == []
+
+
+def test_base64_with_characters_outside_the_alphabet_is_refused(
+    client: TestClient, receiver: PushReceiver, river: Person
+) -> None:
+    """A lenient decoder skips what is not base64, so a key with junk in it would pass its
+    length check and be stored as given."""
+    phone = receiver.device("phone")
+    keys = phone.keys | {"p256dh": phone.keys["p256dh"][:20] + "!*" + phone.keys["p256dh"][20:]}
+    response = client.post(
+        SUBSCRIPTIONS, headers=river.headers, json={"endpoint": phone.endpoint, "keys": keys}
+    )
+    assert "p256dh key is not base64url" in assert_problem(response, 422)["detail"]
+
+
+def test_a_p256dh_that_is_not_a_point_on_the_curve_is_refused(
+    client: TestClient, receiver: PushReceiver, river: Person
+) -> None:
+    """Sixty-five octets that no browser makes: encrypting for it fails on every attempt, so
+    the subscription would take a day of retries to fail instead of a clear answer now."""
+    phone = receiver.device("phone")
+    for point in (b"\x04" + b"\x00" * 64, b"\x04" + b"\x01" * 64, b"\x05" + b"\x01" * 64):
+        keys = phone.keys | {"p256dh": _b64(point)}
+        response = client.post(
+            SUBSCRIPTIONS, headers=river.headers, json={"endpoint": phone.endpoint, "keys": keys}
+        )
+        assert "p256dh" in assert_problem(response, 422)["detail"]
     assert devices(client, river) == []
 
 
