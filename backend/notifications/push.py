@@ -134,7 +134,8 @@ def subscribe(
     db: Session, settings: Settings, user_id: uuid.UUID, *, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
     """Save a device's subscription (again: the same endpoint moves to whoever subscribed it
-    last, as a shared computer's browser does)."""
+    last, as a shared computer's browser does, and what still waited for the one before is
+    not sent)."""
     check_endpoint(settings, endpoint)
     _check_browser_key(p256dh)
     _b64url_bytes(auth, "auth", 16)
@@ -150,6 +151,15 @@ def subscribe(
         db, PushSubscription, key={"endpoint": endpoint}, values=keys
     )
     if not inserted:
+        if subscription.user_id != user_id:
+            # What still waits for the one before must not show on the next one's screen.
+            db.execute(
+                delete(PushMessage).where(
+                    PushMessage.subscription_id == subscription.id,
+                    PushMessage.sent_at.is_(None),
+                    PushMessage.failed_at.is_(None),
+                )
+            )
         subscription.user_id, subscription.p256dh, subscription.auth = user_id, p256dh, auth
         db.flush()
     return subscription

@@ -299,10 +299,12 @@ def test_subscribing_the_same_endpoint_again_updates_it(
 def test_an_endpoint_subscribed_by_someone_else_moves_to_them(
     client: TestClient, app: FastAPI, receiver: PushReceiver, river: Person
 ) -> None:
-    """A shared computer's browser: whoever turned push on last gets its messages."""
+    """A shared computer's browser: whoever turned push on last gets its messages, and only
+    theirs: what waited for the one before is not shown to the next."""
     maple = make_person(client)
     phone = receiver.device("shared")
     subscribe(client, river, phone)
+    tell(app, [river], replace(MOVED, subject="For River"))
     moved = subscribe(client, maple, phone)
     assert devices(client, river) == []
     assert [d["id"] for d in devices(client, maple)] == [moved["id"]]
