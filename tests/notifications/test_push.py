@@ -507,3 +507,17 @@ def test_a_push_service_that_recovers_gets_the_message_once(
     clock.advance(timedelta(days=1))
     assert deliver(app) == 0
     assert [p.status for p in receiver.received] == [503, 201]
+
+
+def test_a_device_turned_off_gets_nothing_more(
+    client: TestClient, app: FastAPI, receiver: PushReceiver, river: Person
+) -> None:
+    """Turning push off takes the messages still waiting for that device along."""
+    phone = subscribe(client, river, receiver.device("phone"))
+    laptop = subscribe(client, river, receiver.device("laptop"))
+    tell(app, [river])
+    removed = client.delete(f"{SUBSCRIPTIONS}/{phone['id']}", headers=river.headers)
+    assert removed.status_code == 204, removed.text
+    assert {m.subscription_id for m in messages(app)} == {uuid.UUID(laptop["id"])}
+    assert deliver(app) == 1
+    assert [p.name for p in receiver.received] == ["laptop"]
