@@ -110,7 +110,14 @@ def _check_browser_key(p256dh: str) -> None:
 def check_endpoint(settings: Settings, endpoint: str) -> None:
     """Only a browser's push service: https on a listed host (loopback over http only when
     listed, for tests), so the server cannot be made to send requests anywhere else."""
-    parts = urlsplit(endpoint)
+    try:
+        parts = urlsplit(endpoint)
+        if parts.port == 0:  # reading the port raises for one out of range or not a number
+            raise ValueError(endpoint)
+    except ValueError:
+        raise InvalidPushSubscription(
+            "The push endpoint is not a web address we can send to."
+        ) from None
     host = (parts.hostname or "").lower()
     listed = any(host == s or host.endswith("." + s) for s in settings.push_services)
     loopback = host in LOOPBACK_HOSTS or _is_loopback_ip(host)

@@ -185,6 +185,29 @@ def test_an_endpoint_off_the_listed_push_services_is_refused(
     assert devices(client, river) == []
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://[fcm.googleapis.com/fcm/send/abc",
+        "https://fcm.googleapis.com:99999/fcm/send/abc",
+        "https://fcm.googleapis.com:abc/fcm/send/abc",
+        "https://fcm.googleapis.com:0/fcm/send/abc",
+    ],
+)
+def test_an_endpoint_a_request_cannot_be_sent_to_is_refused(
+    client: TestClient, river: Person, endpoint: str
+) -> None:
+    """Never a 500 (an unclosed "[" made urlsplit raise), and never saved to fail at every
+    delivery (requests refuses a port that is not one: InvalidURL)."""
+    _, _, keys = push_keys()
+    response = client.post(
+        SUBSCRIPTIONS, headers=river.headers, json={"endpoint": endpoint, "keys": keys}
+    )
+    problem = assert_problem(response, 422)
+    assert problem["detail"] == "The push endpoint is not a web address we can send to."
+    assert devices(client, river) == []
+
+
 def test_a_listed_push_service_is_taken_over_https_only(client: TestClient, river: Person) -> None:
     _, _, keys = push_keys()
     plain = client.post(
