@@ -544,3 +544,28 @@ def test_a_device_turned_off_gets_nothing_more(
     assert {m.subscription_id for m in messages(app)} == {uuid.UUID(laptop["id"])}
     assert deliver(app) == 1
     assert [p.name for p in receiver.received] == ["laptop"]
+
+
+def test_a_redirect_from_a_push_service_is_not_followed(
+    client: TestClient, app: FastAPI, receiver: PushReceiver, river: Person
+) -> None:
+    """A push service answers for itself (RFC 8030: 201 Created). Following a redirect would
+    send the request to a host the endpoint check never allowed, and count that host's
+    answer as delivered."""
+    elsewhere = PushReceiver(expected_key=receiver.expected_key, host="127.0.0.2")
+    elsewhere.start()
+    try:
+        trap = elsewhere.device("trap")
+        subscribe(client, river, receiver.device("phone"))
+        receiver.redirects["phone"] = trap.endpoint
+        tell(app, [river])
+        assert deliver(app) == 0
+        assert elsewhere.received == []
+    finally:
+        elsewhere.stop()
+    assert [p.status for p in receiver.received] == [307]
+    [message] = messages(app)
+    assert message.sent_at is None
+    assert message.last_error is not None
+    assert "redirects" in message.last_error
+    assert message.next_attempt_at is not None

@@ -50,6 +50,7 @@ TAG_SIZE = 16
 SMALLEST_RECORD = 18
 LAST_RECORD_DELIMITER = 2
 GOOD = 201
+REDIRECT = 307
 
 
 def b64url_decode(text: str) -> bytes:
@@ -206,13 +207,17 @@ class Push:
 
 @dataclass
 class PushReceiver:
-    """A push service on 127.0.0.1 (a free port) with its browsers; see the module's words."""
+    """A push service on ``host`` (127.0.0.1; a free port) with its browsers; see the
+    module's words."""
 
     expected_key: str = ""
     received: list[Push] = field(default_factory=list)
     devices: dict[str, Device] = field(default_factory=dict)
     # The status each device's push service answers a valid message with (201 when unset).
     statuses: dict[str, int] = field(default_factory=dict)
+    # Where a device's push service sends the sender instead (307 with this Location).
+    redirects: dict[str, str] = field(default_factory=dict)
+    host: str = "127.0.0.1"
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -227,20 +232,22 @@ class PushReceiver:
                 with receiver._lock:
                     receiver.received.append(push)
                 self.send_response(push.status)
+                if push.status == REDIRECT:
+                    self.send_header("Location", receiver.redirects[push.name])
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((self.host, 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
         self._thread.start()
@@ -295,7 +302,7 @@ class PushReceiver:
         except Refused as refused:
             push.status, push.refused = refused.status, refused.reason
             return push
-        push.status = self.statuses.get(name, GOOD)
+        push.status = REDIRECT if name in self.redirects else self.statuses.get(name, GOOD)
         return push
 
     @staticmethod
