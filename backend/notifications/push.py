@@ -49,10 +49,19 @@ def _private_key(settings: Settings) -> ec.EllipticCurvePrivateKey:
         text = settings.vapid_private_key.get_secret_value().strip()
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode(), password=None)
-            if not isinstance(key, ec.EllipticCurvePrivateKey):
+            # VAPID is ES256: a key on another curve signs what no push service verifies.
+            if not (
+                isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)
+            ):
                 raise ValueError("CIRCLES_VAPID_PRIVATE_KEY must be an EC P-256 key")
             return key
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        # Fewer octets would still make a scalar, a small one anyone could guess.
+        if len(raw) != 32:
+            raise ValueError(
+                "CIRCLES_VAPID_PRIVATE_KEY must be an EC P-256 key: PEM, or base64url of its "
+                f"32 octets (this is {len(raw)})"
+            )
         return ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     # Derived from the signing key: stable across restarts with nothing stored. The order of
     # P-256 is just under 2**256, so reducing a 256-bit digest gives a valid scalar.

@@ -89,3 +89,32 @@ def test_unset_the_key_follows_the_signing_key(settings: Settings) -> None:
     rotated = derived.model_copy(update={"jwt_secret": SecretStr("another-secret-" + "z" * 40)})
     assert public_key(derived) == public_key(derived.model_copy())
     assert len({public_key(derived), public_key(rotated), CONFIGURED_POINT}) == 3
+
+
+@pytest.mark.parametrize(
+    ("configured", "why"),
+    [
+        # One octet would be read as the private scalar 5: a key anyone can guess.
+        (b64url(b"\x05"), "32 octets"),
+        (b64url(b"\x01" * 31), "32 octets"),
+        (b64url(b"\x04" + b"\x01" * 64), "32 octets"),  # a public key given by mistake
+        (
+            ec.generate_private_key(ec.SECP384R1())
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode(),
+            "P-256",
+        ),
+    ],
+)
+def test_a_key_that_is_not_a_p256_private_key_is_refused(
+    settings: Settings, configured: str, why: str
+) -> None:
+    """VAPID is ES256 (RFC 8292 section 3.1): another curve signs what no push service
+    verifies, and a short raw key is a weak one."""
+    wrong = settings.model_copy(update={"vapid_private_key": SecretStr(configured)})
+    with pytest.raises(ValueError, match=f"CIRCLES_VAPID_PRIVATE_KEY.*{why}"):
+        public_key(wrong)
