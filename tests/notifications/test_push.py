@@ -15,10 +15,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from backend.accounts.models import User
-from backend.notifications.delivery import MAX_ATTEMPTS, retry_wait
+from backend.notifications.delivery import CLAIM_TIMEOUT, MAX_ATTEMPTS, retry_wait
 from backend.notifications.models import NotificationKind, PushMessage, PushSubscription
 from backend.notifications.push import (
     MAX_DEVICES_PER_PERSON,
@@ -569,3 +569,23 @@ def test_a_redirect_from_a_push_service_is_not_followed(
     assert message.last_error is not None
     assert "redirects" in message.last_error
     assert message.next_attempt_at is not None
+
+
+def test_a_message_claimed_by_a_worker_that_died_is_sent_after_the_claim_times_out(
+    client: TestClient, app: FastAPI, receiver: PushReceiver, river: Person, clock: Clock
+) -> None:
+    subscribe(client, river, receiver.device("phone"))
+    tell(app, [river])
+    with app.state.session_factory.begin() as db:
+        # What a worker leaves when it dies between its claim and the send.
+        db.execute(update(PushMessage).values(claimed_at=clock.now(), attempts=1))
+    assert deliver(app) == 0
+    clock.advance(CLAIM_TIMEOUT - timedelta(seconds=5))
+    assert deliver(app) == 0
+    assert receiver.received == []
+    clock.advance(timedelta(seconds=10))
+    assert deliver(app) == 1
+    assert receiver.delivered("phone") == [expected_payload(MOVED)]
+    [message] = messages(app)
+    assert message.attempts == 2
+    assert message.sent_at is not None
