@@ -10,12 +10,14 @@ A subscription the push service says is gone (404, 410) is removed with its mess
 import base64
 import ipaddress
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
@@ -48,10 +50,19 @@ def _private_key(settings: Settings) -> ec.EllipticCurvePrivateKey:
         text = settings.vapid_private_key.get_secret_value().strip()
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode(), password=None)
-            if not isinstance(key, ec.EllipticCurvePrivateKey):
+            # VAPID is ES256: a key on another curve signs what no push service verifies.
+            if not (
+                isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)
+            ):
                 raise ValueError("CIRCLES_VAPID_PRIVATE_KEY must be an EC P-256 key")
             return key
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        # Fewer octets would still make a scalar, a small one anyone could guess.
+        if len(raw) != 32:
+            raise ValueError(
+                "CIRCLES_VAPID_PRIVATE_KEY must be an EC P-256 key: PEM, or base64url of its "
+                f"32 octets (this is {len(raw)})"
+            )
         return ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
     # Derived from the signing key: stable across restarts with nothing stored. The order of
     # P-256 is just under 2**256, so reducing a 256-bit digest gives a valid scalar.
@@ -79,19 +90,45 @@ def _vapid_subject(settings: Settings) -> str:
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-def _b64url_bytes(value: str, what: str, size: int) -> None:
+# The alphabet alone: Python's decoder skips other characters, so "!" in a key would pass.
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def _b64url_bytes(value: str, what: str, size: int) -> bytes:
     try:
+        if not BASE64URL.fullmatch(value):
+            raise ValueError(value)
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except ValueError:
         raise InvalidPushSubscription(f"The subscription's {what} key is not base64url.") from None
     if len(raw) != size:
         raise InvalidPushSubscription(f"The subscription's {what} key has the wrong length.")
+    return raw
+
+
+def _check_browser_key(p256dh: str) -> None:
+    point = _b64url_bytes(p256dh, "p256dh", 65)
+    try:
+        # Sixty-five octets off the curve can never be encrypted for: refuse them now, not
+        # after a day of failing deliveries.
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise InvalidPushSubscription(
+            "The subscription's p256dh key is not a P-256 public key."
+        ) from None
 
 
 def check_endpoint(settings: Settings, endpoint: str) -> None:
     """Only a browser's push service: https on a listed host (loopback over http only when
     listed, for tests), so the server cannot be made to send requests anywhere else."""
-    parts = urlsplit(endpoint)
+    try:
+        parts = urlsplit(endpoint)
+        if parts.port == 0:  # reading the port raises for one out of range or not a number
+            raise ValueError(endpoint)
+    except ValueError:
+        raise InvalidPushSubscription(
+            "The push endpoint is not a web address we can send to."
+        ) from None
     host = (parts.hostname or "").lower()
     listed = any(host == s or host.endswith("." + s) for s in settings.push_services)
     loopback = host in LOOPBACK_HOSTS or _is_loopback_ip(host)
@@ -115,9 +152,10 @@ def subscribe(
     db: Session, settings: Settings, user_id: uuid.UUID, *, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
     """Save a device's subscription (again: the same endpoint moves to whoever subscribed it
-    last, as a shared computer's browser does)."""
+    last, as a shared computer's browser does, and what still waited for the one before is
+    not sent)."""
     check_endpoint(settings, endpoint)
-    _b64url_bytes(p256dh, "p256dh", 65)
+    _check_browser_key(p256dh)
     _b64url_bytes(auth, "auth", 16)
     devices = devices_of(db, [user_id]).get(user_id, [])
     if endpoint not in {d.endpoint for d in devices} and len(devices) >= MAX_DEVICES_PER_PERSON:
@@ -131,6 +169,15 @@ def subscribe(
         db, PushSubscription, key={"endpoint": endpoint}, values=keys
     )
     if not inserted:
+        if subscription.user_id != user_id:
+            # What still waits for the one before must not show on the next one's screen.
+            db.execute(
+                delete(PushMessage).where(
+                    PushMessage.subscription_id == subscription.id,
+                    PushMessage.sent_at.is_(None),
+                    PushMessage.failed_at.is_(None),
+                )
+            )
         subscription.user_id, subscription.p256dh, subscription.auth = user_id, p256dh, auth
         db.flush()
     return subscription
@@ -228,8 +275,13 @@ def deliver_pushes(session_factory: sessionmaker[Session], settings: Settings) -
             vapid_claims={"sub": subject},
             ttl=TIME_TO_LIVE_SECONDS,
             timeout=TIMEOUT_SECONDS,
+            requests_session=http,
         )
 
-    return deliver_due(
-        session_factory, PushMessage, what="push", prepare=_prepare, send=send, gone=_gone
-    )
+    with requests.Session() as http:
+        # A push service answers for itself (201). Following a redirect would send to a host
+        # check_endpoint never allowed, and count that host's answer as delivered.
+        http.max_redirects = 0
+        return deliver_due(
+            session_factory, PushMessage, what="push", prepare=_prepare, send=send, gone=_gone
+        )
