@@ -3,7 +3,8 @@ a day and a half in five-minute steps, the worker (all its jobs, as production r
 member going to two meetings the reminders they chose at the right local times, none for the
 meeting that was cancelled, none in their quiet hours; the notification centre lists them;
 one-click unsubscribe (the List-Unsubscribe address, POSTed as a mail app does) stops the emails
-while the centre keeps listing them."""
+while the centre keeps listing them; and a push service on loopback verifies and decrypts the
+same reminders on the member's phone."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from tests.sessions.conftest import make_circle, one_off
 from tests.sessions.test_reminders import going, live_in, settings_of
 from tests.support.clock import Clock
 from tests.support.postgres import free_port
+from tests.support.push_receiver import PushReceiver
 
 CHICAGO = ZoneInfo("America/Chicago")
 STEP = timedelta(minutes=5)
@@ -67,6 +69,17 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
+@pytest.fixture
+def phone(client: TestClient) -> Iterator[PushReceiver]:
+    receiver = PushReceiver(expected_key=client.get("/api/v1/push/key").json()["public_key"])
+    receiver.start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+    assert receiver.refusals() == []
+
+
 def through(worker: Worker, clock: Clock, until: datetime) -> None:
     """Move the clock in steps to ``until``, one worker round at each (bounded by the span).
     Each step sets the moment afresh, so the real time a round takes never adds up."""
@@ -82,7 +95,12 @@ def minute(at: datetime) -> datetime:
 
 
 def test_a_member_gets_the_reminders_they_chose_at_the_right_local_times(
-    client: TestClient, app: FastAPI, settings: Settings, clock: Clock, inbox: tuple[Inbox, int]
+    client: TestClient,
+    app: FastAPI,
+    settings: Settings,
+    clock: Clock,
+    inbox: tuple[Inbox, int],
+    phone: PushReceiver,
 ) -> None:
     box, port = inbox
     mail = Settings.model_validate(
@@ -103,6 +121,12 @@ def test_a_member_gets_the_reminders_they_chose_at_the_right_local_times(
     member = circle.members[0]
     live_in(client, member, "America/Chicago")
     settings_of(client, member, quiet_hours={"start": "21:00", "end": "07:00"})
+    subscribed = client.post(
+        "/api/v1/me/push-subscriptions",
+        headers=member.headers,
+        json=phone.device("member").subscription,
+    )
+    assert subscribed.status_code == 201, subscribed.text
     early = one_off(client, circle, chicago(3, 7, 30), timezone="America/Chicago")
     evening = one_off(client, circle, chicago(3, 19, 0), timezone="America/Chicago")
     called_off = one_off(client, circle, chicago(3, 12, 0), timezone="America/Chicago")
@@ -146,6 +170,13 @@ def test_a_member_gets_the_reminders_they_chose_at_the_right_local_times(
     bodies = [m.get_body(("plain",)).get_content() for _, m in box.reminders()]  # type: ignore[union-attr]
     assert [circle.group.online_url in body for body in bodies] == [False, False, True, True]
 
+    # The phone verified the push service's VAPID signature, decrypted each one, and shows
+    # the same words, with the meeting to open.
+    pushed = [p for p in phone.delivered("member") if p["title"].startswith("Reminder:")]
+    assert [p["title"] for p in pushed] == [subject for _, subject in sent]
+    assert {p["url"] for p in pushed} == {f"/meetings/{early['id']}", f"/meetings/{evening['id']}"}
+    assert all(circle.group.name not in p["title"] + p["body"] for p in pushed)
+
     # The notification centre lists the same four.
     centre = client.get("/api/v1/me/notifications", headers=member.headers).json()
     titles = [n["title"] for n in centre["items"] if n["kind"] == "reminders"]
@@ -165,11 +196,13 @@ def test_a_member_gets_the_reminders_they_chose_at_the_right_local_times(
     going(client, member, thursday)
     before = len(box.received)
     through(worker, clock, chicago(5, 18, 30).astimezone(UTC))
-    # No more reminder emails, but the centre still has them.
+    # No more reminder emails, but the centre and the phone still have them.
     assert box.reminders()[len(sent) :] == []
     assert all(not str(m["Subject"]).startswith("Reminder:") for _, m in box.received[before:])
     centre = client.get("/api/v1/me/notifications", headers=member.headers).json()
-    assert [n["title"] for n in centre["items"][:2]] == [
-        "Reminder: your circle meeting today at 7:00 pm",
+    thursdays = [
         "Reminder: your circle meeting tomorrow at 7:00 pm",
+        "Reminder: your circle meeting today at 7:00 pm",
     ]
+    assert [n["title"] for n in centre["items"][:2]] == list(reversed(thursdays))
+    assert [p["title"] for p in phone.delivered("member")][-2:] == thursdays
