@@ -23,6 +23,12 @@ interface Form {
   channels: NotificationSettingsRead["channels"];
 }
 
+/** "Chicago time (America/Chicago)", or just "UTC". */
+function zoneName(timezone: string): string {
+  const label = zoneLabel(timezone);
+  return label === timezone ? label : `${label} (${timezone})`;
+}
+
 /** "22:00:00" as a time input shows it: "22:00". */
 const hhmm = (time: string) => time.slice(0, 5);
 
@@ -127,7 +133,7 @@ function SettingsForm({ settings }: { settings: NotificationSettingsRead }) {
         <legend>Quiet hours</legend>
         <p className="hint" id={quietHint}>
           Nothing is sent during them; a reminder that falls in them comes just before they begin. Times are in your
-          time zone, {zoneLabel(settings.timezone)} ({settings.timezone}), which you can change in your profile above.
+          time zone, {zoneName(settings.timezone)}, which you can change in your profile above.
         </p>
         <label className="choice">
           <input
