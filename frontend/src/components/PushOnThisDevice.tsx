@@ -117,7 +117,13 @@ export function PushOnThisDevice() {
         setTrouble("failed");
         return;
       }
-      await circles.notifications.addDevice(body);
+      try {
+        await circles.notifications.addDevice(body);
+      } catch (caught) {
+        // The server would not keep it (say, a push service it does not know): leave nothing behind.
+        await subscription.unsubscribe().catch(() => false);
+        throw caught;
+      }
       await queryClient.invalidateQueries({ queryKey: DEVICES_KEY });
       setEndpoint(body.endpoint);
       setSaid("Notifications are on for this device.");

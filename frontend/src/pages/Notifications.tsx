@@ -1,6 +1,6 @@
 import type { NotificationPage, NotificationRead } from "@strength-circles/client";
 import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { circles } from "../api";
@@ -32,7 +32,12 @@ function Item({ item, zone, onFollow }: { item: NotificationRead; zone: string; 
   const path = appPath(item.link);
   return (
     <li className={unread ? "card notification unread" : "card notification"}>
-      {unread ? <p className="badge new">New</p> : null}
+      {/* Seen as a badge; heard with the heading, for those who move from heading to heading. */}
+      {unread ? (
+        <p className="badge new" aria-hidden="true">
+          New
+        </p>
+      ) : null}
       <h2>
         {path ? (
           <Link to={path} onClick={onFollow}>
@@ -41,6 +46,7 @@ function Item({ item, zone, onFollow }: { item: NotificationRead; zone: string; 
         ) : (
           item.title
         )}
+        {unread ? <span className="visually-hidden"> (new)</span> : null}
       </h2>
       <p className="body">{item.body}</p>
       <p className="small muted">
@@ -58,6 +64,8 @@ export default function NotificationsPage() {
   const zone = useTimeZone();
   const queryClient = useQueryClient();
   const [said, setSaid] = useState("");
+  // Where focus goes once "Mark all as read" is done (the button is disabled then).
+  const status = useRef<HTMLDivElement>(null);
   const list = useInfiniteQuery({
     queryKey: LIST_KEY,
     queryFn: async ({ pageParam }) => {
@@ -69,6 +77,7 @@ export default function NotificationsPage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     staleTime: 0,
+    refetchOnWindowFocus: true,
   });
 
   function settled(unread: number) {
@@ -81,6 +90,7 @@ export default function NotificationsPage() {
       queryClient.setQueryData<Pages>(LIST_KEY, (pages) => markedInCache(pages, "all", new Date().toISOString()));
       settled(answer.unread_count);
       setSaid("All your notifications are marked as read.");
+      status.current?.focus();
     },
   });
 
@@ -105,7 +115,9 @@ export default function NotificationsPage() {
         What Strength Circles has told you, newest first. You can choose what we send, and how, in your{" "}
         <Link to="/account#notifications">notification settings</Link>.
       </p>
-      <div role="status">{said ? <p className="notice success">{said}</p> : null}</div>
+      <div role="status" tabIndex={-1} ref={status}>
+        {said ? <p className="notice success">{said}</p> : null}
+      </div>
       <Problem error={markAll.error} />
       {list.isPending ? <Loading what="your notifications" /> : null}
       {list.error && !list.data ? <Problem error={list.error} retry={() => void list.refetch()} /> : null}

@@ -181,6 +181,27 @@ describe("push on this device", () => {
     }
   });
 
+  it("shows the server's words when it will not keep the subscription, and leaves none behind", async () => {
+    const browser = fakePush({ permission: "granted", subscribe: () => Promise.resolve("https://unknown.example/device") });
+    const detail = "This browser's push subscription cannot be used. Notifications in the app and by email still work.";
+    fakeApi({
+      ...SETTINGS,
+      "GET /api/v1/push/key": () => json({ public_key: "BAEC_w-_" }),
+      "GET /api/v1/me/push-subscriptions": () => json([]),
+      "POST /api/v1/me/push-subscriptions": () => problem(422, { title: "Push can't be turned on here", detail }),
+    });
+    try {
+      renderSettings();
+      const user = userEvent.setup();
+      await user.click(await screen.findByRole("button", { name: "Turn on notifications on this device" }));
+      expect(await screen.findByRole("alert")).toHaveTextContent(detail);
+      expect(browser.unsubscribe).toHaveBeenCalledTimes(1);
+      expect(screen.getByText("Push is off for this device.")).toBeInTheDocument();
+    } finally {
+      forget();
+    }
+  });
+
   it("says so when permission is denied, and asks nothing of the push service", async () => {
     const browser = fakePush({ permission: "denied", subscribe: () => Promise.resolve("https://push.example/x") });
     const api = fakeApi({ ...SETTINGS, "GET /api/v1/me/push-subscriptions": () => json([]) });

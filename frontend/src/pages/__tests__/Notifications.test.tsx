@@ -48,7 +48,7 @@ describe("the notification centre", () => {
     const list = await screen.findByRole("list", { name: "Your notifications" });
     const cards = within(list).getAllByRole("listitem");
     expect(cards.map((card) => within(card).getByRole("heading").textContent)).toEqual([
-      "A seat opened up for you",
+      "A seat opened up for you (new)",
       "A circle meeting has been cancelled",
     ]);
     // Unread is said in words, not by colour alone.
@@ -64,6 +64,8 @@ describe("the notification centre", () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole("button", { name: "Mark all as read" }));
     expect(await screen.findByText("All your notifications are marked as read.")).toBeInTheDocument();
+    // The pressed button is disabled now: focus goes to what it said.
+    expect(screen.getByRole("status")).toHaveFocus();
     expect(api.to("POST", "/api/v1/me/notifications/read-all")).toHaveLength(1);
     expect(screen.queryByText("New")).not.toBeInTheDocument();
     expect(screen.getByText("You have read them all.")).toBeInTheDocument();
@@ -96,7 +98,7 @@ describe("the notification centre", () => {
       "GET /api/v1/me/notifications/unread-count": () => json({ unread_count: 1 }),
     });
     renderCentre();
-    expect(await screen.findByRole("heading", { name: "First page" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: /^First page/ })).toBeInTheDocument();
     const user = userEvent.setup();
     await user.click(screen.getByRole("button", { name: "Show more" }));
     expect(await screen.findByRole("heading", { name: "Second page" })).toBeInTheDocument();
