@@ -89,11 +89,16 @@ function SettingsForm({ settings }: { settings: NotificationSettingsRead }) {
       setForm(formOf(updated));
     },
   });
-  const quietError = fieldError(save.error, "quiet_hours");
+  const [missingTime, setMissingTime] = useState(false);
+  const quietError = missingTime
+    ? "Give both times, such as 22:00 and 07:00, or turn quiet hours off."
+    : fieldError(save.error, "quiet_hours");
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    save.mutate();
+    const missing = form.quiet && (!form.quietStart || !form.quietEnd);
+    setMissingTime(missing);
+    if (!missing) save.mutate();
   }
 
   function setChannel(kind: SwitchableKind, channel: ChannelName, on: boolean) {
@@ -144,7 +149,12 @@ function SettingsForm({ settings }: { settings: NotificationSettingsRead }) {
           />
           Keep quiet hours
         </label>
-        {quietError ? <p className="error">{quietError}</p> : null}
+        {quietError ? (
+          // Said aloud when it is the form's own check; the server's problem is an alert below.
+          <p className="error" role={missingTime ? "alert" : undefined}>
+            {quietError}
+          </p>
+        ) : null}
         {form.quiet ? (
           <div className="quiet-hours">
             <div className="field">

@@ -90,6 +90,17 @@ describe("notification settings", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Quiet hours need an end that differs from their start.");
     expect(api.to("PATCH", "/api/v1/me/notification-settings")[0]?.body).toEqual({ quiet_hours: null });
   });
+
+  it("asks for both quiet-hours times before sending anything", async () => {
+    const api = fakeApi({ "GET /api/v1/me/notification-settings": () => json(settings()) });
+    renderSettings();
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("checkbox", { name: "Keep quiet hours" }));
+    await user.clear(screen.getByLabelText("Quiet until"));
+    await user.click(screen.getByRole("button", { name: "Save notification settings" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Give both times, such as 22:00 and 07:00");
+    expect(api.to("PATCH", "/api/v1/me/notification-settings")).toHaveLength(0);
+  });
 });
 
 /** A browser with the Push API, whose push service answers as the test says. */
