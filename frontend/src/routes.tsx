@@ -48,6 +48,8 @@ const MentoringPage = lazy(() => import("./pages/mentoring/Overview"));
 const OfferToMentorPage = lazy(() => import("./pages/mentoring/OfferToMentor"));
 const AskForMentorPage = lazy(() => import("./pages/mentoring/AskForMentor"));
 const MyMatchesPage = lazy(() => import("./pages/mentoring/MyMatches"));
+const NotificationsPage = lazy(() => import("./pages/Notifications"));
+const UnsubscribePage = lazy(() => import("./pages/Unsubscribe"));
 const NotFoundPage = lazy(() => import("./pages/NotFound"));
 
 function signedIn(page: React.ReactNode) {
@@ -87,6 +89,8 @@ export const router = createBrowserRouter([
           { path: "forgot-password", element: <ForgotPasswordPage /> },
           { path: "reset-password", element: <ResetPasswordPage /> },
           { path: "account", element: signedIn(<AccountPage />) },
+          { path: "notifications", element: signedIn(<NotificationsPage />) },
+          { path: "unsubscribe/:token", element: <UnsubscribePage /> },
           { path: "account/reports", element: signedIn(<MyReportsPage />) },
           { path: "account/blocks", element: signedIn(<MyBlocksPage />) },
           { path: "staff", element: signedIn(<StaffHomePage />) },

@@ -96,3 +96,64 @@ self.addEventListener("fetch", (event) => {
   }
   // Everything else (the API above all) goes to the network as usual and is never stored.
 });
+
+// --- Push: a short message on the device, from the JSON the server sends ({title, body, url}).
+// The server already wrote it in the person's chosen words (circles named only if they chose
+// so); anything missing or unreadable shows a neutral line rather than nothing.
+const NEUTRAL_TITLE = "Strength Circles";
+const NEUTRAL_BODY = "You have a new notification";
+
+/** A path inside the app to open on a click: same origin only, else the notification centre. */
+function appUrl(url) {
+  try {
+    const target = new URL(typeof url === "string" && url ? url : "/notifications", self.location.origin);
+    return target.origin === self.location.origin ? target.href : new URL("/notifications", self.location.origin).href;
+  } catch {
+    return new URL("/notifications", self.location.origin).href;
+  }
+}
+
+function pushPayload(event) {
+  try {
+    const data = event.data ? event.data.json() : null;
+    if (data && typeof data === "object" && typeof data.title === "string" && data.title.trim()) {
+      return {
+        title: data.title,
+        body: typeof data.body === "string" ? data.body : "",
+        url: appUrl(data.url),
+      };
+    }
+  } catch {
+    // Not JSON: the neutral message below.
+  }
+  return { title: NEUTRAL_TITLE, body: NEUTRAL_BODY, url: appUrl("/notifications") };
+}
+
+self.addEventListener("push", (event) => {
+  const message = pushPayload(event);
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body,
+      data: { url: message.url },
+      icon: "/icon-192.png",
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = appUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      // A window of the app already on that page is brought forward. Another page of the app
+      // is not navigated away from (it may hold something half written): the page opens anew.
+      const showing = windows.find((client) => client.url === url);
+      if (showing) {
+        await showing.focus();
+        return;
+      }
+      await self.clients.openWindow(url);
+    })(),
+  );
+});

@@ -568,6 +568,44 @@ export function createCirclesClient(options: ClientOptions) {
       ok(api.PUT("/api/v1/mentoring/matches/{match_id}/feedback", { ...match(matchId), body })),
   };
 
+  /** The notification centre, what the person wants to be told and how, and the devices
+   * they turned push on for. */
+  const notifications = {
+    /** One page of the notification centre, newest first, with how many are unread in all. */
+    list: (cursor?: string, limit = 20) =>
+      ok(api.GET("/api/v1/me/notifications", { params: { query: { limit, ...(cursor ? { cursor } : {}) } } })),
+    /** How many are unread (the bell's badge). */
+    unreadCount: () => ok(api.GET("/api/v1/me/notifications/unread-count")),
+    /** Marks these read (1 to 100; ids that are not the caller's are ignored). */
+    markRead: (ids: string[]) => ok(api.POST("/api/v1/me/notifications/read", { body: { ids } })),
+    markAllRead: () => ok(api.POST("/api/v1/me/notifications/read-all")),
+    settings: () => ok(api.GET("/api/v1/me/notification-settings")),
+    /** Changes only what is given (`channels.reminders.email: false` changes only that);
+     * `quiet_hours: null` turns quiet hours off. */
+    updateSettings: (body: Schemas["NotificationSettingsUpdate"]) =>
+      ok(api.PATCH("/api/v1/me/notification-settings", { body })),
+    /** The key a browser subscribes to push with (base64url; anyone may read it). */
+    pushKey: () => ok(api.GET("/api/v1/push/key")),
+    /** The devices the caller turned push on for (at most ten). */
+    devices: () => ok(api.GET("/api/v1/me/push-subscriptions")),
+    /** Turns push on for this device: the browser's `subscription.toJSON()`. Again is fine. */
+    addDevice: (body: Schemas["PushSubscriptionCreate"]) => ok(api.POST("/api/v1/me/push-subscriptions", { body })),
+    removeDevice: (subscriptionId: string) =>
+      done(
+        api.DELETE("/api/v1/me/push-subscriptions/{subscription_id}", {
+          params: { path: { subscription_id: subscriptionId } },
+        }),
+      ),
+  };
+
+  /** The link at the foot of an email that stops that kind of email, without signing in. */
+  const unsubscribeLinks = {
+    /** Which emails the link stops, and whether they are still sent. 404 unknown or tampered. */
+    read: (token: string) => ok(api.GET("/api/v1/unsubscribe/{token}", { params: { path: { token } } })),
+    /** Stops them (safe to repeat). Sent without an Idempotency-Key: the path holds the token. */
+    stop: (token: string) => ok(api.POST("/api/v1/unsubscribe/{token}", { params: { path: { token } } })),
+  };
+
   const blocks = {
     /** The members the caller has blocked, read whole. */
     list: () => allPages((cursor) => ok(api.GET("/api/v1/me/blocks", { params: { query: pageQuery(cursor) } }))),
@@ -577,7 +615,24 @@ export function createCirclesClient(options: ClientOptions) {
       done(api.DELETE("/api/v1/me/blocks/{user_id}", { params: { path: { user_id: userId } } })),
   };
 
-  return { auth, me, groups, invitations, referrals, membership, sessions, schedules, library, safety, admin, mentoring, blocks, transport };
+  return {
+    auth,
+    me,
+    groups,
+    invitations,
+    referrals,
+    membership,
+    sessions,
+    schedules,
+    library,
+    safety,
+    admin,
+    mentoring,
+    blocks,
+    notifications,
+    unsubscribeLinks,
+    transport,
+  };
 }
 
 export type CirclesClient = ReturnType<typeof createCirclesClient>;

@@ -21,12 +21,15 @@ const MAX_RETRY_WAIT_MS = 8_000;
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 /** The server takes Idempotency-Key on POSTs under /api/v1 except these (and previews, which
  * write nothing, and new invitations, whose answer holds a secret shown once). Accepting an
- * invitation, and opening or answering a referral, have the secret in their path. */
+ * invitation, opening or answering a referral, and an unsubscribe link have the secret in their
+ * path. */
 const NO_IDEMPOTENCY_KEY = [
   `${API_PREFIX}/auth/`,
   `${API_PREFIX}/me/password`,
   `${API_PREFIX}/invitations/`,
   `${API_PREFIX}/referral-links/`,
+  // An email's unsubscribe link: its path holds the person's token, which a kept key would store.
+  `${API_PREFIX}/unsubscribe/`,
 ];
 const NO_IDEMPOTENCY_KEY_SUFFIXES = ["/preview", "/invitations"];
 

@@ -2,9 +2,31 @@ import { Suspense, useState } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router";
 
 import { circles } from "../api";
+import { bellLabel, useUnreadCount } from "../lib/notifications";
 import { useSession } from "../lib/session";
 import { Loading } from "./Problem";
 import { QuickExit } from "./QuickExit";
+
+/** The bell: a link to the notification centre, with the unread count in its name. */
+function Bell() {
+  const unread = useUnreadCount();
+  return (
+    <NavLink to="/notifications" className="bell" aria-label={bellLabel(unread)}>
+      <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      <span>Notifications</span>
+      {unread ? (
+        <span className="count" aria-hidden="true">
+          {unread > 99 ? "99+" : unread}
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
 
 export function Layout() {
   const { signedIn, me } = useSession();
@@ -61,6 +83,9 @@ export function Layout() {
                       <NavLink to="/staff">Staff tools</NavLink>
                     </li>
                   ) : null}
+                  <li>
+                    <Bell />
+                  </li>
                   <li>
                     <NavLink to="/account">{me ? `Account (${me.display_name})` : "Account"}</NavLink>
                   </li>

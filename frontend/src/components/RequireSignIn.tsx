@@ -13,7 +13,8 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   // visit without a sign-in, or one the server ended, is sent to sign in.
   if (!signedIn && ended === "signed-out") return null;
   if (!signedIn) {
-    const back = location.pathname + location.search;
+    // With the hash: an email's link to /account#notifications comes back to that section.
+    const back = location.pathname + location.search + location.hash;
     return <Navigate to={`/sign-in?next=${encodeURIComponent(back)}`} replace />;
   }
   return <>{children}</>;

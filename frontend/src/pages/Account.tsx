@@ -5,6 +5,7 @@ import { Link, useNavigate } from "react-router";
 
 import { circles } from "../api";
 import { Field } from "../components/Field";
+import { NotificationSettings } from "../components/NotificationSettings";
 import { PageHeading } from "../components/Page";
 import { SharingConsents } from "../components/SharingConsents";
 import { fieldError, Loading, Problem } from "../components/Problem";
@@ -304,6 +305,7 @@ export default function AccountPage() {
       {me ? (
         <>
           <Profile me={me} />
+          <NotificationSettings />
           <ChangePassword />
           <TwoStepSignIn me={me} />
           <SharingConsents />
