@@ -65,6 +65,9 @@ EXCLUDED_PREFIXES = (
     f"{API_PREFIX}/webhook-endpoints",
     # Opening or answering a referral: the path holds the link's secret.
     f"{API_PREFIX}/referral-links/",
+    # One-click unsubscribe: the path holds the person's token (and stopping twice is the
+    # same as once anyway).
+    f"{API_PREFIX}/unsubscribe/",
 )
 # Nor previews (a schedule's dates, a resource's HTML), which write nothing: a form asks for
 # one as its fields change, and keeping each would fill the caller's keys.

@@ -33,7 +33,7 @@ P = TypeVar("P")
 
 def retry_wait(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt: 30 s, 90 s, 4.5 min, ...
-    up to 6 hours (eight attempts span about a day)."""
+    up to 6 hours (eight attempts span about nine hours)."""
     wait: timedelta = FIRST_RETRY * 3 ** (attempts - 1)
     return min(wait, LONGEST_WAIT)
 

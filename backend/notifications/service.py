@@ -110,9 +110,13 @@ class Notice:
     dedupe_key: str | None = None
     calendar: str | None = None
     channels: frozenset[Channel] = frozenset(Channel)
-    # The answer to something the person just did (an RSVP): it goes at once, even in their
-    # quiet hours. Anything else waits for them to end, but security messages.
-    on_request: bool = False
+    # Email and push wait for the person's quiet hours to end (security messages never do).
+    # False for what must not wait: the answer to something the person just did (an RSVP),
+    # and what was timed to miss quiet hours already (reminders, summaries).
+    wait_out_quiet_hours: bool = True
+    # A notice about something at a set time (a meeting) waits no longer than this, quiet
+    # hours or not: a cancellation must not arrive after the meeting began.
+    needed_by: datetime | None = None
 
 
 def email_body(
@@ -161,12 +165,13 @@ def notify(
     switchable = notice.kind is not NotificationKind.security
     # Quiet hours hold email and push back until they end (the centre has it at once).
     now = utcnow()
-    not_before = (
-        wanted.after_quiet_hours(now, user.timezone)
-        if switchable and not notice.on_request
-        else now
-    )
-    hold = not_before if not_before > now else None
+    hold: datetime | None = None
+    if switchable and notice.wait_out_quiet_hours:
+        hold = wanted.after_quiet_hours(now, user.timezone)
+        if notice.needed_by is not None:
+            hold = min(hold, notice.needed_by)
+        if hold <= now:
+            hold = None
     if Channel.email in channels:
         token = unsubscribe.token_for(settings, user.id, notice.kind) if switchable else None
         enqueue_email(
@@ -209,6 +214,23 @@ def notify_people(
             db, settings, user, own, wanted=wanted[user.id], devices=devices.get(user.id, ())
         )
     return sent
+
+
+def sent_keys(
+    db: Session, kind: NotificationKind, *, since: datetime
+) -> set[tuple[uuid.UUID, str]]:
+    """(person, dedupe key) of every notice of ``kind`` with a key sent since ``since``."""
+    return {
+        (user_id, key)
+        for user_id, key in db.execute(
+            select(Notification.user_id, Notification.dedupe_key).where(
+                Notification.kind == kind,
+                Notification.dedupe_key.is_not(None),
+                Notification.created_at >= since,
+            )
+        )
+        if key is not None
+    }
 
 
 # --- the notification centre -------------------------------------------------------------------

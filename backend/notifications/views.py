@@ -13,8 +13,8 @@ from backend.notifications.schemas import (
 )
 
 ALWAYS_SENT = (
-    "Messages about your account's safety (a password reset, a sign-in, a change to your "
-    "email or password) always come by email and in the app."
+    "Messages about your account's safety, such as a password reset link, always come by "
+    "email, whatever you choose here."
 )
 # What one-click unsubscribe says it stops.
 KIND_WORDS = {

@@ -3,9 +3,10 @@
 The worker runs these every minute. Each reminder is due at a fixed time before the meeting
 (24 hours, 1 hour), moved earlier when it would fall in the member's quiet hours; once due it is
 sent once, on the channels the member wants, however many workers run (the notification's
-dedupe key names the meeting, its version and the reminder, so a meeting moved to a new time
-is reminded of again). Nothing goes for a meeting that was cancelled, that the member said they
-would not go to, or whose circle they left: only seats held now are read.
+dedupe key names the meeting, the moment it starts and the reminder, so a meeting moved to a
+new time is reminded of again, and no other edit sends one twice). Nothing goes for a meeting
+that was cancelled, that the member said they would not go to, or whose circle they left: only
+seats held now are read.
 
 A reminder that fell due before the member took their seat is not sent late (they have just
 seen the meeting in the app), and the day-before one is skipped once the hour-before one is due.
@@ -15,7 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -34,10 +35,11 @@ from backend.groups.models import (
 from backend.notifications import push
 from backend.notifications.models import NotificationKind
 from backend.notifications.preferences import Preferences, preferences_of
-from backend.notifications.service import Notice, notify
+from backend.notifications.service import Notice, notify, sent_keys
 from backend.sessions.describe import meeting_place
 from backend.sessions.models import GroupSession, Rsvp, RsvpStatus, SessionStatus
 from backend.sessions.notices import meeting_link
+from backend.sessions.permissions import ANONYMOUS_AT_LEAST
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,15 @@ def _reminder_notice(
         text="\n\n".join(lines),
         link=meeting_link(session),
         see="See the meeting",
-        dedupe_key=f"reminder:{session.id}:{session.sequence}:{reminder.name}",
+        dedupe_key=reminder_key(session, reminder),
+        # Timed already to miss quiet hours; held back any further it could come too late.
+        wait_out_quiet_hours=False,
     )
+
+
+def reminder_key(session: GroupSession, reminder: Reminder) -> str:
+    starts = session.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    return f"reminder:{session.id}:{starts}:{reminder.name}"
 
 
 def send_reminders(db: Session, settings: Settings) -> int:
@@ -142,13 +151,21 @@ def send_reminders(db: Session, settings: Settings) -> int:
         return 0
     user_ids = [user.id for _, _, user in seats]
     wanted = preferences_of(db, user_ids)
-    devices = push.devices_of(db, user_ids)
-    groups = _groups(db, {session.group_id for _, session, _ in seats})
+    # What was sent already, read once: most seats read each minute have had their reminder.
+    # (The unique dedupe key is what keeps a reminder exactly-once; this only saves work.)
+    already = sent_keys(db, NotificationKind.reminders, since=now - 2 * LOOK_AHEAD)
+    due = [
+        (rsvp, session, user, reminder)
+        for rsvp, session, user in seats
+        if (reminder := _due_reminder(rsvp, session, user, wanted[user.id], now)) is not None
+        and (user.id, reminder_key(session, reminder)) not in already
+    ]
+    if not due:
+        return 0
+    devices = push.devices_of(db, {user.id for _, _, user, _ in due})
+    groups = _groups(db, {session.group_id for _, session, _, _ in due})
     sent = 0
-    for rsvp, session, user in seats:
-        reminder = _due_reminder(rsvp, session, user, wanted[user.id], now)
-        if reminder is None:
-            continue
+    for _, session, user, reminder in due:
         notice = _reminder_notice(
             reminder, session, groups[session.group_id], user, wanted[user.id], now
         )
@@ -189,8 +206,9 @@ def summary_due(first_start: datetime, day: date, wanted: Preferences, timezone:
 
 
 def send_morning_summaries(db: Session, settings: Settings) -> int:
-    """The worker's job: each facilitator's summary of their circles' meetings today (in their
-    own time zone), once that is due. Returns how many were sent."""
+    """The worker's job: each facilitator's summary of their circles' meetings of a day (in
+    their own time zone), once it is due: the morning of, or the evening before when quiet
+    hours cover the morning. Returns how many were sent."""
     now = utcnow()
     rows = db.execute(
         select(GroupMembership.user_id, GroupSession)
@@ -200,8 +218,9 @@ def send_morning_summaries(db: Session, settings: Settings) -> int:
             GroupMembership.status == MembershipStatus.active,
             GroupSession.status == SessionStatus.scheduled,
             GroupSession.starts_at > now,
-            # A local "today" is at most a day and a bit ahead of UTC's.
-            GroupSession.starts_at <= now + timedelta(hours=30),
+            # Today's and tomorrow's meetings in any zone (tomorrow's: a summary moved to the
+            # evening before).
+            GroupSession.starts_at <= now + timedelta(hours=54),
         )
         .order_by(GroupSession.starts_at, GroupSession.id)
         .limit(MAX_SEATS_PER_RUN)
@@ -224,19 +243,24 @@ def send_morning_summaries(db: Session, settings: Settings) -> int:
         user = people.get(user_id)
         if user is None:
             continue
-        zone = ZoneInfo(user.timezone)
-        today = now.astimezone(zone).date()
-        todays = [s for s in sessions if s.starts_at.astimezone(zone).date() == today]
-        if (
-            not todays
-            or summary_due(todays[0].starts_at, today, wanted[user_id], user.timezone) > now
-        ):
-            continue
-        notice = _summary_notice(db, user, todays, wanted[user_id], today, now)
-        sent += notify(
-            db, settings, user, notice, wanted=wanted[user_id], devices=devices.get(user_id, ())
-        )
+        for day, meetings in _by_local_day(sessions, user.timezone).items():
+            if summary_due(meetings[0].starts_at, day, wanted[user_id], user.timezone) > now:
+                continue
+            notice = _summary_notice(db, user, meetings, wanted[user_id], day, now)
+            sent += notify(
+                db, settings, user, notice, wanted=wanted[user_id], devices=devices.get(user_id, ())
+            )
     return sent
+
+
+def _by_local_day(
+    sessions: Sequence[GroupSession], timezone: str
+) -> dict[date, list[GroupSession]]:
+    zone = ZoneInfo(timezone)
+    days: dict[date, list[GroupSession]] = defaultdict(list)
+    for session in sessions:
+        days[session.starts_at.astimezone(zone).date()].append(session)
+    return days
 
 
 def _summary_notice(
@@ -244,7 +268,7 @@ def _summary_notice(
     user: User,
     sessions: Sequence[GroupSession],
     wanted: Preferences,
-    today: date,
+    day: date,
     now: datetime,
 ) -> Notice:
     groups = _groups(db, {s.group_id for s in sessions})
@@ -264,29 +288,37 @@ def _summary_notice(
         group = groups[session.group_id]
         what = group.name if wanted.name_circles else "A circle meeting"
         at = times.clock(session.starts_at.astimezone(ZoneInfo(user.timezone)).time())
-        # Members who chose anonymous attendance are counted, not named (as on the roster).
         seated = going[session.id]
         named = [u.display_name for u in seated if u.attendance_privacy is AttendancePrivacy.named]
         unnamed = len(seated) - len(named)
-        who = ", ".join(named) if named else "nobody yet"
+        who = ", ".join(named) if named else ""
         if unnamed:
-            who += f" and {unnamed} more who chose not to be named"
+            # Counted apart only when there are enough of them, as on the roster: one or two
+            # could be picked out by whoever knows the others.
+            more = f"{unnamed} more" if unnamed >= ANONYMOUS_AT_LEAST else "some"
+            who = f"{who} and {more}" if who else more.capitalize()
+            who += " who chose not to be named"
         lines = [
             f"{what} at {at} ({user.timezone} time)",
-            f"Going ({len(seated)} of {session.capacity}): {who}",
+            f"Going ({len(seated)} of {session.capacity}): {who or 'nobody yet'}",
             f"On the waitlist: {waiting[session.id]}",
         ]
         if pending.get(group.id):
             lines.append(f"Requests to join this circle waiting for an answer: {pending[group.id]}")
         parts.append("\n".join(lines))
-    count = len(sessions)
+    today = now.astimezone(ZoneInfo(user.timezone)).date() == day
+    when = "today" if today else "tomorrow"
+    opening = "Good morning. " if today else ""
+    meetings = "meetings" if len(sessions) > 1 else "meeting"
     return Notice(
         kind=NotificationKind.digests,
-        subject="Your circle meetings today" if count > 1 else "Your circle meeting today",
-        text="Good morning. Here is who is coming today.\n\n" + "\n\n".join(parts),
+        subject=f"Your circle {meetings} {when}",
+        text=f"{opening}Here is who is coming {when}.\n\n" + "\n\n".join(parts),
         link="/staff/circles",
         see="Run your circles",
-        dedupe_key=f"summary:{today.isoformat()}",
+        dedupe_key=f"summary:{day.isoformat()}",
+        # Timed already to miss quiet hours; held back any further it could come too late.
+        wait_out_quiet_hours=False,
     )
 
 

@@ -126,7 +126,10 @@ def set_rsvp(db: Session, settings: Settings, access: SessionAccess, *, wanted: 
             promote_waitlisted(db, settings, session)
     db.flush()
     if rsvp.status != before and rsvp.status != RsvpStatus.not_going:
-        notices.rsvp_confirmed(db, settings, session, access.group, user, rsvp.status)
+        place = waitlist_position(db, rsvp) if rsvp.status == RsvpStatus.waitlisted else None
+        notices.rsvp_confirmed(
+            db, settings, session, access.group, user, rsvp.status, waitlist_place=place
+        )
     return rsvp
 
 

@@ -121,11 +121,16 @@ def test_an_rsvp_is_confirmed_with_the_meeting_as_a_calendar_file_that_follows_c
     event = _event(confirmation)
     assert event.decoded("dtstart") == starts
     assert str(event["summary"]) == "Circle meeting"  # never the group's name by default
+    # Never the join link: an old email with a standing link is how uninvited people turn
+    # up. The hour-before reminder carries it.
     assert circle.group.online_url is not None
-    assert circle.group.online_url in str(event["description"])  # a member sees the link
+    assert confirmation.calendar is not None
+    assert circle.group.online_url not in confirmation.calendar
+    assert "link to join online comes in your reminder" in confirmation.body_text
     # A waitlist place is not a seat: nothing for the calendar yet.
     (waitlisted,) = outbox_to(app, waiting.email)
     assert waitlisted.subject == "You are on the waitlist for a circle meeting"
+    assert "you are number 1 on its waitlist" in " ".join(waitlisted.body_text.split())
     assert waitlisted.calendar is None
     # Only by email: the member made the change in the app themselves.
     assert client.get("/api/v1/me/notifications", headers=seated.headers).json()["items"] == []

@@ -19,6 +19,7 @@ from backend.worker import Worker
 from tests.factories import Person, emails_to
 from tests.sessions.conftest import Circle, make_circle, one_off
 from tests.support.clock import Clock
+from tests.support.statements import counted
 
 CHICAGO = "America/Chicago"
 # Tuesday 3 March 2026, 7 pm in Chicago (CST, UTC-6).
@@ -291,3 +292,121 @@ def test_facilitators_get_a_morning_summary_of_who_is_coming(
     assert "On the waitlist: 0" in summary.body_text
     assert circle.group.name not in summary.subject + summary.body_text
     assert reminders_to(app, circle.facilitator) == []
+
+
+# --- what the review found ---------------------------------------------------------------------
+
+
+def test_an_edit_that_keeps_the_time_sends_no_second_reminder(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    circle, member, session = scene(client, clock)
+    clock.set(MEETING - timedelta(hours=24))
+    assert run(app) == 1
+    longer = client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"duration_minutes": 120},
+    )
+    assert longer.status_code == 200, longer.text
+    for status in ("cancelled", "scheduled"):  # called off and back on: still the same time
+        changed = client.patch(
+            f"/api/v1/sessions/{session['id']}",
+            headers=circle.facilitator.headers,
+            json={"status": status},
+        )
+        assert changed.status_code == 200, changed.text
+    assert run(app) == 0
+    assert len(reminders_to(app, member)) == 1
+
+
+def test_the_summary_comes_the_evening_before_when_quiet_hours_cover_the_morning(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    clock.set(BEFORE_EVERYTHING)
+    circle = make_circle(client, members=1)
+    facilitator = circle.facilitator
+    live_in(client, facilitator, CHICAGO)
+    settings_of(client, facilitator, quiet_hours={"start": "22:00", "end": "09:00"})
+    early = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)  # Wednesday, 8 am in Chicago
+    one_off(client, circle, early, timezone=CHICAGO)
+    # 7 am and 9 am are both too late or quiet: it is due at 9:45 pm the evening before.
+    clock.set(datetime(2026, 3, 4, 3, 44, tzinfo=UTC))
+    assert run(app, reminders.send_morning_summaries) == 0
+    clock.set(datetime(2026, 3, 4, 3, 45, tzinfo=UTC))
+    assert run(app, reminders.send_morning_summaries) == 1
+    (summary,) = [
+        m for m in emails_to(app, facilitator.email) if m.kind == NotificationKind.digests
+    ]
+    assert summary.subject == "Your circle meeting tomorrow"
+    assert summary.body_text.split("\n\n")[1] == "Here is who is coming tomorrow."
+    assert summary.next_attempt_at is None  # not held back into the quiet hours
+    # And not again in the morning.
+    clock.set(datetime(2026, 3, 4, 13, 0, tzinfo=UTC))
+    assert run(app, reminders.send_morning_summaries) == 0
+
+
+def test_one_or_two_anonymous_members_are_not_counted_apart_in_the_summary(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    clock.set(BEFORE_EVERYTHING)
+    circle = make_circle(client, members=3)
+    named, unnamed, other = circle.members
+    session = one_off(client, circle, MEETING, timezone=CHICAGO)
+    anonymous = client.patch(
+        "/api/v1/me", headers=unnamed.headers, json={"attendance_privacy": "anonymous"}
+    )
+    assert anonymous.status_code == 200
+    for person in (named, unnamed):
+        going(client, person, session)
+    # For a facilitator in UTC the 1 am meeting's summary is due an hour before it.
+    clock.set(MEETING - timedelta(hours=1))
+    assert run(app, reminders.send_morning_summaries) == 1
+    (summary,) = [
+        m for m in emails_to(app, circle.facilitator.email) if m.kind == NotificationKind.digests
+    ]
+    assert f"{named.user.display_name} and some who chose not to be named" in summary.body_text
+    assert "1 more" not in summary.body_text
+    assert other.user.display_name not in summary.body_text
+
+
+def test_word_of_a_cancellation_in_quiet_hours_waits_no_later_than_an_hour_before(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    clock.set(BEFORE_EVERYTHING)
+    circle = make_circle(client, members=1)
+    member = circle.members[0]
+    live_in(client, member, CHICAGO)
+    settings_of(client, member, quiet_hours={"start": "22:00", "end": "08:00"})
+    early = datetime(2026, 3, 4, 13, 30, tzinfo=UTC)  # 7:30 am in Chicago
+    session = one_off(client, circle, early, timezone=CHICAGO)
+    going(client, member, session)
+    clock.set(datetime(2026, 3, 4, 10, 0, tzinfo=UTC))  # 4 am: quiet
+    cancel = client.patch(
+        f"/api/v1/sessions/{session['id']}",
+        headers=circle.facilitator.headers,
+        json={"status": "cancelled"},
+    )
+    assert cancel.status_code == 200, cancel.text
+    (word,) = [m for m in emails_to(app, member.email) if "cancelled" in m.subject]
+    # Quiet hours end at 8 am, after the meeting: it goes at 6:30 am instead.
+    assert word.next_attempt_at == early - timedelta(hours=1)
+
+
+def test_a_run_with_nothing_to_send_reads_in_a_few_statements_however_many_seats(
+    client: TestClient, app: FastAPI, clock: Clock
+) -> None:
+    def statements_of_a_quiet_run(seats: int) -> int:
+        clock.set(BEFORE_EVERYTHING)
+        circle = make_circle(client, members=seats)
+        session = one_off(client, circle, MEETING, timezone=CHICAGO)
+        for person in circle.members:
+            going(client, person, session)
+        clock.set(MEETING - timedelta(hours=24))
+        assert run(app) == seats  # the day-before reminders go
+        with counted(app) as statements:
+            assert run(app) == 0  # then nothing is due, and next to nothing is read
+        return len(statements)
+
+    few, many = statements_of_a_quiet_run(2), statements_of_a_quiet_run(8)
+    assert few == many <= 4

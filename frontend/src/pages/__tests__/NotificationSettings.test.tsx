@@ -20,7 +20,7 @@ function settings(overrides: Partial<NotificationSettingsRead> = {}): Notificati
     channels: { reminders: ALL_ON, changes: ALL_ON, mentoring: ALL_ON, moderation: ALL_ON, digests: ALL_ON },
     timezone: "America/Chicago",
     always_sent:
-      "Messages about your account's safety (a password reset, a sign-in, a change to your email or password) always come by email and in the app.",
+      "Messages about your account's safety, such as a password reset link, always come by email, whatever you choose here.",
     ...overrides,
   };
 }
