@@ -35,6 +35,7 @@ from backend.groups import views as group_views
 from backend.groups.events import GroupArchived, MembershipEnded
 from backend.mentoring import handlers as mentoring
 from backend.mentoring.matches import lapse_unanswered_proposals
+from backend.notifications.service import forget_delivered
 from backend.referrals import handlers as referrals
 from backend.referrals.service import expire_referrals
 from backend.safety.events import MemberBlocked
@@ -87,4 +88,6 @@ def wire() -> None:
         bus.add_job(
             Job("send morning summaries", timedelta(minutes=5), reminders.send_morning_summaries)
         )
+        # Delivered email and push messages do not pile up.
+        bus.add_job(Job("forget delivered messages", timedelta(hours=6), forget_delivered))
         bus.wired = True

@@ -78,6 +78,7 @@ def test_the_app_wires_the_jobs_the_worker_runs() -> None:
         "expire referrals",
         "send reminders",
         "send morning summaries",
+        "forget delivered messages",
     }
 
 

@@ -5,10 +5,10 @@ delivered after commit by the worker."""
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.core.config import Settings
@@ -22,6 +22,7 @@ from backend.notifications.models import (
     Notification,
     NotificationKind,
     OutboxMessage,
+    PushMessage,
     PushSubscription,
 )
 from backend.notifications.preferences import Preferences, preferences_of
@@ -272,6 +273,23 @@ def mark_read(db: Session, user_id: uuid.UUID, notification_ids: Sequence[uuid.U
 
 
 # --- delivery ----------------------------------------------------------------------------------
+
+# How long delivered messages are kept (for the person's export, and to see what was sent), and
+# failed ones (for staff to look into). An email can hold a live link: it is not kept for ever.
+KEEP_SENT_EMAIL = timedelta(days=30)
+KEEP_SENT_PUSH = timedelta(days=7)
+KEEP_FAILED = timedelta(days=90)
+
+
+def forget_delivered(db: Session, settings: Settings) -> None:
+    """The worker's job: the outboxes stay bounded. Messages waiting to be sent stay."""
+    now = utcnow()
+    for model, keep_sent in ((OutboxMessage, KEEP_SENT_EMAIL), (PushMessage, KEEP_SENT_PUSH)):
+        db.execute(
+            delete(model).where(
+                or_(model.sent_at < now - keep_sent, model.failed_at < now - KEEP_FAILED)
+            )
+        )
 
 
 def _email_of(db: Session, message: OutboxMessage) -> Email:

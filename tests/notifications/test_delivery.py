@@ -23,7 +23,13 @@ from backend.core.clock import use_time_source
 from backend.notifications import delivery
 from backend.notifications.models import OutboxMessage
 from backend.notifications.senders import Email, compose
-from backend.notifications.service import deliver_pending, enqueue_email
+from backend.notifications.service import (
+    KEEP_FAILED,
+    KEEP_SENT_EMAIL,
+    deliver_pending,
+    enqueue_email,
+    forget_delivered,
+)
 
 ADDRESS = "quiet.lantern@example.org"
 SUBJECT = "Your waitlist place"
@@ -264,3 +270,27 @@ def test_an_email_without_a_meeting_has_no_attachment() -> None:
     assert message.get_content_type() == "multipart/alternative"
     assert list(message.iter_attachments()) == []
     assert "List-Unsubscribe" not in message
+
+
+def test_delivered_email_is_forgotten_after_a_month_and_waiting_email_never(
+    app: FastAPI, moment: Moment
+) -> None:
+    queue(app, count=3)
+    # One is sent, one fails for good, one still waits (its server is down).
+    with factory(app).begin() as db:
+        sent, failed, waiting = db.scalars(select(OutboxMessage.id)).all()
+        db.execute(update(OutboxMessage).where(OutboxMessage.id == sent).values(sent_at=START))
+        db.execute(update(OutboxMessage).where(OutboxMessage.id == failed).values(failed_at=START))
+
+    def left() -> set[uuid.UUID]:
+        with factory(app).begin() as db:
+            forget_delivered(db, app.state.settings)
+        with factory(app)() as db:
+            return set(db.scalars(select(OutboxMessage.id)))
+
+    moment.now = START + KEEP_SENT_EMAIL - timedelta(minutes=1)
+    assert left() == {sent, failed, waiting}
+    moment.now = START + KEEP_SENT_EMAIL + timedelta(minutes=1)
+    assert left() == {failed, waiting}  # failures are kept longer, for staff to look into
+    moment.now = START + KEEP_FAILED + timedelta(days=365)
+    assert left() == {waiting}
